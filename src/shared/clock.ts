@@ -1,0 +1,58 @@
+/**
+ * Time is injected. No module reads `Date.now()` or calls `setTimeout` directly; they receive a Clock.
+ * The real clock is the default; tests and simulated cycles use `ManualClock`.
+ */
+export interface Clock {
+  /** The current instant. */
+  now(): Date;
+  /** Resolves after `ms` of this clock's time, or rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/**
+ * A clock that only moves when told to. `sleep` advances it instantly (simulated time), so retry back-offs
+ * and cycle intervals cost nothing in tests; `sleeps` records what was asked for, so tests can assert on it.
+ */
+export class ManualClock implements Clock {
+  private current: number;
+  readonly sleeps: number[] = [];
+
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    this.current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  set(at: Date | string): void {
+    this.current = new Date(at).getTime();
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    this.sleeps.push(ms);
+    this.current += Math.max(0, ms);
+  }
+}
