@@ -1,0 +1,75 @@
+/**
+ * Retry ladder within a cycle (shaped like ky's RetryOptions, spec §5.10):
+ * - 429 and 503 with `Retry-After`: wait exactly that long (no jitter), capped by `maxRetryAfterMs`;
+ *   a longer wait gives up (the object is retried in a later cycle).
+ * - 429/5xx without it, and network errors/timeouts: exponential back-off with full jitter.
+ * - Anything else (4xx): not retried here; it is an object failure.
+ * - A POST that failed without a response (timeout, reset) is NOT resent blindly: the server may have
+ *   created the object. The caller re-matches it (by filter) first — see engine/apply.ts.
+ * Time and randomness are injected, so tests run back-offs in simulated time.
+ */
+import type { Clock } from '../shared/clock.js';
+import { ScimRequestError } from '../shared/errors.js';
+import type { Random } from '../shared/random.js';
+
+export interface RetryPolicy {
+  /** Attempts after the first. @default 3 */
+  limit: number;
+  /** Statuses worth retrying. @default [408, 429, 500, 502, 503, 504] */
+  statusCodes: readonly number[];
+  /** Longest Retry-After honoured, in ms; a longer one fails the request. @default 60000 */
+  maxRetryAfterMs: number;
+  /** First back-off, in ms; doubles each attempt. @default 500 */
+  backoffBaseMs: number;
+  /** Longest back-off, in ms. @default 10000 */
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  limit: 3,
+  statusCodes: [408, 429, 500, 502, 503, 504],
+  maxRetryAfterMs: 60_000,
+  backoffBaseMs: 500,
+  backoffMaxMs: 10_000,
+};
+
+export interface RetryEvent {
+  attempt: number;
+  delayMs: number;
+  error: ScimRequestError;
+}
+
+/** The delay before retry `attempt` (1-based), or null when the error must not be retried. Pure. */
+export function retryDelay(error: unknown, attempt: number, method: string, policy: RetryPolicy, random: () => number): number | null {
+  if (!(error instanceof ScimRequestError) || attempt > policy.limit) return null;
+  if (error.status === null) {
+    if (method === 'POST') return null;
+  } else if (!policy.statusCodes.includes(error.status)) {
+    return null;
+  } else if (method === 'POST' && error.status !== 429 && error.status !== 503) {
+    // The server may have acted on the POST; only "not processed" answers are safe to resend.
+    return null;
+  }
+  if (error.retryAfterMs !== null && (error.status === 429 || error.status === 503)) {
+    return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : null;
+  }
+  const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+export async function withRetry<T>(
+  method: string,
+  fn: () => Promise<T>,
+  deps: { policy: RetryPolicy; clock: Clock; random: () => number; onRetry?: (e: RetryEvent) => void; signal?: AbortSignal },
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const delay = retryDelay(error, attempt, method, deps.policy, deps.random);
+      if (delay === null) throw error;
+      deps.onRetry?.({ attempt, delayMs: delay, error: error as ScimRequestError });
+      await deps.clock.sleep(delay, deps.signal);
+    }
+  }
+}

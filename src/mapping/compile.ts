@@ -1,0 +1,94 @@
+/**
+ * Compiles a Job: every expression parsed once, every target path parsed, reference attributes
+ * (manager, members) recognised, matching attributes ordered by precedence. Pure.
+ * Expression diagnostics are turned into file:line:col of the mapping file.
+ */
+import { createHash } from 'node:crypto';
+import { parseExpression, type CompiledExpression, type ExprDiagnostic } from '../expression/index.js';
+import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup } from '../job/types.js';
+import { error, type Diagnostic, type Position } from '../shared/diagnostics.js';
+import type { ObjectType } from '../scim/types.js';
+import { ENTERPRISE_USER_SCHEMA, parseTargetPath, type TargetPath } from './target-path.js';
+
+export type ReferenceKind = 'manager' | 'members';
+
+export interface CompiledAttribute {
+  mapping: AttributeMapping;
+  path: TargetPath;
+  /** Reference attributes are not sent in POST; they flow in a later phase as target ids. */
+  reference: ReferenceKind | null;
+  /** Parsed expression for `expression` rows. */
+  expression: CompiledExpression | null;
+}
+
+export interface CompiledObjectMapping {
+  objectType: ObjectType;
+  enabled: boolean;
+  actions: ReadonlySet<ObjectAction>;
+  scoping: ScopingGroup[];
+  attributes: CompiledAttribute[];
+  /** Matching attributes in precedence order (lowest `match` first). */
+  matching: CompiledAttribute[];
+}
+
+export interface CompiledJob {
+  job: Job;
+  users: CompiledObjectMapping;
+  groups: CompiledObjectMapping;
+  /** Identifies the mapping's meaning (not its layout): a change starts a new initial cycle, as in Entra. */
+  hash: string;
+}
+
+export function compileJob(job: Job, knownAttributes: { users: readonly string[]; groups: readonly string[] }): { compiled: CompiledJob | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const users = compileObjectMapping('User', job.users, job.file, knownAttributes.users, diagnostics);
+  const groups = compileObjectMapping('Group', job.groups, job.file, knownAttributes.groups, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { compiled: null, diagnostics };
+  return { compiled: { job, users, groups, hash: jobHash(job) }, diagnostics };
+}
+
+function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, file: string, known: readonly string[], diagnostics: Diagnostic[]): CompiledObjectMapping {
+  const attributes: CompiledAttribute[] = [];
+  for (const row of mapping.attributes) {
+    const path = parseTargetPath(row.target);
+    if (!path) {
+      diagnostics.push(error('MAPPING_BAD_TARGET_PATH', `target "${row.target}" is not a SCIM attribute path`, { file, position: row.position, hint: 'use a path like name.givenName, emails[type eq "work"].value or urn:…:User:department' }));
+      continue;
+    }
+    let expression: CompiledExpression | null = null;
+    if (row.source.kind === 'expression') {
+      const parsed = parseExpression(row.source.text, { knownAttributes: known });
+      for (const d of parsed.diagnostics) diagnostics.push(toDiagnostic(d, row.source.text, row.source.position, file));
+      expression = parsed.expression;
+    }
+    attributes.push({ mapping: row, path, reference: referenceKind(objectType, row, path), expression });
+  }
+  const matching = attributes.filter((a) => a.mapping.match !== null).sort((a, b) => (a.mapping.match ?? 0) - (b.mapping.match ?? 0));
+  return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching };
+}
+
+function referenceKind(objectType: ObjectType, row: AttributeMapping, path: TargetPath): ReferenceKind | null {
+  if (row.source.kind !== 'direct') return null;
+  if (objectType === 'User' && row.source.attribute === 'manager' && path.schema === ENTERPRISE_USER_SCHEMA && path.attribute === 'manager') return 'manager';
+  if (objectType === 'Group' && row.source.attribute === 'members' && path.attribute === 'members' && !path.schema) return 'members';
+  return null;
+}
+
+/** A column inside the expression text → a position in the mapping file (expressions may span lines). */
+export function positionInFile(text: string, offset: number, start: Position): Position {
+  const before = text.slice(0, offset);
+  const newline = before.lastIndexOf('\n');
+  if (newline === -1) return { line: start.line, column: start.column + offset };
+  const lines = before.split('\n').length - 1;
+  return { line: start.line + lines, column: offset - newline };
+}
+
+function toDiagnostic(d: ExprDiagnostic, text: string, start: Position, file: string): Diagnostic {
+  return error(d.code, d.message, { file, position: positionInFile(text, d.offset, start), ...(d.hint ? { hint: d.hint } : {}) });
+}
+
+/** Hash of the job's meaning: positions and the file name are left out, so reformatting changes nothing. */
+export function jobHash(job: Job): string {
+  const strip = (_key: string, value: unknown): unknown => (_key === 'position' || _key === 'file' ? undefined : value);
+  return createHash('sha256').update(JSON.stringify(job, strip)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,54 @@
+/**
+ * What a mapping sees of a source object: Entra's attribute names, including the computed ones
+ * (`objectId`, `IsSoftDeleted`, `appRoleAssignments`). Pure.
+ */
+import type { AppRole, SourceGroup, SourceUser, SourceValue } from '../source/types.js';
+
+export interface SourceView {
+  attributes: Record<string, SourceValue>;
+  appRoleAssignments: AppRole[];
+}
+
+const bool = (b: boolean): string => (b ? 'True' : 'False');
+
+/**
+ * B2B guests: Entra strips `#EXT#@<tenant>` from `userPrincipalName` when it is used as a source
+ * (`alice_fabrikam.com#EXT#@contoso.onmicrosoft.com` → `alice@fabrikam.com`); `originalUserPrincipalName`
+ * keeps the raw value (spec §2.1).
+ */
+export function effectiveUserPrincipalName(upn: string): string {
+  const ext = upn.indexOf('#EXT#@');
+  if (ext === -1) return upn;
+  const alias = upn.slice(0, ext);
+  const cut = alias.lastIndexOf('_');
+  return cut === -1 ? alias : `${alias.slice(0, cut)}@${alias.slice(cut + 1)}`;
+}
+
+export function userView(user: SourceUser, isSoftDeleted: boolean, roles: AppRole[]): SourceView {
+  return {
+    attributes: {
+      ...user.attributes,
+      objectId: user.id,
+      userPrincipalName: effectiveUserPrincipalName(user.userPrincipalName),
+      originalUserPrincipalName: user.userPrincipalName,
+      accountEnabled: bool(user.accountEnabled),
+      IsSoftDeleted: bool(isSoftDeleted),
+      manager: user.managerId,
+      appRoleAssignments: roles.map((r) => r.value),
+    },
+    appRoleAssignments: roles,
+  };
+}
+
+export function groupView(group: SourceGroup, roles: AppRole[]): SourceView {
+  return {
+    attributes: {
+      ...group.attributes,
+      objectId: group.id,
+      displayName: group.displayName,
+      members: group.memberIds,
+      appRoleAssignments: roles.map((r) => r.value),
+    },
+    appRoleAssignments: roles,
+  };
+}

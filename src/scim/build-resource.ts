@@ -1,0 +1,90 @@
+/**
+ * POST bodies from flat target paths (spec §1.5): `name.givenName` → `name: {givenName}`,
+ * `emails[type eq "work"].value` → `emails: [{type: "work", value, primary: true}]`, enterprise attributes
+ * nested under their schema URN, null values left out, `meta.resourceType` set.
+ */
+import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, isBooleanPath, toJsonBoolean, type TargetPath } from '../mapping/target-path.js';
+import type { ObjectType, ScimResource } from './types.js';
+
+/** The second schema URI of Entra's documented group POST (spec §1.10; UNCONFIRMED that it is still sent). */
+export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+
+export interface CreateBodyOptions {
+  /** Send `roles: []` on user POST when no role is mapped, as the documented example does. @default true */
+  emptyRoles: boolean;
+  /** Add the ADSCIM group schema URI to group POSTs, as the documented example does. @default true */
+  adscimGroupSchema: boolean;
+}
+
+export const DEFAULT_CREATE_BODY_OPTIONS: CreateBodyOptions = { emptyRoles: true, adscimGroupSchema: true };
+
+export interface RoleEntry {
+  primary: boolean;
+  type: string;
+  display?: string;
+  value: string;
+}
+
+export interface BodyEntry {
+  path: TargetPath;
+  /** A string, or a list of role entries for role expressions. */
+  value: string | RoleEntry[];
+}
+
+const FILTER_BOOLEAN_ATTRIBUTES = new Set(['primary']);
+
+export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEntry[], options: CreateBodyOptions = DEFAULT_CREATE_BODY_OPTIONS): ScimResource {
+  const body: ScimResource = {
+    schemas:
+      objectType === 'User'
+        ? [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA]
+        : options.adscimGroupSchema
+          ? [CORE_GROUP_SCHEMA, ADSCIM_GROUP_SCHEMA]
+          : [CORE_GROUP_SCHEMA],
+  };
+  for (const entry of entries) place(body, entry);
+  if (objectType === 'User' && options.emptyRoles && body['roles'] === undefined) body['roles'] = [];
+  body['meta'] = { resourceType: objectType };
+  return body;
+}
+
+function containerFor(body: ScimResource, path: TargetPath): Record<string, unknown> {
+  if (!path.schema) return body;
+  const existing = body[path.schema];
+  if (existing && typeof existing === 'object') return existing as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  body[path.schema] = created;
+  // Custom extension URNs are not listed in `schemas`: Entra's SCIM client does not send them (spec §1.5).
+  return created;
+}
+
+function place(body: ScimResource, entry: BodyEntry): void {
+  const { path, value } = entry;
+  const container = containerFor(body, path);
+  if (Array.isArray(value)) {
+    container[path.attribute] = value.map((r) => ({ ...r }));
+    return;
+  }
+  if (path.filter) {
+    let list = container[path.attribute];
+    if (!Array.isArray(list)) container[path.attribute] = list = [];
+    const items = list as Record<string, unknown>[];
+    const filterValue = FILTER_BOOLEAN_ATTRIBUTES.has(path.filter.attribute) ? toJsonBoolean(path.filter.value) : path.filter.value;
+    let element = items.find((e) => e[path.filter!.attribute] === filterValue);
+    if (!element) {
+      element = { [path.filter.attribute]: filterValue };
+      if (path.filter.attribute === 'type' && path.filter.value === 'work') element['primary'] = true;
+      if (path.attribute === 'roles') element['type'] = 'WindowsAzureActiveDirectoryRole';
+      items.push(element);
+    }
+    element[path.subAttribute ?? 'value'] = value;
+    return;
+  }
+  if (path.subAttribute) {
+    let parent = container[path.attribute];
+    if (!parent || typeof parent !== 'object') container[path.attribute] = parent = {};
+    (parent as Record<string, unknown>)[path.subAttribute] = value;
+    return;
+  }
+  container[path.attribute] = isBooleanPath(path) ? toJsonBoolean(value) : value;
+}

@@ -1,0 +1,80 @@
+/**
+ * Who the app is assigned to (spec §5.4). Pure.
+ *
+ * - scope `assigned`: users assigned directly, plus the *direct* user members of assigned groups (Entra does
+ *   not expand nested groups); groups assigned directly.
+ * - scope `all`: every user and group is entitled; roles still come from assignments.
+ * - provisionDefaultAccess false: a user whose only role is Default Access is not entitled (the Zapier
+ *   tutorial's setup).
+ */
+import type { JobSettings } from '../job/types.js';
+import { DEFAULT_ACCESS_ROLE, type AppRole, type Tenant } from '../source/types.js';
+
+export interface Entitlement {
+  entitled: boolean;
+  /** Roles assigned to the principal, directly or through a group, de-duplicated, in role-id order. */
+  roles: AppRole[];
+  /** For humans: why the object is not entitled. */
+  reason?: string;
+}
+
+export interface Entitlements {
+  users: Map<string, Entitlement>;
+  groups: Map<string, Entitlement>;
+}
+
+export function computeEntitlements(tenant: Tenant, settings: JobSettings): Entitlements {
+  const roleById = new Map<string, AppRole>(tenant.app.appRoles.map((r) => [r.id, r]));
+  roleById.set(DEFAULT_ACCESS_ROLE.id, DEFAULT_ACCESS_ROLE);
+  const groupById = new Map(tenant.groups.map((g) => [g.id, g]));
+  const userIds = new Set(tenant.users.map((u) => u.id));
+
+  const userRoles = new Map<string, Map<string, AppRole>>();
+  const groupRoles = new Map<string, Map<string, AppRole>>();
+  const add = (into: Map<string, Map<string, AppRole>>, id: string, role: AppRole): void => {
+    let roles = into.get(id);
+    if (!roles) into.set(id, (roles = new Map()));
+    roles.set(role.id, role);
+  };
+
+  for (const a of tenant.assignments) {
+    const role = roleById.get(a.roleId) ?? DEFAULT_ACCESS_ROLE;
+    if (a.principalKind === 'user') {
+      add(userRoles, a.principalId, role);
+    } else {
+      add(groupRoles, a.principalId, role);
+      for (const memberId of groupById.get(a.principalId)?.memberIds ?? []) {
+        if (userIds.has(memberId)) add(userRoles, memberId, role);
+      }
+    }
+  }
+
+  const sorted = (m: Map<string, AppRole> | undefined): AppRole[] =>
+    [...(m?.values() ?? [])].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+
+  const users = new Map<string, Entitlement>();
+  for (const u of tenant.users) {
+    const roles = sorted(userRoles.get(u.id));
+    if (settings.scope === 'all') {
+      users.set(u.id, { entitled: true, roles });
+    } else if (roles.length === 0) {
+      users.set(u.id, { entitled: false, roles, reason: 'NotEffectivelyEntitled: the user is not assigned to the application' });
+    } else if (!settings.provisionDefaultAccess && roles.every((r) => r.id === DEFAULT_ACCESS_ROLE.id)) {
+      users.set(u.id, {
+        entitled: false,
+        roles,
+        reason: 'NotEffectivelyEntitled: the user is assigned only the Default Access role (provisionDefaultAccess is false)',
+      });
+    } else {
+      users.set(u.id, { entitled: true, roles });
+    }
+  }
+
+  const groups = new Map<string, Entitlement>();
+  for (const g of tenant.groups) {
+    const roles = sorted(groupRoles.get(g.id));
+    const entitled = settings.scope === 'all' || roles.length > 0;
+    groups.set(g.id, entitled ? { entitled, roles } : { entitled, roles, reason: 'NotEffectivelyEntitled: the group is not assigned to the application' });
+  }
+  return { users, groups };
+}

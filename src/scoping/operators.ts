@@ -1,0 +1,78 @@
+/**
+ * Scoping operators as pure predicates over a source value (spec §4.2).
+ *
+ * Entra's null rule: every clause except IS NULL / IS NOT NULL is false when the attribute is empty.
+ * NOTE: regex anchoring and the `&`/`!&` operators are UNCONFIRMED in Microsoft's docs. Our choices:
+ * REGEX MATCH is an unanchored .NET-style `IsMatch` (a pattern that must match the whole value says so
+ * with ^…$), and `&` is "bitwise AND is non-zero" over integers (the flag-attribute reading); `!&` is its
+ * negation. Both are documented in the README's known-gaps list.
+ */
+import type { ScopingOperator } from '../job/types.js';
+import type { SourceValue } from '../source/types.js';
+
+export type ScopingPredicate = (value: string, operand: string | undefined) => boolean;
+
+const INTEGER = /^[+-]?\d+$/;
+
+function asIntegers(a: string, b: string | undefined): [bigint, bigint] | null {
+  if (b === undefined || !INTEGER.test(a.trim()) || !INTEGER.test(b.trim())) return null;
+  return [BigInt(a.trim()), BigInt(b.trim())];
+}
+
+const regexCache = new Map<string, RegExp | null>();
+function compileRegex(pattern: string): RegExp | null {
+  if (!regexCache.has(pattern)) {
+    try {
+      regexCache.set(pattern, new RegExp(pattern, 'u'));
+    } catch {
+      regexCache.set(pattern, null);
+    }
+  }
+  return regexCache.get(pattern) ?? null;
+}
+
+/** Predicates for the binary and boolean operators; the NULL tests are handled by `evaluateClause`. */
+export const SCOPING_PREDICATES: Record<Exclude<ScopingOperator, 'IS NULL' | 'IS NOT NULL'>, ScopingPredicate> = {
+  EQUALS: (v, o) => v === o,
+  'NOT EQUALS': (v, o) => v !== o,
+  'IS TRUE': (v) => v.toLowerCase() === 'true',
+  'IS FALSE': (v) => v.toLowerCase() === 'false',
+  'REGEX MATCH': (v, o) => compileRegex(o ?? '')?.test(v) ?? false,
+  'NOT REGEX MATCH': (v, o) => {
+    const re = compileRegex(o ?? '');
+    return re !== null && !re.test(v);
+  },
+  Greater_Than: (v, o) => {
+    const n = asIntegers(v, o);
+    return n !== null && n[0] > n[1];
+  },
+  Greater_Than_OR_EQUALS: (v, o) => {
+    const n = asIntegers(v, o);
+    return n !== null && n[0] >= n[1];
+  },
+  Includes: (v, o) => o !== undefined && v.includes(o),
+  ENDS_WITH: (v, o) => o !== undefined && v.endsWith(o),
+  '&': (v, o) => {
+    const n = asIntegers(v, o);
+    return n !== null && (n[0] & n[1]) !== 0n;
+  },
+  '!&': (v, o) => {
+    const n = asIntegers(v, o);
+    return n !== null && (n[0] & n[1]) === 0n;
+  },
+};
+
+/** True when the clause holds for `value`. Multi-valued attributes are refused at load time; here the first value stands. */
+export function evaluateClause(operator: ScopingOperator, value: SourceValue | undefined, operand: string | undefined): boolean {
+  const scalar = Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+  const empty = scalar === null || scalar === '';
+  if (operator === 'IS NULL') return empty;
+  if (operator === 'IS NOT NULL') return !empty;
+  if (empty) return false;
+  return SCOPING_PREDICATES[operator](scalar, operand);
+}
+
+/** Whether a regex operand compiles; used by job validation to report bad patterns before a cycle. */
+export function isValidScopingRegex(pattern: string): boolean {
+  return compileRegex(pattern) !== null;
+}

@@ -1,0 +1,246 @@
+/**
+ * The state store on SQLite (better-sqlite3, synchronous): anchors, watermark hashes, exported group
+ * memberships, escrows, cycles and the provisioning log.
+ *
+ * Crash safety: every successful write to the target is recorded in its own small transaction right after
+ * the response (`recordAnchor`, `recordMembership`), so a kill at any point loses at most the knowledge of
+ * requests in flight. Those are recovered by matching: an object without an anchor is looked up by its
+ * matching attribute before any POST, so a re-run links instead of duplicating.
+ * Never stores the bearer token.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ObjectType } from '../scim/types.js';
+import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry } from './types.js';
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATION = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS anchors (
+  source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, target_id TEXT NOT NULL, display_name TEXT NOT NULL,
+  status TEXT NOT NULL, exported TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
+CREATE TABLE IF NOT EXISTS escrows (
+  source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, first_failure_at TEXT NOT NULL, last_failure_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL, error_code TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cycles (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+  status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, cycle_id TEXT NOT NULL, activity_at TEXT NOT NULL, action TEXT NOT NULL,
+  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS log_cycle ON log (cycle_id);
+`;
+
+export interface LogQuery {
+  cycleId?: string;
+  status?: string;
+  action?: string;
+  /** Matches source id, target id or display name (case-insensitive substring). */
+  user?: string;
+  limit?: number;
+}
+
+export class StateStore {
+  readonly file: string;
+  readonly #db: Database.Database;
+
+  constructor(file: string) {
+    this.file = file;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(MIGRATION);
+    const version = this.#getMeta('schema_version');
+    if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) !== SCHEMA_VERSION) {
+      throw new Error(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
+    }
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  #getMeta(key: string): string | null {
+    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  #setMeta(key: string, value: string): void {
+    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The hash of the mapping the last completed cycle ran with. */
+  jobHash(): string | null {
+    return this.#getMeta('job_hash');
+  }
+
+  setJobHash(hash: string): void {
+    this.#setMeta('job_hash', hash);
+  }
+
+  anchors(): Map<string, Anchor> {
+    const rows = this.#db.prepare('SELECT * FROM anchors').all() as Array<Record<string, string>>;
+    return new Map(
+      rows.map((r) => [
+        r['source_id']!,
+        {
+          sourceId: r['source_id']!,
+          objectType: r['object_type'] as ObjectType,
+          targetId: r['target_id']!,
+          displayName: r['display_name']!,
+          status: r['status'] as Anchor['status'],
+          exported: JSON.parse(r['exported']!) as Record<string, unknown>,
+        },
+      ]),
+    );
+  }
+
+  putAnchor(a: Anchor): void {
+    this.#db
+      .prepare(
+        `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, target_id = excluded.target_id,
+         display_name = excluded.display_name, status = excluded.status, exported = excluded.exported`,
+      )
+      .run(a.sourceId, a.objectType, a.targetId, a.displayName, a.status, JSON.stringify(a.exported));
+  }
+
+  deleteAnchor(sourceId: string): void {
+    this.#db.prepare('DELETE FROM anchors WHERE source_id = ?').run(sourceId);
+    this.#db.prepare('DELETE FROM memberships WHERE group_id = ? OR member_id = ?').run(sourceId, sourceId);
+  }
+
+  watermarks(): Map<string, string> {
+    const rows = this.#db.prepare('SELECT source_id, hash FROM watermarks').all() as Array<{ source_id: string; hash: string }>;
+    return new Map(rows.map((r) => [r.source_id, r.hash]));
+  }
+
+  putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {
+    this.#db
+      .prepare('INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash')
+      .run(sourceId, objectType, hash);
+  }
+
+  deleteWatermark(sourceId: string): void {
+    this.#db.prepare('DELETE FROM watermarks WHERE source_id = ?').run(sourceId);
+  }
+
+  /** Members provsim has added to each group (source ids), i.e. what Entra believes the target holds. */
+  memberships(): Map<string, Set<string>> {
+    const rows = this.#db.prepare('SELECT group_id, member_id FROM memberships').all() as Array<{ group_id: string; member_id: string }>;
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) {
+      let set = out.get(r.group_id);
+      if (!set) out.set(r.group_id, (set = new Set()));
+      set.add(r.member_id);
+    }
+    return out;
+  }
+
+  recordMembership(groupId: string, added: readonly string[], removed: readonly string[]): void {
+    const ins = this.#db.prepare('INSERT OR IGNORE INTO memberships (group_id, member_id) VALUES (?, ?)');
+    const del = this.#db.prepare('DELETE FROM memberships WHERE group_id = ? AND member_id = ?');
+    this.transaction(() => {
+      for (const m of added) ins.run(groupId, m);
+      for (const m of removed) del.run(groupId, m);
+    });
+  }
+
+  escrows(): Map<string, Escrow> {
+    const rows = this.#db.prepare('SELECT * FROM escrows').all() as Array<Record<string, string | number>>;
+    return new Map(
+      rows.map((r) => [
+        String(r['source_id']),
+        {
+          sourceId: String(r['source_id']),
+          objectType: r['object_type'] as ObjectType,
+          firstFailureAt: String(r['first_failure_at']),
+          lastFailureAt: String(r['last_failure_at']),
+          attempts: Number(r['attempts']),
+          errorCode: String(r['error_code']),
+        },
+      ]),
+    );
+  }
+
+  recordFailure(sourceId: string, objectType: ObjectType, at: string, errorCode: string): void {
+    this.#db
+      .prepare(
+        `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code) VALUES (?, ?, ?, ?, 1, ?)
+         ON CONFLICT(source_id) DO UPDATE SET last_failure_at = excluded.last_failure_at, attempts = attempts + 1, error_code = excluded.error_code`,
+      )
+      .run(sourceId, objectType, at, at, errorCode);
+  }
+
+  clearEscrow(sourceId: string): void {
+    this.#db.prepare('DELETE FROM escrows WHERE source_id = ?').run(sourceId);
+  }
+
+  beginCycle(c: Omit<CycleRecord, 'finishedAt' | 'status' | 'counts'>): void {
+    const seq = (this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
+    this.#db
+      .prepare('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
+      .run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
+  }
+
+  finishCycle(id: string, status: CycleStatus, finishedAt: string, counts: Record<string, number>): void {
+    this.#db.prepare('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(status, finishedAt, JSON.stringify(counts), id);
+  }
+
+  cycles(): CycleRecord[] {
+    const rows = this.#db.prepare('SELECT * FROM cycles ORDER BY seq').all() as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      id: String(r['id']),
+      kind: r['kind'] as CycleRecord['kind'],
+      startedAt: String(r['started_at']),
+      finishedAt: r['finished_at'] === null ? null : String(r['finished_at']),
+      status: r['status'] as CycleStatus,
+      dryRun: r['dry_run'] === 1,
+      jobHash: String(r['job_hash']),
+      counts: JSON.parse(String(r['counts'])) as Record<string, number>,
+    }));
+  }
+
+  /** The last cycle that ran to its end and wrote (dry runs and interrupted cycles do not count). */
+  lastCompletedCycle(): CycleRecord | null {
+    const done = this.cycles().filter((c) => !c.dryRun && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed');
+    return done[done.length - 1] ?? null;
+  }
+
+  appendLog(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) return;
+    const next = (this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM log').get() as { n: number }).n;
+    const ins = this.#db.prepare('INSERT INTO log (id, seq, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.transaction(() => {
+      entries.forEach((e, i) =>
+        ins.run(e.id, next + i, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e)),
+      );
+    });
+  }
+
+  logs(query: LogQuery = {}): LogEntry[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.cycleId) (where.push('cycle_id = ?'), args.push(query.cycleId));
+    if (query.status) (where.push('LOWER(status) = LOWER(?)'), args.push(query.status));
+    if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
+    if (query.user) {
+      where.push("(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))");
+      const like = `%${query.user}%`;
+      args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
+    }
+    const sql = `SELECT entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
+    const rows = this.#db.prepare(sql).all(...args) as Array<{ entry: string }>;
+    return rows.map((r) => JSON.parse(r.entry) as LogEntry);
+  }
+}
