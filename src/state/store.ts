@@ -79,6 +79,15 @@ export class StateStore {
     this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  /** The target (tenant URL without query) this state belongs to; anchors are only valid for it. */
+  target(): string | null {
+    return this.#getMeta('target');
+  }
+
+  setTarget(url: string): void {
+    this.#setMeta('target', url);
+  }
+
   /** The hash of the mapping the last completed cycle ran with. */
   jobHash(): string | null {
     return this.#getMeta('job_hash');

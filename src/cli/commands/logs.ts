@@ -1,0 +1,57 @@
+/** `provsim logs`: the stored provisioning log, filtered, as a table or JSON. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../../shared/errors.js';
+import { StateStore } from '../../state/store.js';
+import type { LogEntry } from '../../state/types.js';
+import type { CliDeps, CommandResult } from '../io.js';
+import { DEFAULT_STATE_FILE } from './sync.js';
+
+export interface LogsOptions {
+  state?: string;
+  /** A cycle id (or its first characters), or `last`. */
+  cycle?: string;
+  status?: string;
+  action?: string;
+  user?: string;
+  json?: boolean;
+}
+
+const STATUSES = ['Success', 'Failure', 'Skipped', 'Warning'];
+const ACTIONS = ['Create', 'Update', 'Disable', 'Delete', 'StagedDelete', 'Other'];
+
+export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<CommandResult & { entries: LogEntry[] }> {
+  const file = resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE);
+  if (!existsSync(file)) throw new UsageError(`no state file at ${options.state ?? DEFAULT_STATE_FILE}; run provsim sync first, or pass --state`);
+  if (options.status && !STATUSES.some((s) => s.toLowerCase() === options.status!.toLowerCase())) throw new UsageError(`--status ${options.status} is not one of ${STATUSES.join(', ')}`);
+  if (options.action && !ACTIONS.some((s) => s.toLowerCase() === options.action!.toLowerCase())) throw new UsageError(`--action ${options.action} is not one of ${ACTIONS.join(', ')}`);
+  const store = new StateStore(file);
+  try {
+    let cycleId: string | undefined;
+    if (options.cycle) {
+      const cycles = store.cycles();
+      const found = options.cycle === 'last' ? cycles.filter((c) => !c.dryRun).at(-1) : cycles.find((c) => c.id.startsWith(options.cycle!));
+      if (!found) throw new UsageError(`no cycle ${options.cycle} in ${options.state ?? DEFAULT_STATE_FILE}; known: ${cycles.map((c) => c.id.slice(0, 8)).join(', ') || 'none'}`);
+      cycleId = found.id;
+    }
+    const entries = store.logs({ ...(cycleId ? { cycleId } : {}), ...(options.status ? { status: options.status } : {}), ...(options.action ? { action: options.action } : {}), ...(options.user ? { user: options.user } : {}) });
+    if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+    else deps.stdout.write(renderLogTable(entries) + '\n');
+    return { exitCode: 0, entries };
+  } finally {
+    store.close();
+  }
+}
+
+export function renderLogTable(entries: readonly LogEntry[]): string {
+  if (entries.length === 0) return '(no log entries match)';
+  const rows = entries.map((e) => [e.activityDateTime.replace('T', ' ').slice(0, 19), e.cycleId.slice(0, 8), e.provisioningAction, e.status, e.sourceIdentity.type, e.sourceIdentity.displayName, e.targetIdentity.id ?? '', e.errorCode ?? modifiedText(e)]);
+  const head = ['Time (UTC)', 'Cycle', 'Action', 'Status', 'Type', 'Name', 'Target id', 'Error / modified'];
+  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
+  return [fmt(head), ...rows.map(fmt)].join('\n');
+}
+
+function modifiedText(e: LogEntry): string {
+  return e.modifiedProperties.map((p) => `${p.displayName}=${p.newValue ?? '∅'}`).join(', ');
+}

@@ -1,0 +1,28 @@
+/** What a command may touch of the outside world; tests pass their own. */
+import type { AxiosInstance } from 'axios';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+
+export interface Writer {
+  write(text: string): unknown;
+}
+
+export interface CliDeps {
+  stdout: Writer;
+  stderr: Writer;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  random: Random;
+  /** Whether stderr is a terminal (progress bar). */
+  isTTY: boolean;
+  /** Ends a running cycle cleanly (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** The HTTP seam; created from options when absent. */
+  http?: AxiosInstance;
+  cwd: string;
+}
+
+/** What every command returns to `main`, which alone turns it into a process exit code. */
+export interface CommandResult {
+  exitCode: 0 | 1 | 2 | 130;
+}

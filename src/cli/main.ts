@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * The entry point, and the ONLY place that maps results and errors to exit codes:
+ * 0 ok · 1 failures during a cycle · 2 bad input or usage · 130 interrupted. Anything unexpected is an
+ * internal error (exit 1) with a request to report it.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { formatDiagnostic } from '../shared/diagnostics.js';
+import { InputError, JobFailure, UsageError } from '../shared/errors.js';
+import { systemClock } from '../shared/clock.js';
+import { systemRandom } from '../shared/random.js';
+import type { CliDeps, CommandResult } from './io.js';
+import { buildProgram } from './program.js';
+import { redact } from './token.js';
+
+export async function main(argv: string[], deps: CliDeps): Promise<number> {
+  let result: CommandResult | null = null;
+  const program = buildProgram(deps, (r) => (result = r));
+  program.configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) });
+  const token = deps.env['PROVSIM_TOKEN'] ?? null;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return (result as CommandResult | null)?.exitCode ?? 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof InputError) {
+      for (const d of error.diagnostics) deps.stderr.write(formatDiagnostic(d) + '\n');
+      const n = error.diagnostics.filter((d) => d.severity === 'error').length;
+      deps.stderr.write(`provsim: ${error.message} (${n} error${n === 1 ? '' : 's'}); nothing was sent\n`);
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      deps.stderr.write(`provsim: ${redact(error.message, token)}\n`);
+      return 2;
+    }
+    if (error instanceof JobFailure) {
+      deps.stderr.write(`provsim: ${redact(error.message, token)} (${error.reason})\n`);
+      return 1;
+    }
+    const e = error as Error;
+    deps.stderr.write(`provsim: internal error: ${redact(e?.stack ?? String(error), token)}\nThis is a bug; please report it with the command you ran.\n`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    clock: systemClock,
+    random: systemRandom,
+    isTTY: Boolean(process.stderr.isTTY),
+    signal: controller.signal,
+    cwd: process.cwd(),
+  });
+  process.exitCode = controller.signal.aborted && code === 0 ? 130 : code;
+}

@@ -1,0 +1,115 @@
+/**
+ * The command-line surface (commander). Each action calls a plain command function with an options object;
+ * `main.ts` alone turns results and errors into exit codes.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CliDeps, CommandResult } from './io.js';
+import { demoCommand } from './commands/demo.js';
+import { logsCommand } from './commands/logs.js';
+import { serveCommand } from './commands/serve.js';
+import { syncCommand } from './commands/sync.js';
+
+function integer(name: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function positive(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
+    return n;
+  };
+}
+
+export function buildProgram(deps: CliDeps, done: (result: CommandResult) => void): Command {
+  const program = new Command('provsim')
+    .description('Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('sync')
+    .description('Run one provisioning cycle (initial, or incremental after the first) of a fixture tenant into a SCIM target.')
+    .requiredOption('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
+    .requiredOption('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
+    .requiredOption('--target <url>', 'the SCIM base URL (Entra\'s Tenant URL; ?aadOptscim062020 selects that dialect)')
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--dry-run', 'plan only: read the target, print the plan, write nothing')
+    .option('--json', 'print the cycle (plan, requests, log) as JSON')
+    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
+    .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
+    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
+    .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
+    .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
+    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
+    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
+    .option('-v, --verbose', 'print one line per object that changed')
+    .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run')
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await syncCommand(
+          {
+            fixtures: o['fixtures'] as string,
+            mapping: o['mapping'] as string,
+            target: o['target'] as string,
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+            state: o['state'] as string,
+            dryRun: Boolean(o['dryRun']),
+            json: Boolean(o['json']),
+            concurrency: o['concurrency'] as number,
+            ...(o['rps'] ? { rps: o['rps'] as number } : {}),
+            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            membersPerPatch: o['membersPerPatch'] as number,
+            full: Boolean(o['full']),
+            allowDeletes: Boolean(o['allowDeletes']),
+            allowHttp: Boolean(o['allowHttp']),
+            timeoutMs: o['timeout'] as number,
+            verbose: Boolean(o['verbose']),
+          },
+          deps,
+        ),
+      );
+    });
+
+  program
+    .command('logs')
+    .description('Print the stored provisioning log: one entry per object per cycle.')
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--cycle <id>', 'only this cycle (an id prefix, or "last")')
+    .option('--status <status>', 'Success | Failure | Skipped | Warning')
+    .option('--action <action>', 'Create | Update | Disable | Delete | StagedDelete | Other')
+    .option('--user <text>', 'source id, target id or display name (substring)')
+    .option('--json', 'print the entries as JSON (Graph provisioningObjectSummary-like)')
+    .addHelpText('after', '\nExample:\n  provsim logs --cycle last --status Failure')
+    .action(async (o: Record<string, unknown>) => {
+      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), json: Boolean(o['json']) }, deps));
+    });
+
+  program
+    .command('serve')
+    .description('Run the embedded SCIM 2.0 target (SCIMMY, in memory) on 127.0.0.1 until Ctrl-C.')
+    .option('--port <n>', 'port (0 = any free port)', integer('--port', 0), 8080)
+    .option('--token <token>', 'require this bearer token (default: PROVSIM_TOKEN, else none)')
+    .addOption(new Option('--profile <profile>', 'tolerant accepts Entra\'s legacy shapes; strict rejects what RFC 7643/7644 reject').choices(['tolerant', 'strict']).default('tolerant'))
+    .addHelpText('after', '\nExample:\n  provsim serve --port 8080 --profile strict')
+    .action(async (o: Record<string, unknown>) => {
+      done(await serveCommand({ port: o['port'] as number, profile: o['profile'] as string, ...(o['token'] ? { token: o['token'] as string } : {}) }, deps));
+    });
+
+  program
+    .command('demo')
+    .description('Start the embedded target and run the Contoso demo: an initial cycle, an incremental one, and one with nothing changed.')
+    .addOption(new Option('--profile <profile>', 'the embedded target\'s profile').choices(['tolerant', 'strict']).default('tolerant'))
+    .action(async (o: Record<string, unknown>) => {
+      done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps));
+    });
+
+  return program;
+}

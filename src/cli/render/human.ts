@@ -1,0 +1,103 @@
+/**
+ * Human views of a plan and of a cycle's result. Rendering is kept apart from computing: these functions
+ * take the same plan and result objects the JSON view takes, and return text.
+ */
+import type { Change, Plan } from '../../engine/plan.js';
+import type { CycleResult } from '../../engine/reconcile.js';
+import type { LogEntry } from '../../state/types.js';
+
+function name(c: Change): string {
+  return `${c.object.objectType} '${c.object.displayName}'`;
+}
+
+function ops(operations: ReadonlyArray<{ op: string; path?: string; value?: unknown }>): string {
+  return operations.map((o) => `${o.op}${o.path ? ` ${o.path}` : ''}${o.value === undefined ? '' : ` ${JSON.stringify(o.value)}`}`).join('; ');
+}
+
+export function renderChange(c: Change): string {
+  switch (c.action) {
+    case 'create':
+      return `  + create  ${name(c)}: ${c.reason}`;
+    case 'update':
+      return `  ~ update  ${name(c)} [${c.targetId}]: ${ops(c.operations)}`;
+    case 'disable':
+      return `  ~ disable ${name(c)} [${c.targetId}]: ${ops(c.operations)} (${c.reason})`;
+    case 'delete':
+      return `  - delete  ${name(c)} [${c.targetId}]: ${c.reason}`;
+    case 'staged-delete':
+      return `  ! staged  ${name(c)} [${c.targetId}]: ${c.reason}`;
+    case 'skip':
+      return `  = skip    ${name(c)}: ${c.skipReason}: ${c.reason}`;
+    case 'fail':
+      return `  ✗ fail    ${name(c)}: ${c.errorCode}: ${c.message}`;
+    case 'set-manager':
+      return `  → manager ${name(c)}: ${c.reason}${c.managerSourceId ? ` (manager ${c.managerSourceId})` : ''}`;
+    case 'add-members':
+      return `  → members ${name(c)}: add ${c.memberSourceIds.length}`;
+    case 'remove-members':
+      return `  → members ${name(c)}: remove ${c.memberSourceIds.length}`;
+  }
+}
+
+export function planSummary(plan: Plan): string {
+  const count = (a: string): number => [...plan.objects, ...plan.references, ...plan.deletes].filter((c) => c.action === a).length;
+  const parts = [
+    `${count('create')} to create`,
+    `${count('update')} to update`,
+    `${count('disable')} to disable`,
+    `${count('delete')} to delete`,
+    `${count('set-manager') + count('add-members') + count('remove-members')} reference updates`,
+    `${count('skip')} unchanged or skipped`,
+  ];
+  if (count('fail') > 0) parts.push(`${count('fail')} failing`);
+  if (count('staged-delete') > 0) parts.push(`${count('staged-delete')} held back (accidental-deletion threshold)`);
+  return `plan (${plan.kind} cycle, ${plan.dialect} dialect): ${parts.join(', ')}`;
+}
+
+/** The full plan, skips left out unless `verbose`. */
+export function renderPlan(plan: Plan, verbose = false): string {
+  const lines = [planSummary(plan)];
+  for (const c of [...plan.objects, ...plan.references, ...plan.deletes]) {
+    if (c.action === 'skip' && !verbose) continue;
+    lines.push(renderChange(c));
+  }
+  return lines.join('\n');
+}
+
+export function renderCounts(counts: Record<string, number>): string {
+  const rows = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  if (rows.length === 0) return '  (no objects processed)';
+  const lines = ['  Action        Status    Count'];
+  for (const [key, n] of rows) {
+    const [action, status] = key.split('/');
+    lines.push(`  ${action!.padEnd(13)} ${status!.padEnd(9)} ${String(n).padStart(5)}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderFailure(e: LogEntry): string {
+  const d = e.errorDetails;
+  const wire = d ? `\n      ${d.method} ${d.url} → ${d.status ?? 'no response'}${d.body ? ` ${typeof d.body === 'string' ? d.body : JSON.stringify(d.body)}` : ''}` : '';
+  return `  ✗ ${e.provisioningAction} ${e.sourceIdentity.type} '${e.sourceIdentity.displayName}' (${e.sourceIdentity.id}): ${e.errorCode}: ${e.errorReason ?? ''}${wire}`;
+}
+
+export function renderCycle(result: CycleResult, requests: { total: number; byMethod: Record<string, number> }): string {
+  const seconds = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
+  const methods = Object.entries(requests.byMethod).map(([m, n]) => `${m} ${n}`).join(', ');
+  const lines = [`${result.kind} cycle ${result.cycleId.slice(0, 8)}: ${result.status} in ${seconds}s, ${requests.total} requests${methods ? ` (${methods})` : ''}`];
+  if (result.jobFailure) lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
+  lines.push(renderCounts(result.counts));
+  const failures = result.log.filter((e) => e.status === 'Failure');
+  if (failures.length > 0) {
+    lines.push(`failures (${failures.length}):`);
+    for (const f of failures.slice(0, 50)) lines.push(renderFailure(f));
+    if (failures.length > 50) lines.push(`  … and ${failures.length - 50} more: provsim logs --status Failure`);
+  }
+  return lines.join('\n');
+}
+
+/** One line per changed object, for watch-style output and the demo. */
+export function renderEntry(e: LogEntry): string {
+  const props = e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ');
+  return `  ${e.provisioningAction.padEnd(12)} ${e.status.padEnd(8)} ${e.sourceIdentity.type.padEnd(5)} ${e.sourceIdentity.displayName}${props ? `  {${props}}` : ''}${e.errorCode ? `  ${e.errorCode}` : ''}`;
+}

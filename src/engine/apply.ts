@@ -1,0 +1,168 @@
+/**
+ * Apply executes a plan and never decides (spec §5.1 step order): objects (creates, updates, disables) →
+ * references (manager, members; resolved to target ids now, since their objects may have been created in
+ * this cycle) → deletes. Each success is written to the state store at once (crash safety, see
+ * state/store.ts). Returns one outcome per change; partial success is a normal result.
+ */
+import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
+import { parseTargetPath } from '../mapping/target-path.js';
+import { resourceTypeOf } from '../scim/types.js';
+import type { Anchor } from '../state/types.js';
+import type { EngineContext } from './context.js';
+import { requestFailure } from './observe.js';
+import type { ChangeOutcome } from './outcome.js';
+import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, Plan, SkipChange, UpdateChange } from './plan.js';
+
+export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutcome[]> {
+  const anchors = ctx.store.anchors();
+  const ids = new Map<string, string>();
+  for (const [id, a] of anchors) if (a.status === 'active') ids.set(id, a.targetId);
+  const outcomes: ChangeOutcome[] = [];
+  const now = (): string => ctx.clock.now().toISOString();
+
+  const run = async (changes: readonly Change[], one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>): Promise<void> => {
+    await Promise.all(
+      changes.map((change) =>
+        ctx.queue.add(async () => {
+          if (ctx.signal?.aborted) {
+            outcomes.push({ change, status: 'skipped', targetId: null, failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null }, unresolved: [], durationMs: 0 });
+            return;
+          }
+          ctx.hooks.onChangeStart?.(change);
+          const started = ctx.clock.now().getTime();
+          let result: Omit<ChangeOutcome, 'change' | 'durationMs'>;
+          try {
+            result = await one(change);
+          } catch (error) {
+            result = { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
+          }
+          const outcome: ChangeOutcome = { change, ...result, durationMs: ctx.clock.now().getTime() - started };
+          if (outcome.status === 'failure') ctx.store.recordFailure(change.object.sourceId, change.object.objectType, now(), outcome.failure?.code ?? 'Unknown');
+          outcomes.push(outcome);
+          ctx.hooks.onChangeDone?.(outcome);
+        }),
+      ),
+    );
+  };
+
+  const saveAnchor = (a: Anchor): void => {
+    anchors.set(a.sourceId, a);
+    ctx.store.putAnchor(a);
+    if (a.status === 'active') ids.set(a.sourceId, a.targetId);
+    else ids.delete(a.sourceId);
+  };
+
+  const ok = (targetId: string | null): Omit<ChangeOutcome, 'change' | 'durationMs'> => ({ status: 'success', targetId, failure: null, unresolved: [] });
+
+  // Phase 1: users and groups.
+  await run(plan.objects, async (c) => {
+    switch (c.action) {
+      case 'create': {
+        const change = c as CreateChange;
+        const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
+        saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: created.id!, displayName: change.object.displayName, status: 'active', exported: change.exported });
+        ctx.store.clearEscrow(change.object.sourceId);
+        return ok(created.id!);
+      }
+      case 'update':
+      case 'disable': {
+        const change = c as UpdateChange;
+        await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
+        saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.targetId, displayName: change.object.displayName, status: change.anchorStatus, exported: change.exported });
+        ctx.store.clearEscrow(change.object.sourceId);
+        return ok(change.targetId);
+      }
+      case 'skip': {
+        const change = c as SkipChange;
+        if (change.link) saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.link.targetId, displayName: change.object.displayName, status: change.link.anchorStatus, exported: change.link.exported });
+        if (change.forget) {
+          anchors.delete(change.object.sourceId);
+          ids.delete(change.object.sourceId);
+          ctx.store.deleteAnchor(change.object.sourceId);
+        }
+        ctx.store.clearEscrow(change.object.sourceId);
+        return { ...ok(change.targetId), status: 'skipped' };
+      }
+      case 'fail':
+        return { status: 'failure', targetId: c.targetId, failure: { code: c.errorCode, message: c.message, details: null }, unresolved: [] };
+      default:
+        throw new Error(`apply: unexpected ${c.action} in the objects phase`);
+    }
+  });
+
+  // Phase 2: references.
+  await run(plan.references, async (c) => {
+    if (c.action === 'set-manager') return applyManager(c as ManagerChange);
+    return applyMembers(c as MembersChange);
+  });
+
+  async function applyManager(change: ManagerChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
+    const userTargetId = ids.get(change.object.sourceId);
+    if (!userTargetId) return { status: 'skipped', targetId: null, failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null }, unresolved: [] };
+    let managerTargetId = '';
+    if (change.managerSourceId !== null) {
+      const resolved = ids.get(change.managerSourceId);
+      if (!resolved) return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId] };
+      managerTargetId = resolved;
+    }
+    const path = parseTargetPath(change.path)!;
+    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId)]));
+    const anchor = anchors.get(change.object.sourceId);
+    if (anchor) {
+      const exported = { ...anchor.exported };
+      if (managerTargetId === '') delete exported[change.path];
+      else exported[change.path] = managerTargetId;
+      saveAnchor({ ...anchor, exported });
+    }
+    return ok(userTargetId);
+  }
+
+  async function applyMembers(change: MembersChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
+    const groupTargetId = ids.get(change.object.sourceId);
+    if (!groupTargetId) return { status: 'skipped', targetId: null, failure: { code: 'ReferenceSourceMissing', message: 'the group itself was not provisioned in this cycle', details: null }, unresolved: [] };
+    const resolved: Array<[string, string]> = [];
+    const unresolved: string[] = [];
+    for (const id of change.memberSourceIds) {
+      const t = change.action === 'remove-members' ? (anchors.get(id)?.targetId ?? ids.get(id)) : ids.get(id);
+      if (t) resolved.push([id, t]);
+      else unresolved.push(id);
+    }
+    for (let i = 0; i < resolved.length; i += ctx.membersPerPatch) {
+      const chunk = resolved.slice(i, i + ctx.membersPerPatch);
+      const targetIds = chunk.map(([, t]) => t);
+      const operations = change.action === 'add-members' ? [memberAddOperation(ctx.dialect, targetIds)] : memberRemoveOperations(ctx.dialect, targetIds);
+      await ctx.send('PATCH', () => ctx.client.patch('Groups', groupTargetId, operations));
+      const sourceIds = chunk.map(([s]) => s);
+      ctx.store.recordMembership(change.object.sourceId, change.action === 'add-members' ? sourceIds : [], change.action === 'remove-members' ? sourceIds : []);
+    }
+    return { ...ok(groupTargetId), unresolved };
+  }
+
+  // Phase 3: deletes.
+  await run(plan.deletes, async (c) => {
+    if (c.action === 'delete') {
+      const change = c as DeleteChange;
+      await ctx.send('DELETE', () => ctx.client.delete(resourceTypeOf(change.object.objectType), change.targetId));
+      anchors.delete(change.object.sourceId);
+      ids.delete(change.object.sourceId);
+      ctx.store.deleteAnchor(change.object.sourceId);
+      ctx.store.deleteWatermark(change.object.sourceId);
+      ctx.store.clearEscrow(change.object.sourceId);
+      return ok(change.targetId);
+    }
+    if (c.action === 'skip') {
+      const change = c as SkipChange;
+      if (change.forget) {
+        anchors.delete(change.object.sourceId);
+        ids.delete(change.object.sourceId);
+        ctx.store.deleteAnchor(change.object.sourceId);
+        ctx.store.deleteWatermark(change.object.sourceId);
+      }
+      return { status: 'skipped', targetId: change.targetId, failure: null, unresolved: [] };
+    }
+    // Staged deletes send nothing: accidental-deletion prevention holds them.
+    return { status: 'skipped', targetId: c.action === 'staged-delete' ? c.targetId : null, failure: null, unresolved: [] };
+  });
+
+  return outcomes;
+}

@@ -1,0 +1,23 @@
+/** What observe and apply are given: the I/O they may do, and nothing else. */
+import type PQueue from 'p-queue';
+import type { CompiledJob } from '../mapping/compile.js';
+import type { ScimClient } from '../scim/client.js';
+import type { DialectName } from '../scim/dialect.js';
+import type { Clock } from '../shared/clock.js';
+import type { StateStore } from '../state/store.js';
+import type { EngineHooks } from './hooks.js';
+
+export interface EngineContext {
+  job: CompiledJob;
+  client: ScimClient;
+  queue: PQueue;
+  store: StateStore;
+  clock: Clock;
+  hooks: EngineHooks;
+  dialect: DialectName;
+  /** Members per membership PATCH. */
+  membersPerPatch: number;
+  /** Runs one request with the retry policy (method decides what is safe to resend). */
+  send<T>(method: string, fn: () => Promise<T>): Promise<T>;
+  signal?: AbortSignal;
+}

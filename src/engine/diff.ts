@@ -1,0 +1,401 @@
+/**
+ * diff(desired, observed, state) → Plan. PURE: no I/O, no clock, no logging (spec §5.1–5.6).
+ *
+ * Per object: match result → create / link+update / skip (RedundantExport); deprovisioning by Entra's
+ * table (§5.5): unassigned/out of scope/disabled/soft-deleted → PATCH active false (unless
+ * skipOutOfScopeDeletions for the first two), hard-deleted → DELETE unless the user was already disabled
+ * by unassignment, groups → DELETE. References (manager, members) are planned by source id and resolved to
+ * target ids when applied, since their objects may be created in the same cycle.
+ */
+import type { RoleList } from '../expression/index.js';
+import type { CompiledAttribute, CompiledJob, CompiledObjectMapping } from '../mapping/compile.js';
+import type { MappedAttribute } from '../mapping/map-object.js';
+import { readPath, type TargetPath } from '../mapping/target-path.js';
+import { buildCreateBody, type BodyEntry, type CreateBodyOptions, type RoleEntry } from '../scim/build-resource.js';
+import { attributeOperations, type AttributeChange, type DialectName } from '../scim/dialect.js';
+import type { ScimResource } from '../scim/types.js';
+import type { Anchor, CycleKind, ModifiedProperty } from '../state/types.js';
+import type { Observation } from './observation.js';
+import {
+  PLAN_FORMAT_VERSION,
+  type DeleteChange,
+  type FailChange,
+  type DeprovisionChange,
+  type ObjectChange,
+  type ObjectRef,
+  type Plan,
+  type ReferenceChange,
+  type UpdateChange,
+} from './plan.js';
+import type { WorkItem } from './select-work.js';
+import type { SourceState } from './source-state.js';
+
+export interface DiffInput {
+  cycleId: string;
+  kind: CycleKind;
+  work: readonly WorkItem[];
+  /** Every source object of this cycle, by id (references need the state of objects not in `work`). */
+  sources: ReadonlyMap<string, SourceState>;
+  anchors: ReadonlyMap<string, Anchor>;
+  memberships: ReadonlyMap<string, ReadonlySet<string>>;
+  observations: ReadonlyMap<string, Observation>;
+  job: CompiledJob;
+  dialect: DialectName;
+  /** Entra's ForceDeletes: let deletions through the accidental-deletion threshold. */
+  allowDeletes: boolean;
+  createBody: CreateBodyOptions;
+}
+
+const REDACTED = '[Redact]';
+
+export function diff(input: DiffInput): Plan {
+  const objects: ObjectChange[] = [];
+  const deletes: DeprovisionChange[] = [];
+  const references: ReferenceChange[] = [];
+  /** Objects that will exist in the target after the objects phase (linked, matched or created). */
+  const willExist = new Set<string>();
+  for (const [id, a] of input.anchors) if (input.sources.get(id)?.provision && a.status === 'active') willExist.add(id);
+
+  const planned: Array<{ item: WorkItem; current: CurrentValues | null }> = [];
+  for (const item of input.work) {
+    const result = planObject(item, input);
+    if (result.change) (result.isDeprovision ? deletes : objects).push(result.change as never);
+    if (result.exists && item.source) willExist.add(item.sourceId);
+    if (result.exists) planned.push({ item, current: result.current });
+  }
+
+  for (const { item, current } of planned) {
+    const source = item.source;
+    if (!source) continue;
+    references.push(...planReferences(source, current, willExist, input));
+  }
+
+  let deletionThresholdExceeded = false;
+  const threshold = input.job.job.settings.accidentalDeletionThreshold;
+  const deprovisions = [...objects.filter((c): c is UpdateChange => c.action === 'disable'), ...deletes.filter((c): c is DeleteChange => c.action === 'delete')];
+  if (threshold !== null && deprovisions.length >= threshold && !input.allowDeletes) {
+    deletionThresholdExceeded = true;
+    const held = new Set(deprovisions);
+    const stage = <T extends { action: string }>(c: T): T | DeprovisionChange =>
+      held.has(c as never)
+        ? {
+            action: 'staged-delete',
+            id: `${(c as unknown as DeleteChange).object.sourceId}/staged-delete`,
+            object: (c as unknown as DeleteChange).object,
+            targetId: (c as unknown as DeleteChange).targetId,
+            held: c as unknown as DeleteChange,
+            reason: `held back: ${deprovisions.length} disables and deletes reach the accidental-deletion threshold of ${threshold} (use --allow-deletes to let them through)`,
+          }
+        : c;
+    const keptObjects = objects.filter((c) => !held.has(c as never));
+    const staged = [...objects.filter((c) => held.has(c as never)).map(stage), ...deletes.map(stage)] as DeprovisionChange[];
+    objects.length = 0;
+    objects.push(...keptObjects);
+    deletes.length = 0;
+    deletes.push(...staged);
+  }
+
+  return { formatVersion: PLAN_FORMAT_VERSION, cycleId: input.cycleId, kind: input.kind, dialect: input.dialect, objects, references, deletes, deletionThresholdExceeded };
+}
+
+/** The target's current values: from a resource read in this cycle, or from what provsim last exported. */
+interface CurrentValues {
+  targetId: string;
+  get(path: TargetPath): unknown;
+  resource: ScimResource | null;
+}
+
+function fromResource(targetId: string, resource: ScimResource): CurrentValues {
+  return { targetId, resource, get: (p) => readPath(resource, p) };
+}
+
+function fromExported(anchor: Anchor): CurrentValues {
+  return { targetId: anchor.targetId, resource: null, get: (p) => anchor.exported[p.raw] ?? null };
+}
+
+interface ObjectPlan {
+  change: ObjectChange | DeprovisionChange | null;
+  isDeprovision: boolean;
+  /** The object exists (or will) in the target, active, after this phase. */
+  exists: boolean;
+  current: CurrentValues | null;
+}
+
+function ref(item: WorkItem): ObjectRef {
+  return {
+    objectType: item.source?.objectType ?? item.anchor!.objectType,
+    sourceId: item.sourceId,
+    displayName: item.source?.displayName ?? item.anchor!.displayName,
+  };
+}
+
+function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
+  const { source, anchor } = item;
+  const object = ref(item);
+  const mapping = object.objectType === 'User' ? input.job.users : input.job.groups;
+  const observation = input.observations.get(item.sourceId);
+  const none: ObjectPlan = { change: null, isDeprovision: false, exists: false, current: null };
+
+  // Hard-deleted in Entra.
+  if (!source) {
+    const a = anchor!;
+    if (a.objectType === 'User' && a.status === 'disabled-out-of-scope') {
+      return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: a.targetId, skipReason: 'NotManaged', link: null, forget: true, reason: 'hard-deleted in Entra after it was disabled by unassignment or scoping: Entra no longer manages it and sends no DELETE' } };
+    }
+    if (!mapping.actions.has('delete')) {
+      return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: a.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: 'hard-deleted in Entra, but the Delete target object action is switched off' } };
+    }
+    return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: a.targetId, reason: 'hard-deleted in Entra' } };
+  }
+
+  if (source.mapped.failures.length > 0) {
+    const f = source.mapped.failures[0]!;
+    return { ...none, change: failChange(object, anchor?.targetId ?? null, 'ExpressionEvaluationFailed', `mapping to ${f.target} failed: ${f.code}: ${f.message}`) };
+  }
+
+  // Not (or no longer) to be provisioned.
+  if (!source.provision) {
+    if (!anchor) {
+      const skipReason = source.cause === 'unassigned' ? 'NotEffectivelyEntitled' : source.cause === 'out-of-scope' ? 'ScopeFilterNotSatisfied' : 'NotActive';
+      const detail = source.cause === 'disabled' || source.cause === 'soft-deleted' ? `${source.causeDetail}; a user that was never provisioned is not created while inactive` : (source.causeDetail ?? '');
+      return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason, link: null, forget: false, reason: detail } };
+    }
+    if (object.objectType === 'Group') {
+      if (!mapping.actions.has('delete')) {
+        return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: `${source.causeDetail}; the Delete target object action is switched off` } };
+      }
+      return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: anchor.targetId, reason: `${source.causeDetail}: groups have no soft delete, Entra deletes them` } };
+    }
+    return { ...none, change: planDisable(item, source, anchor, observation, mapping, input) };
+  }
+
+  // To be provisioned: match, link, create or update.
+  let current: CurrentValues | null = null;
+  let link = false;
+  if (anchor) {
+    if (observation?.kind === 'read') current = fromResource(anchor.targetId, observation.resource);
+    else if (observation?.kind === 'anchor-missing') {
+      return { ...none, change: failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has ${object.objectType} ${anchor.targetId}, which provsim created or matched earlier; restart the job (delete the state file) to match it again`) };
+    } else if (observation?.kind === 'failed') return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
+    else current = fromExported(anchor);
+  } else {
+    switch (observation?.kind) {
+      case 'matched':
+        current = fromResource(observation.targetId, observation.resource);
+        link = true;
+        break;
+      case 'not-found':
+        if (!mapping.actions.has('create')) {
+          return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason: 'CreateActionDisabled', link: null, forget: false, reason: 'no matching target object, and the Create target object action is switched off' } };
+        }
+        return { change: planCreate(object, source, mapping, input, observation.queried), isDeprovision: false, exists: true, current: null };
+      case 'duplicate':
+        return { ...none, change: failChange(object, null, 'DuplicateTargetEntries', `${observation.count} target objects have ${observation.attribute} eq "${observation.value}"; matching attributes must be unique in the target`) };
+      case 'no-match-value':
+        return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason: 'ImportSkipped', link: null, forget: false, reason: `none of the matching attributes (${mapping.matching.map((m) => m.mapping.target).join(', ')}) has a value for this object` } };
+      case 'failed':
+        return { ...none, change: failFromObservation(object, observation.failure, null) };
+      default:
+        return none;
+    }
+  }
+
+  const exists = true;
+  if (!mapping.actions.has('update')) {
+    return { change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'UpdateActionDisabled', link: link ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false), anchorStatus: 'active' } : null, forget: false, reason: 'the Update target object action is switched off' }, isDeprovision: false, exists, current };
+  }
+  const changes = attributeChanges(source.mapped.values, current, false);
+  const exported = exportedFrom(current, source.mapped.values, true);
+  const wasDisabled = anchor !== null && anchor.status !== 'active';
+  if (changes.changes.length === 0) {
+    return {
+      change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'RedundantExport', link: link || wasDisabled ? { targetId: current.targetId, exported, anchorStatus: 'active' } : null, forget: false, reason: link ? `matched on ${observationText(observation)}; the state of the object in both systems already matches` : 'the state of the object in both the source and target systems already matches' },
+      isDeprovision: false,
+      exists,
+      current,
+    };
+  }
+  return {
+    change: {
+      action: 'update',
+      id: `${object.sourceId}/update`,
+      object,
+      targetId: current.targetId,
+      operations: attributeOperations(input.dialect, changes.changes),
+      modified: changes.modified,
+      link,
+      exported,
+      anchorStatus: 'active',
+      reason: link ? `matched on ${observationText(observation)}; ${changes.changes.length} attribute(s) differ` : wasDisabled ? 'back in scope and active: re-enabled' : `${changes.changes.length} attribute(s) changed`,
+    },
+    isDeprovision: false,
+    exists,
+    current,
+  };
+}
+
+function observationText(o: Observation | undefined): string {
+  return o?.kind === 'matched' ? `${o.attribute} eq "${o.value}"` : 'the matching attribute';
+}
+
+function failFromObservation(object: ObjectRef, failure: { code: string; message: string }, targetId: string | null): ObjectChange {
+  return failChange(object, targetId, failure.code, failure.message);
+}
+
+function failChange(object: ObjectRef, targetId: string | null, errorCode: string, message: string): FailChange {
+  return { action: 'fail', id: `${object.sourceId}/fail`, object, targetId, errorCode, message, reason: message };
+}
+
+function planCreate(object: ObjectRef, source: SourceState, mapping: CompiledObjectMapping, input: DiffInput, queried: Array<{ attribute: string; value: string }>): ObjectChange {
+  const entries: BodyEntry[] = [];
+  const exported: Record<string, unknown> = {};
+  const modified: ModifiedProperty[] = [];
+  for (const v of source.mapped.values) {
+    const row = v.attribute.mapping;
+    const value = v.value ?? row.default;
+    if (value === null) continue;
+    const wire = typeof value === 'string' ? value : roleEntries(value);
+    entries.push({ path: v.attribute.path, value: wire });
+    exported[v.attribute.path.raw] = typeof value === 'string' ? value : wire;
+    modified.push({ displayName: row.target, oldValue: null, newValue: v.redacted ? REDACTED : display(value) });
+  }
+  return {
+    action: 'create',
+    id: `${object.sourceId}/create`,
+    object,
+    body: buildCreateBody(mapping.objectType, entries, input.createBody),
+    exported,
+    modified,
+    reason: `no target object matched (${queried.map((q) => `${q.attribute} eq "${q.value}"`).join(', ')}): create`,
+  };
+}
+
+function planDisable(item: WorkItem, source: SourceState, anchor: Anchor, observation: Observation | undefined, mapping: CompiledObjectMapping, input: DiffInput): ObjectChange {
+  const object = ref(item);
+  const outOfScope = source.cause === 'unassigned' || source.cause === 'out-of-scope';
+  const skip = (skipReason: string, reason: string): ObjectChange => ({ action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason, link: null, forget: false, reason });
+  if (outOfScope && input.job.job.settings.skipOutOfScopeDeletions) {
+    return skip('SkipOutOfScopeDeletions', `${source.causeDetail}; skipOutOfScopeDeletions is on, so the account is left as it is`);
+  }
+  if (!mapping.actions.has('update')) return skip('UpdateActionDisabled', `${source.causeDetail}; the Update target object action is switched off, so no disable is sent`);
+  if (observation?.kind === 'anchor-missing') {
+    return failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has User ${anchor.targetId}`);
+  }
+  if (observation?.kind === 'failed') return failFromObservation(object, observation.failure, anchor.targetId);
+  const current = observation?.kind === 'read' ? fromResource(anchor.targetId, observation.resource) : fromExported(anchor);
+  // Only the attributes that follow IsSoftDeleted flow on a deprovisioning update (Entra's EntryExportUpdateSoftDelete).
+  const softDeleteValues = source.mapped.values.filter((v) => dependsOnSoftDelete(v.attribute));
+  if (softDeleteValues.length === 0) return skip('NoSoftDeleteMapping', `${source.causeDetail}; no attribute is mapped from IsSoftDeleted, so Entra sends no disable`);
+  const changes = attributeChanges(softDeleteValues, current, false);
+  const anchorStatus: Anchor['status'] = outOfScope ? 'disabled-out-of-scope' : 'disabled';
+  if (changes.changes.length === 0) {
+    return { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'RedundantExport', link: anchor.status !== anchorStatus ? { targetId: anchor.targetId, exported: anchor.exported, anchorStatus } : null, forget: false, reason: `${source.causeDetail}; the target account is already disabled` };
+  }
+  return {
+    action: 'disable',
+    id: `${object.sourceId}/disable`,
+    object,
+    targetId: anchor.targetId,
+    operations: attributeOperations(input.dialect, changes.changes),
+    modified: changes.modified,
+    link: false,
+    exported: { ...anchor.exported, ...Object.fromEntries(changes.changes.map((c) => [c.path.raw, c.value])) },
+    anchorStatus,
+    reason: `${source.causeDetail}: disable`,
+  };
+}
+
+function dependsOnSoftDelete(a: CompiledAttribute): boolean {
+  const s = a.mapping.source;
+  if (s.kind === 'direct') return s.attribute === 'IsSoftDeleted' || s.attribute === 'accountEnabled';
+  if (s.kind === 'expression') return /\[(IsSoftDeleted|accountEnabled)\]/.test(s.text);
+  return false;
+}
+
+function attributeChanges(values: readonly MappedAttribute[], current: CurrentValues, includeCreateOnly: boolean): { changes: AttributeChange[]; modified: ModifiedProperty[] } {
+  const changes: AttributeChange[] = [];
+  const modified: ModifiedProperty[] = [];
+  for (const v of values) {
+    const row = v.attribute.mapping;
+    if (row.apply === 'on-create' && !includeCreateOnly) continue;
+    if (v.value === null) continue; // Entra does not flow nulls outbound (spec §1.6).
+    const before = current.get(v.attribute.path);
+    if (typeof v.value === 'string') {
+      if (sameValue(v.value, before, row.caseExact)) continue;
+      changes.push({ path: v.attribute.path, op: before === null || before === undefined ? 'add' : 'replace', value: v.value });
+    } else {
+      const wanted = roleEntries(v.value);
+      if (sameRoles(wanted, before)) continue;
+      changes.push({ path: { ...v.attribute.path, filter: null, subAttribute: null, raw: 'roles' }, op: v.value.assertive ? 'replace' : 'add', value: wanted });
+    }
+    modified.push({ displayName: row.target, oldValue: before === null || before === undefined ? null : display(before), newValue: v.redacted ? REDACTED : display(v.value) });
+  }
+  return { changes, modified };
+}
+
+/** What the target holds after the planned writes succeed, by path. */
+function exportedFrom(current: CurrentValues, values: readonly MappedAttribute[], withDesired: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const v of values) {
+    const before = current.get(v.attribute.path);
+    const after = withDesired && v.value !== null && v.attribute.mapping.apply !== 'on-create' ? (typeof v.value === 'string' ? v.value : roleEntries(v.value)) : before;
+    if (after !== null && after !== undefined) out[v.attribute.path.raw] = after;
+  }
+  return out;
+}
+
+function sameValue(desired: string, current: unknown, caseExact: boolean): boolean {
+  if (typeof current !== 'string') return false;
+  return caseExact ? desired === current : desired.toLowerCase() === current.toLowerCase();
+}
+
+function roleEntries(list: RoleList): RoleEntry[] {
+  return list.roles.map((r) => ({ primary: r.primary, type: r.type, display: r.displayName, value: r.value }));
+}
+
+function sameRoles(wanted: RoleEntry[], current: unknown): boolean {
+  if (!Array.isArray(current)) return wanted.length === 0;
+  const have = new Set(current.map((r) => String((r as { value?: unknown }).value ?? '').toLowerCase()));
+  return wanted.length === have.size && wanted.every((r) => have.has(r.value.toLowerCase()));
+}
+
+function display(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && (v as RoleList).kind === 'roles') return (v as RoleList).roles.map((r) => r.value).join(', ');
+  return JSON.stringify(v);
+}
+
+function planReferences(source: SourceState, current: CurrentValues | null, willExist: ReadonlySet<string>, input: DiffInput): ReferenceChange[] {
+  const out: ReferenceChange[] = [];
+  const object: ObjectRef = { objectType: source.objectType, sourceId: source.id, displayName: source.displayName };
+  const mapping = source.objectType === 'User' ? input.job.users : input.job.groups;
+
+  if (source.objectType === 'User' && source.mapped.managerSourceId !== undefined) {
+    const managerAttr = mapping.attributes.find((a) => a.reference === 'manager')!;
+    const previous = current ? current.get(managerAttr.path) : null;
+    const prev = typeof previous === 'string' ? previous : null;
+    const managerId = source.mapped.managerSourceId;
+    if (managerId === null) {
+      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, previous: prev, reason: 'the manager was removed in Entra' });
+    } else if (willExist.has(managerId)) {
+      const managerAnchor = input.anchors.get(managerId);
+      const known = managerAnchor && managerAnchor.status === 'active' ? managerAnchor.targetId : null;
+      if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
+        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
+      }
+    }
+    // A manager that is not provisioned is left out (Entra's known behaviour); apply logs nothing for it,
+    // and log-entries notes it in the referenceResolution step.
+  }
+
+  if (source.objectType === 'Group' && source.mapped.memberSourceIds !== undefined) {
+    const desired = source.mapped.memberSourceIds.filter((id) => willExist.has(id) && id !== source.id);
+    const stored = input.memberships.get(source.id) ?? new Set<string>();
+    const add = desired.filter((id) => !stored.has(id));
+    const desiredSet = new Set(desired);
+    const remove = [...stored].filter((id) => !desiredSet.has(id) && input.anchors.has(id));
+    if (add.length > 0) out.push({ action: 'add-members', id: `${source.id}/add-members`, object, memberSourceIds: add, reason: `${add.length} member(s) to add` });
+    if (remove.length > 0) out.push({ action: 'remove-members', id: `${source.id}/remove-members`, object, memberSourceIds: remove, reason: `${remove.length} member(s) to remove` });
+  }
+  return out;
+}

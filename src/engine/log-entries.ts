@@ -1,0 +1,126 @@
+/**
+ * One provisioning-log entry per object per cycle (spec §5.13), built from the plan's outcomes. Pure.
+ * An object's reference changes (manager, members) are folded into its entry, so a user whose only change
+ * was its manager shows as one Update.
+ */
+import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep } from '../state/types.js';
+import type { ChangeOutcome } from './outcome.js';
+import type { Change, ObjectRef } from './plan.js';
+
+const PRIMARY_ACTION: Record<string, LogAction> = {
+  create: 'Create',
+  update: 'Update',
+  disable: 'Disable',
+  delete: 'Delete',
+  'staged-delete': 'StagedDelete',
+  skip: 'Other',
+  fail: 'Other',
+};
+
+const EXPORT_STEP: Record<string, string> = {
+  create: 'EntryExportAdd',
+  update: 'EntryExportUpdate',
+  disable: 'EntryExportUpdateSoftDelete',
+  delete: 'EntryExportDelete',
+};
+
+export function buildLogEntries(cycleId: string, at: string, outcomes: readonly ChangeOutcome[], newId: () => string): LogEntry[] {
+  const byObject = new Map<string, ChangeOutcome[]>();
+  for (const o of outcomes) {
+    const key = o.change.object.sourceId;
+    const list = byObject.get(key);
+    if (list) list.push(o);
+    else byObject.set(key, [o]);
+  }
+  const entries: LogEntry[] = [];
+  for (const list of byObject.values()) entries.push(entryFor(cycleId, at, list, newId));
+  return entries;
+}
+
+function isReference(c: Change): boolean {
+  return c.action === 'set-manager' || c.action === 'add-members' || c.action === 'remove-members';
+}
+
+function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () => string): LogEntry {
+  const primary = list.find((o) => !isReference(o.change)) ?? null;
+  const refs = list.filter((o) => isReference(o.change));
+  const object: ObjectRef = (primary ?? list[0]!).change.object;
+  let action: LogAction = primary ? PRIMARY_ACTION[primary.change.action]! : 'Update';
+  let status: LogStatus = primary ? statusOf(primary) : 'Success';
+  const modified: ModifiedProperty[] = [];
+  const steps: ProvisioningStep[] = [];
+  let failure = primary?.failure && primary.status === 'failure' ? primary.failure : null;
+  let targetId: string | null = primary?.targetId ?? ('targetId' in (primary?.change ?? {}) ? ((primary!.change as { targetId: string | null }).targetId ?? null) : null);
+
+  steps.push({ name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved ${object.objectType} '${object.displayName}' from Entra ID` });
+  if (primary) {
+    const c = primary.change;
+    if ('modified' in c) modified.push(...c.modified);
+    if (c.action === 'skip') {
+      steps.push({ name: 'EntrySynchronizationSkip', provisioningStepType: 'processing', status: 'skipped', description: c.reason, details: { SkipReason: c.skipReason } });
+    } else if (c.action === 'fail') {
+      steps.push({ name: 'EntrySynchronizationError', provisioningStepType: 'processing', status: 'failure', description: c.message });
+    } else if (c.action === 'staged-delete') {
+      steps.push({ name: 'EntryExportStaged', provisioningStepType: 'export', status: 'skipped', description: c.reason });
+    } else {
+      steps.push({ name: c.action === 'create' ? 'EntrySynchronizationAdd' : 'EntrySynchronizationUpdate', provisioningStepType: 'processing', status: 'success', description: c.reason });
+      steps.push({ name: EXPORT_STEP[c.action]!, provisioningStepType: 'export', status: primary.status === 'success' ? 'success' : 'failure', description: primary.status === 'success' ? `${object.objectType} '${object.displayName}' was ${c.action === 'create' ? 'created' : c.action === 'delete' ? 'deleted' : 'updated'} in the target` : (primary.failure?.message ?? 'failed') });
+    }
+  }
+
+  for (const r of refs) {
+    const c = r.change;
+    const name = c.action === 'set-manager' ? 'manager' : 'members';
+    if (r.status === 'success') {
+      if (action === 'Other') action = 'Update';
+      if (status === 'Skipped') status = 'Success';
+      targetId = targetId ?? r.targetId;
+      if (c.action === 'set-manager') modified.push({ displayName: 'manager', oldValue: c.previous, newValue: c.managerSourceId });
+      else modified.push({ displayName: 'members', oldValue: c.action === 'remove-members' ? c.memberSourceIds.join(', ') : null, newValue: c.action === 'add-members' ? c.memberSourceIds.filter((m) => !r.unresolved.includes(m)).join(', ') : null });
+    } else if (r.status === 'failure') {
+      status = 'Failure';
+      failure = failure ?? r.failure;
+    }
+    const left = r.unresolved.length > 0 ? `; left out, not provisioned: ${r.unresolved.join(', ')}` : '';
+    steps.push({
+      name: 'EntryReferenceResolution',
+      provisioningStepType: 'referenceResolution',
+      status: r.status === 'failure' ? 'failure' : r.unresolved.length > 0 || r.status === 'skipped' ? 'warning' : 'success',
+      description: `${name}: ${c.reason}${left}${r.failure ? ` (${r.failure.message})` : ''}`,
+    });
+  }
+
+  const duration = list.reduce((n, o) => n + o.durationMs, 0);
+  return {
+    id: newId(),
+    cycleId,
+    changeId: newId(),
+    activityDateTime: at,
+    durationInMilliseconds: duration,
+    provisioningAction: action,
+    status,
+    errorCode: failure?.code ?? null,
+    errorReason: failure?.message ?? null,
+    errorDetails: failure?.details ?? null,
+    sourceIdentity: { id: object.sourceId, type: object.objectType, displayName: object.displayName },
+    targetIdentity: { id: targetId, type: object.objectType, displayName: object.displayName },
+    modifiedProperties: modified,
+    provisioningSteps: steps,
+  };
+}
+
+function statusOf(o: ChangeOutcome): LogStatus {
+  if (o.status === 'failure') return 'Failure';
+  if (o.status === 'skipped') return 'Skipped';
+  return 'Success';
+}
+
+/** Counts by `Action/Status` (e.g. `Create/Success`), as the portal's provisioning log summary shows. */
+export function countEntries(entries: readonly LogEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of entries) {
+    const k = `${e.provisioningAction}/${e.status}`;
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}

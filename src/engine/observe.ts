@@ -1,0 +1,62 @@
+/**
+ * Observe: the target reads of a cycle (I/O), before planning. Unlinked objects are matched by filter on
+ * each matching attribute in precedence order (the first query that finds something stops, spec §1.3);
+ * linked objects are read by id in initial cycles. Reads go through the same queue and retry policy as
+ * writes. Returns one Observation per work item that needed one.
+ */
+import { resourceTypeOf } from '../scim/types.js';
+import { ScimRequestError } from '../shared/errors.js';
+import type { RequestFailure, Observation } from './observation.js';
+import type { EngineContext } from './context.js';
+import type { WorkItem } from './select-work.js';
+
+export async function observe(work: readonly WorkItem[], ctx: EngineContext): Promise<Map<string, Observation>> {
+  const out = new Map<string, Observation>();
+  const tasks = work
+    .filter((w) => w.observe !== 'none' && w.source)
+    .map((item) =>
+      ctx.queue.add(async () => {
+        if (ctx.signal?.aborted) return;
+        out.set(item.sourceId, await observeOne(item, ctx));
+      }),
+    );
+  await Promise.all(tasks);
+  return out;
+}
+
+async function observeOne(item: WorkItem, ctx: EngineContext): Promise<Observation> {
+  const source = item.source!;
+  const resource = resourceTypeOf(source.objectType);
+  try {
+    if (item.observe === 'read') {
+      const anchor = item.anchor!;
+      const found = await ctx.send('GET', () => ctx.client.get(resource, anchor.targetId));
+      return found ? { kind: 'read', targetId: anchor.targetId, resource: found } : { kind: 'anchor-missing', targetId: anchor.targetId };
+    }
+    const mapping = source.objectType === 'User' ? ctx.job.users : ctx.job.groups;
+    const queried: Array<{ attribute: string; value: string }> = [];
+    for (const m of mapping.matching) {
+      const mapped = source.mapped.values.find((v) => v.attribute === m);
+      const value = mapped && typeof mapped.value === 'string' ? mapped.value : null;
+      if (value === null) continue;
+      queried.push({ attribute: m.mapping.target, value });
+      const matches = await ctx.send('GET', () => ctx.client.filter(resource, m.mapping.target, value));
+      if (matches.length > 1) return { kind: 'duplicate', attribute: m.mapping.target, value, count: matches.length };
+      if (matches.length === 1) return { kind: 'matched', targetId: matches[0]!.id!, resource: matches[0]!, attribute: m.mapping.target, value };
+    }
+    return queried.length === 0 ? { kind: 'no-match-value' } : { kind: 'not-found', queried };
+  } catch (error) {
+    return { kind: 'failed', failure: requestFailure(error) };
+  }
+}
+
+export function requestFailure(error: unknown): RequestFailure {
+  if (error instanceof ScimRequestError) {
+    return {
+      code: error.entraCode,
+      message: error.message,
+      details: { method: error.method, url: error.url, status: error.status, body: error.scimError ?? error.bodyText },
+    };
+  }
+  return { code: 'InternalError', message: error instanceof Error ? error.message : String(error), details: null };
+}

@@ -1,0 +1,191 @@
+/**
+ * One provisioning cycle, Entra style (spec §5.1–5.2): probe → import + scope + map (pure) → select work
+ * → observe (target reads) → diff (pure) → onPlan → apply (writes) → state (watermarks, log, cycle).
+ *
+ * Level-based: every cycle re-evaluates the source and never replays an old plan. A cycle is `initial`
+ * when no cycle has completed yet or the mapping changed since the last one (Entra restarts on mapping
+ * changes); otherwise `incremental`. A dry run stops after the plan and writes nothing, to the target or
+ * to the state.
+ */
+import type PQueue from 'p-queue';
+import type { CompiledJob } from '../mapping/compile.js';
+import type { ScimClient } from '../scim/client.js';
+import type { DialectName } from '../scim/dialect.js';
+import { DEFAULT_CREATE_BODY_OPTIONS, type CreateBodyOptions } from '../scim/build-resource.js';
+import type { Clock } from '../shared/clock.js';
+import { JobFailure, ScimRequestError } from '../shared/errors.js';
+import type { Random } from '../shared/random.js';
+import type { Tenant } from '../source/types.js';
+import type { StateStore } from '../state/store.js';
+import type { CycleKind, CycleStatus, LogEntry } from '../state/types.js';
+import { apply } from './apply.js';
+import type { EngineContext } from './context.js';
+import { diff } from './diff.js';
+import type { EngineHooks } from './hooks.js';
+import { buildLogEntries, countEntries } from './log-entries.js';
+import { observe } from './observe.js';
+import type { ChangeOutcome } from './outcome.js';
+import type { Plan } from './plan.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { selectWork } from './select-work.js';
+import { evaluateSource } from './source-state.js';
+
+export interface CycleOptions {
+  /** Plan only: no writes to the target, nothing stored. @default false */
+  dryRun?: boolean;
+  /** Entra's ForceDeletes: let deletions through the accidental-deletion threshold. @default false */
+  allowDeletes?: boolean;
+  /** @default 'legacy' */
+  dialect?: DialectName;
+  /** Start a new initial cycle even if the mapping is unchanged. @default false */
+  forceInitial?: boolean;
+  /** Members per membership PATCH (Entra's figure is not published). @default 100 */
+  membersPerPatch?: number;
+  retry?: RetryPolicy;
+  createBody?: CreateBodyOptions;
+}
+
+export interface CycleDeps {
+  tenant: Tenant;
+  job: CompiledJob;
+  client: ScimClient;
+  store: StateStore;
+  queue: PQueue;
+  clock: Clock;
+  random: Random;
+  hooks?: EngineHooks;
+  signal?: AbortSignal;
+}
+
+export interface CycleResult {
+  cycleId: string;
+  kind: CycleKind;
+  status: CycleStatus;
+  dryRun: boolean;
+  plan: Plan | null;
+  outcomes: ChangeOutcome[];
+  log: LogEntry[];
+  /** Log entries by `Action/Status`. */
+  counts: Record<string, number>;
+  /** Set when the whole job could not run (Entra would quarantine it). */
+  jobFailure: { reason: string; message: string } | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Promise<CycleResult> {
+  const { store, clock, random, job } = deps;
+  const hooks = deps.hooks ?? {};
+  const dryRun = options.dryRun ?? false;
+  const dialect = options.dialect ?? 'legacy';
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const startedAt = clock.now().toISOString();
+  const last = store.lastCompletedCycle();
+  const kind: CycleKind = options.forceInitial || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
+  const cycleId = random.uuid();
+
+  const ctx: EngineContext = {
+    job,
+    client: deps.client,
+    queue: deps.queue,
+    store,
+    clock,
+    hooks,
+    dialect,
+    membersPerPatch: options.membersPerPatch ?? 100,
+    send: (method, fn) => withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), ...(deps.signal ? { signal: deps.signal } : {}) }),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
+
+  const result = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure']): CycleResult => ({
+    cycleId,
+    kind,
+    status,
+    dryRun,
+    plan,
+    outcomes,
+    log,
+    counts: countEntries(log),
+    jobFailure,
+    startedAt,
+    finishedAt: clock.now().toISOString(),
+  });
+
+  if (!dryRun) store.beginCycle({ id: cycleId, kind, startedAt, dryRun, jobHash: job.hash });
+
+  try {
+    await probe(ctx, random);
+  } catch (error) {
+    const failure = error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
+    if (!dryRun) store.finishCycle(cycleId, 'failed', clock.now().toISOString(), {});
+    return result('failed', null, [], [], failure);
+  }
+
+  const sources = evaluateSource(deps.tenant, job, { clock, random });
+  const anchors = store.anchors();
+  const watermarks = store.watermarks();
+  const escrows = store.escrows();
+  const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
+  const work = selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
+  const observations = await observe(work, ctx);
+  const plan = diff({
+    cycleId,
+    kind,
+    work,
+    sources: new Map(sources.map((s) => [s.id, s])),
+    anchors,
+    memberships: store.memberships(),
+    observations,
+    job,
+    dialect,
+    allowDeletes: options.allowDeletes ?? false,
+    createBody: options.createBody ?? DEFAULT_CREATE_BODY_OPTIONS,
+  });
+  hooks.onPlan?.(plan);
+  if (dryRun) return result('succeeded', plan, [], [], null);
+
+  const outcomes = await apply(plan, ctx);
+  const finishedAt = clock.now().toISOString();
+  const log = buildLogEntries(cycleId, finishedAt, outcomes, () => random.uuid());
+  const failedObjects = new Set(log.filter((e) => e.status === 'Failure').map((e) => e.sourceIdentity.id));
+  const interrupted = deps.signal?.aborted ?? false;
+  const touched = new Set(outcomes.map((o) => o.change.object.sourceId));
+
+  store.transaction(() => {
+    for (const s of sources) {
+      if (!touched.has(s.id) && !work.some((w) => w.sourceId === s.id)) continue;
+      const skippedByInterrupt = outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
+      if (failedObjects.has(s.id) || skippedByInterrupt) store.deleteWatermark(s.id);
+      else store.putWatermark(s.id, s.objectType, s.hash);
+    }
+    const present = new Set(sources.map((s) => s.id));
+    for (const id of watermarks.keys()) if (!present.has(id) && !store.anchors().has(id)) store.deleteWatermark(id);
+    store.appendLog(log);
+    const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
+    store.finishCycle(cycleId, status, finishedAt, countEntries(log));
+    if (!interrupted) store.setJobHash(job.hash);
+  });
+
+  const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
+  const jobFailure = plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null;
+  return result(status, plan, outcomes, log, jobFailure);
+}
+
+/**
+ * Entra's connection probe (spec §1.2): a filter GET for a random GUID on the first user matching
+ * attribute, expecting 200 and an empty ListResponse. 401/403 and a 404 are job-level failures.
+ */
+async function probe(ctx: EngineContext, random: Random): Promise<void> {
+  const attribute = ctx.job.users.matching[0]?.mapping.target ?? 'userName';
+  try {
+    const found = await ctx.send('GET', () => ctx.client.filter('Users', attribute, random.uuid()));
+    if (found.length > 0) throw new JobFailure(`the connection probe (GET /Users?filter=${attribute} eq "<random GUID>") returned ${found.length} resource(s); a filter must only return matching resources`, 'SystemForCrossDomainIdentityManagementServiceIncompatible');
+  } catch (error) {
+    if (error instanceof JobFailure) throw error;
+    if (error instanceof ScimRequestError) {
+      const reason = error.status === 401 || error.status === 403 || error.status === null ? 'EncounteredQuarantineException' : error.entraCode;
+      throw new JobFailure(`the connection probe failed: ${error.message}`, reason, { cause: error });
+    }
+    throw error;
+  }
+}
