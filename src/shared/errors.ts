@@ -61,11 +61,8 @@ export class ScimRequestError extends ProvsimError {
     retryAfterMs?: number | null;
     reason?: string;
   }) {
-    const detail = fields.scimError
-      ? JSON.stringify(fields.scimError)
-      : fields.bodyText
-        ? JSON.stringify(fields.bodyText)
-        : fields.reason ?? 'no body';
+    const body = fields.scimError ? JSON.stringify(fields.scimError) : fields.bodyText ? JSON.stringify(fields.bodyText) : null;
+    const detail = [fields.reason, body ? `response body: ${body}` : null].filter(Boolean).join('; ') || 'no response body';
     super(`${fields.method} ${fields.url} → ${fields.status ?? 'no response'} ${fields.entraCode}: ${detail}`);
     this.method = fields.method;
     this.url = fields.url;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY, retryDelay, withRetry } from '../../src/engine/retry.js';
+import { parseRetryAfter } from '../../src/scim/retry-after.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { ScimRequestError } from '../../src/shared/errors.js';
+
+const err = (status: number | null, retryAfterMs: number | null = null) => new ScimRequestError({ method: 'GET', url: 'http://127.0.0.1/x', status, entraCode: 'X', retryAfterMs });
+
+describe('parseRetryAfter', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+});
+
+describe('retryDelay', () => {
+  const p = DEFAULT_RETRY_POLICY;
+  it('honours Retry-After exactly, up to the cap', () => {
+    expect(retryDelay(err(429, 2000), 1, 'PATCH', p, () => 0.5)).toBe(2000);
+    expect(retryDelay(err(429, p.maxRetryAfterMs + 1), 1, 'PATCH', p, () => 0.5)).toBeNull();
+  });
+  it('backs off with jitter for 5xx and network errors, up to the limit', () => {
+    expect(retryDelay(err(503), 1, 'GET', p, () => 1)).toBe(p.backoffBaseMs);
+    expect(retryDelay(err(500), 3, 'GET', p, () => 1)).toBe(p.backoffBaseMs * 4);
+    expect(retryDelay(err(null), 2, 'PATCH', p, () => 0.5)).toBe(p.backoffBaseMs);
+    expect(retryDelay(err(500), p.limit + 1, 'GET', p, () => 1)).toBeNull();
+  });
+  it('never retries client errors, nor a POST that may have been applied', () => {
+    expect(retryDelay(err(400), 1, 'PATCH', p, () => 1)).toBeNull();
+    expect(retryDelay(err(409), 1, 'POST', p, () => 1)).toBeNull();
+    expect(retryDelay(err(null), 1, 'POST', p, () => 1)).toBeNull();
+    expect(retryDelay(err(500), 1, 'POST', p, () => 1)).toBeNull();
+    expect(retryDelay(err(429, 1000), 1, 'POST', p, () => 1)).toBe(1000);
+  });
+});
+
+describe('withRetry', () => {
+  it('waits on the injected clock and succeeds on a later attempt', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const value = await withRetry('GET', async () => {
+      calls += 1;
+      if (calls < 3) throw err(429, 1500);
+      return 'ok';
+    }, { policy: DEFAULT_RETRY_POLICY, clock, random: () => 0.5 });
+    expect(value).toBe('ok');
+    expect(clock.sleeps).toEqual([1500, 1500]);
+  });
+  it('gives up with the last error', async () => {
+    const clock = new ManualClock();
+    await expect(withRetry('GET', async () => { throw err(502); }, { policy: { ...DEFAULT_RETRY_POLICY, limit: 2 }, clock, random: () => 0 })).rejects.toMatchObject({ status: 502 });
+    expect(clock.sleeps).toHaveLength(2);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseTargetPath } from '../../src/mapping/target-path.js';
+import { attributeOperations, dialectFromUrl, memberAddOperation, memberRemoveOperations } from '../../src/scim/dialect.js';
+
+const change = (path: string, op: 'add' | 'replace', value: string) => ({ path: parseTargetPath(path)!, op, value });
+
+describe('dialects (spec §1.14)', () => {
+  it('chooses the dialect from the tenant URL flags', () => {
+    expect(dialectFromUrl('https://api.contoso.com/scim/')).toBe('legacy');
+    expect(dialectFromUrl('https://api.contoso.com/scim/?aadOptscim062020')).toBe('aadOptscim062020');
+    expect(dialectFromUrl('https://api.contoso.com/scim/?aadOptscim062020&AzureAdScimPatch2017')).toBe('legacy');
+  });
+
+  it('legacy: capitalised ops, string booleans, one op per attribute', () => {
+    expect(attributeOperations('legacy', [change('active', 'replace', 'False')])).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
+    expect(
+      attributeOperations('legacy', [
+        change('emails[type eq "work"].value', 'replace', 'updatedEmail@microsoft.com'),
+        change('name.familyName', 'replace', 'updatedFamilyName'),
+        change('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'add', 'Retail'),
+      ]),
+    ).toEqual([
+      { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
+      { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
+      { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Retail' },
+    ]);
+  });
+
+  it('aadOptscim062020: lowercase, JSON booleans, merged path-less replace, filtered paths separate', () => {
+    expect(attributeOperations('aadOptscim062020', [change('active', 'replace', 'False')])).toEqual([{ op: 'replace', value: { active: false } }]);
+    expect(
+      attributeOperations('aadOptscim062020', [
+        change('displayName', 'replace', 'Bjfe'),
+        change('name.givenName', 'replace', 'Kkom'),
+        change('emails[type eq "work"].value', 'replace', 'x@y.z'),
+        change('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber', 'replace', 'Aklq'),
+      ]),
+    ).toEqual([
+      { op: 'replace', value: { displayName: 'Bjfe', 'name.givenName': 'Kkom', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber': 'Aklq' } },
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.z' },
+    ]);
+  });
+
+  it('member add and remove shapes', () => {
+    expect(memberAddOperation('legacy', ['f648f8d5ea4e4cd38e9c'])).toEqual({ op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] });
+    expect(memberRemoveOperations('legacy', ['u1091'])).toEqual([{ op: 'Remove', path: 'members', value: [{ value: 'u1091' }] }]);
+    expect(memberRemoveOperations('aadOptscim062020', ['7f4bc1a3-285e-48ae-8202-5accb43efb0e'])).toEqual([{ op: 'remove', path: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }]);
+  });
+});

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateStore } from '../../src/state/store.js';
+
+const dirs: string[] = [];
+const fresh = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'provsim-state-'));
+  dirs.push(d);
+  return join(d, 'nested', 'state.db');
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('StateStore', () => {
+  it('persists anchors, watermarks, memberships and escrows across reopen', () => {
+    const file = fresh();
+    const a = new StateStore(file);
+    a.putAnchor({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
+    a.putWatermark('s1', 'User', 'h1');
+    a.recordMembership('g1', ['s1', 's2'], []);
+    a.recordMembership('g1', [], ['s2']);
+    a.recordFailure('s3', 'User', '2026-01-01T00:00:00.000Z', 'EntryConflict');
+    a.recordFailure('s3', 'User', '2026-01-01T01:00:00.000Z', 'EntryConflict');
+    a.close();
+    const b = new StateStore(file);
+    expect(b.anchors().get('s1')).toEqual({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
+    expect(b.watermarks().get('s1')).toBe('h1');
+    expect([...(b.memberships().get('g1') ?? [])]).toEqual(['s1']);
+    expect(b.escrows().get('s3')).toMatchObject({ attempts: 2, firstFailureAt: '2026-01-01T00:00:00.000Z', lastFailureAt: '2026-01-01T01:00:00.000Z' });
+    b.deleteAnchor('s1');
+    expect(b.anchors().has('s1')).toBe(false);
+    expect(b.memberships().get('g1')).toBeUndefined();
+    b.close();
+  });
+
+  it('only completed, non-dry-run cycles count as the last completed cycle', () => {
+    const s = new StateStore(fresh());
+    expect(s.lastCompletedCycle()).toBeNull();
+    s.beginCycle({ id: 'c1', kind: 'initial', startedAt: '2026-01-01T00:00:00Z', dryRun: false, jobHash: 'h' });
+    expect(s.lastCompletedCycle()).toBeNull();
+    s.finishCycle('c1', 'entry-level-errors', '2026-01-01T00:01:00Z', { 'Create/Success': 1 });
+    s.beginCycle({ id: 'c2', kind: 'incremental', startedAt: '2026-01-01T00:02:00Z', dryRun: false, jobHash: 'h' });
+    s.finishCycle('c2', 'interrupted', '2026-01-01T00:03:00Z', {});
+    expect(s.lastCompletedCycle()?.id).toBe('c1');
+    s.close();
+  });
+});
