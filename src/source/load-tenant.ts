@@ -1,0 +1,55 @@
+/**
+ * Reads a fixture tenant directory (`users`, `groups`, `assignments`, each `.yaml`, `.yml` or `.json`) and
+ * hands the texts to `parseTenant`. The only I/O of the source module.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Diagnostic } from '../shared/diagnostics.js';
+import { error } from '../shared/diagnostics.js';
+import type { TextFile } from '../shared/yaml-file.js';
+import { FIXTURE_CODES as C } from './fixture-codes.js';
+import { parseTenant } from './parse-tenant.js';
+import type { Tenant } from './types.js';
+
+const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+const FILES = ['users', 'groups', 'assignments'] as const;
+
+export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; diagnostics: Diagnostic[] }> {
+  let names: Set<string>;
+  try {
+    names = new Set(await readdir(dir));
+  } catch (e) {
+    return { tenant: null, diagnostics: [error(C.FIXTURE_READ_FAILED, `cannot read the tenant directory: ${reason(e)}`, { file: dir, hint: 'pass a directory containing users.yaml and assignments.yaml' })] };
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const files: Partial<Record<(typeof FILES)[number], TextFile>> = {};
+  for (const base of FILES) {
+    const present = EXTENSIONS.map((ext) => base + ext).filter((n) => names.has(n));
+    const chosen = present[0];
+    if (chosen === undefined) continue;
+    if (present.length > 1) {
+      diagnostics.push(error(C.FIXTURE_AMBIGUOUS_FILE, `${present.join(' and ')} both exist`, { file: join(dir, chosen), hint: `keep only one ${base} file` }));
+    }
+    const file = join(dir, chosen);
+    try {
+      files[base] = { file, text: await readFile(file, 'utf8') };
+    } catch (e) {
+      diagnostics.push(error(C.FIXTURE_READ_FAILED, `cannot read ${chosen}: ${reason(e)}`, { file }));
+      // Stand in an empty text so the file is not also reported as missing.
+      files[base] = { file, text: '' };
+    }
+  }
+
+  const parsed = parseTenant({ dir, ...files });
+  const all = [...diagnostics, ...parsed.diagnostics];
+  return { tenant: diagnostics.length > 0 ? null : parsed.tenant, diagnostics: all };
+}
+
+function reason(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'ENOTDIR') return 'not a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return e instanceof Error ? e.message : String(e);
+}
