@@ -16,7 +16,7 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
 export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutcome[]> {
   const anchors = ctx.store.anchors();
   const ids = new Map<string, string>();
-  for (const [id, a] of anchors) if (a.status === 'active') ids.set(id, a.targetId);
+  for (const [id, a] of anchors) ids.set(id, a.targetId);
   const outcomes: ChangeOutcome[] = [];
   const now = (): string => ctx.clock.now().toISOString();
 
@@ -48,8 +48,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
   const saveAnchor = (a: Anchor): void => {
     anchors.set(a.sourceId, a);
     ctx.store.putAnchor(a);
-    if (a.status === 'active') ids.set(a.sourceId, a.targetId);
-    else ids.delete(a.sourceId);
+    ids.set(a.sourceId, a.targetId);
   };
 
   const ok = (targetId: string | null): Omit<ChangeOutcome, 'change' | 'durationMs'> => ({ status: 'success', targetId, failure: null, unresolved: [] });
@@ -123,7 +122,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
     const resolved: Array<[string, string]> = [];
     const unresolved: string[] = [];
     for (const id of change.memberSourceIds) {
-      const t = change.action === 'remove-members' ? (anchors.get(id)?.targetId ?? ids.get(id)) : ids.get(id);
+      const t = ids.get(id);
       if (t) resolved.push([id, t]);
       else unresolved.push(id);
     }

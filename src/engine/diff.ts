@@ -52,9 +52,13 @@ export function diff(input: DiffInput): Plan {
   const objects: ObjectChange[] = [];
   const deletes: DeprovisionChange[] = [];
   const references: ReferenceChange[] = [];
-  /** Objects that will exist in the target after the objects phase (linked, matched or created). */
+  /**
+   * Objects that can be referenced (as manager or member) after the objects phase: linked objects still
+   * present in Entra, whatever their active state (a disabled user stays a member and a manager, as its
+   * target object still exists), plus objects matched or created in this cycle.
+   */
   const willExist = new Set<string>();
-  for (const [id, a] of input.anchors) if (input.sources.get(id)?.provision && a.status === 'active') willExist.add(id);
+  for (const id of input.anchors.keys()) if (input.sources.has(id)) willExist.add(id);
 
   const planned: Array<{ item: WorkItem; current: CurrentValues | null }> = [];
   for (const item of input.work) {
@@ -378,8 +382,7 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     if (managerId === null) {
       if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, previous: prev, reason: 'the manager was removed in Entra' });
     } else if (willExist.has(managerId)) {
-      const managerAnchor = input.anchors.get(managerId);
-      const known = managerAnchor && managerAnchor.status === 'active' ? managerAnchor.targetId : null;
+      const known = input.anchors.get(managerId)?.targetId ?? null;
       if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
         out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
       }

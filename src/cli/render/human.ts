@@ -98,6 +98,8 @@ export function renderCycle(result: CycleResult, requests: { total: number; byMe
 
 /** One line per changed object, for watch-style output and the demo. */
 export function renderEntry(e: LogEntry): string {
-  const props = e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ');
+  const shown = e.modifiedProperties.length > 4 ? e.modifiedProperties.slice(0, 3) : e.modifiedProperties;
+  const more = e.modifiedProperties.length - shown.length;
+  const props = shown.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ') + (more > 0 ? `, … +${more} more` : '');
   return `  ${e.provisioningAction.padEnd(12)} ${e.status.padEnd(8)} ${e.sourceIdentity.type.padEnd(5)} ${e.sourceIdentity.displayName}${props ? `  {${props}}` : ''}${e.errorCode ? `  ${e.errorCode}` : ''}`;
 }
