@@ -18,7 +18,6 @@ import { redact } from './token.js';
 export async function main(argv: string[], deps: CliDeps): Promise<number> {
   let result: CommandResult | null = null;
   const program = buildProgram(deps, (r) => (result = r));
-  program.configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) });
   const token = deps.env['PROVSIM_TOKEN'] ?? null;
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -30,7 +30,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .description('Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) });
 
   program
     .command('sync')

@@ -53,5 +53,7 @@ export function renderLogTable(entries: readonly LogEntry[]): string {
 }
 
 function modifiedText(e: LogEntry): string {
+  const skip = e.provisioningSteps.find((st) => st.details?.['SkipReason'])?.details?.['SkipReason'];
+  if (e.status === 'Skipped' && skip) return skip;
   return e.modifiedProperties.map((p) => `${p.displayName}=${p.newValue ?? '∅'}`).join(', ');
 }

@@ -1,0 +1,129 @@
+/**
+ * The CLI as a user runs it (main() with argv): exit codes, diagnostics before any request, and the
+ * bearer token never leaking into output, logs, JSON or the state file.
+ */
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.stop();
+});
+
+/** A copy of a fixture tenant with one file edited; returns the dir and the 1-based line of `needle`. */
+function editedCopy(h: Harness, file: string, from: string, to: string): { dir: string; line: number } {
+  const dir = join(h.dir, 'tenant');
+  cpSync(CONTOSO, dir, { recursive: true });
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain(from);
+  const edited = text.replace(from, to);
+  writeFileSync(path, edited);
+  return { dir, line: edited.slice(0, edited.indexOf(to)).split('\n').length };
+}
+
+describe('bad input: exit 2 with file:line:col, before any request', () => {
+  it('an unknown key in users.yaml, with a did-you-mean', async () => {
+    h = await new Harness().start();
+    const { dir, line } = editedCopy(h, 'users.yaml', '  surname: Chen', '  surName: Chen');
+    const code = await h.cli(['sync', '--fixtures', dir, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state]);
+    expect(code).toBe(2);
+    expect(h.out.stderr).toContain(`users.yaml:${line}:3: error FIXTURE_UNKNOWN_KEY`);
+    expect(h.out.stderr).toMatch(/surname/);
+    expect(h.out.stderr).toContain('nothing was sent');
+    expect(h.target.requests()).toEqual([]);
+  });
+
+  it('a manager that resolves to nothing', async () => {
+    h = await new Harness().start();
+    const { dir, line } = editedCopy(h, 'users.yaml', 'manager: laura.chen@contoso.com', 'manager: nobody@contoso.com');
+    expect(await h.cli(['sync', '--fixtures', dir, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state])).toBe(2);
+    expect(h.out.stderr).toMatch(new RegExp(`users\\.yaml:${line}:\\d+: error FIXTURE_UNRESOLVED_REFERENCE`));
+    expect(h.target.requests()).toEqual([]);
+  });
+
+  it('an expression with a misspelt function points at the column inside the mapping file', async () => {
+    h = await new Harness().start();
+    const mapping = join(h.dir, 'mapping.yaml');
+    const text = readFileSync(DEFAULT_MAPPING, 'utf8');
+    const edited = text.replace('Join(" ", [givenName], [surname])', 'Jion(" ", [givenName], [surname])');
+    expect(edited).not.toBe(text);
+    writeFileSync(mapping, edited);
+    const lineText = edited.split('\n').findIndex((l) => l.includes('Jion(')) + 1;
+    const column = edited.split('\n')[lineText - 1]!.indexOf('Jion(') + 1;
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', mapping, '--target', h.target.url, '--state', h.state])).toBe(2);
+    expect(h.out.stderr).toContain(`mapping.yaml:${lineText}:${column}: error EXPR_UNKNOWN_FUNCTION`);
+    expect(h.out.stderr).toContain('Join');
+    expect(h.target.requests()).toEqual([]);
+  });
+
+  it('usage errors: missing option, plain http to a remote host, unknown dialect', async () => {
+    h = await new Harness().start();
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING])).toBe(2);
+    expect(h.out.stderr).toContain("required option '--target <url>'");
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', 'http://scim.example.com/scim', '--state', h.state])).toBe(2);
+    expect(h.out.stderr).toContain('Entra only talks HTTPS');
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--dialect', 'v3'])).toBe(2);
+    expect(await h.cli(['nonsense'])).toBe(2);
+    expect(h.target.requests()).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  const TOKEN = 'tok-8f2c1e0b9d7a4c3e5f6a7b8c9d0e1f2a';
+
+  it('the token reaches the server but never the output, JSON, logs or state', async () => {
+    h = await new Harness({ PROVSIM_TOKEN: TOKEN }).start('strict', TOKEN);
+    // strict: some requests fail, so error paths (with SCIM error bodies) are exercised too.
+    const code = await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--json']);
+    expect(code).toBe(1);
+    expect(h.target.requests().length).toBeGreaterThan(10);
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--verbose'])).toBe(1);
+    expect(await h.cli(['logs', '--state', h.state, '--json'])).toBe(0);
+    expect(await h.cli(['logs', '--state', h.state])).toBe(0);
+    const everything = h.out.stdout + h.out.stderr;
+    expect(everything.length).toBeGreaterThan(1000);
+    expect(everything).not.toContain(TOKEN);
+    for (const f of readdirSync(h.dir).filter((f) => f.startsWith('state.db'))) {
+      expect(readFileSync(join(h.dir, f)).includes(TOKEN)).toBe(false);
+    }
+  });
+
+  it('a wrong token is a job-level failure (exit 1, quarantine reason), without echoing either token', async () => {
+    h = await new Harness({ PROVSIM_TOKEN: 'wrong-token-123456789' }).start('tolerant', TOKEN);
+    const code = await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state]);
+    expect(code).toBe(1);
+    expect(h.out.stdout).toContain('EncounteredQuarantineException');
+    expect(h.out.stdout).toContain('401');
+    expect(h.out.stdout + h.out.stderr).not.toContain('wrong-token-123456789');
+    expect(h.target.requests()).toHaveLength(1);
+  });
+
+  it('--token-file is read and trimmed', async () => {
+    h = await new Harness({}).start('tolerant', TOKEN);
+    const file = join(h.dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--token-file', file])).toBe(0);
+    expect(h.out.stdout + h.out.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('provsim logs', () => {
+  it('filters the stored log by status, action, user and cycle', async () => {
+    h = await new Harness().start();
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state])).toBe(0);
+    h.out.stdout = '';
+    expect(await h.cli(['logs', '--state', h.state, '--cycle', 'last', '--action', 'Create', '--user', 'müller', '--json'])).toBe(0);
+    const entries = JSON.parse(h.out.stdout) as Array<{ provisioningAction: string; sourceIdentity: { displayName: string }; targetIdentity: { id: string } }>;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ provisioningAction: 'Create', sourceIdentity: { displayName: 'José Müller' } });
+    expect(entries[0]!.targetIdentity.id).toBe(h.userByName('jose.muller@contoso.com')!['id']);
+    h.out.stdout = '';
+    expect(await h.cli(['logs', '--state', h.state, '--status', 'Skipped'])).toBe(0);
+    expect(h.out.stdout).toContain('Samuel Lee');
+    expect(h.out.stdout).toMatch(/Samuel Lee.*NotEffectivelyEntitled/);
+    expect(await h.cli(['logs', '--state', h.state, '--status', 'Broken'])).toBe(2);
+  });
+});
