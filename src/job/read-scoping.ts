@@ -8,7 +8,7 @@ import type { ParsedNode } from 'yaml';
 import { didYouMean } from '../shared/diagnostics.js';
 import type { YamlReader } from '../shared/yaml-file.js';
 import { MAPPING_CODES as C } from './mapping-codes.js';
-import { SOURCE_ATTRIBUTE_ALIASES, UNSCOPABLE_SOURCE_ATTRIBUTES, isSourceAttribute, sourceAttributesOf } from './source-attributes.js';
+import { SCOPING_WARNINGS, SOURCE_ATTRIBUTE_ALIASES, UNSCOPABLE_SOURCE_ATTRIBUTES, isSourceAttribute, sourceAttributesOf } from './source-attributes.js';
 import type { SourceObjectKind } from './source-attributes.js';
 import { SCOPING_OPERATORS, UNARY_SCOPING_OPERATORS } from './types.js';
 import type { ScopingClause, ScopingGroup, ScopingOperator } from './types.js';
@@ -106,6 +106,8 @@ function checkScopingAttribute(reader: YamlReader, attribute: string, node: Pars
     reader.error(C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE, `Entra cannot scope on ${attribute}: ${reason}`, node, 'scope on a single-valued attribute such as department, or use assignments');
     return false;
   }
+  const caution = SCOPING_WARNINGS[attribute];
+  if (caution !== undefined) reader.warn(C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE, caution, node, 'check the filter in the portal before relying on it');
   return true;
 }
 

@@ -38,14 +38,19 @@ export const REFERENCE_SOURCE_ATTRIBUTES: readonly string[] = ['manager', 'membe
 
 /**
  * Attributes Entra refuses in scoping filters, with the reason (spec §4.2: group members, multi-valued
- * attributes, appRoleAssignments, userType, manager).
+ * attributes, appRoleAssignments, manager). `userType` is allowed: Microsoft's known-issues page lists it, but
+ * scoping on it (`userType NOT EQUALS Guest`) is the most common filter in practice; see SCOPING_WARNINGS.
  */
 export const UNSCOPABLE_SOURCE_ATTRIBUTES: Readonly<Record<string, string>> = {
   manager: 'manager is a reference attribute',
   members: 'group membership (members) is not supported in scoping filters',
   appRoleAssignments: 'appRoleAssignments is not supported in scoping filters; use assignments instead',
-  userType: 'userType is listed among the attributes scoping filters do not support',
   ...Object.fromEntries(USER_MULTI_VALUED_ATTRIBUTES.map((a) => [a, `${a} is multi-valued, and scoping filters only evaluate single-valued attributes`])),
+};
+
+/** Attributes Entra's documentation warns about in scoping filters: allowed, with a warning. */
+export const SCOPING_WARNINGS: Readonly<Record<string, string>> = {
+  userType: "Microsoft's known-issues page lists userType among attributes scoping filters do not support; provsim evaluates it, real Entra may not",
 };
 
 /** A did-you-mean for names users commonly carry over from the fixture format or Graph. */
