@@ -1,50 +1,32 @@
 /**
- * Flat target paths, as Entra's mapping rows name SCIM attributes, and their SCIM structure.
- *
- *   path      = [ schemaUrn ":" ] attribute [ "[" filterAttr " eq " '"' filterValue '"' "]" ] [ "." subAttribute ]
- *   schemaUrn = "urn:" … (everything before the last ":" of a URN path)
+ * Flat target paths, as Entra's mapping rows name SCIM attributes, and reading them from SCIM resources.
  *
  * Examples: `userName`, `name.givenName`, `emails[type eq "work"].value`,
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, `roles[primary eq "True"].value`.
  * SCIM attribute names are case-insensitive (RFC 7643 §2.1), so reads from a resource match keys that way.
  */
+import { parseTargetPath as parsePathSyntax, type TargetPath as SyntaxPath } from '../job/target-path.js';
 
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const CORE_GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
-export interface TargetPath {
+/** A parsed target path (the grammar lives in job/target-path.ts) plus its text. */
+export interface TargetPath extends SyntaxPath {
   raw: string;
-  /** The extension schema URN, or null for core attributes. */
-  schema: string | null;
-  attribute: string;
-  filter: { attribute: string; value: string } | null;
-  subAttribute: string | null;
 }
 
-const CORE_PATH = /^([A-Za-z$][\w$-]*)(?:\[\s*([A-Za-z][\w-]*)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*\])?(?:\.([A-Za-z$][\w$-]*))?$/;
+const CORE_SCHEMAS = new Set([CORE_USER_SCHEMA.toLowerCase(), CORE_GROUP_SCHEMA.toLowerCase()]);
 
-/** Parses a target path, or returns null when it is not of a form above. */
+/**
+ * Parses a target path, or returns null when it is not valid (the job loader has already reported where).
+ * A core attribute written with its core schema URN is the same attribute as without it.
+ */
 export function parseTargetPath(raw: string): TargetPath | null {
-  let schema: string | null = null;
-  let rest = raw;
-  if (raw.toLowerCase().startsWith('urn:')) {
-    const bracket = raw.indexOf('[');
-    const searchEnd = bracket === -1 ? raw.length : bracket;
-    const lastColon = raw.lastIndexOf(':', searchEnd);
-    if (lastColon <= 4) return null;
-    schema = raw.slice(0, lastColon);
-    rest = raw.slice(lastColon + 1);
-  }
-  const m = CORE_PATH.exec(rest);
-  if (!m) return null;
-  return {
-    raw,
-    schema,
-    attribute: m[1]!,
-    filter: m[2] !== undefined ? { attribute: m[2], value: m[3]!.replace(/\\(.)/g, '$1') } : null,
-    subAttribute: m[4] ?? null,
-  };
+  const result = parsePathSyntax(raw);
+  if (!result.ok) return null;
+  const { schema } = result.path;
+  return { raw, ...result.path, schema: schema !== null && CORE_SCHEMAS.has(schema.toLowerCase()) ? null : schema };
 }
 
 /** Case-insensitive property read (SCIM attribute names are case-insensitive). */
