@@ -128,6 +128,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
   const work = selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
   const observations = await observe(work, ctx);
+  if (deps.signal?.aborted && !dryRun) {
+    // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
+    store.finishCycle(cycleId, 'interrupted', clock.now().toISOString(), {});
+    return result('interrupted', null, [], [], null);
+  }
   const plan = diff({
     cycleId,
     kind,
@@ -152,11 +157,14 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const touched = new Set(outcomes.map((o) => o.change.object.sourceId));
 
   store.transaction(() => {
+    // A watermark moves only for objects whose every change was carried out; failed objects lose theirs
+    // (retried next cycle), and objects an interruption did not reach keep the old one (so they differ).
+    const inWork = new Set(work.map((w) => w.sourceId));
     for (const s of sources) {
-      if (!touched.has(s.id) && !work.some((w) => w.sourceId === s.id)) continue;
-      const skippedByInterrupt = outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
-      if (failedObjects.has(s.id) || skippedByInterrupt) store.deleteWatermark(s.id);
-      else store.putWatermark(s.id, s.objectType, s.hash);
+      if (!touched.has(s.id) && !inWork.has(s.id)) continue;
+      const reachedEnd = !outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
+      if (failedObjects.has(s.id)) store.deleteWatermark(s.id);
+      else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
     for (const id of watermarks.keys()) if (!present.has(id) && !store.anchors().has(id)) store.deleteWatermark(id);
