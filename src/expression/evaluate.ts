@@ -1,0 +1,88 @@
+/**
+ * evaluate: a compiled expression + one object's data → a value, or an error pointing at the failing call.
+ * Arguments are evaluated eagerly, left to right. Never throws: data problems come back as `{ ok: false }`,
+ * and an unexpected exception inside a function becomes EXPR_EVAL_INTERNAL rather than escaping.
+ */
+import type { ExprNode, Span } from './ast.js';
+import { EXPR_CODES } from './codes.js';
+import type { CallContext, EvalState } from './function-def.js';
+import { APP_ROLE_ASSIGNMENTS } from './functions/roles.js';
+import { FUNCTIONS } from './registry.js';
+import { isRoleList } from './runtime/coerce.js';
+import { compareValues } from './runtime/compare.js';
+import { EvalFailure } from './runtime/eval-failure.js';
+import type { CompiledExpression, EvalContext, EvalResult, Value } from './types.js';
+
+export function evaluate(expression: CompiledExpression, context: EvalContext): EvalResult {
+  const state: EvalState = { redacted: false, ignoreFlow: false };
+  try {
+    const value = evalNode(expression.root, context, state);
+    return { ok: true, value, redacted: state.redacted, ignoreFlow: state.ignoreFlow };
+  } catch (e) {
+    if (e instanceof EvalFailure) return { ok: false, error: { code: e.code, message: e.message, offset: e.span.offset, length: e.span.length } };
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: { code: EXPR_CODES.EVAL_INTERNAL, message: `internal error in the expression evaluator: ${message}`, offset: expression.root.offset, length: expression.root.length } };
+  }
+}
+
+/**
+ * `[name]` as the evaluator sees it: the attribute's value, with an empty list read as null (absent);
+ * `[appRoleAssignments]`, when not given as an attribute, is the list of assigned role values.
+ */
+export function readAttribute(context: EvalContext, name: string): Value {
+  if (Object.hasOwn(context.attributes, name)) {
+    const v: unknown = context.attributes[name];
+    if (v === null || v === undefined) return null;
+    if (Array.isArray(v)) return v.length === 0 ? null : v.map(String);
+    if (typeof v === 'boolean') return v ? 'True' : 'False';
+    return String(v);
+  }
+  if (name === APP_ROLE_ASSIGNMENTS && context.appRoleAssignments.length > 0) return context.appRoleAssignments.map((r) => r.value);
+  return null;
+}
+
+function evalNode(node: ExprNode, context: EvalContext, state: EvalState): Value {
+  switch (node.kind) {
+    case 'string':
+    case 'number':
+      return node.value;
+    case 'enum':
+      return node.name;
+    case 'omitted':
+      return null;
+    case 'attribute':
+      return readAttribute(context, node.name);
+    case 'comparison': {
+      const left = comparable(evalNode(node.left, context, state), node);
+      const right = comparable(evalNode(node.right, context, state), node);
+      return compareValues(left, right, node.operator) ? 'True' : 'False';
+    }
+    case 'error':
+      throw new EvalFailure(EXPR_CODES.EVAL_INTERNAL, 'the expression contains a syntax error and should not have been compiled', node);
+    case 'call': {
+      const def = FUNCTIONS.get(node.name);
+      if (!def) throw new EvalFailure(EXPR_CODES.EVAL_INTERNAL, `unknown function ${node.name} reached the evaluator`, node);
+      const args = node.args.map((a) => evalNode(a, context, state));
+      const call: CallContext = {
+        node,
+        ctx: context,
+        state,
+        fail: (code, message) => {
+          throw new EvalFailure(code, message, node);
+        },
+        given: (i) => node.args[i] !== undefined && node.args[i]!.kind !== 'omitted',
+        attribute: (name) => readAttribute(context, name),
+      };
+      return def.evaluate(args, call);
+    }
+  }
+}
+
+/** One side of a comparison: a single string or null. */
+function comparable(v: Value, span: Span): string | null {
+  if (v === null || typeof v === 'string') return v;
+  if (isRoleList(v)) throw new EvalFailure(EXPR_CODES.EVAL_TYPE, 'a role list cannot be compared', span);
+  if (v.length === 0) return null;
+  if (v.length === 1) return v[0]!;
+  throw new EvalFailure(EXPR_CODES.EVAL_MULTIVALUED, `cannot compare a value with ${v.length} values`, span);
+}
