@@ -25,6 +25,7 @@ import {
   type ObjectRef,
   type Plan,
   type ReferenceChange,
+  type StagedDeleteChange,
   type UpdateChange,
 } from './plan.js';
 import type { WorkItem } from './select-work.js';
@@ -74,29 +75,31 @@ export function diff(input: DiffInput): Plan {
     references.push(...planReferences(source, current, willExist, input));
   }
 
-  let deletionThresholdExceeded = false;
+  // Accidental-deletion prevention (spec §5.11): disables and deletes of one cycle count together.
   const threshold = input.job.job.settings.accidentalDeletionThreshold;
-  const deprovisions = [...objects.filter((c): c is UpdateChange => c.action === 'disable'), ...deletes.filter((c): c is DeleteChange => c.action === 'delete')];
-  if (threshold !== null && deprovisions.length >= threshold && !input.allowDeletes) {
-    deletionThresholdExceeded = true;
-    const held = new Set(deprovisions);
-    const stage = <T extends { action: string }>(c: T): T | DeprovisionChange =>
-      held.has(c as never)
-        ? {
-            action: 'staged-delete',
-            id: `${(c as unknown as DeleteChange).object.sourceId}/staged-delete`,
-            object: (c as unknown as DeleteChange).object,
-            targetId: (c as unknown as DeleteChange).targetId,
-            held: c as unknown as DeleteChange,
-            reason: `held back: ${deprovisions.length} disables and deletes reach the accidental-deletion threshold of ${threshold} (use --allow-deletes to let them through)`,
-          }
-        : c;
-    const keptObjects = objects.filter((c) => !held.has(c as never));
-    const staged = [...objects.filter((c) => held.has(c as never)).map(stage), ...deletes.map(stage)] as DeprovisionChange[];
-    objects.length = 0;
-    objects.push(...keptObjects);
-    deletes.length = 0;
-    deletes.push(...staged);
+  const disables = objects.filter((c): c is UpdateChange => c.action === 'disable');
+  const hardDeletes = deletes.filter((c): c is DeleteChange => c.action === 'delete');
+  const count = disables.length + hardDeletes.length;
+  const deletionThresholdExceeded = threshold !== null && count >= threshold && !input.allowDeletes;
+  if (deletionThresholdExceeded) {
+    const stage = (held: UpdateChange | DeleteChange): StagedDeleteChange => ({
+      action: 'staged-delete',
+      id: `${held.object.sourceId}/staged-delete`,
+      object: held.object,
+      targetId: held.targetId,
+      held,
+      reason: `held back: ${count} disables and deletes reach the accidental-deletion threshold of ${threshold} (rerun with --allow-deletes to let them through)`,
+    });
+    return {
+      formatVersion: PLAN_FORMAT_VERSION,
+      cycleId: input.cycleId,
+      kind: input.kind,
+      dialect: input.dialect,
+      objects: objects.filter((c) => c.action !== 'disable'),
+      references,
+      deletes: [...disables.map(stage), ...deletes.map((c) => (c.action === 'delete' ? stage(c) : c))],
+      deletionThresholdExceeded,
+    };
   }
 
   return { formatVersion: PLAN_FORMAT_VERSION, cycleId: input.cycleId, kind: input.kind, dialect: input.dialect, objects, references, deletes, deletionThresholdExceeded };

@@ -160,10 +160,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     // A watermark moves only for objects whose every change was carried out; failed objects lose theirs
     // (retried next cycle), and objects an interruption did not reach keep the old one (so they differ).
     const inWork = new Set(work.map((w) => w.sourceId));
+    const staged = new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId));
     for (const s of sources) {
       if (!touched.has(s.id) && !inWork.has(s.id)) continue;
       const reachedEnd = !outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
-      if (failedObjects.has(s.id)) store.deleteWatermark(s.id);
+      // A staged delete is still pending: the object must come up again next cycle.
+      if (failedObjects.has(s.id) || staged.has(s.id)) store.deleteWatermark(s.id);
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
