@@ -88,9 +88,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--action <action>', 'Create | Update | Disable | Delete | StagedDelete | Other')
     .option('--user <text>', 'source id, target id or display name (substring)')
     .option('--json', 'print the entries as JSON (Graph provisioningObjectSummary-like)')
-    .addHelpText('after', '\nExample:\n  provsim logs --cycle last --status Failure')
+    .option('--jsonpath <path>', 'print what this JSONPath selects from the entries (JSON)')
+    .addHelpText('after', '\nExamples:\n  provsim logs --cycle last --status Failure\n  provsim logs --jsonpath \'$[?(@.status=="Failure")].errorDetails\'')
     .action(async (o: Record<string, unknown>) => {
-      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), json: Boolean(o['json']) }, deps));
+      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), ...(o['jsonpath'] ? { jsonpath: o['jsonpath'] as string } : {}), json: Boolean(o['json']) }, deps));
     });
 
   program

@@ -376,6 +376,7 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
   const out: ReferenceChange[] = [];
   const object: ObjectRef = { objectType: source.objectType, sourceId: source.id, displayName: source.displayName };
   const mapping = source.objectType === 'User' ? input.job.users : input.job.groups;
+  const nameOf = (id: string): string => input.sources.get(id)?.displayName ?? input.anchors.get(id)?.displayName ?? id;
 
   if (source.objectType === 'User' && source.mapped.managerSourceId !== undefined) {
     const managerAttr = mapping.attributes.find((a) => a.reference === 'manager')!;
@@ -383,11 +384,11 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     const prev = typeof previous === 'string' ? previous : null;
     const managerId = source.mapped.managerSourceId;
     if (managerId === null) {
-      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, previous: prev, reason: 'the manager was removed in Entra' });
+      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, managerDisplayName: null, previous: prev, reason: 'the manager was removed in Entra' });
     } else if (willExist.has(managerId)) {
       const known = input.anchors.get(managerId)?.targetId ?? null;
       if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
-        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
+        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
       }
     }
     // A manager that is not provisioned is left out (Entra's known behaviour); apply logs nothing for it,
@@ -400,8 +401,8 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     const add = desired.filter((id) => !stored.has(id));
     const desiredSet = new Set(desired);
     const remove = [...stored].filter((id) => !desiredSet.has(id) && input.anchors.has(id));
-    if (add.length > 0) out.push({ action: 'add-members', id: `${source.id}/add-members`, object, memberSourceIds: add, reason: `${add.length} member(s) to add` });
-    if (remove.length > 0) out.push({ action: 'remove-members', id: `${source.id}/remove-members`, object, memberSourceIds: remove, reason: `${remove.length} member(s) to remove` });
+    if (add.length > 0) out.push({ action: 'add-members', id: `${source.id}/add-members`, object, memberSourceIds: add, memberDisplayNames: add.map(nameOf), reason: `${add.length} member(s) to add` });
+    if (remove.length > 0) out.push({ action: 'remove-members', id: `${source.id}/remove-members`, object, memberSourceIds: remove, memberDisplayNames: remove.map(nameOf), reason: `${remove.length} member(s) to remove` });
   }
   return out;
 }

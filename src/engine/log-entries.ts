@@ -75,8 +75,11 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
       if (action === 'Other') action = 'Update';
       if (status === 'Skipped') status = 'Success';
       targetId = targetId ?? r.targetId;
-      if (c.action === 'set-manager') modified.push({ displayName: 'manager', oldValue: c.previous, newValue: c.managerSourceId });
-      else modified.push({ displayName: 'members', oldValue: c.action === 'remove-members' ? c.memberSourceIds.join(', ') : null, newValue: c.action === 'add-members' ? c.memberSourceIds.filter((m) => !r.unresolved.includes(m)).join(', ') : null });
+      if (c.action === 'set-manager') modified.push({ displayName: 'manager', oldValue: c.previous, newValue: c.managerDisplayName });
+      else if (c.action === 'add-members' || c.action === 'remove-members') {
+        const names = c.memberDisplayNames.filter((_, i) => !r.unresolved.includes(c.memberSourceIds[i]!)).join(', ');
+        modified.push({ displayName: 'members', oldValue: c.action === 'remove-members' ? names : null, newValue: c.action === 'add-members' ? names : null });
+      }
     } else if (r.status === 'failure') {
       status = 'Failure';
       failure = failure ?? r.failure;

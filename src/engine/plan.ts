@@ -80,12 +80,16 @@ export interface ManagerChange extends ChangeBase {
   path: string;
   op: 'add' | 'replace';
   managerSourceId: string | null;
+  /** For humans (logs): the manager's display name. */
+  managerDisplayName: string | null;
   previous: string | null;
 }
 
 export interface MembersChange extends ChangeBase {
   action: 'add-members' | 'remove-members';
   memberSourceIds: string[];
+  /** For humans (logs): display names, parallel to memberSourceIds. */
+  memberDisplayNames: string[];
 }
 
 export type ObjectChange = CreateChange | UpdateChange | SkipChange | FailChange;

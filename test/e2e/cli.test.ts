@@ -125,5 +125,9 @@ describe('provsim logs', () => {
     expect(h.out.stdout).toContain('Samuel Lee');
     expect(h.out.stdout).toMatch(/Samuel Lee.*NotEffectivelyEntitled/);
     expect(await h.cli(['logs', '--state', h.state, '--status', 'Broken'])).toBe(2);
+    h.out.stdout = '';
+    expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.provisioningAction=="Create" && @.sourceIdentity.type=="Group")].sourceIdentity.displayName'])).toBe(0);
+    expect((JSON.parse(h.out.stdout) as string[]).sort()).toEqual(['IT Admins', 'Sales Team']);
+    expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.x =='])).toBe(2);
   });
 });

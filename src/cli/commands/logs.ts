@@ -1,5 +1,6 @@
 /** `provsim logs`: the stored provisioning log, filtered, as a table or JSON. */
 import { existsSync } from 'node:fs';
+import { JSONPath } from 'jsonpath-plus';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../state/store.js';
@@ -15,6 +16,8 @@ export interface LogsOptions {
   action?: string;
   user?: string;
   json?: boolean;
+  /** A JSONPath over the array of entries, e.g. `$[?(@.status=="Failure")].errorDetails`; prints the matches as JSON. */
+  jsonpath?: string;
 }
 
 const STATUSES = ['Success', 'Failure', 'Skipped', 'Warning'];
@@ -35,11 +38,21 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
       cycleId = found.id;
     }
     const entries = store.logs({ ...(cycleId ? { cycleId } : {}), ...(options.status ? { status: options.status } : {}), ...(options.action ? { action: options.action } : {}), ...(options.user ? { user: options.user } : {}) });
-    if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+    if (options.jsonpath !== undefined) deps.stdout.write(JSON.stringify(selectJsonPath(options.jsonpath, entries), null, 2) + '\n');
+    else if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
     else deps.stdout.write(renderLogTable(entries) + '\n');
     return { exitCode: 0, entries };
   } finally {
     store.close();
+  }
+}
+
+/** Applies a JSONPath (jsonpath-plus, its safe evaluator) to the entries; a bad path is a usage error. */
+export function selectJsonPath(path: string, entries: readonly LogEntry[]): unknown[] {
+  try {
+    return JSONPath({ path, json: entries as unknown as object[], wrap: true, eval: 'safe' }) as unknown[];
+  } catch (error) {
+    throw new UsageError(`--jsonpath ${JSON.stringify(path)} is not a JSONPath this tool can run: ${(error as Error).message}; e.g. '$[?(@.status=="Failure")].errorCode'`);
   }
 }
 
