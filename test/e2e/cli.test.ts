@@ -131,3 +131,27 @@ describe('provsim logs', () => {
     expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.x =='])).toBe(2);
   });
 });
+
+describe('provsim serve', () => {
+  it('serves the embedded target until interrupted, and sync works against it with a token', async () => {
+    h = new Harness({ PROVSIM_TOKEN: 'serve-token-0123456789' });
+    const controller = new AbortController();
+    const serving = h.cli(['serve', '--port', '0', '--profile', 'strict'], { signal: controller.signal });
+    // main() runs serve with the harness deps; wait for its "listening on" line.
+    let url = '';
+    for (let i = 0; i < 100 && !url; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      url = /listening on (\S+)/.exec(h.out.stderr)?.[1] ?? '';
+    }
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
+    expect(h.out.stderr).toContain('strict profile');
+    expect(h.out.stderr).toContain('bearer token required');
+    expect(h.out.stderr).not.toContain('serve-token-0123456789');
+    const probe = await fetch(`${url}/Users?filter=userName+eq+%22x%22`, { headers: { Authorization: 'Bearer serve-token-0123456789' } });
+    expect(probe.status).toBe(200);
+    expect((await fetch(`${url}/Users`)).status).toBe(401);
+    controller.abort();
+    expect(await serving).toBe(0);
+    await expect(fetch(`${url}/Users`)).rejects.toThrow();
+  });
+});

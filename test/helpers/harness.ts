@@ -59,8 +59,8 @@ export class Harness {
   }
 
   /** Runs the CLI's main() as the shell would, returning the exit code. */
-  cli(args: string[]): Promise<number> {
-    return main(args, this.deps());
+  cli(args: string[], extra: Partial<CliDeps> = {}): Promise<number> {
+    return main(args, this.deps(extra));
   }
 
   /** Requests the target received that change something. */
