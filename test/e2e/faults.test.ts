@@ -1,0 +1,65 @@
+/**
+ * Faults within a cycle, through a real proxy on loopback: 429 with Retry-After (seconds and HTTP date),
+ * 503, connection resets; the cycle still converges, waits happen on the injected clock.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { CONTOSO, Harness } from '../helpers/harness.js';
+
+let h: Harness;
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await h?.stop();
+});
+
+const SCIM_ERROR = (status: number, detail: string): string => JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail });
+
+describe('retries within a cycle', () => {
+  it('honours Retry-After on 429, backs off on 503 and resets, and still provisions everything', async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00Z');
+    h = await new Harness({}, clock).start();
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) => {
+      if (method === 'POST' && nth <= 2) return { status: 429, headers: { 'Retry-After': '7' }, body: SCIM_ERROR(429, 'slow down') };
+      if (method === 'POST' && nth === 3) return { status: 429, headers: { 'Retry-After': new Date(clock.now().getTime() + 12_000).toUTCString() } };
+      if (method === 'PATCH' && nth === 1) return { status: 503, body: SCIM_ERROR(503, 'busy') };
+      if (method === 'PATCH' && nth === 2) return 'reset';
+      return null;
+    });
+    // One request at a time, so the injected clock's reading between the 429 and its parse is exact.
+    const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 1 });
+    expect(result.exitCode).toBe(0);
+    expect(result.cycle?.counts['Create/Success']).toBe(25);
+    expect(proxy.injected).toHaveLength(5);
+    // Retry-After was waited for exactly (7 s twice, then the HTTP date's 12 s), on the injected clock.
+    expect(clock.sleeps.filter((ms) => ms === 7000)).toHaveLength(2);
+    expect(clock.sleeps).toContain(12_000);
+    expect(h.out.stderr).toMatch(/retry 1 of POST after 7000 ms: TooManyRequests \(429\)/);
+    // Every Sales Team member made it, despite the faulted membership PATCHes.
+    const members = h.groupByName('Sales Team')!['members'] as unknown[];
+    expect(members).toHaveLength(4);
+  });
+
+  it('gives up after the retry limit: the object fails with the SCIM error body, and the next cycle retries it', async () => {
+    const clock = new ManualClock();
+    h = await new Harness({}, clock).start();
+    let failing = true;
+    proxy = await startFaultProxy(h.target.url, ({ method, url }) => (failing && method === 'POST' && url.endsWith('/Groups') ? { status: 500, body: SCIM_ERROR(500, 'database down') } : null));
+    const first = await h.sync(CONTOSO, { target: proxy.url });
+    expect(first.exitCode).toBe(1);
+    const failures = first.cycle!.log.filter((e) => e.status === 'Failure');
+    expect(failures.map((e) => e.sourceIdentity.displayName).sort()).toEqual(['IT Admins', 'Sales Team']);
+    expect(failures[0]).toMatchObject({ errorCode: 'InternalServerError', errorDetails: { method: 'POST', status: 500, body: { detail: 'database down' } } });
+    // A 500 on POST is not resent blindly (the server may have acted): one attempt per group.
+    expect(proxy.injected).toHaveLength(2);
+
+    failing = false;
+    const second = await h.sync(CONTOSO, { target: proxy.url });
+    expect(second.exitCode).toBe(0);
+    expect(second.cycle?.kind).toBe('incremental');
+    expect(h.target.snapshot().groups.map((g) => g['displayName']).sort()).toEqual(['IT Admins', 'Sales Team']);
+    expect((h.groupByName('Sales Team')!['members'] as unknown[]).length).toBe(4);
+  });
+});
