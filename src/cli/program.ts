@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliDeps, CommandResult } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { logsCommand } from './commands/logs.js';
+import { provisionCommand } from './commands/provision.js';
 import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
 
@@ -73,6 +74,40 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             allowHttp: Boolean(o['allowHttp']),
             timeoutMs: o['timeout'] as number,
             verbose: Boolean(o['verbose']),
+          },
+          deps,
+        ),
+      );
+    });
+
+  program
+    .command('provision')
+    .description('Provision on demand: one user, or one group with at most 5 members, through the real engine, showing each step.')
+    .requiredOption('--fixtures <dir>', 'the fixture tenant directory')
+    .requiredOption('--mapping <file>', 'the attribute mapping YAML')
+    .requiredOption('--target <url>', 'the SCIM base URL')
+    .option('--user <upn-or-id>', 'the user to provision')
+    .option('--group <name-or-id>', 'the group to provision (with up to 5 of its members)')
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--allow-http', 'allow plain http to a non-loopback target')
+    .option('--json', 'print the steps as JSON')
+    .addHelpText('after', '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com')
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await provisionCommand(
+          {
+            fixtures: o['fixtures'] as string,
+            mapping: o['mapping'] as string,
+            target: o['target'] as string,
+            ...(o['user'] ? { user: o['user'] as string } : {}),
+            ...(o['group'] ? { group: o['group'] as string } : {}),
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+            state: o['state'] as string,
+            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            allowHttp: Boolean(o['allowHttp']),
+            json: Boolean(o['json']),
           },
           deps,
         ),

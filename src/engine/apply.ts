@@ -98,6 +98,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
   async function applyManager(change: ManagerChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
     const userTargetId = ids.get(change.object.sourceId);
     if (!userTargetId) return { status: 'skipped', targetId: null, failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null }, unresolved: [] };
+    if (!change.managerProvisioned) return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId ?? ''] };
     let managerTargetId = '';
     if (change.managerSourceId !== null) {
       const resolved = ids.get(change.managerSourceId);

@@ -384,15 +384,16 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     const prev = typeof previous === 'string' ? previous : null;
     const managerId = source.mapped.managerSourceId;
     if (managerId === null) {
-      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, managerDisplayName: null, previous: prev, reason: 'the manager was removed in Entra' });
+      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, managerDisplayName: null, managerProvisioned: true, previous: prev, reason: 'the manager was removed in Entra' });
     } else if (willExist.has(managerId)) {
       const known = input.anchors.get(managerId)?.targetId ?? null;
       if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
-        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
+        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), managerProvisioned: true, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
       }
+    } else {
+      // Entra's known behaviour: a manager that is not provisioned is left out, and the log says so.
+      out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), managerProvisioned: false, previous: prev, reason: `the manager ${nameOf(managerId)} is not provisioned in the target` });
     }
-    // A manager that is not provisioned is left out (Entra's known behaviour); apply logs nothing for it,
-    // and log-entries notes it in the referenceResolution step.
   }
 
   if (source.objectType === 'Group' && source.mapped.memberSourceIds !== undefined) {

@@ -84,7 +84,7 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
       status = 'Failure';
       failure = failure ?? r.failure;
     }
-    const left = r.unresolved.length > 0 ? `; left out, not provisioned: ${r.unresolved.join(', ')}` : '';
+    const left = r.unresolved.length > 0 && !(c.action === 'set-manager' && !c.managerProvisioned) ? `; left out, not provisioned: ${r.unresolved.join(', ')}` : '';
     steps.push({
       name: 'EntryReferenceResolution',
       provisioningStepType: 'referenceResolution',

@@ -82,6 +82,11 @@ export interface ManagerChange extends ChangeBase {
   managerSourceId: string | null;
   /** For humans (logs): the manager's display name. */
   managerDisplayName: string | null;
+  /**
+   * false: the manager is not provisioned, so Entra leaves the reference out (and logs it); nothing is
+   * sent. It is not fixed later unless this user changes or a new initial cycle runs.
+   */
+  managerProvisioned: boolean;
   previous: string | null;
 }
 
@@ -114,7 +119,8 @@ export interface Plan {
 
 /** Changes that send at least one request. */
 export function isWrite(change: Change): boolean {
-  return change.action === 'create' || change.action === 'update' || change.action === 'disable' || change.action === 'delete' || change.action === 'set-manager' || change.action === 'add-members' || change.action === 'remove-members';
+  if (change.action === 'set-manager') return change.managerProvisioned;
+  return change.action === 'create' || change.action === 'update' || change.action === 'disable' || change.action === 'delete' || change.action === 'add-members' || change.action === 'remove-members';
 }
 
 export function allChanges(plan: Plan): Change[] {

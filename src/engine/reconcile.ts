@@ -28,7 +28,8 @@ import type { ChangeOutcome } from './outcome.js';
 import type { Plan } from './plan.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { selectWork } from './select-work.js';
-import { evaluateSource } from './source-state.js';
+import { evaluateSource, type SourceState } from './source-state.js';
+import type { Observation } from './observation.js';
 
 export interface CycleOptions {
   /** Plan only: no writes to the target, nothing stored. @default false */
@@ -39,6 +40,11 @@ export interface CycleOptions {
   dialect?: DialectName;
   /** Start a new initial cycle even if the mapping is unchanged. @default false */
   forceInitial?: boolean;
+  /**
+   * Provision on demand: only these source ids, observed live (linked objects are read by id), recorded
+   * as an `on-demand` cycle that neither counts as a completed cycle nor moves the job's mapping hash.
+   */
+  only?: ReadonlySet<string>;
   /** Members per membership PATCH (Entra's figure is not published). @default 100 */
   membersPerPatch?: number;
   retry?: RetryPolicy;
@@ -69,6 +75,9 @@ export interface CycleResult {
   counts: Record<string, number>;
   /** Set when the whole job could not run (Entra would quarantine it). */
   jobFailure: { reason: string; message: string } | null;
+  /** The evaluated source objects and what was observed of them (for explanations: provision on demand). */
+  sources?: SourceState[];
+  observations?: Map<string, Observation>;
   startedAt: string;
   finishedAt: string;
 }
@@ -81,7 +90,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const startedAt = clock.now().toISOString();
   const last = store.lastCompletedCycle();
-  const kind: CycleKind = options.forceInitial || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
+  const onDemand = options.only !== undefined;
+  const kind: CycleKind = onDemand ? 'on-demand' : options.forceInitial || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
   const cycleId = random.uuid();
 
   const ctx: EngineContext = {
@@ -126,7 +136,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const watermarks = store.watermarks();
   const escrows = store.escrows();
   const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
-  const work = selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
+  const work = onDemand
+    ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
+    : selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
   const observations = await observe(work, ctx);
   if (deps.signal?.aborted && !dryRun) {
     // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
@@ -147,7 +159,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     createBody: options.createBody ?? DEFAULT_CREATE_BODY_OPTIONS,
   });
   hooks.onPlan?.(plan);
-  if (dryRun) return result('succeeded', plan, [], [], null);
+  if (dryRun) return { ...result('succeeded', plan, [], [], null), sources, observations };
 
   const outcomes = await apply(plan, ctx);
   const finishedAt = clock.now().toISOString();
@@ -173,12 +185,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     store.appendLog(log);
     const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
     store.finishCycle(cycleId, status, finishedAt, countEntries(log));
-    if (!interrupted) store.setJobHash(job.hash);
+    if (!interrupted && !onDemand) store.setJobHash(job.hash);
   });
 
   const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
   const jobFailure = plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null;
-  return result(status, plan, outcomes, log, jobFailure);
+  return { ...result(status, plan, outcomes, log, jobFailure), sources, observations };
 }
 
 /**

@@ -220,9 +220,9 @@ export class StateStore {
     }));
   }
 
-  /** The last cycle that ran to its end and wrote (dry runs and interrupted cycles do not count). */
+  /** The last cycle that ran to its end and wrote (dry runs, on-demand runs and interrupted cycles do not count). */
   lastCompletedCycle(): CycleRecord | null {
-    const done = this.cycles().filter((c) => !c.dryRun && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed');
+    const done = this.cycles().filter((c) => !c.dryRun && c.kind !== 'on-demand' && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed');
     return done[done.length - 1] ?? null;
   }
 

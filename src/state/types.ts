@@ -26,7 +26,7 @@ export interface Escrow {
   errorCode: string;
 }
 
-export type CycleKind = 'initial' | 'incremental';
+export type CycleKind = 'initial' | 'incremental' | 'on-demand';
 export type CycleStatus = 'running' | 'succeeded' | 'entry-level-errors' | 'failed' | 'interrupted';
 
 export interface CycleRecord {

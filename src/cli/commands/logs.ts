@@ -6,7 +6,7 @@ import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../state/store.js';
 import type { LogEntry } from '../../state/types.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { DEFAULT_STATE_FILE } from './sync.js';
+import { DEFAULT_STATE_FILE } from '../session.js';
 
 export interface LogsOptions {
   state?: string;

@@ -2,7 +2,7 @@
  * Human views of a plan and of a cycle's result. Rendering is kept apart from computing: these functions
  * take the same plan and result objects the JSON view takes, and return text.
  */
-import type { Change, Plan } from '../../engine/plan.js';
+import { isWrite, type Change, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/reconcile.js';
 import type { LogEntry } from '../../state/types.js';
 
@@ -31,7 +31,7 @@ export function renderChange(c: Change): string {
     case 'fail':
       return `  ✗ fail    ${name(c)}: ${c.errorCode}: ${c.message}`;
     case 'set-manager':
-      return `  → manager ${name(c)}: ${c.reason}${c.managerSourceId ? ` (manager ${c.managerSourceId})` : ''}`;
+      return c.managerProvisioned ? `  → manager ${name(c)}: ${c.reason}${c.managerDisplayName ? ` (${c.managerDisplayName})` : ''}` : `  ! manager ${name(c)}: left out: ${c.reason}`;
     case 'add-members':
       return `  → members ${name(c)}: add ${c.memberSourceIds.length}`;
     case 'remove-members':
@@ -46,7 +46,7 @@ export function planSummary(plan: Plan): string {
     `${count('update')} to update`,
     `${count('disable')} to disable`,
     `${count('delete')} to delete`,
-    `${count('set-manager') + count('add-members') + count('remove-members')} reference updates`,
+    `${plan.references.filter(isWrite).length} reference updates`,
     `${count('skip')} unchanged or skipped`,
   ];
   if (count('fail') > 0) parts.push(`${count('fail')} failing`);

@@ -1,0 +1,87 @@
+/**
+ * What `sync` and `provision` share: the tenant URL and dialect, the token, the loaded inputs, the state
+ * store (checked to belong to this target), the SCIM client and the queue. Output writers redact the token.
+ */
+import { resolve } from 'node:path';
+import type PQueue from 'p-queue';
+import { createQueue } from '../engine/queue.js';
+import { ScimClient, type RequestEvent } from '../scim/client.js';
+import { dialectFromUrl, DIALECTS, type DialectName } from '../scim/dialect.js';
+import { createHttpClient } from '../scim/http.js';
+import { formatDiagnostic } from '../shared/diagnostics.js';
+import { UsageError } from '../shared/errors.js';
+import { StateStore } from '../state/store.js';
+import type { CliDeps } from './io.js';
+import { loadInputs, type Inputs } from './load-inputs.js';
+import { parseTenantUrl, type TenantUrl } from './target-url.js';
+import { redact, resolveToken } from './token.js';
+
+export const DEFAULT_STATE_FILE = '.provsim/state.db';
+
+export interface SessionOptions {
+  fixtures: string;
+  mapping: string;
+  target: string;
+  tokenFile?: string;
+  /** @default '.provsim/state.db' */
+  state?: string;
+  /** @default 8 */
+  concurrency?: number;
+  rps?: number;
+  allowHttp?: boolean;
+  dialect?: string;
+  timeoutMs?: number;
+  /** Do not record the target in the state (dry runs write nothing). */
+  readOnly?: boolean;
+}
+
+export interface Session {
+  tenantUrl: TenantUrl;
+  dialect: DialectName;
+  inputs: Inputs;
+  store: StateStore;
+  client: ScimClient;
+  queue: PQueue;
+  /** Every request sent, in order (no headers). */
+  requests: RequestEvent[];
+  out(text: string): void;
+  err(text: string): void;
+  close(): void;
+}
+
+export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
+  const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
+  const dialect = chooseDialect(options.dialect, options.target);
+  const token = resolveToken(deps.env, options.tokenFile);
+  const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
+  const err = (text: string): void => void deps.stderr.write(redact(text, token) + '\n');
+
+  const inputs = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
+  for (const w of inputs.warnings) err(formatDiagnostic(w));
+
+  const stateFile = options.state ?? DEFAULT_STATE_FILE;
+  const store = new StateStore(resolve(deps.cwd, stateFile));
+  try {
+    const knownTarget = store.target();
+    if (knownTarget !== null && knownTarget !== tenantUrl.base) {
+      throw new UsageError(`the state file ${stateFile} belongs to ${knownTarget}, not ${tenantUrl.base}; its links would be wrong there. Use --state with another file for this target`);
+    }
+    if (!options.readOnly) store.setTarget(tenantUrl.base);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+
+  const requests: RequestEvent[] = [];
+  const concurrency = options.concurrency ?? 8;
+  const http = deps.http ?? createHttpClient({ ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), maxSockets: concurrency });
+  const client = new ScimClient({ baseUrl: tenantUrl.base, http, token, clock: deps.clock, onRequest: (e) => requests.push(e) });
+  const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
+  return { tenantUrl, dialect, inputs, store, client, queue, requests, out, err, close: () => store.close() };
+}
+
+export function chooseDialect(explicit: string | undefined, target: string): DialectName {
+  if (explicit === undefined) return dialectFromUrl(target);
+  if (!(DIALECTS as readonly string[]).includes(explicit)) throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
+  return explicit as DialectName;
+}
