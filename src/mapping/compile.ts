@@ -8,6 +8,7 @@ import { parseExpression, type CompiledExpression, type ExprDiagnostic } from '.
 import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup } from '../job/types.js';
 import { error, type Diagnostic, type Position } from '../shared/diagnostics.js';
 import type { ObjectType } from '../scim/types.js';
+import { scopingRegexError } from '../scoping/operators.js';
 import { ENTERPRISE_USER_SCHEMA, parseTargetPath, type TargetPath } from './target-path.js';
 
 const EXTENSION_REFERENCE = /^\[?extension_[0-9a-fA-F]{32}_\w+\]?$/;
@@ -68,6 +69,14 @@ function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, fi
       expression = parsed.expression;
     }
     attributes.push({ mapping: row, path, reference: referenceKind(objectType, row, path), expression });
+  }
+  for (const group of mapping.scoping) {
+    for (const clause of group) {
+      if ((clause.operator === 'REGEX MATCH' || clause.operator === 'NOT REGEX MATCH') && clause.value !== undefined) {
+        const problem = scopingRegexError(clause.value);
+        if (problem) diagnostics.push(error('MAPPING_BAD_SCOPING_REGEX', `the ${clause.operator} pattern ${JSON.stringify(clause.value)} cannot run: ${problem}`, { file, position: clause.position, hint: 'Entra uses .NET regular expressions; escape backslashes once inside YAML single quotes' }));
+      }
+    }
   }
   const matching = attributes.filter((a) => a.mapping.match !== null).sort((a, b) => (a.mapping.match ?? 0) - (b.mapping.match ?? 0));
   return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching };

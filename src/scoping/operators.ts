@@ -3,12 +3,13 @@
  *
  * Entra's null rule: every clause except IS NULL / IS NOT NULL is false when the attribute is empty.
  * NOTE: regex anchoring and the `&`/`!&` operators are UNCONFIRMED in Microsoft's docs. Our choices:
- * REGEX MATCH is an unanchored .NET-style `IsMatch` (a pattern that must match the whole value says so
+ * REGEX MATCH is an unanchored .NET `Regex.IsMatch` (patterns translated to JS, see expression/runtime/dotnet-regex.ts) (a pattern that must match the whole value says so
  * with ^…$), and `&` is "bitwise AND is non-zero" over integers (the flag-attribute reading); `!&` is its
  * negation. Both are documented in the README's known-gaps list.
  */
 import type { ScopingOperator } from '../job/types.js';
 import type { SourceValue } from '../source/types.js';
+import { compileDotNetRegex, firstMatch } from '../expression/runtime/dotnet-regex.js';
 
 export type ScopingPredicate = (value: string, operand: string | undefined) => boolean;
 
@@ -19,16 +20,10 @@ function asIntegers(a: string, b: string | undefined): [bigint, bigint] | null {
   return [BigInt(a.trim()), BigInt(b.trim())];
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function compileRegex(pattern: string): RegExp | null {
-  if (!regexCache.has(pattern)) {
-    try {
-      regexCache.set(pattern, new RegExp(pattern, 'u'));
-    } catch {
-      regexCache.set(pattern, null);
-    }
-  }
-  return regexCache.get(pattern) ?? null;
+/** REGEX MATCH runs .NET patterns (Entra's engine), translated by the expression module's regex layer. */
+function regexMatches(pattern: string, value: string): boolean | null {
+  const re = compileDotNetRegex(pattern);
+  return 'error' in re ? null : firstMatch(re, value) !== null;
 }
 
 /** Predicates for the binary and boolean operators; the NULL tests are handled by `evaluateClause`. */
@@ -37,11 +32,8 @@ export const SCOPING_PREDICATES: Record<Exclude<ScopingOperator, 'IS NULL' | 'IS
   'NOT EQUALS': (v, o) => v !== o,
   'IS TRUE': (v) => v.toLowerCase() === 'true',
   'IS FALSE': (v) => v.toLowerCase() === 'false',
-  'REGEX MATCH': (v, o) => compileRegex(o ?? '')?.test(v) ?? false,
-  'NOT REGEX MATCH': (v, o) => {
-    const re = compileRegex(o ?? '');
-    return re !== null && !re.test(v);
-  },
+  'REGEX MATCH': (v, o) => regexMatches(o ?? '', v) === true,
+  'NOT REGEX MATCH': (v, o) => regexMatches(o ?? '', v) === false,
   Greater_Than: (v, o) => {
     const n = asIntegers(v, o);
     return n !== null && n[0] > n[1];
@@ -72,7 +64,8 @@ export function evaluateClause(operator: ScopingOperator, value: SourceValue | u
   return SCOPING_PREDICATES[operator](scalar, operand);
 }
 
-/** Whether a regex operand compiles; used by job validation to report bad patterns before a cycle. */
-export function isValidScopingRegex(pattern: string): boolean {
-  return compileRegex(pattern) !== null;
+/** Why a REGEX MATCH operand cannot run, or null when it compiles; job compilation reports it before a cycle. */
+export function scopingRegexError(pattern: string): string | null {
+  const re = compileDotNetRegex(pattern);
+  return 'error' in re ? re.error : null;
 }

@@ -48,3 +48,17 @@ describe('scoping operators (spec §4.2)', () => {
     expect(evaluateScope([], {}).inScope).toBe(true);
   });
 });
+
+describe('REGEX MATCH uses .NET regular expressions', () => {
+  it('matches .NET-only syntax (\\A, \\Z, named groups with quotes)', () => {
+    expect(evaluateClause('REGEX MATCH', 'ann@contoso.com', "\\A(?'alias'[a-z]+)@contoso\\.com\\Z")).toBe(true);
+    expect(evaluateClause('REGEX MATCH', 'x-ann@contoso.com', '\\Aann')).toBe(false);
+  });
+  it('a pattern .NET-only constructs JS cannot run never matches, and is reported at compile time', async () => {
+    const { scopingRegexError } = await import('../../src/scoping/operators.js');
+    expect(scopingRegexError('(?>a+)b')).toMatch(/atomic/i);
+    expect(scopingRegexError('.*@contoso\\.com')).toBeNull();
+    expect(evaluateClause('REGEX MATCH', 'aab', '(?>a+)b')).toBe(false);
+    expect(evaluateClause('NOT REGEX MATCH', 'aab', '(?>a+)b')).toBe(false);
+  });
+});
