@@ -26,6 +26,10 @@ function positive(name: string): (value: string) => number {
   };
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function buildProgram(deps: CliDeps, done: (result: CommandResult) => void): Command {
   const program = new Command('provsim')
     .description('Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.')
@@ -47,6 +51,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
@@ -68,6 +73,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             concurrency: o['concurrency'] as number,
             ...(o['rps'] ? { rps: o['rps'] as number } : {}),
             ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            quirk: o['quirk'] as string[],
             membersPerPatch: o['membersPerPatch'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),
@@ -91,6 +97,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', '.provsim/state.db')
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable)', collect, [])
     .option('--allow-http', 'allow plain http to a non-loopback target')
     .option('--json', 'print the steps as JSON')
     .addHelpText('after', '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com')
@@ -106,6 +113,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
             state: o['state'] as string,
             ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            quirk: o['quirk'] as string[],
             allowHttp: Boolean(o['allowHttp']),
             json: Boolean(o['json']),
           },

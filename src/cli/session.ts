@@ -8,6 +8,7 @@ import { createQueue } from '../engine/queue.js';
 import { ScimClient, type RequestEvent } from '../scim/client.js';
 import { dialectFromUrl, DIALECTS, type DialectName } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
+import { resolveQuirks, type Quirks } from '../scim/quirks.js';
 import { formatDiagnostic } from '../shared/diagnostics.js';
 import { UsageError } from '../shared/errors.js';
 import { StateStore } from '../state/store.js';
@@ -31,6 +32,8 @@ export interface SessionOptions {
   allowHttp?: boolean;
   dialect?: string;
   timeoutMs?: number;
+  /** Quirk settings, `name=on|off` (scim/quirks.ts), on top of the dialect's defaults. */
+  quirk?: string[];
   /** Do not record the target in the state (dry runs write nothing). */
   readOnly?: boolean;
 }
@@ -38,6 +41,7 @@ export interface SessionOptions {
 export interface Session {
   tenantUrl: TenantUrl;
   dialect: DialectName;
+  quirks: Quirks;
   inputs: Inputs;
   store: StateStore;
   client: ScimClient;
@@ -52,6 +56,7 @@ export interface Session {
 export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
   const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
   const dialect = chooseDialect(options.dialect, options.target);
+  const quirks = resolveQuirks(dialect, options.quirk);
   const token = resolveToken(deps.env, options.tokenFile);
   const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
   const err = (text: string): void => void deps.stderr.write(redact(text, token) + '\n');
@@ -77,7 +82,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   const http = deps.http ?? createHttpClient({ ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), maxSockets: concurrency });
   const client = new ScimClient({ baseUrl: tenantUrl.base, http, token, clock: deps.clock, onRequest: (e) => requests.push(e) });
   const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
-  return { tenantUrl, dialect, inputs, store, client, queue, requests, out, err, close: () => store.close() };
+  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, out, err, close: () => store.close() };
 }
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {

@@ -106,7 +106,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
       managerTargetId = resolved;
     }
     const path = parseTargetPath(change.path)!;
-    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId)]));
+    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks)]));
     const anchor = anchors.get(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };

@@ -3,6 +3,7 @@ import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
 import type { ScimClient } from '../scim/client.js';
 import type { DialectName } from '../scim/dialect.js';
+import type { Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { EngineHooks } from './hooks.js';
@@ -15,6 +16,7 @@ export interface EngineContext {
   clock: Clock;
   hooks: EngineHooks;
   dialect: DialectName;
+  quirks: Quirks;
   /** Members per membership PATCH. */
   membersPerPatch: number;
   /** Runs one request with the retry policy (method decides what is safe to resend). */

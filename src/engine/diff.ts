@@ -11,7 +11,9 @@ import type { RoleList } from '../expression/index.js';
 import type { CompiledAttribute, CompiledJob, CompiledObjectMapping } from '../mapping/compile.js';
 import type { MappedAttribute } from '../mapping/map-object.js';
 import { readPath, type TargetPath } from '../mapping/target-path.js';
-import { buildCreateBody, type BodyEntry, type CreateBodyOptions, type RoleEntry } from '../scim/build-resource.js';
+import { buildCreateBody, type BodyEntry, type RoleEntry } from '../scim/build-resource.js';
+import type { Quirks } from '../scim/quirks.js';
+import type { AppRole } from '../source/types.js';
 import { attributeOperations, type AttributeChange, type DialectName } from '../scim/dialect.js';
 import type { ScimResource } from '../scim/types.js';
 import type { Anchor, CycleKind, ModifiedProperty } from '../state/types.js';
@@ -44,7 +46,8 @@ export interface DiffInput {
   dialect: DialectName;
   /** Entra's ForceDeletes: let deletions through the accidental-deletion threshold. */
   allowDeletes: boolean;
-  createBody: CreateBodyOptions;
+  /** Request shapes where Entra's documentation is silent (scim/quirks.ts). */
+  quirks: Quirks;
 }
 
 const REDACTED = '[Redact]';
@@ -211,7 +214,7 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
   if (!mapping.actions.has('update')) {
     return { change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'UpdateActionDisabled', link: link ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false), anchorStatus: 'active' } : null, forget: false, reason: 'the Update target object action is switched off' }, isDeprovision: false, exists, current };
   }
-  const changes = attributeChanges(source.mapped.values, current, false);
+  const changes = attributeChanges(source.mapped.values, current, false, source.view.appRoleAssignments);
   const exported = exportedFrom(current, source.mapped.values, true);
   const wasDisabled = anchor !== null && anchor.status !== 'active';
   if (changes.changes.length === 0) {
@@ -228,7 +231,7 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
       id: `${object.sourceId}/update`,
       object,
       targetId: current.targetId,
-      operations: attributeOperations(input.dialect, changes.changes),
+      operations: attributeOperations(input.dialect, changes.changes, input.quirks),
       modified: changes.modified,
       link,
       exported,
@@ -270,7 +273,7 @@ function planCreate(object: ObjectRef, source: SourceState, mapping: CompiledObj
     action: 'create',
     id: `${object.sourceId}/create`,
     object,
-    body: buildCreateBody(mapping.objectType, entries, input.createBody),
+    body: buildCreateBody(mapping.objectType, entries, input.quirks),
     exported,
     modified,
     reason: `no target object matched (${queried.map((q) => `${q.attribute} eq "${q.value}"`).join(', ')}): create`,
@@ -303,7 +306,7 @@ function planDisable(item: WorkItem, source: SourceState, anchor: Anchor, observ
     id: `${object.sourceId}/disable`,
     object,
     targetId: anchor.targetId,
-    operations: attributeOperations(input.dialect, changes.changes),
+    operations: attributeOperations(input.dialect, changes.changes, input.quirks),
     modified: changes.modified,
     link: false,
     exported: { ...anchor.exported, ...Object.fromEntries(changes.changes.map((c) => [c.path.raw, c.value])) },
@@ -319,7 +322,7 @@ function dependsOnSoftDelete(a: CompiledAttribute): boolean {
   return false;
 }
 
-function attributeChanges(values: readonly MappedAttribute[], current: CurrentValues, includeCreateOnly: boolean): { changes: AttributeChange[]; modified: ModifiedProperty[] } {
+function attributeChanges(values: readonly MappedAttribute[], current: CurrentValues, includeCreateOnly: boolean, assigned: readonly AppRole[] = []): { changes: AttributeChange[]; modified: ModifiedProperty[] } {
   const changes: AttributeChange[] = [];
   const modified: ModifiedProperty[] = [];
   for (const v of values) {
@@ -329,11 +332,26 @@ function attributeChanges(values: readonly MappedAttribute[], current: CurrentVa
     const before = current.get(v.attribute.path);
     if (typeof v.value === 'string') {
       if (sameValue(v.value, before, row.caseExact)) continue;
-      changes.push({ path: v.attribute.path, op: before === null || before === undefined ? 'add' : 'replace', value: v.value });
+      const change: AttributeChange = { path: v.attribute.path, op: before === null || before === undefined ? 'add' : 'replace', value: v.value };
+      // SingleAppRoleAssignment into roles[primary eq "True"].value: the full role, for the legacy JSON-string shape.
+      if (v.attribute.path.attribute.toLowerCase() === 'roles') {
+        const role = assigned.find((r) => r.value === v.value);
+        if (role) change.roles = [role];
+      }
+      changes.push(change);
     } else {
       const wanted = roleEntries(v.value);
       if (sameRoles(wanted, before)) continue;
-      changes.push({ path: { ...v.attribute.path, filter: null, subAttribute: null, raw: 'roles' }, op: v.value.assertive ? 'replace' : 'add', value: wanted });
+      // AppRoleAssignmentsComplex only adds (never removes); the Assertive form replaces the whole list (spec §1.7).
+      const have = new Set(Array.isArray(before) ? before.map((r) => String((r as { value?: unknown }).value ?? '').toLowerCase()) : []);
+      const sent = v.value.assertive ? v.value.roles : v.value.roles.filter((r) => !have.has(r.value.toLowerCase()));
+      if (sent.length === 0) continue;
+      changes.push({
+        path: { ...v.attribute.path, filter: null, subAttribute: null, raw: 'roles' },
+        op: v.value.assertive ? 'replace' : 'add',
+        value: roleEntries({ ...v.value, roles: sent }),
+        roles: sent.map((r) => ({ id: r.id, value: r.value, displayName: r.displayName })),
+      });
     }
     modified.push({ displayName: row.target, oldValue: before === null || before === undefined ? null : display(before), newValue: v.redacted ? REDACTED : display(v.value) });
   }

@@ -11,7 +11,7 @@ import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
 import type { ScimClient } from '../scim/client.js';
 import type { DialectName } from '../scim/dialect.js';
-import { DEFAULT_CREATE_BODY_OPTIONS, type CreateBodyOptions } from '../scim/build-resource.js';
+import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import { JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
@@ -48,7 +48,8 @@ export interface CycleOptions {
   /** Members per membership PATCH (Entra's figure is not published). @default 100 */
   membersPerPatch?: number;
   retry?: RetryPolicy;
-  createBody?: CreateBodyOptions;
+  /** @default the dialect's defaults (scim/quirks.ts) */
+  quirks?: Quirks;
 }
 
 export interface CycleDeps {
@@ -88,6 +89,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const dryRun = options.dryRun ?? false;
   const dialect = options.dialect ?? 'legacy';
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const quirks = options.quirks ?? defaultQuirks(dialect);
   const startedAt = clock.now().toISOString();
   const last = store.lastCompletedCycle();
   const onDemand = options.only !== undefined;
@@ -102,6 +104,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     clock,
     hooks,
     dialect,
+    quirks,
     membersPerPatch: options.membersPerPatch ?? 100,
     send: (method, fn) => withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), ...(deps.signal ? { signal: deps.signal } : {}) }),
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -156,7 +159,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     job,
     dialect,
     allowDeletes: options.allowDeletes ?? false,
-    createBody: options.createBody ?? DEFAULT_CREATE_BODY_OPTIONS,
+    quirks,
   });
   hooks.onPlan?.(plan);
   if (dryRun) return { ...result('succeeded', plan, [], [], null), sources, observations };

@@ -4,19 +4,14 @@
  * nested under their schema URN, null values left out, `meta.resourceType` set.
  */
 import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, isBooleanPath, toJsonBoolean, type TargetPath } from '../mapping/target-path.js';
+import { defaultQuirks, type Quirks } from './quirks.js';
 import type { ObjectType, ScimResource } from './types.js';
 
 /** The second schema URI of Entra's documented group POST (spec §1.10; UNCONFIRMED that it is still sent). */
 export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 
-export interface CreateBodyOptions {
-  /** Send `roles: []` on user POST when no role is mapped, as the documented example does. @default true */
-  emptyRoles: boolean;
-  /** Add the ADSCIM group schema URI to group POSTs, as the documented example does. @default true */
-  adscimGroupSchema: boolean;
-}
-
-export const DEFAULT_CREATE_BODY_OPTIONS: CreateBodyOptions = { emptyRoles: true, adscimGroupSchema: true };
+/** The quirks that shape POST bodies. */
+export type CreateBodyOptions = Pick<Quirks, 'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements'>;
 
 export interface RoleEntry {
   primary: boolean;
@@ -33,7 +28,7 @@ export interface BodyEntry {
 
 const FILTER_BOOLEAN_ATTRIBUTES = new Set(['primary']);
 
-export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEntry[], options: CreateBodyOptions = DEFAULT_CREATE_BODY_OPTIONS): ScimResource {
+export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEntry[], options: CreateBodyOptions = defaultQuirks('legacy')): ScimResource {
   const body: ScimResource = {
     schemas:
       objectType === 'User'
@@ -42,8 +37,8 @@ export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEn
           ? [CORE_GROUP_SCHEMA, ADSCIM_GROUP_SCHEMA]
           : [CORE_GROUP_SCHEMA],
   };
-  for (const entry of entries) place(body, entry);
-  if (objectType === 'User' && options.emptyRoles && body['roles'] === undefined) body['roles'] = [];
+  for (const entry of entries) place(body, entry, options.primaryOnWorkElements);
+  if (objectType === 'User' && options.emptyRolesOnCreate && body['roles'] === undefined) body['roles'] = [];
   body['meta'] = { resourceType: objectType };
   return body;
 }
@@ -58,7 +53,7 @@ function containerFor(body: ScimResource, path: TargetPath): Record<string, unkn
   return created;
 }
 
-function place(body: ScimResource, entry: BodyEntry): void {
+function place(body: ScimResource, entry: BodyEntry, primaryOnWorkElements: boolean): void {
   const { path, value } = entry;
   const container = containerFor(body, path);
   if (Array.isArray(value)) {
@@ -73,7 +68,7 @@ function place(body: ScimResource, entry: BodyEntry): void {
     let element = items.find((e) => e[path.filter!.attribute] === filterValue);
     if (!element) {
       element = { [path.filter.attribute]: filterValue };
-      if (path.filter.attribute === 'type' && path.filter.value === 'work') element['primary'] = true;
+      if (path.filter.attribute === 'type' && path.filter.value === 'work' && (primaryOnWorkElements || path.attribute === 'emails')) element['primary'] = true;
       if (path.attribute === 'roles') element['type'] = 'WindowsAzureActiveDirectoryRole';
       items.push(element);
     }

@@ -7,11 +7,11 @@
  *   simple attributes merged into one path-less op whose value keys are flat paths, member removal as
  *   `path: members[value eq "<id>"]` with no value.
  *
- * NOTE (UNCONFIRMED in the spec): whether newly-set attributes are merged into a path-less `add` in the flag
- * dialect. We merge them, as third-party traces suggest; value-filtered paths always stay separate ops.
+ * Shapes the spec marks UNCONFIRMED are quirks (scim/quirks.ts) that can be switched one by one.
  */
 import type { TargetPath } from '../mapping/target-path.js';
 import { isBooleanPath, toJsonBoolean } from '../mapping/target-path.js';
+import { defaultQuirks, type Quirks } from './quirks.js';
 import type { PatchOperation } from './types.js';
 
 export type DialectName = 'legacy' | 'aadOptscim062020';
@@ -23,6 +23,8 @@ export interface AttributeChange {
   op: 'add' | 'replace';
   /** A string, or a structured value (roles) that is sent as-is. */
   value: unknown;
+  /** For changes to `roles`: the full app roles, for the JSON-string role shape (quirk rolesAsJsonString). */
+  roles?: ReadonlyArray<{ id: string; value: string; displayName: string }>;
 }
 
 /**
@@ -49,15 +51,15 @@ function wireValue(dialect: DialectName, change: AttributeChange): unknown {
 }
 
 /** The operations of one object's attribute PATCH, in the dialect's shape. */
-export function attributeOperations(dialect: DialectName, changes: readonly AttributeChange[]): PatchOperation[] {
-  if (dialect === 'legacy') {
-    return changes.map((c) => ({ op: opName(dialect, c.op), path: c.path.raw, value: wireValue(dialect, c) }));
-  }
-  const merged: Record<'add' | 'replace', Record<string, unknown>> = { add: {}, replace: {} };
+export function attributeOperations(dialect: DialectName, changes: readonly AttributeChange[], quirks: Pick<Quirks, 'pathlessAdd' | 'rolesAsJsonString'> = defaultQuirks(dialect)): PatchOperation[] {
   const separate: PatchOperation[] = [];
+  const merged: Record<'add' | 'replace', Record<string, unknown>> = { add: {}, replace: {} };
   for (const c of changes) {
-    if (c.path.filter || typeof c.value !== 'string') {
-      separate.push({ op: c.op, path: c.path.raw, value: wireValue(dialect, c) });
+    if (c.roles && quirks.rolesAsJsonString) {
+      // spec §1.7: `{"op":"Add","path":"roles","value":[{"value":"{\"id\":…,\"value\":…,\"displayName\":…}"}]}`
+      separate.push({ op: opName(dialect, c.op), path: 'roles', value: c.roles.map((r) => ({ value: JSON.stringify({ id: r.id, value: r.value, displayName: r.displayName }) })) });
+    } else if (dialect === 'legacy' || c.path.filter || typeof c.value !== 'string' || (c.op === 'add' && !quirks.pathlessAdd)) {
+      separate.push({ op: opName(dialect, c.op), path: c.path.raw, value: wireValue(dialect, c) });
     } else {
       merged[c.op][c.path.raw] = wireValue(dialect, c);
     }
@@ -69,9 +71,15 @@ export function attributeOperations(dialect: DialectName, changes: readonly Attr
   return [...out, ...separate];
 }
 
-/** Manager set/change/removal: the manager's target id as a bare string; "" removes it (spec §1.7). */
-export function managerOperation(dialect: DialectName, path: TargetPath, op: 'add' | 'replace', managerTargetId: string): PatchOperation {
-  return { op: opName(dialect, op), path: path.raw, value: managerTargetId };
+/**
+ * Manager set/change/removal (spec §1.7): the manager's target id as a bare string, "" to remove it; with
+ * quirk managerBareId off, the complex form `{"value": id}` (removal stays "" in legacy and becomes a
+ * `remove` op in the flag dialect).
+ */
+export function managerOperation(dialect: DialectName, path: TargetPath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> = defaultQuirks(dialect)): PatchOperation {
+  if (quirks.managerBareId) return { op: opName(dialect, op), path: path.raw, value: managerTargetId };
+  if (managerTargetId === '') return dialect === 'legacy' ? { op: opName(dialect, 'replace'), path: path.raw, value: '' } : { op: 'remove', path: path.raw };
+  return { op: opName(dialect, op), path: path.raw, value: { value: managerTargetId } };
 }
 
 export function memberAddOperation(dialect: DialectName, memberTargetIds: readonly string[]): PatchOperation {

@@ -44,7 +44,7 @@ describe('buildCreateBody', () => {
       entry('addresses[type eq "work"].country', 'NO'),
       entry('phoneNumbers[type eq "mobile"].value', '+47 1'),
       entry('urn:ietf:params:scim:schemas:extension:Custom:2.0:User:costCenter', 'CC1'),
-    ], { emptyRoles: false, adscimGroupSchema: false });
+    ], { emptyRolesOnCreate: false, adscimGroupSchema: false, primaryOnWorkElements: true });
     expect(body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).toEqual({ department: 'Sales' });
     expect(body['addresses']).toEqual([{ type: 'work', primary: true, locality: 'Oslo', country: 'NO' }]);
     expect(body['phoneNumbers']).toEqual([{ type: 'mobile', value: '+47 1' }]);

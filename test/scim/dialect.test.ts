@@ -47,3 +47,38 @@ describe('dialects (spec §1.14)', () => {
     expect(memberRemoveOperations('aadOptscim062020', ['7f4bc1a3-285e-48ae-8202-5accb43efb0e'])).toEqual([{ op: 'remove', path: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' }]);
   });
 });
+
+describe('quirks (UNCONFIRMED shapes, switchable)', () => {
+  const managerPath = parseTargetPath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager')!;
+
+  it('defaults per dialect, and --quirk settings on top', async () => {
+    const { defaultQuirks, resolveQuirks } = await import('../../src/scim/quirks.js');
+    expect(defaultQuirks('legacy')).toMatchObject({ managerBareId: true, rolesAsJsonString: true, pathlessAdd: false });
+    expect(defaultQuirks('aadOptscim062020')).toMatchObject({ managerBareId: false, rolesAsJsonString: false, pathlessAdd: true });
+    expect(resolveQuirks('legacy', ['managerBareId=off', 'adscimGroupSchema=off'])).toMatchObject({ managerBareId: false, adscimGroupSchema: false, emptyRolesOnCreate: true });
+    expect(() => resolveQuirks('legacy', ['managerBareID=off'])).toThrow(/not a quirk; known: .*managerBareId/);
+    expect(() => resolveQuirks('legacy', ['managerBareId'])).toThrow(/name=on or name=off/);
+  });
+
+  it('manager: bare id (spec §1.7) or the complex form; removal', async () => {
+    const { managerOperation } = await import('../../src/scim/dialect.js');
+    expect(managerOperation('legacy', managerPath, 'add', 'm1', { managerBareId: true })).toEqual({ op: 'Add', path: managerPath.raw, value: 'm1' });
+    expect(managerOperation('legacy', managerPath, 'replace', '', { managerBareId: true })).toEqual({ op: 'Replace', path: managerPath.raw, value: '' });
+    expect(managerOperation('aadOptscim062020', managerPath, 'replace', 'm2', { managerBareId: false })).toEqual({ op: 'replace', path: managerPath.raw, value: { value: 'm2' } });
+    expect(managerOperation('aadOptscim062020', managerPath, 'replace', '', { managerBareId: false })).toEqual({ op: 'remove', path: managerPath.raw });
+  });
+
+  it('roles as a JSON string inside value (legacy, spec §1.7)', () => {
+    const role = { id: '06b07648-ecfe-589f-9d2f-6f1d8a8ef5ce', value: '25', displayName: 'Role1234' };
+    const c = { path: parseTargetPath('roles[primary eq "True"].value')!, op: 'add' as const, value: '25', roles: [role] };
+    expect(attributeOperations('legacy', [c], { pathlessAdd: false, rolesAsJsonString: true })).toEqual([
+      { op: 'Add', path: 'roles', value: [{ value: '{"id":"06b07648-ecfe-589f-9d2f-6f1d8a8ef5ce","value":"25","displayName":"Role1234"}' }] },
+    ]);
+    expect(attributeOperations('aadOptscim062020', [c], { pathlessAdd: true, rolesAsJsonString: false })).toEqual([{ op: 'add', path: 'roles[primary eq "True"].value', value: '25' }]);
+  });
+
+  it('pathlessAdd off keeps new attributes as separate path ops in the flag dialect', () => {
+    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs')], { pathlessAdd: false, rolesAsJsonString: false })).toEqual([{ op: 'add', path: 'nickName', value: 'Babs' }]);
+    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs')], { pathlessAdd: true, rolesAsJsonString: false })).toEqual([{ op: 'add', value: { nickName: 'Babs' } }]);
+  });
+});

@@ -47,7 +47,7 @@ export async function provisionCommand(options: ProvisionOptions, deps: CliDeps)
     const ids = pickObjects(tenant, options);
     const cycle = await runCycle(
       { tenant, job, client: session.client, store: session.store, queue: session.queue, clock: deps.clock, random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
-      { dialect: session.dialect, only: new Set(ids.all) },
+      { dialect: session.dialect, quirks: session.quirks, only: new Set(ids.all) },
     );
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json) session.out(JSON.stringify({ jobFailure: cycle.jobFailure, reports, requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })) }, null, 2));

@@ -63,7 +63,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
           },
         },
       },
-      { dryRun: options.dryRun ?? false, allowDeletes: options.allowDeletes ?? false, dialect: session.dialect, forceInitial: options.full ?? false, ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}) },
+      { dryRun: options.dryRun ?? false, allowDeletes: options.allowDeletes ?? false, dialect: session.dialect, quirks: session.quirks, forceInitial: options.full ?? false, ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}) },
     );
     (bar as SingleBar | null)?.stop();
 
