@@ -27,6 +27,8 @@ const EXPORT_STEP: Record<string, string> = {
 export function buildLogEntries(cycleId: string, at: string, outcomes: readonly ChangeOutcome[], newId: () => string): LogEntry[] {
   const byObject = new Map<string, ChangeOutcome[]>();
   for (const o of outcomes) {
+    // A change the cycle never reached (Ctrl-C, or a job-level stop) is not an event of this cycle.
+    if (o.failure?.code === 'Interrupted') continue;
     const key = o.change.object.sourceId;
     const list = byObject.get(key);
     if (list) list.push(o);

@@ -96,6 +96,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const kind: CycleKind = onDemand ? 'on-demand' : options.forceInitial || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
   const cycleId = random.uuid();
 
+  // The cycle stops on the user's signal (Ctrl-C) or on a job-level failure found mid-cycle.
+  const stop = new AbortController();
+  let stopped: { reason: string; message: string } | null = null;
+  const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
+
   const ctx: EngineContext = {
     job,
     client: deps.client,
@@ -106,8 +111,19 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     dialect,
     quirks,
     membersPerPatch: options.membersPerPatch ?? 100,
-    send: (method, fn) => withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), ...(deps.signal ? { signal: deps.signal } : {}) }),
-    ...(deps.signal ? { signal: deps.signal } : {}),
+    send: async (method, fn) => {
+      try {
+        return await withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), signal });
+      } catch (error) {
+        // 401/403 mid-cycle: the credentials are bad for the whole job (spec §1.13); stop, as Entra does.
+        if (error instanceof ScimRequestError && (error.status === 401 || error.status === 403) && !stopped) {
+          stopped = { reason: 'EncounteredQuarantineException', message: `the target refused the credentials mid-cycle (${error.message}); the cycle stopped after the requests in flight` };
+          stop.abort(new Error(stopped.message));
+        }
+        throw error;
+      }
+    },
+    signal,
   };
 
   const result = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure']): CycleResult => ({
@@ -143,10 +159,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
     : selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
   const observations = await observe(work, ctx);
-  if (deps.signal?.aborted && !dryRun) {
+  if (signal.aborted) {
     // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
-    store.finishCycle(cycleId, 'interrupted', clock.now().toISOString(), {});
-    return result('interrupted', null, [], [], null);
+    const status: CycleStatus = stopped ? 'failed' : 'interrupted';
+    if (!dryRun) store.finishCycle(cycleId, status, clock.now().toISOString(), {});
+    return result(status, null, [], [], stopped);
   }
   const plan = diff({
     cycleId,
@@ -168,9 +185,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const finishedAt = clock.now().toISOString();
   const log = buildLogEntries(cycleId, finishedAt, outcomes, () => random.uuid());
   const failedObjects = new Set(log.filter((e) => e.status === 'Failure').map((e) => e.sourceIdentity.id));
-  const interrupted = deps.signal?.aborted ?? false;
+  const interrupted = signal.aborted;
   const touched = new Set(outcomes.map((o) => o.change.object.sourceId));
 
+  const status: CycleStatus = stopped ? 'failed' : interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
   store.transaction(() => {
     // A watermark moves only for objects whose every change was carried out; failed objects lose theirs
     // (retried next cycle), and objects an interruption did not reach keep the old one (so they differ).
@@ -184,15 +202,14 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
-    for (const id of watermarks.keys()) if (!present.has(id) && !store.anchors().has(id)) store.deleteWatermark(id);
+    const linked = store.anchors();
+    for (const id of watermarks.keys()) if (!present.has(id) && !linked.has(id)) store.deleteWatermark(id);
     store.appendLog(log);
-    const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
     store.finishCycle(cycleId, status, finishedAt, countEntries(log));
-    if (!interrupted && !onDemand) store.setJobHash(job.hash);
+    if (!interrupted && !stopped && !onDemand) store.setJobHash(job.hash);
   });
 
-  const status: CycleStatus = interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
-  const jobFailure = plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null;
+  const jobFailure = stopped ?? (plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
   return { ...result(status, plan, outcomes, log, jobFailure), sources, observations };
 }
 

@@ -63,3 +63,25 @@ describe('retries within a cycle', () => {
     expect((h.groupByName('Sales Team')!['members'] as unknown[]).length).toBe(4);
   });
 });
+
+describe('job-level failures mid-cycle', () => {
+  it('a 401 stops the cycle after the requests in flight (EncounteredQuarantineException, exit 1); the next run completes', async () => {
+    h = await new Harness().start();
+    let refusing = true;
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) => (refusing && method === 'POST' && nth === 3 ? { status: 401, body: SCIM_ERROR(401, 'token expired') } : null));
+    const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 2 });
+    expect(result.exitCode).toBe(1);
+    expect(result.cycle?.status).toBe('failed');
+    expect(result.cycle?.jobFailure?.reason).toBe('EncounteredQuarantineException');
+    expect(h.out.stdout).toContain('token expired');
+    // At most the one other request in flight went out after the 401.
+    expect(h.writes().length).toBeLessThanOrEqual(3);
+    expect(result.cycle!.log.length).toBeLessThanOrEqual(4);
+
+    refusing = false;
+    const next = await h.sync(CONTOSO, { target: proxy.url });
+    expect(next.exitCode).toBe(0);
+    expect(next.cycle?.kind).toBe('initial');
+    expect(h.target.snapshot().users).toHaveLength(23);
+  });
+});
