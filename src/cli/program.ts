@@ -52,6 +52,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
     .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
+    .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
@@ -74,6 +75,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...(o['rps'] ? { rps: o['rps'] as number } : {}),
             ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
             quirk: o['quirk'] as string[],
+            ...(o['record'] ? { record: o['record'] as string } : {}),
             membersPerPatch: o['membersPerPatch'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),

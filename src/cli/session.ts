@@ -16,6 +16,7 @@ import type { CliDeps } from './io.js';
 import { loadInputs, type Inputs } from './load-inputs.js';
 import { parseTenantUrl, type TenantUrl } from './target-url.js';
 import { redact, resolveToken } from './token.js';
+import { openTranscript } from './transcript.js';
 
 export const DEFAULT_STATE_FILE = '.provsim/state.db';
 
@@ -32,6 +33,8 @@ export interface SessionOptions {
   allowHttp?: boolean;
   dialect?: string;
   timeoutMs?: number;
+  /** Write every exchange to this file as JSON lines (token redacted). */
+  record?: string;
   /** Quirk settings, `name=on|off` (scim/quirks.ts), on top of the dialect's defaults. */
   quirk?: string[];
   /** Do not record the target in the state (dry runs write nothing). */
@@ -80,7 +83,18 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   const requests: RequestEvent[] = [];
   const concurrency = options.concurrency ?? 8;
   const http = deps.http ?? createHttpClient({ ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), maxSockets: concurrency });
-  const client = new ScimClient({ baseUrl: tenantUrl.base, http, token, clock: deps.clock, onRequest: (e) => requests.push(e) });
+  const transcript = options.record ? openTranscript(resolve(deps.cwd, options.record), token) : null;
+  const client = new ScimClient({
+    baseUrl: tenantUrl.base,
+    http,
+    token,
+    clock: deps.clock,
+    onRequest: (e) => {
+      // Keep what summaries need; bodies stay only in the transcript.
+      requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
+      transcript?.record(e);
+    },
+  });
   const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
   return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, out, err, close: () => store.close() };
 }

@@ -19,8 +19,17 @@ export interface RequestEvent {
   url: string;
   status: number | null;
   durationMs: number;
-  /** Request body as sent (no headers). */
+  /** When the request was sent (the injected clock). */
+  startedAt: string;
+  /** Request headers as sent, with the Authorization value replaced by `Bearer [REDACTED]`. */
+  requestHeaders: Record<string, string>;
+  /** Request body as sent. */
   body?: unknown;
+  /** Response headers and body text (absent when no response arrived). */
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+  /** Why no response arrived (timeout, reset…). */
+  error?: string;
 }
 
 export interface ScimClientOptions {
@@ -137,7 +146,7 @@ export class ScimClient {
     } catch (err) {
       const code = (err as { code?: string }).code;
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      this.#onRequest?.({ method, url, status: null, durationMs: this.#clock.now().getTime() - started, body });
+      this.#onRequest?.({ method, url, status: null, durationMs: this.#clock.now().getTime() - started, startedAt: new Date(started).toISOString(), requestHeaders: redactedHeaders(headers), body, error: `${code ?? 'network error'}: ${(err as Error).message}` });
       // The axios error holds the request config (headers, token): keep only its code and message.
       throw new ScimRequestError({
         method,
@@ -147,7 +156,17 @@ export class ScimClient {
         reason: `${code ?? 'network error'}: ${(err as Error).message}`,
       });
     }
-    this.#onRequest?.({ method, url, status: response.status, durationMs: this.#clock.now().getTime() - started, body });
+    this.#onRequest?.({
+      method,
+      url,
+      status: response.status,
+      durationMs: this.#clock.now().getTime() - started,
+      startedAt: new Date(started).toISOString(),
+      requestHeaders: redactedHeaders(headers),
+      body,
+      responseHeaders: plainHeaders(response.headers),
+      responseBody: typeof response.data === 'string' ? response.data : '',
+    });
     return response;
   }
 
@@ -178,6 +197,18 @@ export class ScimClient {
       });
     }
   }
+}
+
+function redactedHeaders(headers: Record<string, string>): Record<string, string> {
+  return 'Authorization' in headers ? { ...headers, Authorization: 'Bearer [REDACTED]' } : { ...headers };
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== 'object') return out;
+  const json = typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {

@@ -91,6 +91,21 @@ describe('secrets', () => {
     }
   });
 
+  it('--record writes every exchange as JSON lines, with the token redacted', async () => {
+    h = await new Harness({ PROVSIM_TOKEN: TOKEN }).start('strict', TOKEN);
+    const file = join(h.dir, 'out', 'transcript.jsonl');
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--record', file])).toBe(1);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { request: { method: string; url: string; headers: Record<string, string>; body: unknown }; response: { status: number; body: unknown } | null; durationMs: number });
+    expect(lines).toHaveLength(h.target.requests().length);
+    expect(lines[0]!.request).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer [REDACTED]' } });
+    const failed = lines.find((l) => l.response?.status === 400)!;
+    expect(failed.request.method).toBe('PATCH');
+    expect(failed.request.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'] });
+    expect(failed.response!.body).toMatchObject({ status: '400', scimType: expect.any(String) });
+  });
+
   it('a wrong token is a job-level failure (exit 1, quarantine reason), without echoing either token', async () => {
     h = await new Harness({ PROVSIM_TOKEN: 'wrong-token-123456789' }).start('tolerant', TOKEN);
     const code = await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state]);
