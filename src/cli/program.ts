@@ -9,6 +9,7 @@ import { logsCommand } from './commands/logs.js';
 import { provisionCommand } from './commands/provision.js';
 import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
+import { testConnectionCommand } from './commands/test-connection.js';
 
 function integer(name: string, min: number): (value: string) => number {
   return (value) => {
@@ -122,6 +123,19 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
           deps,
         ),
       );
+    });
+
+  program
+    .command('test-connection')
+    .description("Entra's Test Connection: filter GETs for a random GUID, expecting 200 and an empty list.")
+    .requiredOption('--target <url>', 'the SCIM base URL')
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .option('--attribute <name>', 'the user matching attribute to filter on', 'userName')
+    .option('--allow-http', 'allow plain http to a non-loopback target')
+    .option('--json', 'print the results as JSON')
+    .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim test-connection --target https://scim.example.com/scim/v2')
+    .action(async (o: Record<string, unknown>) => {
+      done(await testConnectionCommand({ target: o['target'] as string, ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}), attribute: o['attribute'] as string, allowHttp: Boolean(o['allowHttp']), json: Boolean(o['json']) }, deps));
     });
 
   program
