@@ -240,11 +240,10 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
   const def = defaultValue === null || defaultValue === '' ? null : defaultValue;
   const remarks: string[] = [];
 
-  // Source first, so a skipped row can still be described with it.
   const read = readSource(am['source'], kind, label, def, note);
   const described = `{target: ${target}, ${describeRawSource(am['source'])}}`;
   if (!read.ok) return skip(read.reason, described, read.hint);
-  let source = read.source;
+  const source = read.source;
   let apply: PlannedRow['apply'] = 'always';
   if (read.noneMapping) {
     apply = 'on-create';
@@ -281,7 +280,6 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
     remarks.push('Graph flowBehavior FlowAlways');
   }
 
-  if (read.noneMapping) source = { kind: 'constant', value: def! };
   return {
     skipped: false,
     target,

@@ -20,16 +20,29 @@ export function parseSchemaJson(input: TextFile): { json: unknown; diagnostics: 
     return {
       json: undefined,
       diagnostics: [
-        error(C.SCHEMA_SYNTAX, empty ? 'the schema file is empty' : `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, {
+        error(C.SCHEMA_SYNTAX, empty ? 'the schema file is empty' : `not valid JSON: ${reason(message)}`, {
           file: input.file,
           ...(position ? { position } : {}),
           hint: empty
             ? 'export the schema as JSON: Graph GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema, or the portal\'s schema editor'
-            : 'check quotes, commas and brackets here; the file must be the JSON of a synchronizationSchema',
+            : /^\s*[{[]/.test(text)
+              ? 'check quotes, commas and brackets here; the file must be the JSON of a synchronizationSchema'
+              : 'a synchronizationSchema is a JSON object starting with `{`; is this the mapping YAML or another file?',
         }),
       ],
     };
   }
+}
+
+/**
+ * JSON.parse's message without its location and without the source excerpt V8 adds to "Unexpected token"
+ * (`Unexpected token '#', "# provsim\n"... is not valid JSON`), which may span lines.
+ */
+function reason(message: string): string {
+  return message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/^(Unexpected token .+?), ".*" is not valid JSON$/s, '$1')
+    .replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /** The 1-based position a JSON.parse message points at, if it names one. */

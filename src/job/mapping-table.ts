@@ -21,9 +21,9 @@ export function renderMappingTable(job: Job): string {
     '',
     ...renderSettings(job.settings),
     '',
-    ...renderObjectMapping('Provision Microsoft Entra ID Users', job.users, 'user'),
+    ...renderObjectMapping('Provision Microsoft Entra ID Users', job.users),
     '',
-    ...renderObjectMapping('Provision Microsoft Entra ID Groups', job.groups, 'group'),
+    ...renderObjectMapping('Provision Microsoft Entra ID Groups', job.groups),
   ].join('\n');
 }
 
@@ -37,11 +37,11 @@ function renderSettings(s: JobSettings): string[] {
   ];
 }
 
-function renderObjectMapping(title: string, m: ObjectMapping, noun: 'user' | 'group'): string[] {
+function renderObjectMapping(title: string, m: ObjectMapping): string[] {
   const out = [title, `  Enabled: ${m.enabled ? 'Yes' : 'No'}`];
   const actions = { create: 'Create', update: 'Update', delete: 'Delete' } as const;
   out.push(`  Target object actions: ${m.actions.length === 0 ? 'none' : m.actions.map((a) => actions[a]).join(', ')}`);
-  out.push(...renderScoping(m.scoping, noun));
+  out.push(...renderScoping(m.scoping));
   if (m.attributes.length === 0) {
     out.push('  Attribute mappings: none');
     return out;
@@ -50,8 +50,8 @@ function renderObjectMapping(title: string, m: ObjectMapping, noun: 'user' | 'gr
   return out;
 }
 
-function renderScoping(groups: readonly ScopingGroup[], noun: string): string[] {
-  if (groups.length === 0) return [`  Scoping filters: none (every ${noun} in scope of the assignments)`];
+function renderScoping(groups: readonly ScopingGroup[]): string[] {
+  if (groups.length === 0) return ['  Scoping filters: none'];
   const out = ['  Scoping filters (an object is in scope when all clauses of any one filter hold):'];
   groups.forEach((group, g) => {
     group.forEach((c, i) => {
