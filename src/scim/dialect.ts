@@ -64,9 +64,13 @@ export function attributeOperations(dialect: DialectName, changes: readonly Attr
       merged[c.op][c.path.raw] = wireValue(dialect, c);
     }
   }
+  // spec §1.14: several simple attributes merge into one path-less op; a single one keeps its path
+  // (`{"op":"replace","path":"active","value":false}`, `{"op":"add","path":"nickName","value":"Babs"}`).
   const out: PatchOperation[] = [];
   for (const op of ['add', 'replace'] as const) {
-    if (Object.keys(merged[op]).length > 0) out.push({ op, value: merged[op] });
+    const entries = Object.entries(merged[op]);
+    if (entries.length === 1) out.push({ op, path: entries[0]![0], value: entries[0]![1] });
+    else if (entries.length > 1) out.push({ op, value: merged[op] });
   }
   return [...out, ...separate];
 }

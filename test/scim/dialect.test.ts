@@ -27,7 +27,7 @@ describe('dialects (spec §1.14)', () => {
   });
 
   it('aadOptscim062020: lowercase, JSON booleans, merged path-less replace, filtered paths separate', () => {
-    expect(attributeOperations('aadOptscim062020', [change('active', 'replace', 'False')])).toEqual([{ op: 'replace', value: { active: false } }]);
+    expect(attributeOperations('aadOptscim062020', [change('active', 'replace', 'False')])).toEqual([{ op: 'replace', path: 'active', value: false }]);
     expect(
       attributeOperations('aadOptscim062020', [
         change('displayName', 'replace', 'Bjfe'),
@@ -79,6 +79,8 @@ describe('quirks (UNCONFIRMED shapes, switchable)', () => {
 
   it('pathlessAdd off keeps new attributes as separate path ops in the flag dialect', () => {
     expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs')], { pathlessAdd: false, rolesAsJsonString: false })).toEqual([{ op: 'add', path: 'nickName', value: 'Babs' }]);
-    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs')], { pathlessAdd: true, rolesAsJsonString: false })).toEqual([{ op: 'add', value: { nickName: 'Babs' } }]);
+    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs')], { pathlessAdd: true, rolesAsJsonString: false })).toEqual([{ op: 'add', path: 'nickName', value: 'Babs' }]);
+    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs'), change('title', 'add', 'Boss')], { pathlessAdd: true, rolesAsJsonString: false })).toEqual([{ op: 'add', value: { nickName: 'Babs', title: 'Boss' } }]);
+    expect(attributeOperations('aadOptscim062020', [change('nickName', 'add', 'Babs'), change('title', 'add', 'Boss')], { pathlessAdd: false, rolesAsJsonString: false })).toEqual([{ op: 'add', path: 'nickName', value: 'Babs' }, { op: 'add', path: 'title', value: 'Boss' }]);
   });
 });
