@@ -83,7 +83,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
         return { ...ok(change.targetId), status: 'skipped' };
       }
       case 'fail':
-        return { status: 'failure', targetId: c.targetId, failure: { code: c.errorCode, message: c.message, details: null }, unresolved: [] };
+        return { status: 'failure', targetId: c.targetId, failure: { code: c.errorCode, message: c.message, details: c.details ?? null }, unresolved: [] };
       default:
         throw new Error(`apply: unexpected ${c.action} in the objects phase`);
     }

@@ -17,7 +17,7 @@ import type { AppRole } from '../source/types.js';
 import { attributeOperations, type AttributeChange, type DialectName } from '../scim/dialect.js';
 import type { ScimResource } from '../scim/types.js';
 import type { Anchor, CycleKind, ModifiedProperty } from '../state/types.js';
-import type { Observation } from './observation.js';
+import type { Observation, RequestFailure } from './observation.js';
 import {
   PLAN_FORMAT_VERSION,
   type DeleteChange,
@@ -248,8 +248,8 @@ function observationText(o: Observation | undefined): string {
   return o?.kind === 'matched' ? `${o.attribute} eq "${o.value}"` : 'the matching attribute';
 }
 
-function failFromObservation(object: ObjectRef, failure: { code: string; message: string }, targetId: string | null): ObjectChange {
-  return failChange(object, targetId, failure.code, failure.message);
+function failFromObservation(object: ObjectRef, failure: RequestFailure, targetId: string | null): ObjectChange {
+  return { ...failChange(object, targetId, failure.code, failure.message), details: failure.details };
 }
 
 function failChange(object: ObjectRef, targetId: string | null, errorCode: string, message: string): FailChange {

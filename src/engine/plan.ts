@@ -60,6 +60,8 @@ export interface FailChange extends ChangeBase {
   targetId: string | null;
   errorCode: string;
   message: string;
+  /** The request that failed while observing, when the failure came from the target. */
+  details?: { method: string; url: string; status: number | null; body: unknown } | null;
 }
 
 export interface DeleteChange extends ChangeBase {
