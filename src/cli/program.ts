@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliDeps, CommandResult } from './io.js';
 import { demoCommand } from './commands/demo.js';
 import { logsCommand } from './commands/logs.js';
+import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
 import { provisionCommand } from './commands/provision.js';
 import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
@@ -170,6 +171,26 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addOption(new Option('--profile <profile>', 'the embedded target\'s profile').choices(['tolerant', 'strict']).default('tolerant'))
     .action(async (o: Record<string, unknown>) => {
       done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps));
+    });
+
+  const mappings = program.command('mappings').description('Convert and check attribute-mapping files.');
+  mappings
+    .command('import')
+    .description("Convert the synchronizationSchema JSON of Entra's schema editor (or Graph …/synchronization/jobs/{jobId}/schema) into a mapping YAML; notes on stderr.")
+    .argument('<schema>', 'the synchronizationSchema JSON file')
+    .option('-o, --output <file>', 'write the YAML to this file instead of stdout')
+    .addHelpText('after', '\nExample:\n  provsim mappings import schema.json > mapping.yaml')
+    .action(async (schema: string, o: Record<string, unknown>) => {
+      done(await mappingsImportCommand({ schema, ...(o['output'] ? { output: o['output'] as string } : {}) }, deps));
+    });
+  mappings
+    .command('check')
+    .description('Load and compile a mapping file as sync does, and print its mappings the way the portal shows them.')
+    .argument('<mapping>', 'the mapping YAML file')
+    .option('--json', 'print the loaded mapping as JSON instead of the table')
+    .addHelpText('after', '\nExample:\n  provsim mappings check mappings/customappsso.yaml')
+    .action(async (mapping: string, o: Record<string, unknown>) => {
+      done(await mappingsCheckCommand({ mapping, json: Boolean(o['json']) }, deps));
     });
 
   return program;

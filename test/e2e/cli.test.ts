@@ -5,7 +5,7 @@
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+import { CONTOSO, DEFAULT_MAPPING, Harness, ROOT as ROOT_DIR } from '../helpers/harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -168,5 +168,20 @@ describe('provsim serve', () => {
     controller.abort();
     expect(await serving).toBe(0);
     await expect(fetch(`${url}/Users`)).rejects.toThrow();
+  });
+});
+
+describe('provsim mappings', () => {
+  it('import writes a mapping that sync accepts; check prints the table, and exits 2 on a broken file', async () => {
+    h = await new Harness().start();
+    const out = join(h.dir, 'imported.yaml');
+    expect(await h.cli(['mappings', 'import', join(ROOT_DIR, 'test/fixtures/schema/entra-scim-schema.json'), '--output', out])).toBe(0);
+    expect(await h.cli(['mappings', 'check', out])).toBe(0);
+    expect(h.out.stdout).toMatch(/Switch\(\[IsSoftDeleted\], , "False", "True", "True", "False"\)\s+active\s+Expression\s+Always/);
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', out, '--target', h.target.url, '--state', h.state])).toBe(0);
+    const broken = join(h.dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(DEFAULT_MAPPING, 'utf8').replace('source: surname', 'source: surName'));
+    expect(await h.cli(['mappings', 'check', broken])).toBe(2);
+    expect(h.out.stderr).toMatch(/broken\.yaml:\d+:\d+: error MAPPING_UNKNOWN_SOURCE_ATTRIBUTE/);
   });
 });
