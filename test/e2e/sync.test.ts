@@ -137,6 +137,25 @@ describe('incremental cycle (tolerant target)', () => {
   });
 });
 
+describe('tolerant target, both dialects', () => {
+  it('ends in the same target state whichever dialect Entra speaks', async () => {
+    const states: unknown[] = [];
+    for (const suffix of ['', '?aadOptscim062020']) {
+      h = await new Harness().start('tolerant');
+      expect((await h.sync(CONTOSO, { target: h.target.url + suffix })).exitCode).toBe(0);
+      expect((await h.sync(CONTOSO_DAY2, { target: h.target.url + suffix })).exitCode).toBe(0);
+      const snap = h.target.snapshot();
+      const userName = new Map(snap.users.map((u) => [u['id'], u['userName']]));
+      states.push({
+        users: snap.users.map((u) => ({ ...u, id: undefined, meta: undefined, [ENTERPRISE]: { ...(u[ENTERPRISE] as object), manager: userName.get((u[ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value) } })).sort((a, b) => String(a.userName).localeCompare(String(b.userName))),
+        groups: snap.groups.map((g) => ({ name: g['displayName'], members: (g['members'] as Array<{ value: string }>).map((m) => userName.get(m.value)).sort() })),
+      });
+      await h.stop();
+    }
+    expect(states[1]).toEqual(states[0]);
+  });
+});
+
 describe('strict target (RFC 7643/7644 to the letter)', () => {
   it('creates succeed, legacy-dialect PATCHes fail, and each failure names method, URL, status and the SCIM error body', async () => {
     h = await new Harness().start('strict');

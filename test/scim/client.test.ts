@@ -98,6 +98,20 @@ describe('ScimClient reading responses (spec §1.13)', () => {
     expect((await failure(client().patch('Users', '1', []))).entraCode).toBe('InvalidAnchor');
   });
 
+  it('no answer within the timeout is Timeout', async () => {
+    nock('http://127.0.0.1:9').get('/scim/Users/1').delay(300).reply(200, { id: '1' });
+    const c = new ScimClient({ baseUrl: BASE, http: createHttpClient({ timeoutMs: 50 }), token: TOKEN, clock: new ManualClock() });
+    const e = await failure(c.get('Users', '1'));
+    expect(e).toMatchObject({ status: null, entraCode: 'Timeout', method: 'GET', url: `${BASE}/Users/1` });
+  });
+
+  it('5xx is InternalServerError; 501 is NotImplemented', async () => {
+    nock('http://127.0.0.1:9').delete('/scim/Users/1').reply(502, 'bad gateway');
+    expect(await failure(client().delete('Users', '1'))).toMatchObject({ entraCode: 'InternalServerError', status: 502, bodyText: 'bad gateway' });
+    nock('http://127.0.0.1:9').delete('/scim/Users/1').reply(501, { detail: 'no deletes here' });
+    expect((await failure(client().delete('Users', '1'))).entraCode).toBe('NotImplemented');
+  });
+
   it('a dropped connection (real socket reset on loopback) never exposes request headers', async () => {
     nock.enableNetConnect('127.0.0.1');
     const server = createServer((req) => req.socket.destroy());

@@ -375,3 +375,16 @@ assignments:
     ]));
   });
 });
+
+describe('§1.5 flow types', () => {
+  it('"Only during creation" and "Default value if null" flow in the POST and never in a PATCH', async () => {
+    run = new WireRun();
+    const captured = fakeTarget([emptyFilters, (r) => (r.method === 'POST' ? [201, { ...(r.body as object), id: 'u-flow' }] : undefined), (r) => (r.method === 'PATCH' ? [204] : undefined)]);
+    const mapping = job(USER_MAPPING(`    - {target: title, source: jobTitle, apply: on-create}\n    - {target: preferredLanguage, source: preferredLanguage, default: en-US}\n`));
+    await run.cycle(tenant(`${DOC_USER}  jobTitle: Intern\n`, assigned('test.user@testuser.com')), mapping);
+    expect(writes(captured)[0]!.body).toMatchObject({ title: 'Intern', preferredLanguage: 'en-US' });
+    const second = await run.cycle(tenant(`${DOC_USER}  jobTitle: Engineer\n`, assigned('test.user@testuser.com')), mapping);
+    expect(writes(captured)).toHaveLength(1);
+    expect(second.log[0]).toMatchObject({ provisioningAction: 'Other', status: 'Skipped' });
+  });
+});
