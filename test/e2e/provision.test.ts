@@ -64,3 +64,13 @@ describe('provsim provision', () => {
     expect(h.target.requests()).toEqual([]);
   });
 });
+
+describe('provision on demand and the flag dialect', () => {
+  it('ignores ?aadOptscim062020 as Entra does (legacy shapes), unless --dialect says otherwise', async () => {
+    h = await new Harness().start();
+    await provisionCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: `${h.target.url}?aadOptscim062020`, state: h.state, group: 'IT Admins' }, h.deps());
+    expect(h.out.stderr).toContain('ignores ?aadOptscim062020');
+    const memberAdd = h.writes().find((r) => r.method === 'PATCH' && r.url.includes('/Groups/'));
+    expect(memberAdd?.body).toMatchObject({ Operations: [{ op: 'Add', path: 'members' }] });
+  });
+});

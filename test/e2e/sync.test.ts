@@ -147,7 +147,12 @@ describe('tolerant target, both dialects', () => {
       const snap = h.target.snapshot();
       const userName = new Map(snap.users.map((u) => [u['id'], u['userName']]));
       states.push({
-        users: snap.users.map((u) => ({ ...u, id: undefined, meta: undefined, [ENTERPRISE]: { ...(u[ENTERPRISE] as object), manager: userName.get((u[ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value) } })).sort((a, b) => String(a.userName).localeCompare(String(b.userName))),
+        users: snap.users
+          .map((u): Record<string, unknown> => {
+            const managerId = (u[ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value;
+            return { ...u, id: undefined, meta: undefined, [ENTERPRISE]: { ...(u[ENTERPRISE] as object), manager: managerId === undefined ? undefined : userName.get(managerId) } };
+          })
+          .sort((a, b) => String(a['userName']).localeCompare(String(b['userName']))),
         groups: snap.groups.map((g) => ({ name: g['displayName'], members: (g['members'] as Array<{ value: string }>).map((m) => userName.get(m.value)).sort() })),
       });
       await h.stop();

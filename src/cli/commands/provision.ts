@@ -13,6 +13,7 @@ import type { Tenant } from '../../source/types.js';
 import type { LogEntry } from '../../state/types.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { exitCodeFor } from './sync.js';
+import { resolveQuirks } from '../../scim/quirks.js';
 import { openSession, type SessionOptions } from '../session.js';
 
 export interface ProvisionOptions extends Omit<SessionOptions, 'readOnly' | 'concurrency' | 'rps'> {
@@ -45,9 +46,15 @@ export async function provisionCommand(options: ProvisionOptions, deps: CliDeps)
   try {
     const { tenant, job } = session.inputs;
     const ids = pickObjects(tenant, options);
+    // spec §1.14: the aadOptscim062020 flag "doesn't work with on-demand provisioning": Entra sends the
+    // legacy shapes on demand. An explicit --dialect still wins.
+    const flagIgnored = session.dialect === 'aadOptscim062020' && options.dialect === undefined;
+    const dialect = flagIgnored ? 'legacy' : session.dialect;
+    const quirks = flagIgnored ? resolveQuirks('legacy', options.quirk) : session.quirks;
+    if (flagIgnored && !options.json) session.err("note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override");
     const cycle = await runCycle(
       { tenant, job, client: session.client, store: session.store, queue: session.queue, clock: deps.clock, random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
-      { dialect: session.dialect, quirks: session.quirks, only: new Set(ids.all) },
+      { dialect, quirks, only: new Set(ids.all) },
     );
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json) session.out(JSON.stringify({ jobFailure: cycle.jobFailure, reports, requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })) }, null, 2));
