@@ -103,3 +103,14 @@ describe('writes', () => {
     }
   });
 });
+
+describe('expression failures at run time', () => {
+  it('a mapping expression that fails on this object is a per-object failure; nothing is sent for it', async () => {
+    run = new WireRun();
+    const captured = fakeTarget([probe, emptyFilters]);
+    const mapping = MAPPING.replace("    - {target: displayName, source: displayName}", "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}");
+    const result = await run.cycle(tenant(USERS, ASSIGNED), job(mapping));
+    expect(result.log[0]).toMatchObject({ status: 'Failure', errorCode: 'ExpressionEvaluationFailed', errorReason: expect.stringContaining('EXPR_EVAL_NOT_A_NUMBER') });
+    expect(writes(captured)).toEqual([]);
+  });
+});
