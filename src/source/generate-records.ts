@@ -7,7 +7,8 @@
  * Proportions (per object, independent draws): 3 % guests, 2 % disabled, 1 % soft-deleted, 60 % of users
  * assigned directly (90 % role User, 5 % Admin, 5 % no role = Default Access), a third of groups assigned
  * (three quarters User, a quarter Admin). Managers form a forest: the first `TOP_USERS` users and all guests
- * have none; member `i` reports to user `⌊(i − TOP_USERS) / SPAN_OF_CONTROL⌋`, always a smaller index.
+ * have none; member `i` reports to user `⌊(i − TOP_USERS) / SPAN_OF_CONTROL⌋`, always a smaller index, so
+ * there are no cycles. That user may be a guest, disabled or soft-deleted, as happens in real tenants.
  */
 import type { Random } from '../shared/random.js';
 import { asciiFold } from './generate-ascii-fold.js';
