@@ -1,0 +1,152 @@
+/**
+ * `npm run bench [-- --only ID] [-- --runs N]`: runs every `bench/*.bench.ts` (in file-name order), each at
+ * least 3 times, one after another in this process, and reports the median of each. Prints a table and the
+ * machine (cores, Node version), writes `bench/results.json`. Exit code: 0 when every benchmark meets its
+ * target, 1 when one misses it or throws, 2 for bad arguments.
+ *
+ * Between runs the runner asks V8 for a full GC when it can, so one run's garbage is not collected on the
+ * next run's clock.
+ */
+import { readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { median, meets } from './stats.js';
+import type { Benchmark, Measurement } from './types.js';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const MIN_RUNS = 3;
+
+interface Result {
+  id: string;
+  title: string;
+  target: Benchmark['target'];
+  unit: string;
+  median: number | null;
+  cpuMsMedian: number | null;
+  wallMsMedian: number | null;
+  pass: boolean;
+  runs: Measurement[];
+  error?: string;
+}
+
+function parseArgs(argv: readonly string[]): { only: string | null; runs: number } {
+  let only: string | null = null;
+  let runs = MIN_RUNS;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--only' && value !== undefined) [only, i] = [value, i + 1];
+    else if (arg === '--runs' && value !== undefined) {
+      if (!/^\d+$/.test(value) || Number(value) < MIN_RUNS) throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS}, got ${JSON.stringify(value)}`);
+      [runs, i] = [Number(value), i + 1];
+    } else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; usage: npm run bench [-- --only ID] [-- --runs N (>= ${MIN_RUNS})]`);
+  }
+  return { only, runs };
+}
+
+class UsageError extends Error {}
+
+async function discover(): Promise<Benchmark[]> {
+  const files = (await readdir(BENCH_DIR)).filter((f) => f.endsWith('.bench.ts')).sort();
+  const out: Benchmark[] = [];
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(BENCH_DIR, file)).href)) as { benchmark?: Benchmark };
+    const b = mod.benchmark;
+    if (!b || typeof b.id !== 'string' || typeof b.run !== 'function') throw new Error(`bench/${file} does not export \`benchmark: Benchmark\``);
+    if (out.some((o) => o.id === b.id)) throw new Error(`bench/${file}: id ${b.id} is already used`);
+    out.push(b);
+  }
+  return out;
+}
+
+/** A full GC if V8 lets us expose it at runtime; otherwise nothing (the figures are then a little noisier). */
+const collectGarbage: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') return () => (gc as () => void)();
+  } catch {
+    // fall through
+  }
+  return () => {};
+})();
+
+async function measure(b: Benchmark, runs: number): Promise<Result> {
+  const measurements: Measurement[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      collectGarbage();
+      const m = await b.run();
+      if (m.unit !== b.target.unit) throw new Error(`run() reported ${m.unit}, the target is in ${b.target.unit}`);
+      measurements.push(m);
+      process.stdout.write(`  ${b.id} run ${i + 1}/${runs}: ${format(m.value)} ${m.unit} (wall ${m.wallMs.toFixed(0)} ms, cpu ${m.cpuMs.toFixed(0)} ms)\n`);
+    }
+  } catch (e) {
+    return { id: b.id, title: b.title, target: b.target, unit: b.target.unit, median: null, cpuMsMedian: null, wallMsMedian: null, pass: false, runs: measurements, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+  const value = median(measurements.map((m) => m.value));
+  return {
+    id: b.id,
+    title: b.title,
+    target: b.target,
+    unit: b.target.unit,
+    median: value,
+    cpuMsMedian: median(measurements.map((m) => m.cpuMs)),
+    wallMsMedian: median(measurements.map((m) => m.wallMs)),
+    pass: meets(value, b.target),
+    runs: measurements,
+  };
+}
+
+function format(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+}
+
+function table(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]): string => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { only, runs } = parseArgs(process.argv.slice(2));
+  const all = await discover();
+  const selected = only === null ? all : all.filter((b) => b.id === only);
+  if (selected.length === 0) throw new UsageError(`no benchmark ${JSON.stringify(only)}; known: ${all.map((b) => b.id).join(', ')}`);
+
+  const machine = { cores: os.availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, cpu: os.cpus()[0]?.model ?? 'unknown' };
+  process.stdout.write(`${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}; ${runs} runs each\n`);
+
+  const results: Result[] = [];
+  for (const b of selected) results.push(await measure(b, runs));
+
+  const rows = [['id', 'title', 'median', 'unit', 'target', 'result', 'runs', 'cpu ms (median)']];
+  for (const r of results) {
+    rows.push([
+      r.id,
+      r.title,
+      r.median === null ? '-' : format(r.median),
+      r.unit,
+      `${r.target.op} ${format(r.target.value)}`,
+      r.error ? 'ERROR' : r.pass ? 'pass' : 'FAIL',
+      String(r.runs.length),
+      r.cpuMsMedian === null ? '-' : r.cpuMsMedian.toFixed(0),
+    ]);
+  }
+  console.log(`\n${table(rows)}\n\ncores: ${machine.cores} (os.availableParallelism), node: ${machine.node}`);
+  for (const r of results) if (r.error) console.error(`\n${r.id} failed:\n${r.error}`);
+
+  await writeFile(join(BENCH_DIR, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerBenchmark: runs, results }, null, 2)}\n`);
+  return results.every((r) => r.pass) ? 0 : 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);
