@@ -1,5 +1,5 @@
 /**
- * Planning throughput: Entra's default mapping (mappings/customappsso.yaml) plus two scoping filter groups,
+ * The engine's desired-state stage: Entra's default mapping (mappings/customappsso.yaml) plus two scoping filter groups,
  * evaluated by `evaluateSource` (entitlement, scope, IsSoftDeleted, every mapping row, the watermark hash)
  * over 100,000 generated users and 100 groups. Generating, parsing and compiling are not timed.
  * Reported: users per second of the timed call (groups are evaluated too, but are 0.1 % of the objects).
@@ -53,8 +53,10 @@ async function prepare(): Promise<Prepared> {
 
 export const benchmark: Benchmark = {
   id: 'planning',
-  title: 'evaluateSource: default mapping + 2 scoping groups, 100k users',
-  target: { op: '>=', value: 100_000, unit: 'users/s' },
+  title: 'evaluateSource (entitlement, scope, map, watermark), 100k users',
+  // The performance issue's planning budget is 2 s of CPU for 100k users (import, scope, map AND diff):
+  // this stage alone must at least fit in it.
+  target: { op: '>=', value: 50_000, unit: 'users/s' },
   async run(): Promise<Measurement> {
     const { tenant, compiled } = await (prepared ??= prepare());
     const deps = { clock: new ManualClock(), random: seededRandom(1) };

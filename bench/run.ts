@@ -4,8 +4,8 @@
  * machine (cores, Node version), writes `bench/results.json`. Exit code: 0 when every benchmark meets its
  * target, 1 when one misses it or throws, 2 for bad arguments.
  *
- * Between runs the runner asks V8 for a full GC when it can, so one run's garbage is not collected on the
- * next run's clock.
+ * Each benchmark gets one uncounted warm-up run first (JIT, memoised setup). Between runs the runner asks V8
+ * for a full GC when it can, so one run's garbage is not collected on the next run's clock.
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -77,6 +77,11 @@ const collectGarbage: () => void = (() => {
 async function measure(b: Benchmark, runs: number): Promise<Result> {
   const measurements: Measurement[] = [];
   try {
+    // One warm-up run, not counted: the first run pays for JIT compilation and for memoised setup
+    // (generating the tenant), which is not what the figure is about.
+    collectGarbage();
+    const warm = await b.run();
+    process.stdout.write(`  ${b.id} warm-up: ${format(warm.value)} ${warm.unit} (not counted)\n`);
     for (let i = 0; i < runs; i++) {
       collectGarbage();
       const m = await b.run();

@@ -39,25 +39,36 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
 
   for (const user of tenant.users) {
     const ent = entitlements.users.get(user.id)!;
-    // Scope is evaluated on the raw attributes (IsSoftDeleted is what scope produces, not an input).
-    const scope = evaluateScope(job.users.scoping, userView(user, false, ent.roles).attributes);
+    // One view: scope reads it before IsSoftDeleted is known (it is what scope produces, not an input).
+    const view = userView(user, false, ent.roles);
+    const scope = evaluateScope(job.users.scoping, view.attributes);
     let cause: DeprovisionCause | null = null;
     let causeDetail: string | null = null;
-    if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
-    else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
-    else if (user.softDeleted) [cause, causeDetail] = ['soft-deleted', 'the user is soft-deleted in Entra (recycle bin)'];
-    else if (!user.accountEnabled) [cause, causeDetail] = ['disabled', 'accountEnabled is false in Entra'];
-    const view = userView(user, cause !== null, ent.roles);
+    if (!ent.entitled) {
+      cause = 'unassigned';
+      causeDetail = ent.reason ?? 'not assigned';
+    } else if (!scope.inScope) {
+      cause = 'out-of-scope';
+      causeDetail = scope.reason ?? 'out of scope';
+    } else if (user.softDeleted) {
+      cause = 'soft-deleted';
+      causeDetail = 'the user is soft-deleted in Entra (recycle bin)';
+    } else if (!user.accountEnabled) {
+      cause = 'disabled';
+      causeDetail = 'accountEnabled is false in Entra';
+    }
+    view.attributes['IsSoftDeleted'] = cause === null ? 'False' : 'True';
+    const displayName = view.attributes['displayName'];
     out.push({
       objectType: 'User',
       id: user.id,
-      displayName: typeof view.attributes['displayName'] === 'string' ? view.attributes['displayName'] : user.userPrincipalName,
+      displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
       provision: cause === null,
       cause,
       causeDetail,
       view,
       mapped: mapObject(job.users, view, deps),
-      hash: hashView(view),
+      hash: hashView(view, job.users.watched, cause),
     });
   }
 
@@ -79,17 +90,23 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
         causeDetail,
         view,
         mapped: mapObject(job.groups, view, deps),
-        hash: hashView(view),
+        hash: hashView(view, job.groups.watched, cause),
       });
     }
   }
   return out;
 }
 
-function hashView(view: SourceView): string {
-  const keys = Object.keys(view.attributes).sort();
-  const h = createHash('sha1');
-  for (const k of keys) h.update(k).update('\u0000').update(JSON.stringify(view.attributes[k])).update('\u0001');
-  for (const r of view.appRoleAssignments) h.update(r.id);
-  return h.digest('hex');
+/**
+ * The watermark hash: the provisioning state and the values of the watched attributes, in `watched` order
+ * (the key list is fixed by the mapping, whose own hash starts a new initial cycle when it changes), joined
+ * with separators that cannot be confused and hashed once.
+ */
+function hashView(view: SourceView, watched: readonly string[], cause: DeprovisionCause | null): string {
+  let text = cause ?? 'active';
+  for (const key of watched) {
+    const v = view.attributes[key];
+    text += v === null || v === undefined ? '\u0001' : Array.isArray(v) ? '\u0002' + v.join('\u0003') : '\u0004' + v;
+  }
+  return createHash('sha1').update(text).digest('base64');
 }

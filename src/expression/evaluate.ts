@@ -3,7 +3,7 @@
  * Arguments are evaluated eagerly, left to right. Never throws: data problems come back as `{ ok: false }`,
  * and an unexpected exception inside a function becomes EXPR_EVAL_INTERNAL rather than escaping.
  */
-import type { ExprNode, Span } from './ast.js';
+import type { CallNode, ExprNode, Span } from './ast.js';
 import { EXPR_CODES } from './codes.js';
 import type { CallContext, EvalState } from './function-def.js';
 import { APP_ROLE_ASSIGNMENTS } from './functions/roles.js';
@@ -62,19 +62,32 @@ function evalNode(node: ExprNode, context: EvalContext, state: EvalState): Value
     case 'call': {
       const def = FUNCTIONS.get(node.name);
       if (!def) throw new EvalFailure(EXPR_CODES.EVAL_INTERNAL, `unknown function ${node.name} reached the evaluator`, node);
-      const args = node.args.map((a) => evalNode(a, context, state));
-      const call: CallContext = {
-        node,
-        ctx: context,
-        state,
-        fail: (code, message) => {
-          throw new EvalFailure(code, message, node);
-        },
-        given: (i) => node.args[i] !== undefined && node.args[i]!.kind !== 'omitted',
-        attribute: (name) => readAttribute(context, name),
-      };
-      return def.evaluate(args, call);
+      const args: Value[] = new Array<Value>(node.args.length);
+      for (let i = 0; i < node.args.length; i++) args[i] = evalNode(node.args[i]!, context, state);
+      return def.evaluate(args, new Call(node, context, state));
     }
+  }
+}
+
+/** The call context as a class: one allocation per call, methods on the prototype (this is the hot path). */
+class Call implements CallContext {
+  constructor(
+    readonly node: CallNode,
+    readonly ctx: EvalContext,
+    readonly state: EvalState,
+  ) {}
+
+  fail(code: string, message: string): never {
+    throw new EvalFailure(code, message, this.node);
+  }
+
+  given(index: number): boolean {
+    const arg = this.node.args[index];
+    return arg !== undefined && arg.kind !== 'omitted';
+  }
+
+  attribute(name: string): Value {
+    return readAttribute(this.ctx, name);
   }
 }
 

@@ -4,7 +4,7 @@
  * Expression diagnostics are turned into file:line:col of the mapping file.
  */
 import { createHash } from 'node:crypto';
-import { parseExpression, type CompiledExpression, type ExprDiagnostic } from '../expression/index.js';
+import { parseExpression, referencedAttributes, type CompiledExpression, type ExprDiagnostic } from '../expression/index.js';
 import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup } from '../job/types.js';
 import { error, type Diagnostic, type Position } from '../shared/diagnostics.js';
 import type { ObjectType } from '../scim/types.js';
@@ -32,6 +32,11 @@ export interface CompiledObjectMapping {
   attributes: CompiledAttribute[];
   /** Matching attributes in precedence order (lowest `match` first). */
   matching: CompiledAttribute[];
+  /**
+   * The source attributes this mapping can see change (rows, expressions, scoping), sorted: an object's
+   * watermark hash covers these, so an edit to an attribute nothing reads does not make it "changed".
+   */
+  watched: readonly string[];
 }
 
 export interface CompiledJob {
@@ -79,7 +84,13 @@ function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, fi
     }
   }
   const matching = attributes.filter((a) => a.mapping.match !== null).sort((a, b) => (a.mapping.match ?? 0) - (b.mapping.match ?? 0));
-  return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching };
+  const watched = new Set<string>();
+  for (const a of attributes) {
+    if (a.mapping.source.kind === 'direct') watched.add(a.mapping.source.attribute);
+    if (a.expression) for (const name of referencedAttributes(a.expression)) watched.add(name);
+  }
+  for (const group of mapping.scoping) for (const clause of group) watched.add(clause.attribute);
+  return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching, watched: [...watched].sort() };
 }
 
 function referenceKind(objectType: ObjectType, row: AttributeMapping, path: TargetPath): ReferenceKind | null {

@@ -38,6 +38,7 @@ export interface MappedObject {
 
 export function mapObject(mapping: CompiledObjectMapping, view: SourceView, deps: { clock: Clock; random: Random }): MappedObject {
   const out: MappedObject = { values: [], failures: [], managerSourceId: undefined, memberSourceIds: undefined };
+  const context = { attributes: view.attributes, appRoleAssignments: view.appRoleAssignments, clock: deps.clock, random: deps.random };
   for (const attribute of mapping.attributes) {
     const row = attribute.mapping;
     if (attribute.reference === 'manager') {
@@ -60,7 +61,7 @@ export function mapObject(mapping: CompiledObjectMapping, view: SourceView, deps
         break;
       case 'expression': {
         if (!attribute.expression) break;
-        const result = evaluate(attribute.expression, { attributes: view.attributes, appRoleAssignments: view.appRoleAssignments, clock: deps.clock, random: deps.random });
+        const result = evaluate(attribute.expression, context);
         if (!result.ok) {
           out.failures.push({ target: row.target, code: result.error.code, message: `${result.error.message} (in ${JSON.stringify(row.source.text)} at column ${result.error.offset + 1})` });
         } else if (!result.ignoreFlow) {

@@ -24,6 +24,14 @@ export function effectiveUserPrincipalName(upn: string): string {
   return cut === -1 ? alias : `${alias.slice(0, cut)}@${alias.slice(cut + 1)}`;
 }
 
+/** Role values per roles array: most users share a handful of role arrays (hot path: one view per user). */
+const roleValues = new WeakMap<readonly AppRole[], string[]>();
+function valuesOf(roles: readonly AppRole[]): string[] {
+  let values = roleValues.get(roles);
+  if (!values) roleValues.set(roles, (values = roles.map((r) => r.value)));
+  return values;
+}
+
 export function userView(user: SourceUser, isSoftDeleted: boolean, roles: AppRole[]): SourceView {
   return {
     attributes: {
@@ -34,7 +42,7 @@ export function userView(user: SourceUser, isSoftDeleted: boolean, roles: AppRol
       accountEnabled: bool(user.accountEnabled),
       IsSoftDeleted: bool(isSoftDeleted),
       manager: user.managerId,
-      appRoleAssignments: roles.map((r) => r.value),
+      appRoleAssignments: valuesOf(roles),
     },
     appRoleAssignments: roles,
   };
@@ -47,7 +55,7 @@ export function groupView(group: SourceGroup, roles: AppRole[]): SourceView {
       objectId: group.id,
       displayName: group.displayName,
       members: group.memberIds,
-      appRoleAssignments: roles.map((r) => r.value),
+      appRoleAssignments: valuesOf(roles),
     },
     appRoleAssignments: roles,
   };

@@ -23,18 +23,21 @@ export interface Entitlements {
   groups: Map<string, Entitlement>;
 }
 
+const NO_ROLES: readonly AppRole[] = Object.freeze([]);
+
 export function computeEntitlements(tenant: Tenant, settings: JobSettings): Entitlements {
   const roleById = new Map<string, AppRole>(tenant.app.appRoles.map((r) => [r.id, r]));
   roleById.set(DEFAULT_ACCESS_ROLE.id, DEFAULT_ACCESS_ROLE);
   const groupById = new Map(tenant.groups.map((g) => [g.id, g]));
-  const userIds = new Set(tenant.users.map((u) => u.id));
+  let userIds: Set<string> | null = null;
 
-  const userRoles = new Map<string, Map<string, AppRole>>();
-  const groupRoles = new Map<string, Map<string, AppRole>>();
-  const add = (into: Map<string, Map<string, AppRole>>, id: string, role: AppRole): void => {
-    let roles = into.get(id);
-    if (!roles) into.set(id, (roles = new Map()));
-    roles.set(role.id, role);
+  // Roles per principal, as small arrays (most principals hold one role): cheaper than Maps of Maps.
+  const userRoles = new Map<string, AppRole[]>();
+  const groupRoles = new Map<string, AppRole[]>();
+  const add = (into: Map<string, AppRole[]>, id: string, role: AppRole): void => {
+    const roles = into.get(id);
+    if (!roles) into.set(id, [role]);
+    else if (!roles.some((r) => r.id === role.id)) roles.push(role);
   };
 
   for (const a of tenant.assignments) {
@@ -43,14 +46,16 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
       add(userRoles, a.principalId, role);
     } else {
       add(groupRoles, a.principalId, role);
+      userIds ??= new Set(tenant.users.map((u) => u.id));
       for (const memberId of groupById.get(a.principalId)?.memberIds ?? []) {
         if (userIds.has(memberId)) add(userRoles, memberId, role);
       }
     }
   }
 
-  const sorted = (m: Map<string, AppRole> | undefined): AppRole[] =>
-    [...(m?.values() ?? [])].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const sorted = (roles: AppRole[] | undefined): AppRole[] =>
+    roles === undefined ? (NO_ROLES as AppRole[]) : roles.length < 2 ? roles : roles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const notAssigned: Entitlement = { entitled: false, roles: NO_ROLES as AppRole[], reason: 'NotEffectivelyEntitled: the user is not assigned to the application' };
 
   const users = new Map<string, Entitlement>();
   for (const u of tenant.users) {
@@ -58,7 +63,7 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
     if (settings.scope === 'all') {
       users.set(u.id, { entitled: true, roles });
     } else if (roles.length === 0) {
-      users.set(u.id, { entitled: false, roles, reason: 'NotEffectivelyEntitled: the user is not assigned to the application' });
+      users.set(u.id, notAssigned);
     } else if (!settings.provisionDefaultAccess && roles.every((r) => r.id === DEFAULT_ACCESS_ROLE.id)) {
       users.set(u.id, {
         entitled: false,

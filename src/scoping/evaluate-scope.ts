@@ -8,18 +8,32 @@ export interface ScopeResult {
   reason?: string;
 }
 
+const IN_SCOPE: ScopeResult = { inScope: true };
+const described = new WeakMap<ScopingClause, string>();
+
 /** OR across filter groups, AND within a group (spec §4.1). No groups: everything is in scope. */
 export function evaluateScope(groups: readonly ScopingGroup[], attributes: Readonly<Record<string, SourceValue>>): ScopeResult {
-  if (groups.length === 0) return { inScope: true };
-  const failures: string[] = [];
+  if (groups.length === 0) return IN_SCOPE;
+  let reason = '';
   for (const group of groups) {
-    const failing = group.find((c) => !evaluateClause(c.operator, attributes[c.attribute], c.value));
-    if (!failing) return { inScope: true };
-    failures.push(describeClause(failing));
+    let failing: ScopingClause | null = null;
+    for (const clause of group) {
+      if (!evaluateClause(clause.operator, attributes[clause.attribute], clause.value)) {
+        failing = clause;
+        break;
+      }
+    }
+    if (failing === null) return IN_SCOPE;
+    reason += (reason === '' ? 'scoping filter not satisfied: ' : ' / ') + describeClause(failing);
   }
-  return { inScope: false, reason: `scoping filter not satisfied: ${failures.join(' / ')}` };
+  return { inScope: false, reason };
 }
 
 function describeClause(c: ScopingClause): string {
-  return c.value === undefined ? `${c.attribute} ${c.operator}` : `${c.attribute} ${c.operator} "${c.value}"`;
+  let text = described.get(c);
+  if (text === undefined) {
+    text = c.value === undefined ? `${c.attribute} ${c.operator}` : `${c.attribute} ${c.operator} "${c.value}"`;
+    described.set(c, text);
+  }
+  return text;
 }

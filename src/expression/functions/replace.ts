@@ -94,7 +94,7 @@ const replace = defineFunction(
   ['source', optional('oldValue'), optional('regexPattern'), optional('regexGroupName'), optional('replacementValue'), optional('replacementAttributeName'), optional('template')],
   (args, call) => {
     const arg = (i: number): string | null => str(args[i] ?? null, call, PARAM_NAMES[i]!);
-    const mode = replaceMode(call.given);
+    const mode = replaceMode((i) => call.given(i));
     if (typeof mode !== 'string') return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, mode.problem);
     const source = arg(SOURCE);
     switch (mode) {
