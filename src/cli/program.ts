@@ -8,7 +8,9 @@ import { demoCommand } from './commands/demo.js';
 import { logsCommand } from './commands/logs.js';
 import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
 import { provisionCommand } from './commands/provision.js';
+import { restartCommand } from './commands/restart.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { testConnectionCommand } from './commands/test-connection.js';
 
@@ -55,6 +57,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
     .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
     .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
+    .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
+    .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
@@ -78,6 +82,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
             quirk: o['quirk'] as string[],
             ...(o['record'] ? { record: o['record'] as string } : {}),
+            ...(o['at'] ? { at: o['at'] as string } : {}),
+            escrowSchedule: o['escrowSchedule'] as string,
             membersPerPatch: o['membersPerPatch'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),
@@ -148,10 +154,32 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--action <action>', 'Create | Update | Disable | Delete | StagedDelete | Other')
     .option('--user <text>', 'source id, target id or display name (substring)')
     .option('--json', 'print the entries as JSON (Graph provisioningObjectSummary-like)')
+    .option('--since <time>', 'only entries at or after this ISO-8601 time')
+    .option('--csv', 'print CSV (one row per entry)')
     .option('--jsonpath <path>', 'print what this JSONPath selects from the entries (JSON)')
     .addHelpText('after', '\nExamples:\n  provsim logs --cycle last --status Failure\n  provsim logs --jsonpath \'$[?(@.status=="Failure")].errorDetails\'')
     .action(async (o: Record<string, unknown>) => {
-      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), ...(o['jsonpath'] ? { jsonpath: o['jsonpath'] as string } : {}), json: Boolean(o['json']) }, deps));
+      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), ...(o['jsonpath'] ? { jsonpath: o['jsonpath'] as string } : {}), ...(o['since'] ? { since: o['since'] as string } : {}), csv: Boolean(o['csv']), json: Boolean(o['json']) }, deps));
+    });
+
+  program
+    .command('status')
+    .description("The job as the portal shows it: state, quarantine, escrows waiting for a retry, links, the last cycles.")
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--json', 'print the status as JSON')
+    .addHelpText('after', '\nExample:\n  provsim status')
+    .action(async (o: Record<string, unknown>) => {
+      done(await statusCommand({ state: o['state'] as string, json: Boolean(o['json']) }, deps));
+    });
+
+  program
+    .command('restart')
+    .description("Restart the job (Graph's restart): clear escrows, watermark, quarantine; allow deletes once; or forget links (full).")
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--scope <scopes>', 'comma-separated: escrows, watermark, quarantine, force-deletes, full (default: quarantine,watermark,escrows)')
+    .addHelpText('after', '\nExamples:\n  provsim restart\n  provsim restart --scope force-deletes')
+    .action(async (o: Record<string, unknown>) => {
+      done(await restartCommand({ state: o['state'] as string, ...(o['scope'] ? { scope: o['scope'] as string } : {}) }, deps));
     });
 
   program

@@ -9,6 +9,7 @@ import { ScimClient, type RequestEvent } from '../scim/client.js';
 import { dialectFromUrl, DIALECTS, type DialectName } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
 import { resolveQuirks, type Quirks } from '../scim/quirks.js';
+import { offsetClock, parseInstant, type Clock } from '../shared/clock.js';
 import { formatDiagnostic } from '../shared/diagnostics.js';
 import { UsageError } from '../shared/errors.js';
 import { StateStore } from '../state/store.js';
@@ -37,6 +38,8 @@ export interface SessionOptions {
   record?: string;
   /** Quirk settings, `name=on|off` (scim/quirks.ts), on top of the dialect's defaults. */
   quirk?: string[];
+  /** Stand the cycle at this simulated time (ISO-8601); it runs at real speed from there. */
+  at?: string;
   /** Do not record the target in the state (dry runs write nothing). */
   readOnly?: boolean;
 }
@@ -51,6 +54,8 @@ export interface Session {
   queue: PQueue;
   /** Every request sent, in order (no headers). */
   requests: RequestEvent[];
+  /** The clock the cycle runs on: the command's, or one standing at `--at`. */
+  clock: Clock;
   out(text: string): void;
   err(text: string): void;
   close(): void;
@@ -58,6 +63,12 @@ export interface Session {
 
 export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
   const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
+  let clock = deps.clock;
+  if (options.at !== undefined) {
+    const at = parseInstant(options.at);
+    if (!at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
+    clock = offsetClock(at, deps.clock);
+  }
   const dialect = chooseDialect(options.dialect, options.target);
   const quirks = resolveQuirks(dialect, options.quirk);
   const token = resolveToken(deps.env, options.tokenFile);
@@ -88,7 +99,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     baseUrl: tenantUrl.base,
     http,
     token,
-    clock: deps.clock,
+    clock,
     onRequest: (e) => {
       // Keep what summaries need; bodies stay only in the transcript.
       requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
@@ -96,7 +107,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     },
   });
   const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
-  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, out, err, close: () => store.close() };
+  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, clock, out, err, close: () => store.close() };
 }
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {

@@ -18,7 +18,6 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
   const ids = new Map<string, string>();
   for (const [id, a] of anchors) ids.set(id, a.targetId);
   const outcomes: ChangeOutcome[] = [];
-  const now = (): string => ctx.clock.now().toISOString();
 
   const run = async (changes: readonly Change[], one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>): Promise<void> => {
     await Promise.all(
@@ -37,7 +36,6 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
             result = { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
           }
           const outcome: ChangeOutcome = { change, ...result, durationMs: ctx.clock.now().getTime() - started };
-          if (outcome.status === 'failure') ctx.store.recordFailure(change.object.sourceId, change.object.objectType, now(), outcome.failure?.code ?? 'Unknown');
           outcomes.push(outcome);
           ctx.hooks.onChangeDone?.(outcome);
         }),

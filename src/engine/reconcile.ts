@@ -1,11 +1,12 @@
 /**
  * One provisioning cycle, Entra style (spec §5.1–5.2): probe → import + scope + map (pure) → select work
- * → observe (target reads) → diff (pure) → onPlan → apply (writes) → state (watermarks, log, cycle).
+ * → observe (target reads) → diff (pure) → onPlan → apply (writes) → state (watermarks, escrows, log,
+ * quarantine, cycle).
  *
  * Level-based: every cycle re-evaluates the source and never replays an old plan. A cycle is `initial`
- * when no cycle has completed yet or the mapping changed since the last one (Entra restarts on mapping
- * changes); otherwise `incremental`. A dry run stops after the plan and writes nothing, to the target or
- * to the state.
+ * when no cycle has completed yet, the mapping changed since the last one (Entra restarts on mapping
+ * changes) or a restart asked for it; otherwise `incremental`. A dry run stops after the plan and writes
+ * nothing, to the target or to the state.
  */
 import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
@@ -17,19 +18,24 @@ import { JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { Tenant } from '../source/types.js';
 import type { StateStore } from '../state/store.js';
-import type { CycleKind, CycleStatus, LogEntry } from '../state/types.js';
+import type { CycleKind, CycleStatus, Escrow, LogEntry, Quarantine } from '../state/types.js';
 import { apply } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diff } from './diff.js';
+import { ESCROW_SCHEDULES, escalate, isDue, type EscrowSchedule } from './escrow-schedule.js';
 import type { EngineHooks } from './hooks.js';
 import { buildLogEntries, countEntries } from './log-entries.js';
+import type { Observation } from './observation.js';
 import { observe } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Plan } from './plan.js';
+import { enterQuarantine, escrowThresholdReason, quarantineBackoff } from './quarantine.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { selectWork } from './select-work.js';
 import { evaluateSource, type SourceState } from './source-state.js';
-import type { Observation } from './observation.js';
+
+/** Entra's schedule: a cycle about every 40 minutes. */
+export const DEFAULT_INTERVAL_MS = 40 * 60_000;
 
 export interface CycleOptions {
   /** Plan only: no writes to the target, nothing stored. @default false */
@@ -50,6 +56,10 @@ export interface CycleOptions {
   retry?: RetryPolicy;
   /** @default the dialect's defaults (scim/quirks.ts) */
   quirks?: Quirks;
+  /** When failed objects are retried. @default ESCROW_SCHEDULES.current */
+  escrowSchedule?: EscrowSchedule;
+  /** The job's cycle interval: the next cycle's delay, and the base of the quarantine back-off. @default 40 min */
+  intervalMs?: number;
 }
 
 export interface CycleDeps {
@@ -74,8 +84,14 @@ export interface CycleResult {
   log: LogEntry[];
   /** Log entries by `Action/Status`. */
   counts: Record<string, number>;
-  /** Set when the whole job could not run (Entra would quarantine it). */
+  /** Set when the whole job could not run (Entra quarantines it). */
   jobFailure: { reason: string; message: string } | null;
+  /** The job's quarantine after this cycle (null: not quarantined). */
+  quarantine: Quarantine | null;
+  /** Escrowed objects after this cycle, and those given up in it (retried no more unless they change). */
+  escrows: { pending: number; givenUp: Escrow[] };
+  /** When the next cycle should run: the interval, or the quarantine back-off. */
+  requeueAfterMs: number;
   /** The evaluated source objects and what was observed of them (for explanations: provision on demand). */
   sources?: SourceState[];
   observations?: Map<string, Observation>;
@@ -90,10 +106,14 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const dialect = options.dialect ?? 'legacy';
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const quirks = options.quirks ?? defaultQuirks(dialect);
-  const startedAt = clock.now().toISOString();
+  const schedule = options.escrowSchedule ?? ESCROW_SCHEDULES.current;
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const started = clock.now();
+  const startedAt = started.toISOString();
   const last = store.lastCompletedCycle();
   const onDemand = options.only !== undefined;
-  const kind: CycleKind = onDemand ? 'on-demand' : options.forceInitial || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
+  const kind: CycleKind = onDemand ? 'on-demand' : options.forceInitial || store.flag('initial') || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
+  const allowDeletes = (options.allowDeletes ?? false) || store.flag('force-deletes');
   const cycleId = random.uuid();
 
   // The cycle stops on the user's signal (Ctrl-C) or on a job-level failure found mid-cycle.
@@ -126,7 +146,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     signal,
   };
 
-  const result = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure']): CycleResult => ({
+  let quarantine = store.quarantine();
+  const finish = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure'], givenUp: Escrow[] = []): CycleResult => ({
     cycleId,
     kind,
     status,
@@ -136,9 +157,18 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     log,
     counts: countEntries(log),
     jobFailure,
+    quarantine,
+    escrows: { pending: store.escrows().size, givenUp },
+    requeueAfterMs: quarantine ? quarantineBackoff(quarantine.seriesCount, intervalMs) : intervalMs,
     startedAt,
     finishedAt: clock.now().toISOString(),
   });
+  /** Job-level failure: Entra quarantines the job (and backs off); a dry run records nothing. */
+  const quarantineFor = (failure: { reason: string; message: string }): void => {
+    if (dryRun || onDemand) return;
+    quarantine = enterQuarantine(quarantine, failure.reason, failure.message, clock.now(), intervalMs);
+    store.setQuarantine(quarantine);
+  };
 
   if (!dryRun) store.beginCycle({ id: cycleId, kind, startedAt, dryRun, jobHash: job.hash });
 
@@ -146,24 +176,27 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     await probe(ctx, random);
   } catch (error) {
     const failure = error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
+    quarantineFor(failure);
     if (!dryRun) store.finishCycle(cycleId, 'failed', clock.now().toISOString(), {});
-    return result('failed', null, [], [], failure);
+    return finish('failed', null, [], [], failure);
   }
 
   const sources = evaluateSource(deps.tenant, job, { clock, random });
   const anchors = store.anchors();
   const watermarks = store.watermarks();
   const escrows = store.escrows();
+  const due = new Map([...escrows].filter(([, e]) => isDue(e, started)));
   const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
   const work = onDemand
     ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
-    : selectWork(kind, sources, anchors, watermarks, escrows, objectTypes);
+    : selectWork(kind, sources, anchors, watermarks, due, objectTypes);
   const observations = await observe(work, ctx);
   if (signal.aborted) {
     // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
     const status: CycleStatus = stopped ? 'failed' : 'interrupted';
+    if (stopped) quarantineFor(stopped);
     if (!dryRun) store.finishCycle(cycleId, status, clock.now().toISOString(), {});
-    return result(status, null, [], [], stopped);
+    return finish(status, null, [], [], stopped);
   }
   const plan = diff({
     cycleId,
@@ -175,42 +208,71 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     observations,
     job,
     dialect,
-    allowDeletes: options.allowDeletes ?? false,
+    allowDeletes,
     quirks,
   });
   hooks.onPlan?.(plan);
-  if (dryRun) return { ...result('succeeded', plan, [], [], null), sources, observations };
+  if (dryRun) return { ...finish('succeeded', plan, [], [], null), sources, observations };
 
   const outcomes = await apply(plan, ctx);
-  const finishedAt = clock.now().toISOString();
+  const now = clock.now();
+  const finishedAt = now.toISOString();
   const log = buildLogEntries(cycleId, finishedAt, outcomes, () => random.uuid());
-  const failedObjects = new Set(log.filter((e) => e.status === 'Failure').map((e) => e.sourceIdentity.id));
+  const failedEntries = log.filter((e) => e.status === 'Failure');
+  const failedObjects = new Set(failedEntries.map((e) => e.sourceIdentity.id));
   const interrupted = signal.aborted;
   const touched = new Set(outcomes.map((o) => o.change.object.sourceId));
-
   const status: CycleStatus = stopped ? 'failed' : interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
+  const givenUp: Escrow[] = [];
+
+  let jobFailure = stopped ?? (plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
+
   store.transaction(() => {
-    // A watermark moves only for objects whose every change was carried out; failed objects lose theirs
-    // (retried next cycle), and objects an interruption did not reach keep the old one (so they differ).
+    // Watermarks move for objects whose changes were all carried out, and for failed ones (those come back
+    // through their escrow, or when they change); objects an interruption did not reach keep the old one.
     const inWork = new Set(work.map((w) => w.sourceId));
     const staged = new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId));
     for (const s of sources) {
       if (!touched.has(s.id) && !inWork.has(s.id)) continue;
       const reachedEnd = !outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
       // A staged delete is still pending: the object must come up again next cycle.
-      if (failedObjects.has(s.id) || staged.has(s.id)) store.deleteWatermark(s.id);
+      if (staged.has(s.id)) store.deleteWatermark(s.id);
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
     const linked = store.anchors();
     for (const id of watermarks.keys()) if (!present.has(id) && !linked.has(id)) store.deleteWatermark(id);
+
+    // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
+    for (const e of failedEntries) {
+      const decision = escalate(escrows.get(e.sourceIdentity.id), { sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' }, now, schedule);
+      if (decision.kind === 'retry') store.putEscrow(decision.escrow);
+      else {
+        store.clearEscrow(e.sourceIdentity.id);
+        givenUp.push(decision.escrow);
+      }
+    }
+
     store.appendLog(log);
     store.finishCycle(cycleId, status, finishedAt, countEntries(log));
-    if (!interrupted && !stopped && !onDemand) store.setJobHash(job.hash);
+    if (!interrupted && !stopped && !onDemand) {
+      store.setJobHash(job.hash);
+      store.setFlag('initial', false);
+      if (!plan.deletionThresholdExceeded) store.setFlag('force-deletes', false);
+    }
   });
 
-  const jobFailure = stopped ?? (plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
-  return { ...result(status, plan, outcomes, log, jobFailure), sources, observations };
+  if (!interrupted && !onDemand) {
+    const thresholdReason = escrowThresholdReason(store.escrows().size, failedObjects.size, log.length);
+    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${store.escrows().size} objects are escrowed and ${failedObjects.size} of this cycle's ${log.length} failed` };
+    if (jobFailure) quarantineFor(jobFailure);
+    else if (quarantine) {
+      // The first cycle that succeeds leaves quarantine.
+      quarantine = null;
+      store.setQuarantine(null);
+    }
+  }
+  return { ...finish(status, plan, outcomes, log, jobFailure, givenUp), sources, observations };
 }
 
 /**

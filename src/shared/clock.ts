@@ -56,3 +56,23 @@ export class ManualClock implements Clock {
     this.current += Math.max(0, ms);
   }
 }
+
+/**
+ * A clock that stands at a simulated time and runs at real speed from there (`--at`): escrow schedules and
+ * quarantine back-off see the simulated time, while waits (Retry-After, back-off) are real.
+ */
+export function offsetClock(at: Date, base: Clock = systemClock): Clock {
+  const offset = at.getTime() - base.now().getTime();
+  return {
+    now: () => new Date(base.now().getTime() + offset),
+    sleep: (ms, signal) => base.sleep(ms, signal),
+  };
+}
+
+/** Parses `--at`: an ISO-8601 time (a date alone means midnight UTC). */
+export function parseInstant(text: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim())) return null;
+  const withZone = /T|\s/.test(text.trim()) && !/(Z|[+-]\d{2}:?\d{2})$/.test(text.trim()) ? `${text.trim()}Z` : text.trim();
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}

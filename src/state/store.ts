@@ -12,9 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ObjectType } from '../scim/types.js';
-import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry } from './types.js';
+import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from './types.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const MIGRATION = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type T
 CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
 CREATE TABLE IF NOT EXISTS escrows (
   source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, first_failure_at TEXT NOT NULL, last_failure_at TEXT NOT NULL,
-  attempts INTEGER NOT NULL, error_code TEXT NOT NULL);
+  attempts INTEGER NOT NULL, error_code TEXT NOT NULL, next_retry_at TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS cycles (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
   status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL);
@@ -41,6 +41,8 @@ export interface LogQuery {
   action?: string;
   /** Matches source id, target id or display name (case-insensitive substring). */
   user?: string;
+  /** ISO time: entries at or after it. */
+  since?: string;
   limit?: number;
 }
 
@@ -57,7 +59,11 @@ export class StateStore {
     this.#db.exec(MIGRATION);
     const version = this.#getMeta('schema_version');
     if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
-    else if (Number(version) !== SCHEMA_VERSION) {
+    else if (Number(version) === 1) {
+      // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
+      this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
+      this.#setMeta('schema_version', String(SCHEMA_VERSION));
+    } else if (Number(version) !== SCHEMA_VERSION) {
       throw new Error(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
     }
   }
@@ -86,6 +92,35 @@ export class StateStore {
 
   setTarget(url: string): void {
     this.#setMeta('target', url);
+  }
+
+  quarantine(): Quarantine | null {
+    const q = this.#getMeta('quarantine');
+    return q === null ? null : (JSON.parse(q) as Quarantine);
+  }
+
+  setQuarantine(q: Quarantine | null): void {
+    if (q === null) this.#db.prepare("DELETE FROM meta WHERE key = 'quarantine'").run();
+    else this.#setMeta('quarantine', JSON.stringify(q));
+  }
+
+  /** A one-shot flag for the next cycle (Entra's restart scopes): `force-deletes`, `initial`. */
+  flag(name: 'force-deletes' | 'initial'): boolean {
+    return this.#getMeta(`flag:${name}`) === '1';
+  }
+
+  setFlag(name: 'force-deletes' | 'initial', on: boolean): void {
+    if (on) this.#setMeta(`flag:${name}`, '1');
+    else this.#db.prepare('DELETE FROM meta WHERE key = ?').run(`flag:${name}`);
+  }
+
+  clearWatermarks(): void {
+    this.#db.exec('DELETE FROM watermarks');
+  }
+
+  /** Entra's Full restart: forget every link (the next cycle matches everything again). */
+  clearLinks(): void {
+    this.#db.exec('DELETE FROM anchors; DELETE FROM memberships;');
   }
 
   /** The hash of the mapping the last completed cycle ran with. */
@@ -177,18 +212,24 @@ export class StateStore {
           lastFailureAt: String(r['last_failure_at']),
           attempts: Number(r['attempts']),
           errorCode: String(r['error_code']),
+          nextRetryAt: String(r['next_retry_at'] ?? ''),
         },
       ]),
     );
   }
 
-  recordFailure(sourceId: string, objectType: ObjectType, at: string, errorCode: string): void {
+  putEscrow(e: Escrow): void {
     this.#db
       .prepare(
-        `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code) VALUES (?, ?, ?, ?, 1, ?)
-         ON CONFLICT(source_id) DO UPDATE SET last_failure_at = excluded.last_failure_at, attempts = attempts + 1, error_code = excluded.error_code`,
+        `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, first_failure_at = excluded.first_failure_at,
+         last_failure_at = excluded.last_failure_at, attempts = excluded.attempts, error_code = excluded.error_code, next_retry_at = excluded.next_retry_at`,
       )
-      .run(sourceId, objectType, at, at, errorCode);
+      .run(e.sourceId, e.objectType, e.firstFailureAt, e.lastFailureAt, e.attempts, e.errorCode, e.nextRetryAt);
+  }
+
+  clearEscrows(): void {
+    this.#db.exec('DELETE FROM escrows');
   }
 
   clearEscrow(sourceId: string): void {
@@ -243,6 +284,7 @@ export class StateStore {
     if (query.cycleId) (where.push('cycle_id = ?'), args.push(query.cycleId));
     if (query.status) (where.push('LOWER(status) = LOWER(?)'), args.push(query.status));
     if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
+    if (query.since) (where.push('activity_at >= ?'), args.push(query.since));
     if (query.user) {
       where.push("(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))");
       const like = `%${query.user}%`;

@@ -17,6 +17,7 @@ export interface Anchor {
   exported: Record<string, unknown>;
 }
 
+/** A failed object waiting for its retry (Entra's "escrow", spec §5.8). */
 export interface Escrow {
   objectType: ObjectType;
   sourceId: string;
@@ -24,6 +25,22 @@ export interface Escrow {
   lastFailureAt: string;
   attempts: number;
   errorCode: string;
+  /** When the object is retried even if it does not change (it is also retried in any cycle where it does). */
+  nextRetryAt: string;
+}
+
+/** The job's quarantine (spec §5.9; Graph synchronizationQuarantine). */
+export interface Quarantine {
+  /** EncounteredQuarantineException, EncounteredEscrowProportionThreshold, EncounteredBaseEscrowThreshold, EncounteredTotalEscrowThreshold, TooManyDeletes, … */
+  reason: string;
+  error: string;
+  /** When this quarantine began (the reason may have changed since the series began). */
+  currentBegan: string;
+  seriesBegan: string;
+  /** Consecutive cycles in quarantine. */
+  seriesCount: number;
+  /** When the next cycle should run (backing off towards once a day). */
+  nextAttempt: string;
 }
 
 export type CycleKind = 'initial' | 'incremental' | 'on-demand';

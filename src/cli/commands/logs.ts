@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { JSONPath } from 'jsonpath-plus';
 import { resolve } from 'node:path';
+import { parseInstant } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../state/store.js';
 import type { LogEntry } from '../../state/types.js';
@@ -16,6 +17,10 @@ export interface LogsOptions {
   action?: string;
   user?: string;
   json?: boolean;
+  /** ISO time: entries at or after it. */
+  since?: string;
+  /** Print CSV (one row per entry) instead of the table. */
+  csv?: boolean;
   /** A JSONPath over the array of entries, e.g. `$[?(@.status=="Failure")].errorDetails`; prints the matches as JSON. */
   jsonpath?: string;
 }
@@ -37,9 +42,16 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
       if (!found) throw new UsageError(`no cycle ${options.cycle} in ${options.state ?? DEFAULT_STATE_FILE}; known: ${cycles.map((c) => c.id.slice(0, 8)).join(', ') || 'none'}`);
       cycleId = found.id;
     }
-    const entries = store.logs({ ...(cycleId ? { cycleId } : {}), ...(options.status ? { status: options.status } : {}), ...(options.action ? { action: options.action } : {}), ...(options.user ? { user: options.user } : {}) });
+    let since: string | undefined;
+    if (options.since !== undefined) {
+      const at = parseInstant(options.since);
+      if (!at) throw new UsageError(`--since ${JSON.stringify(options.since)} is not an ISO-8601 time; e.g. --since 2026-06-01T09:00:00Z`);
+      since = at.toISOString();
+    }
+    const entries = store.logs({ ...(cycleId ? { cycleId } : {}), ...(since ? { since } : {}), ...(options.status ? { status: options.status } : {}), ...(options.action ? { action: options.action } : {}), ...(options.user ? { user: options.user } : {}) });
     if (options.jsonpath !== undefined) deps.stdout.write(JSON.stringify(selectJsonPath(options.jsonpath, entries), null, 2) + '\n');
     else if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+    else if (options.csv) deps.stdout.write(renderLogCsv(entries));
     else deps.stdout.write(renderLogTable(entries) + '\n');
     return { exitCode: 0, entries };
   } finally {
@@ -54,6 +66,31 @@ export function selectJsonPath(path: string, entries: readonly LogEntry[]): unkn
   } catch (error) {
     throw new UsageError(`--jsonpath ${JSON.stringify(path)} is not a JSONPath this tool can run: ${(error as Error).message}; e.g. '$[?(@.status=="Failure")].errorCode'`);
   }
+}
+
+const CSV_COLUMNS = ['activityDateTime', 'cycleId', 'changeId', 'action', 'status', 'sourceType', 'sourceId', 'displayName', 'targetId', 'errorCode', 'errorReason', 'modifiedProperties'] as const;
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** RFC 4180 CSV, one row per entry (modified properties as `name: old → new; …`). */
+export function renderLogCsv(entries: readonly LogEntry[]): string {
+  const rows = entries.map((e) => [
+    e.activityDateTime,
+    e.cycleId,
+    e.changeId,
+    e.provisioningAction,
+    e.status,
+    e.sourceIdentity.type,
+    e.sourceIdentity.id,
+    e.sourceIdentity.displayName,
+    e.targetIdentity.id ?? '',
+    e.errorCode ?? '',
+    e.errorReason ?? '',
+    e.modifiedProperties.map((p) => `${p.displayName}: ${p.oldValue ?? ''} → ${p.newValue ?? ''}`).join('; '),
+  ]);
+  return [CSV_COLUMNS.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\r\n') + '\r\n';
 }
 
 export function renderLogTable(entries: readonly LogEntry[]): string {

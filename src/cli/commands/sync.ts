@@ -2,7 +2,9 @@
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
 import { SingleBar } from 'cli-progress';
+import { ESCROW_SCHEDULES, type EscrowSchedule } from '../../engine/escrow-schedule.js';
 import { isWrite, type Plan } from '../../engine/plan.js';
+import { UsageError } from '../../shared/errors.js';
 import { runCycle, type CycleResult } from '../../engine/reconcile.js';
 import type { RequestEvent } from '../../scim/client.js';
 import { openSession, type SessionOptions } from '../session.js';
@@ -21,6 +23,8 @@ export interface SyncOptions extends Omit<SessionOptions, 'readOnly'> {
   /** Print one line per object that changed. */
   verbose?: boolean;
   membersPerPatch?: number;
+  /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
+  escrowSchedule?: string;
 }
 
 export interface SyncResult extends CommandResult {
@@ -41,7 +45,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         client: session.client,
         store: session.store,
         queue: session.queue,
-        clock: deps.clock,
+        clock: session.clock,
         random: deps.random,
         ...(deps.signal ? { signal: deps.signal } : {}),
         hooks: {
@@ -63,7 +67,15 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
           },
         },
       },
-      { dryRun: options.dryRun ?? false, allowDeletes: options.allowDeletes ?? false, dialect: session.dialect, quirks: session.quirks, forceInitial: options.full ?? false, ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}) },
+      {
+        dryRun: options.dryRun ?? false,
+        allowDeletes: options.allowDeletes ?? false,
+        dialect: session.dialect,
+        quirks: session.quirks,
+        forceInitial: options.full ?? false,
+        escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
+        ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}),
+      },
     );
     (bar as SingleBar | null)?.stop();
 
@@ -81,6 +93,12 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
 
 function renderPlanHeadline(plan: Plan): string {
   return renderPlan(plan).split('\n')[0]!;
+}
+
+export function chooseEscrowSchedule(name: string | undefined): EscrowSchedule {
+  if (name === undefined) return ESCROW_SCHEDULES.current;
+  if (name === 'current' || name === '2022') return ESCROW_SCHEDULES[name];
+  throw new UsageError(`--escrow-schedule ${name} is not one of current, 2022`);
 }
 
 export function countRequests(requests: readonly RequestEvent[]): { total: number; byMethod: Record<string, number> } {

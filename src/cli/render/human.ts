@@ -86,6 +86,10 @@ export function renderCycle(result: CycleResult, requests: { total: number; byMe
   const methods = Object.entries(requests.byMethod).map(([m, n]) => `${m} ${n}`).join(', ');
   const lines = [`${result.kind} cycle ${result.cycleId.slice(0, 8)}: ${result.status} in ${seconds}s, ${requests.total} requests${methods ? ` (${methods})` : ''}`];
   if (result.jobFailure) lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
+  if (result.quarantine) lines.push(`  quarantine: ${result.quarantine.reason} since ${result.quarantine.seriesBegan} (${result.quarantine.seriesCount} cycle(s)); Entra's next attempt ${result.quarantine.nextAttempt}`);
+  if (result.escrows.pending > 0 || result.escrows.givenUp.length > 0) {
+    lines.push(`  escrows: ${result.escrows.pending} object(s) waiting for a retry${result.escrows.givenUp.length ? `; given up after 28 days: ${result.escrows.givenUp.length}` : ''} (provsim status)`);
+  }
   lines.push(renderCounts(result.counts));
   const failures = result.log.filter((e) => e.status === 'Failure');
   if (failures.length > 0) {
