@@ -54,8 +54,11 @@ export interface Session {
   queue: PQueue;
   /** Every request sent, in order (no headers). */
   requests: RequestEvent[];
-  /** The clock the cycle runs on: the command's, or one standing at `--at`. */
-  clock: Clock;
+  /**
+   * The clock a cycle runs on: the command's, or (with `--at`) one that stands at that time when this is
+   * called — call it right before the cycle, so the cycle starts exactly at the simulated time.
+   */
+  cycleClock(): Clock;
   out(text: string): void;
   err(text: string): void;
   close(): void;
@@ -63,12 +66,10 @@ export interface Session {
 
 export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
   const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
+  const at = options.at === undefined ? null : parseInstant(options.at);
+  if (options.at !== undefined && !at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
   let clock = deps.clock;
-  if (options.at !== undefined) {
-    const at = parseInstant(options.at);
-    if (!at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
-    clock = offsetClock(at, deps.clock);
-  }
+  const cycleClock = (): Clock => (clock = at ? offsetClock(at, deps.clock) : deps.clock);
   const dialect = chooseDialect(options.dialect, options.target);
   const quirks = resolveQuirks(dialect, options.quirk);
   const token = resolveToken(deps.env, options.tokenFile);
@@ -99,7 +100,8 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     baseUrl: tenantUrl.base,
     http,
     token,
-    clock,
+    // Request timings follow whichever clock the current cycle runs on.
+    clock: { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) },
     onRequest: (e) => {
       // Keep what summaries need; bodies stay only in the transcript.
       requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
@@ -107,7 +109,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     },
   });
   const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
-  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, clock, out, err, close: () => store.close() };
+  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, cycleClock, out, err, close: () => store.close() };
 }
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {

@@ -166,7 +166,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   /** Job-level failure: Entra quarantines the job (and backs off); a dry run records nothing. */
   const quarantineFor = (failure: { reason: string; message: string }): void => {
     if (dryRun || onDemand) return;
-    quarantine = enterQuarantine(quarantine, failure.reason, failure.message, clock.now(), intervalMs);
+    quarantine = enterQuarantine(quarantine, failure.reason, failure.message, started, intervalMs);
     store.setQuarantine(quarantine);
   };
 
@@ -245,7 +245,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
 
     // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
     for (const e of failedEntries) {
-      const decision = escalate(escrows.get(e.sourceIdentity.id), { sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' }, now, schedule);
+      // Times are the cycle's (its start), so a cycle standing at a simulated time schedules from it exactly.
+      const decision = escalate(escrows.get(e.sourceIdentity.id), { sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' }, started, schedule);
       if (decision.kind === 'retry') store.putEscrow(decision.escrow);
       else {
         store.clearEscrow(e.sourceIdentity.id);

@@ -45,7 +45,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         client: session.client,
         store: session.store,
         queue: session.queue,
-        clock: session.clock,
+        clock: session.cycleClock(),
         random: deps.random,
         ...(deps.signal ? { signal: deps.signal } : {}),
         hooks: {
