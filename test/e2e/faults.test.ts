@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { CONTOSO, Harness } from '../helpers/harness.js';
+import { seededRandom } from '../../src/shared/random.js';
+import { CONTOSO, CONTOSO_DAY2, Harness } from '../helpers/harness.js';
 
 let h: Harness;
 let proxy: FaultProxy | undefined;
@@ -83,5 +84,42 @@ describe('job-level failures mid-cycle', () => {
     expect(next.exitCode).toBe(0);
     expect(next.cycle?.kind).toBe('initial');
     expect(h.target.snapshot().users).toHaveLength(23);
+  });
+});
+
+describe('a flaky target over several cycles (spec §5.10)', () => {
+  it('20 % 429 with Retry-After, 5 % 500, 2 % dropped connections (half after the target acted): same final state, no duplicates', async () => {
+    const reference = await new Harness().start();
+    await reference.sync(CONTOSO);
+    await reference.sync(CONTOSO_DAY2);
+    const expected = reference.shape();
+    await reference.stop();
+
+    const clock = new ManualClock('2026-04-01T08:00:00Z');
+    h = await new Harness({}, clock).start();
+    const random = seededRandom(20261127);
+    proxy = await startFaultProxy(h.target.url, () => {
+      const r = random.next();
+      if (r < 0.2) return { status: 429, headers: { 'Retry-After': '2' }, body: SCIM_ERROR(429, 'slow down') };
+      if (r < 0.25) return { status: 500, body: SCIM_ERROR(500, 'oops') };
+      if (r < 0.26) return 'reset';
+      if (r < 0.27) return 'lost-response';
+      return null;
+    });
+    const cyclesUntilClean = async (dir: string): Promise<number> => {
+      for (let n = 1; n <= 10; n++) {
+        clock.advance(40 * 60_000);
+        const result = await h.sync(dir, { target: proxy!.url, timeoutMs: 2000 });
+        if (result.cycle?.status === 'succeeded') return n;
+      }
+      return Infinity;
+    };
+    expect(await cyclesUntilClean(CONTOSO)).toBeLessThan(10);
+    expect(await cyclesUntilClean(CONTOSO_DAY2)).toBeLessThan(10);
+    expect(proxy.injected.filter((i) => i.fault === 'lost-response' || i.fault === 'reset').length).toBeGreaterThan(0);
+    expect(proxy.injected.length).toBeGreaterThan(20);
+    expect(h.shape()).toEqual(expected);
+    const userNames = h.target.snapshot().users.map((u) => String(u['userName']).toLowerCase());
+    expect(new Set(userNames).size).toBe(userNames.length);
   });
 });

@@ -6,7 +6,11 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { status: number; headers?: Record<string, string>; body?: string } | 'reset';
+/**
+ * `reset`: the connection is dropped before the request reaches the target; `lost-response`: the target
+ * processes the request, then the connection is dropped before the answer (the client cannot know).
+ */
+export type Fault = { status: number; headers?: Record<string, string>; body?: string } | 'reset' | 'lost-response';
 
 export interface FaultContext {
   method: string;
@@ -41,13 +45,19 @@ export async function startFaultProxy(targetUrl: string, decide: (ctx: FaultCont
         req.socket.destroy();
         return;
       }
-      if (fault) {
+      if (fault && fault !== 'lost-response') {
         injected.push({ method, url: req.url ?? '/', fault });
         res.writeHead(fault.status, { 'content-type': 'application/scim+json', ...fault.headers });
         res.end(fault.body ?? '');
         return;
       }
+      if (fault === 'lost-response') injected.push({ method, url: req.url ?? '/', fault });
       const upstream = request({ host: target.hostname, port: target.port, method, path: req.url, headers: req.headers }, (up) => {
+        if (fault === 'lost-response') {
+          up.resume();
+          up.on('end', () => req.socket.destroy());
+          return;
+        }
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       });

@@ -17,6 +17,7 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CONTOSO = join(ROOT, 'fixtures', 'contoso');
 export const CONTOSO_DAY2 = join(ROOT, 'fixtures', 'contoso-day2');
 export const DEFAULT_MAPPING = join(ROOT, 'mappings', 'customappsso.yaml');
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 export interface Captured {
   stdout: string;
@@ -74,6 +75,26 @@ export class Harness {
 
   groupByName(displayName: string): Record<string, unknown> | undefined {
     return this.target.snapshot().groups.find((g) => g['displayName'] === displayName) as Record<string, unknown> | undefined;
+  }
+
+  /**
+   * The target's state without server-assigned ids or meta, for comparing two runs: users sorted by
+   * userName, references (manager, members) by userName.
+   */
+  shape(): unknown {
+    const snap = this.target.snapshot();
+    const nameOf = new Map(snap.users.map((u) => [u['id'], u['userName']]));
+    return {
+      users: snap.users
+        .map((u): Record<string, unknown> => {
+          const ext = u[ENTERPRISE] as { manager?: { value: string } } | undefined;
+          return { ...u, id: undefined, meta: undefined, ...(ext ? { [ENTERPRISE]: { ...ext, manager: ext.manager ? nameOf.get(ext.manager.value) : undefined } } : {}) };
+        })
+        .sort((a, b) => String(a['userName']).localeCompare(String(b['userName']))),
+      groups: snap.groups
+        .map((g): Record<string, unknown> => ({ ...g, id: undefined, meta: undefined, members: ((g['members'] as Array<{ value: string }> | undefined) ?? []).map((m) => nameOf.get(m.value)).sort() }))
+        .sort((a, b) => String(a['displayName']).localeCompare(String(b['displayName']))),
+    };
   }
 
   async stop(): Promise<void> {
