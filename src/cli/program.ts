@@ -13,6 +13,7 @@ import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { syncCommand } from './commands/sync.js';
 import { testConnectionCommand } from './commands/test-connection.js';
+import { watchCommand } from './commands/watch.js';
 
 function integer(name: string, min: number): (value: string) => number {
   return (value) => {
@@ -90,6 +91,48 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             allowHttp: Boolean(o['allowHttp']),
             timeoutMs: o['timeout'] as number,
             verbose: Boolean(o['verbose']),
+          },
+          deps,
+        ),
+      );
+    });
+
+  program
+    .command('watch')
+    .description("Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).")
+    .requiredOption('--fixtures <dir>', 'the fixture tenant directory')
+    .requiredOption('--mapping <file>', 'the attribute mapping YAML')
+    .requiredOption('--target <url>', 'the SCIM base URL')
+    .option('--interval <duration>', "time between cycles: 40m, 30s, PT40M (Entra's is 40 minutes)", '40m')
+    .option('--on-change', 'also start a cycle about a second after a fixture or mapping edit')
+    .option('--max-cycles <n>', 'stop after this many cycles', integer('--max-cycles', 1))
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
+    .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
+    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable)', collect, [])
+    .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
+    .option('--allow-http', 'allow plain http to a non-loopback target')
+    .addHelpText('after', '\nExample:\n  provsim watch --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --interval 30s --on-change')
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await watchCommand(
+          {
+            fixtures: o['fixtures'] as string,
+            mapping: o['mapping'] as string,
+            target: o['target'] as string,
+            interval: o['interval'] as string,
+            onChange: Boolean(o['onChange']),
+            ...(o['maxCycles'] ? { maxCycles: o['maxCycles'] as number } : {}),
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+            state: o['state'] as string,
+            concurrency: o['concurrency'] as number,
+            ...(o['rps'] ? { rps: o['rps'] as number } : {}),
+            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            quirk: o['quirk'] as string[],
+            escrowSchedule: o['escrowSchedule'] as string,
+            allowHttp: Boolean(o['allowHttp']),
           },
           deps,
         ),

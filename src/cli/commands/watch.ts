@@ -1,0 +1,109 @@
+/**
+ * `provsim watch`: Entra's schedule on a developer's loop. An initial cycle, then incremental cycles on the
+ * interval (Entra's 40 minutes by default; a quarantined job backs off as Entra's does). With `--on-change`,
+ * an edit to the fixtures or the mapping starts a cycle within about a second (debounced); a mapping change
+ * means a new initial cycle, as in Entra. A bad edit prints its diagnostics and waits for the next one.
+ * Ctrl-C ends it between requests.
+ */
+import { watch as watchFiles, type FSWatcher } from 'node:fs';
+import { resolve } from 'node:path';
+import { runCycle, type CycleResult } from '../../engine/reconcile.js';
+import { formatDiagnostic } from '../../shared/diagnostics.js';
+import { parseDuration } from '../../shared/duration.js';
+import { InputError, UsageError } from '../../shared/errors.js';
+import type { CliDeps, CommandResult } from '../io.js';
+import { loadInputs } from '../load-inputs.js';
+import { renderEntry } from '../render/human.js';
+import { openSession, type SessionOptions } from '../session.js';
+import { chooseEscrowSchedule, countRequests } from './sync.js';
+
+export interface WatchOptions extends Omit<SessionOptions, 'readOnly' | 'at'> {
+  /** `40m`, `30s`, `PT40M`… @default '40m' */
+  interval?: string;
+  onChange?: boolean;
+  /** Stop after this many cycles (tests, demos). */
+  maxCycles?: number;
+  escrowSchedule?: string;
+  /** Quiet period after a file event before the cycle starts. @default 300 */
+  debounceMs?: number;
+}
+
+export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
+  const intervalMs = parseDuration(options.interval ?? '40m');
+  if (intervalMs === null || intervalMs < 1000) throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
+  if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1)) throw new UsageError(`--max-cycles must be an integer ≥ 1`);
+  const session = await openSession(options, deps);
+  const cycles: CycleResult[] = [];
+  const watchers: FSWatcher[] = [];
+  let changed: (() => void) | null = null;
+  let pendingChange = false;
+  let debounce: NodeJS.Timeout | null = null;
+  const onFileEvent = (): void => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      pendingChange = true;
+      changed?.();
+    }, options.debounceMs ?? 300);
+  };
+  if (options.onChange) {
+    watchers.push(watchFiles(resolve(deps.cwd, options.fixtures), onFileEvent));
+    watchers.push(watchFiles(resolve(deps.cwd, options.mapping), onFileEvent));
+  }
+  session.err(`provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`);
+
+  let inputs = session.inputs;
+  try {
+    while (!deps.signal?.aborted) {
+      const requestsBefore = session.requests.length;
+      const cycle = await runCycle(
+        { tenant: inputs.tenant, job: inputs.job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
+        { dialect: session.dialect, quirks: session.quirks, intervalMs, escrowSchedule: chooseEscrowSchedule(options.escrowSchedule) },
+      );
+      cycles.push(cycle);
+      session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
+      for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
+      if (cycle.quarantine) session.out(`  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`);
+      if (cycle.escrows.pending > 0) session.out(`  escrows: ${cycle.escrows.pending} object(s) waiting for a retry (provsim status)`);
+      if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
+
+      // Wait for the interval (or the quarantine back-off), a file change, or Ctrl-C.
+      for (;;) {
+        if (deps.signal?.aborted) break;
+        const wake = new AbortController();
+        changed = () => wake.abort();
+        if (pendingChange) wake.abort();
+        const stop = () => wake.abort();
+        deps.signal?.addEventListener('abort', stop, { once: true });
+        const slept = await session.cycleClock().sleep(cycle.requeueAfterMs, wake.signal).then(
+          () => true,
+          () => false,
+        );
+        deps.signal?.removeEventListener('abort', stop);
+        changed = null;
+        if (slept || deps.signal?.aborted) break;
+        // A file changed: reload; a bad edit waits for the next one.
+        pendingChange = false;
+        try {
+          inputs = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
+          session.err('provsim watch: change detected, starting a cycle');
+          break;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          for (const d of error.diagnostics) session.err(formatDiagnostic(d));
+          session.err('provsim watch: the edit has errors; waiting for the next change (the last good input stays in use)');
+        }
+      }
+    }
+  } finally {
+    if (debounce) clearTimeout(debounce);
+    for (const w of watchers) w.close();
+    session.close();
+  }
+  const last = cycles[cycles.length - 1];
+  return { exitCode: last && (last.status === 'failed' || last.status === 'entry-level-errors') ? 1 : 0, cycles };
+}
+
+function cycleLine(c: CycleResult, requests: number): string {
+  const counts = Object.entries(c.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do';
+  return `[${c.startedAt.replace('T', ' ').slice(0, 19)}] ${c.kind} cycle ${c.cycleId.slice(0, 8)}: ${c.status} — ${counts} (${requests} requests)${c.jobFailure ? ` — ${c.jobFailure.reason}` : ''}`;
+}
