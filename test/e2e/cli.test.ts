@@ -145,6 +145,16 @@ describe('provsim logs', () => {
     expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.provisioningAction=="Create" && @.sourceIdentity.type=="Group")].sourceIdentity.displayName'])).toBe(0);
     expect((JSON.parse(h.out.stdout) as string[]).sort()).toEqual(['IT Admins', 'Sales Team']);
     expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.x =='])).toBe(2);
+    h.out.stdout = '';
+    expect(await h.cli(['logs', '--state', h.state, '--csv', '--action', 'Create', '--user', "O'Connor"])).toBe(0);
+    const rows = h.out.stdout.trim().split('\r\n');
+    expect(rows[0]).toBe('activityDateTime,cycleId,changeId,action,status,sourceType,sourceId,displayName,targetId,errorCode,errorReason,modifiedProperties');
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(",Create,Success,User,a2171ac5-de2c-4775-91c3-412bf52b3135,Siobhán O'Connor,");
+    h.out.stdout = '';
+    expect(await h.cli(['logs', '--state', h.state, '--since', '2999-01-01', '--json'])).toBe(0);
+    expect(JSON.parse(h.out.stdout)).toEqual([]);
+    expect(await h.cli(['logs', '--state', h.state, '--since', 'yesterday'])).toBe(2);
   });
 });
 
