@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliDeps, CommandResult } from './io.js';
 import { demoCommand } from './commands/demo.js';
+import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
 import { logsCommand } from './commands/logs.js';
 import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
 import { provisionCommand } from './commands/provision.js';
@@ -242,6 +243,21 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addOption(new Option('--profile <profile>', 'the embedded target\'s profile').choices(['tolerant', 'strict']).default('tolerant'))
     .action(async (o: Record<string, unknown>) => {
       done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps));
+    });
+
+  const fixtures = program.command('fixtures').description('Make fixture tenants.');
+  fixtures
+    .command('generate')
+    .description('Write a realistic, deterministic tenant (diacritics, departments, a manager tree, guests, disabled and soft-deleted accounts, assignments by user and group), streamed so a million users fit in memory.')
+    .requiredOption('--users <n>', 'how many users', integer('--users', 0))
+    .requiredOption('--groups <n>', 'how many groups', integer('--groups', 0))
+    .option('--members-per-group <n>', 'members per group', integer('--members-per-group', 0), 10)
+    .option('--seed <n>', 'the seed (same seed, same tenant, byte for byte)', integer('--seed', 0), 1)
+    .requiredOption('--out <dir>', 'the directory to write users.yaml, groups.yaml and assignments.yaml into')
+    .option('--force', 'write into a non-empty directory')
+    .addHelpText('after', '\nExample:\n  provsim fixtures generate --users 10000 --groups 500 --members-per-group 50 --seed 7 --out /tmp/tenant-10k')
+    .action(async (o: Record<string, unknown>) => {
+      done(await fixturesGenerateCommand({ users: o['users'] as number, groups: o['groups'] as number, membersPerGroup: o['membersPerGroup'] as number, seed: o['seed'] as number, out: o['out'] as string, force: Boolean(o['force']) }, deps));
     });
 
   const mappings = program.command('mappings').description('Convert and check attribute-mapping files.');
