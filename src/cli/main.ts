@@ -63,6 +63,13 @@ if (isEntryPoint()) {
     process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
     controller.abort(new Error('interrupted'));
   };
+  // `provsim logs | head`: a closed pipe ends the output quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const code = await main(process.argv.slice(2), {

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliDeps, CommandResult } from './io.js';
+import type { SessionOptions } from './session.js';
 import { demoCommand } from './commands/demo.js';
 import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
 import { logsCommand } from './commands/logs.js';
@@ -36,6 +37,34 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The options every command that runs cycles takes (sync, watch, provision): inputs, target, token, state, shapes. */
+function withSessionOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
+    .requiredOption('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
+    .requiredOption('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
+    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
+    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)');
+}
+
+function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
+  return {
+    fixtures: o['fixtures'] as string,
+    mapping: o['mapping'] as string,
+    target: o['target'] as string,
+    ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+    state: o['state'] as string,
+    ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+    quirk: o['quirk'] as string[],
+    allowHttp: Boolean(o['allowHttp']),
+    ...(o['concurrency'] ? { concurrency: o['concurrency'] as number } : {}),
+    ...(o['rps'] ? { rps: o['rps'] as number } : {}),
+  };
+}
+
 export function buildProgram(deps: CliDeps, done: (result: CommandResult) => void): Command {
   const program = new Command('provsim')
     .description('Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.')
@@ -44,27 +73,18 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .exitOverride()
     .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) });
 
-  program
-    .command('sync')
+  withSessionOptions(program.command('sync'))
     .description('Run one provisioning cycle (initial, or incremental after the first) of a fixture tenant into a SCIM target.')
-    .requiredOption('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
-    .requiredOption('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
-    .requiredOption('--target <url>', 'the SCIM base URL (Entra\'s Tenant URL; ?aadOptscim062020 selects that dialect)')
-    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
     .option('--dry-run', 'plan only: read the target, print the plan, write nothing')
     .option('--json', 'print the cycle (plan, requests, log) as JSON')
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
-    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
-    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
     .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
     .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
-    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
     .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
     .option('-v, --verbose', 'print one line per object that changed')
     .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run')
@@ -72,24 +92,15 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       done(
         await syncCommand(
           {
-            fixtures: o['fixtures'] as string,
-            mapping: o['mapping'] as string,
-            target: o['target'] as string,
-            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
-            state: o['state'] as string,
+            ...sessionOptionsFrom(o),
             dryRun: Boolean(o['dryRun']),
             json: Boolean(o['json']),
-            concurrency: o['concurrency'] as number,
-            ...(o['rps'] ? { rps: o['rps'] as number } : {}),
-            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
-            quirk: o['quirk'] as string[],
             ...(o['record'] ? { record: o['record'] as string } : {}),
             ...(o['at'] ? { at: o['at'] as string } : {}),
             escrowSchedule: o['escrowSchedule'] as string,
             membersPerPatch: o['membersPerPatch'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),
-            allowHttp: Boolean(o['allowHttp']),
             timeoutMs: o['timeout'] as number,
             verbose: Boolean(o['verbose']),
           },
@@ -98,77 +109,43 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       );
     });
 
-  program
-    .command('watch')
+  withSessionOptions(program.command('watch'))
     .description("Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).")
-    .requiredOption('--fixtures <dir>', 'the fixture tenant directory')
-    .requiredOption('--mapping <file>', 'the attribute mapping YAML')
-    .requiredOption('--target <url>', 'the SCIM base URL')
     .option('--interval <duration>', "time between cycles: 40m, 30s, PT40M (Entra's is 40 minutes)", '40m')
     .option('--on-change', 'also start a cycle about a second after a fixture or mapping edit')
     .option('--max-cycles <n>', 'stop after this many cycles', integer('--max-cycles', 1))
-    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
-    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
-    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable)', collect, [])
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
-    .option('--allow-http', 'allow plain http to a non-loopback target')
     .addHelpText('after', '\nExample:\n  provsim watch --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --interval 30s --on-change')
     .action(async (o: Record<string, unknown>) => {
       done(
         await watchCommand(
           {
-            fixtures: o['fixtures'] as string,
-            mapping: o['mapping'] as string,
-            target: o['target'] as string,
+            ...sessionOptionsFrom(o),
             interval: o['interval'] as string,
             onChange: Boolean(o['onChange']),
             ...(o['maxCycles'] ? { maxCycles: o['maxCycles'] as number } : {}),
-            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
-            state: o['state'] as string,
-            concurrency: o['concurrency'] as number,
-            ...(o['rps'] ? { rps: o['rps'] as number } : {}),
-            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
-            quirk: o['quirk'] as string[],
             escrowSchedule: o['escrowSchedule'] as string,
-            allowHttp: Boolean(o['allowHttp']),
           },
           deps,
         ),
       );
     });
 
-  program
-    .command('provision')
+  withSessionOptions(program.command('provision'))
     .description('Provision on demand: one user, or one group with at most 5 members, through the real engine, showing each step.')
-    .requiredOption('--fixtures <dir>', 'the fixture tenant directory')
-    .requiredOption('--mapping <file>', 'the attribute mapping YAML')
-    .requiredOption('--target <url>', 'the SCIM base URL')
     .option('--user <upn-or-id>', 'the user to provision')
     .option('--group <name-or-id>', 'the group to provision (with up to 5 of its members)')
-    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
-    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
-    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable)', collect, [])
-    .option('--allow-http', 'allow plain http to a non-loopback target')
     .option('--json', 'print the steps as JSON')
     .addHelpText('after', '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com')
     .action(async (o: Record<string, unknown>) => {
       done(
         await provisionCommand(
           {
-            fixtures: o['fixtures'] as string,
-            mapping: o['mapping'] as string,
-            target: o['target'] as string,
+            ...sessionOptionsFrom(o),
             ...(o['user'] ? { user: o['user'] as string } : {}),
             ...(o['group'] ? { group: o['group'] as string } : {}),
-            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
-            state: o['state'] as string,
-            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
-            quirk: o['quirk'] as string[],
-            allowHttp: Boolean(o['allowHttp']),
             json: Boolean(o['json']),
           },
           deps,
