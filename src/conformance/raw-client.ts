@@ -1,0 +1,75 @@
+/**
+ * The raw reads the SCIM client does not offer, because Entra never sends them: a group read WITH its
+ * members (ScimClient always asks `excludedAttributes=members`), and list pages (`startIndex`/`count`).
+ * One request per call, no retries, any status returned as is; the exchange goes to the evidence hook in
+ * the ScimClient's event shape, with the Authorization header redacted.
+ */
+import type { AxiosInstance } from 'axios';
+import type { RequestEvent } from '../scim/client.js';
+import type { Clock } from '../shared/clock.js';
+
+export interface RawResponse {
+  status: number | null;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or undefined when there was none or it was not JSON. */
+  json: unknown;
+  text: string;
+  /** Why no response arrived. */
+  error?: string;
+}
+
+export class RawClient {
+  constructor(
+    private readonly options: {
+      baseUrl: string;
+      http: AxiosInstance;
+      token: string | null;
+      clock: Clock;
+      onRequest: (event: RequestEvent) => void;
+    },
+  ) {}
+
+  /** `pathAndQuery` is appended to the base URL verbatim (it starts with `/`). */
+  async get(pathAndQuery: string): Promise<RawResponse> {
+    const url = `${this.options.baseUrl}${pathAndQuery}`;
+    const headers: Record<string, string> = {};
+    if (this.options.token !== null) headers['Authorization'] = `Bearer ${this.options.token}`;
+    const redactedHeaders: Record<string, string> = this.options.token !== null ? { Authorization: 'Bearer [REDACTED]' } : {};
+    const started = this.options.clock.now().getTime();
+    const base = { method: 'GET', url, startedAt: new Date(started).toISOString(), requestHeaders: redactedHeaders };
+    try {
+      const response = await this.options.http.request<string>({ method: 'GET', url, headers });
+      const text = typeof response.data === 'string' ? response.data : '';
+      const plain = plainHeaders(response.headers);
+      this.options.onRequest({ ...base, status: response.status, durationMs: this.options.clock.now().getTime() - started, responseHeaders: plain, responseBody: text });
+      return { status: response.status, headers: lowerKeys(plain), json: parseJson(text), text };
+    } catch (err) {
+      // Keep only code and message: the axios error holds the request config, token included.
+      const error = `${(err as { code?: string }).code ?? 'network error'}: ${(err as Error).message}`;
+      this.options.onRequest({ ...base, status: null, durationMs: this.options.clock.now().getTime() - started, error });
+      return { status: null, headers: {}, json: undefined, text: '', error };
+    }
+  }
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== 'object') return out;
+  const json = typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The conformance runner: options + deps in, report data out (rendering is report-*.ts; the CLI command
+ * writes files and picks the exit code).
+ *
+ * Order: a preflight (the random-GUID probe: bad credentials or no answer stop the run before anything is
+ * created), the lifecycle through the real engine, the quirk matrix, the protocol checks, and ALWAYS the
+ * cleanup, whatever happened before. An interrupt (deps.signal) lets the request in flight finish, skips
+ * every check not yet reached, and still cleans up. Checks run one at a time: their evidence is the slice
+ * of the exchange log taken while they ran.
+ *
+ * The token is handed to the clients and nowhere else; the report holds only redacted evidence.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AxiosInstance } from 'axios';
+import { createQueue } from '../engine/queue.js';
+import { runCycle, type CycleResult } from '../engine/reconcile.js';
+import type { CompiledJob } from '../mapping/compile.js';
+import { ScimClient } from '../scim/client.js';
+import type { DialectName } from '../scim/dialect.js';
+import { eqFilter, formEncode } from '../scim/filter.js';
+import { createHttpClient } from '../scim/http.js';
+import { defaultQuirks } from '../scim/quirks.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import { StateStore } from '../state/store.js';
+import { catalogue, engineFailures, expectEngineChange, KNOWN_GAPS, LIFECYCLE_STEPS, PROTOCOL_CHECKS, QUIRK_CHECKS, QUIRKS, selectChecks, type CatalogueEntry, type LifecycleContext } from './checks/index.js';
+import { resolveSeverity } from './checks/definition.js';
+import { CheckFailure, describeRequestError, type CheckContext, type CheckOutcome } from './checks/kit.js';
+import { cleanup } from './cleanup.js';
+import { loadDefaultMapping } from './default-mapping.js';
+import { EvidenceRecorder, redactDeep } from './evidence.js';
+import { quirkMatrix } from './matrix.js';
+import { RawClient } from './raw-client.js';
+import { RunObjects } from './run-objects.js';
+import { createScenario, INITIAL_STATE, type ScenarioUser } from './scenario.js';
+import type { CheckResult, ConformanceReport, ConformanceSummary, Evidence } from './types.js';
+
+export interface ConformanceOptions {
+  /** The SCIM base URL, without query string (cli/target-url.ts strips the flags). */
+  baseUrl: string;
+  dialect: DialectName;
+  /** Check ids or dotted prefixes; absent or empty = every check. */
+  only?: readonly string[];
+  /** The bearer token, or null to send no Authorization header. */
+  token: string | null;
+  /** Per-request timeout. @default 30000 */
+  timeoutMs?: number;
+}
+
+export interface ConformanceDeps {
+  clock: Clock;
+  random: Random;
+  /** The HTTP seam; created from the options when absent. */
+  http?: AxiosInstance;
+  /** Stops the run (Ctrl-C): the request in flight finishes, the rest is skipped, cleanup still runs. */
+  signal?: AbortSignal;
+  /** Called as each check finishes (progress output). */
+  onCheck?: (result: CheckResult) => void;
+  /** The engine's mapping; Entra's default mapping when absent. */
+  job?: CompiledJob;
+}
+
+export async function runConformance(options: ConformanceOptions, deps: ConformanceDeps): Promise<ConformanceReport> {
+  const entries = catalogue(options.dialect);
+  // Before anything is sent: an unknown --only id is a usage error (exit 2).
+  const selected = selectChecks(options.only, entries.map((e) => e.id));
+  const { clock, random, signal } = deps;
+  const startedAt = clock.now().toISOString();
+  const runId = random.uuid().slice(0, 8);
+
+  const recorder = new EvidenceRecorder(options.token);
+  const objects = new RunObjects(runId, options.baseUrl);
+  recorder.onEvidence(objects.observe);
+  const http = deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? 30_000 });
+  const client = new ScimClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
+  const raw = new RawClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
+  const ctx: CheckContext = { client, raw, objects, random, dialect: options.dialect };
+
+  const results = new Map<string, CheckResult>();
+  // Messages quote server answers, which may echo the token: redacted like the evidence.
+  const done = (result: CheckResult): void => {
+    const clean = redactDeep(result, options.token);
+    results.set(clean.id, clean);
+    deps.onCheck?.(clean);
+  };
+  const isSelected = (id: string): boolean => selected === null || selected.has(id);
+  const interrupted = (): boolean => signal?.aborted ?? false;
+
+  let aborted: string | null = null;
+  let cleanupReport: ConformanceReport['cleanup'] = { deleted: [], leftovers: [], evidence: [] };
+  try {
+    aborted = await preflight(raw, random);
+    if (aborted === null) {
+      const steps = LIFECYCLE_STEPS.filter((s) => isSelected(s.id));
+      if (steps.length > 0 && !interrupted()) await runLifecycle({ ...ctx, options, deps, recorder, isSelected, done, http });
+      for (const check of [...QUIRK_CHECKS, ...PROTOCOL_CHECKS]) {
+        if (interrupted()) break;
+        if (!isSelected(check.id)) continue;
+        done(await execute(check, resolveSeverity(check, options.dialect), recorder, clock, () => check.run(ctx)));
+      }
+    }
+  } finally {
+    cleanupReport = await cleanup(objects, client, raw, recorder);
+  }
+
+  const checks = entries.map((entry) => results.get(entry.id) ?? skipped(entry, !isSelected(entry.id) ? 'not selected with --only' : aborted !== null ? `not run: ${aborted}` : 'not run: the run was interrupted'));
+  const summary = summarise(checks);
+  return {
+    formatVersion: 1,
+    tool: 'provsim conformance',
+    target: options.baseUrl,
+    dialect: options.dialect,
+    runId,
+    startedAt,
+    finishedAt: clock.now().toISOString(),
+    ok: summary.mandatoryFailed === 0 && aborted === null && !interrupted(),
+    interrupted: interrupted(),
+    aborted,
+    only: selected === null ? null : [...(options.only ?? [])],
+    summary,
+    checks,
+    quirkMatrix: quirkMatrix(QUIRKS, checks),
+    gaps: [...KNOWN_GAPS],
+    cleanup: redactDeep(cleanupReport, options.token),
+  };
+}
+
+/**
+ * Entra's Test Connection probe. Only what makes every further request pointless stops the run (401/403,
+ * no answer); anything else is for the checks to report.
+ */
+async function preflight(raw: RawClient, random: Random): Promise<string | null> {
+  const response = await raw.get(`/Users?filter=${formEncode(eqFilter('userName', random.uuid()))}`);
+  if (response.status === null) return `the target did not answer (${response.error ?? 'no response'}); check the URL and that the server is up`;
+  if (response.status === 401 || response.status === 403) return `the target refused the credentials (${response.status}); set PROVSIM_TOKEN or --token-file to the token the target expects`;
+  return null;
+}
+
+type Info = Omit<CatalogueEntry, 'severity'>;
+
+/** Runs one check body: a returned outcome passes, CheckFailure (or any error) fails. */
+async function execute(info: Info, severity: CheckResult['severity'], recorder: EvidenceRecorder, clock: Clock, body: () => Promise<CheckOutcome>, context: { before?: Evidence[]; onFailure?: () => string; startedMs?: number } = {}): Promise<CheckResult> {
+  const mark = recorder.mark();
+  // A lifecycle step's time includes its engine cycle.
+  const started = context.startedMs ?? clock.now().getTime();
+  const base = {
+    id: info.id,
+    title: info.title,
+    part: info.part,
+    severity,
+    source: info.source,
+    ...(info.quirk !== undefined ? { quirk: info.quirk } : {}),
+    ...(info.dialect !== undefined ? { dialect: info.dialect } : {}),
+  };
+  const finish = (fields: Pick<CheckResult, 'status' | 'message'> & { verdict?: CheckResult['verdict'] }): CheckResult => ({
+    ...base,
+    ...fields,
+    evidence: [...(context.before ?? []), ...recorder.since(mark)],
+    durationMs: clock.now().getTime() - started,
+  });
+  try {
+    const outcome = await body();
+    return finish({ status: 'passed', message: outcome.message, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) });
+  } catch (error) {
+    const extra = context.onFailure?.() ?? '';
+    const message = error instanceof CheckFailure ? error.message : `the check stopped on an error: ${describeRequestError(error)}`;
+    const verdict = error instanceof CheckFailure ? error.verdict : info.part === 'quirks' ? 'inconclusive' : undefined;
+    return finish({ status: 'failed', message: `${message}${extra}`, ...(verdict ? { verdict } : {}) });
+  }
+}
+
+interface LifecycleRun extends CheckContext {
+  options: ConformanceOptions;
+  deps: ConformanceDeps;
+  recorder: EvidenceRecorder;
+  http: AxiosInstance;
+  isSelected(id: string): boolean;
+  done(result: CheckResult): void;
+}
+
+/**
+ * The engine syncs one tenant snapshot per step (up to the last selected step: later ones are not
+ * needed); selected steps then verify with the verifier's own GETs. The engine has its own ScimClient, a
+ * temporary state file, and Entra's default mapping.
+ */
+async function runLifecycle(run: LifecycleRun): Promise<void> {
+  const { options, deps, recorder } = run;
+  const { clock, random, signal } = deps;
+  const lastIndex = LIFECYCLE_STEPS.reduce((last, s, i) => (run.isSelected(s.id) ? i : last), -1);
+  const job = deps.job ?? (await loadDefaultMapping());
+  const scenario = createScenario(run.objects, random);
+  const engineClient = new ScimClient({ baseUrl: options.baseUrl, http: run.http, token: options.token, clock, onRequest: recorder.record });
+  const queue = createQueue({ concurrency: 4 });
+  const dir = mkdtempSync(join(tmpdir(), 'provsim-conformance-'));
+  const store = new StateStore(join(dir, 'state.db'));
+
+  // Target ids as the verifier finds them by name; never taken from the engine's state.
+  const ids = new Map<ScenarioUser | 'group', string>();
+  let state = INITIAL_STATE;
+  const lookupErrors = new Map<ScenarioUser | 'group', string>();
+  const lookup = async (key: ScenarioUser | 'group'): Promise<string | undefined> => {
+    const cached = ids.get(key);
+    if (cached) return cached;
+    const names = key === 'group' ? (state.group?.renamed ? [scenario.groupRenamed, scenario.groupName] : [scenario.groupName, scenario.groupRenamed]) : [scenario.userNames[key]];
+    for (const name of names) {
+      try {
+        const found = await run.client.filter(key === 'group' ? 'Groups' : 'Users', key === 'group' ? 'displayName' : 'userName', name);
+        const id = found.length === 1 ? found[0]?.id : undefined;
+        if (id) {
+          ids.set(key, id);
+          lookupErrors.delete(key);
+          return id;
+        }
+      } catch (error) {
+        // Not fatal here: the step that needs the id reports it.
+        lookupErrors.set(key, describeRequestError(error));
+      }
+    }
+    return undefined;
+  };
+  const ctx: LifecycleContext = {
+    ...run,
+    scenario,
+    cycleEvidence: [],
+    outcomes: [],
+    targetId: async (key) => {
+      const id = await lookup(key);
+      const what = key === 'group' ? `group "${state.group?.renamed ? scenario.groupRenamed : scenario.groupName}"` : `user ${scenario.userNames[key]}`;
+      const failed = lookupErrors.get(key);
+      if (!id) throw new CheckFailure(failed ? `the ${what} could not be looked up by its name: ${failed}` : `the ${what} is not in the target (a filter by its name finds nothing)`);
+      return id;
+    },
+  };
+
+  let jobFailure: string | null = null;
+  let fatal: string | null = null;
+  try {
+    for (const [index, step] of LIFECYCLE_STEPS.entries()) {
+      if (index > lastIndex || signal?.aborted) break;
+      const mark = recorder.mark();
+      const startedMs = clock.now().getTime();
+      if (fatal !== null) {
+        if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(new CheckFailure(fatal!))));
+        continue;
+      }
+      if (step.change) {
+        state = step.change(state);
+        let cycle: CycleResult;
+        try {
+          cycle = await runCycle(
+            { tenant: scenario.tenant(state), job, client: engineClient, store, queue, clock, random, ...(signal ? { signal } : {}) },
+            { dialect: options.dialect, quirks: defaultQuirks(options.dialect) },
+          );
+        } catch (error) {
+          // Not the target's doing (runCycle reports request failures in its result): later steps cannot run.
+          fatal = `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+          if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(new CheckFailure(fatal!))));
+          continue;
+        }
+        if (cycle.status === 'interrupted') break;
+        jobFailure = cycle.jobFailure ? `the cycle failed: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}` : null;
+        ctx.outcomes = cycle.outcomes;
+        // Learn the ids of objects that exist now, while their names still find them (before a delete).
+        for (const key of ['user', 'manager1', 'manager2', 'member', 'group'] as const) {
+          if (key === 'group' ? state.group !== null : key !== 'user' || state.userPresent) await lookup(key);
+        }
+        ctx.cycleEvidence = recorder.since(mark);
+      }
+      if (!run.isSelected(step.id)) continue;
+      const before = step.change ? recorder.since(mark) : ctx.cycleEvidence;
+      const engineSaid = [...(jobFailure ? [jobFailure] : []), ...engineFailures(step, ctx)];
+      const verify = async (): Promise<CheckOutcome> => {
+        const outcome = await step.verify(ctx);
+        expectEngineChange(step, ctx);
+        return outcome;
+      };
+      run.done(
+        await execute(step, step.severity, recorder, clock, verify, {
+          before,
+          startedMs,
+          onFailure: () => (engineSaid.length > 0 ? `. The engine's requests in this step failed: ${engineSaid.join('; ')}` : ''),
+        }),
+      );
+    }
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function skipped(entry: CatalogueEntry, reason: string): CheckResult {
+  return {
+    id: entry.id,
+    title: entry.title,
+    part: entry.part,
+    severity: entry.severity,
+    status: 'skipped',
+    message: reason,
+    source: entry.source,
+    ...(entry.quirk !== undefined ? { quirk: entry.quirk } : {}),
+    ...(entry.dialect !== undefined ? { dialect: entry.dialect } : {}),
+    evidence: [],
+    durationMs: 0,
+  };
+}
+
+export function summarise(checks: readonly CheckResult[]): ConformanceSummary {
+  const count = (f: (c: CheckResult) => boolean): number => checks.filter(f).length;
+  return {
+    total: checks.length,
+    passed: count((c) => c.status === 'passed'),
+    failed: count((c) => c.status === 'failed'),
+    skipped: count((c) => c.status === 'skipped'),
+    mandatoryFailed: count((c) => c.status === 'failed' && c.severity === 'mandatory'),
+    optionalFailed: count((c) => c.status === 'failed' && c.severity === 'optional'),
+  };
+}
+

@@ -1,0 +1,142 @@
+/**
+ * The reports and the command's surface: JUnit XML that CI systems can read (well-formed, skipped cases
+ * for --only), the self-contained HTML page, the token in none of the outputs even when the server echoes
+ * it, --only selection, and usage errors before anything is sent.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { conformanceCommand } from '../../src/cli/commands/conformance.js';
+import { UsageError } from '../../src/shared/errors.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { seededRandom } from '../../src/shared/random.js';
+import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { failedIds, removeTempDirs, runCli, startProxy, tempDir, xmlElements, xmlProblems, type TestProxy } from './helpers.js';
+
+const TOKEN = 'reports-secret-token-1b2c3d4e5f';
+const env = { PROVSIM_TOKEN: TOKEN };
+
+let target: RunningTarget | undefined;
+let proxy: TestProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await target?.close();
+  proxy = undefined;
+  target = undefined;
+});
+afterAll(removeTempDirs);
+
+describe('reports', () => {
+  it('JUnit: well-formed, one testsuite per part, failures with their exchanges, --only exclusions as skipped', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const run = await runCli(target.url, { only: ['lifecycle.user.update', 'quirk.member-remove', 'protocol.paging'] }, env);
+    expect(run.exitCode).toBe(1);
+    expect(failedIds(run.report)).toEqual(['lifecycle.user.update', 'quirk.member-remove.legacy']);
+    expect(run.report.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual(['quirk.member-remove.aadOptscim062020', 'protocol.paging']);
+    // Only the selected checks were printed as they ran.
+    expect(run.stdout.match(/^[✓✗] /gm)).toHaveLength(4);
+
+    expect(xmlProblems(run.junit)).toEqual([]);
+    const [suites] = xmlElements(run.junit, 'testsuites');
+    expect(suites).toMatchObject({ tests: String(run.report.summary.total), failures: '2', errors: '0', skipped: String(run.report.summary.total - 4) });
+    const suite = xmlElements(run.junit, 'testsuite');
+    expect(suite.map((s) => s['name'])).toEqual(['provsim conformance: lifecycle', 'provsim conformance: quirk matrix', 'provsim conformance: protocol']);
+    expect(suite.reduce((n, s) => n + Number(s['tests']), 0)).toBe(run.report.summary.total);
+    const cases = xmlElements(run.junit, 'testcase');
+    expect(cases).toHaveLength(run.report.checks.length);
+    expect(cases[0]).toMatchObject({ classname: 'provsim.conformance.lifecycle', name: 'lifecycle.user.create: create a user (and the users it will need) [mandatory]' });
+    const skipped = xmlElements(run.junit, 'skipped');
+    expect(skipped).toHaveLength(run.report.summary.total - 4);
+    expect(new Set(skipped.map((s) => s['message']))).toEqual(new Set(['not selected with --only']));
+    const failures = xmlElements(run.junit, 'failure');
+    expect(failures.map((f) => f['type'])).toEqual(['mandatory', 'mandatory']);
+    expect(failures[1]!['message']).toMatch(/^accepted, wrong result: accepted, but with the wrong result: the other members did not survive/);
+    // The failure text carries the request that broke it, escaped.
+    expect(run.junit).toContain('"path": "members"');
+  });
+
+  it('HTML: one self-contained page with the verdict, the summary, the quirk matrix and each failure with its request and response', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const run = await runCli(target.url, { only: ['quirk', 'protocol.get-unknown-id'] }, env);
+    const html = run.html;
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<div id="verdict" class="verdict fail">FAILED</div>');
+    expect(html).toContain('<section id="summary">');
+    expect(html).toContain('<section id="quirk-matrix">');
+    for (const row of run.report.quirkMatrix) expect(html).toContain(`<td><b>${row.quirk}</b>`);
+    for (const check of run.report.checks) expect(html).toContain(check.id);
+    expect(html).toContain(`<h2>Failures (${run.report.summary.failed})</h2>`);
+    const failure = html.slice(html.indexOf('id="failure-quirk.capitalised-ops.legacy"'));
+    expect(failure).toMatch(/<code>PATCH http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\/[0-9a-f-]+ → 400<\/code>/);
+    expect(failure).toContain('&quot;op&quot;: &quot;Replace&quot;');
+    expect(failure).toContain('rejectCapitalisedOps');
+    // Nothing to fetch: no scripts, stylesheets, images, fonts or links.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc\s*=|\bhref\s*=/i);
+    // Tags balance (a cheap check that escaping kept server text out of the markup).
+    for (const tag of ['section', 'table', 'tr', 'div', 'pre', 'ul']) {
+      expect(html.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0, tag).toBe(html.match(new RegExp(`</${tag}>`, 'g'))?.length ?? 0);
+    }
+  });
+
+  it('the token is in no output, even when the server echoes it back in headers and error bodies', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    proxy = await startProxy(target.url, { echoAuthorization: true });
+    const run = await runCli(proxy.url, { tokenFile: 'token.txt', only: ['quirk.string-booleans', 'protocol.get-unknown-id'] }, {}, { cwd: writeTokenFile() });
+    expect(run.report.checks.find((c) => c.id === 'quirk.string-booleans.legacy')?.status).toBe('failed');
+    for (const [name, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, junit: run.junit, json: run.json, html: run.html, report: JSON.stringify(run.report) })) {
+      expect(text.includes(TOKEN), name).toBe(false);
+    }
+    // The echo happened, and was redacted (so this test can fail).
+    expect(run.json).toContain('"x-echo-authorization": "Bearer [REDACTED]"');
+    expect(run.stdout).toContain('(you sent Bearer [REDACTED])');
+  });
+
+  it('bad credentials: nothing runs, nothing is created, every check says why, exit 1', async () => {
+    target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
+    const run = await runCli(target.url, {}, { PROVSIM_TOKEN: 'not-the-token' });
+    expect(run.exitCode).toBe(1);
+    expect(run.report.aborted).toMatch(/refused the credentials \(401\)/);
+    expect(new Set(run.report.checks.map((c) => c.status))).toEqual(new Set(['skipped']));
+    expect(run.report.checks[0]!.message).toMatch(/^not run: the target refused the credentials/);
+    expect(target.requests().map((r) => r.method)).toEqual(['GET']);
+    expect(run.stdout).toContain('Conformance NOT RUN');
+    expect(run.html).toContain('NOT RUN');
+    expect(xmlProblems(run.junit)).toEqual([]);
+  });
+});
+
+describe('usage', () => {
+  const deps = (cwd = '.') => ({ stdout: { write: () => true }, stderr: { write: () => true }, env, clock: systemClock, random: seededRandom(1), isTTY: false, cwd });
+
+  it('--only with an unknown id, a bad dialect, a bad URL or a report path that is a directory: a usage error (exit 2), nothing sent', async () => {
+    target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
+    await expect(conformanceCommand({ target: target.url, only: ['quirk.member-removal'] }, deps())).rejects.toThrow(/--only quirk\.member-removal names no check; did you mean quirk\.member-remove/);
+    await expect(conformanceCommand({ target: target.url, only: ['nothing'] }, deps())).rejects.toBeInstanceOf(UsageError);
+    await expect(conformanceCommand({ target: target.url, dialect: 'scim2' }, deps())).rejects.toThrow(/--dialect scim2 is not one of legacy, aadOptscim062020/);
+    await expect(conformanceCommand({ target: 'ftp://127.0.0.1/scim' }, deps())).rejects.toBeInstanceOf(UsageError);
+    await expect(conformanceCommand({ target: 'http://scim.example.com/scim' }, deps())).rejects.toThrow(/plain http/);
+    const dir = writeTokenFile();
+    mkdirSync(join(dir, 'existing-dir'));
+    await expect(conformanceCommand({ target: target.url, html: 'existing-dir' }, deps(dir))).rejects.toThrow(/--html .* is a directory/);
+    expect(target.requests()).toEqual([]);
+  });
+
+  it('--only a later lifecycle step runs the cycles before it but verifies only that step', async () => {
+    target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
+    const run = await runCli(target.url, { only: ['lifecycle.group.rename'] }, env);
+    expect(run.exitCode).toBe(0);
+    expect(run.report.checks.filter((c) => c.status !== 'skipped').map((c) => [c.id, c.status])).toEqual([['lifecycle.group.rename', 'passed']]);
+    // Steps after the selected one did not run: no engine DELETE came before cleanup's.
+    const urls = target.requests().map((r) => `${r.method} ${decodeURIComponent(r.url.replace(/\+/g, ' '))}`);
+    const renamePatch = urls.findIndex((u) => u.startsWith('PATCH') && u.includes('/Groups/'));
+    expect(renamePatch).toBeGreaterThan(0);
+    expect(urls.filter((u) => u.startsWith('DELETE')).length).toBe(run.report.cleanup.deleted.length);
+    expect(target.snapshot()).toEqual({ users: [], groups: [] });
+  });
+});
+
+function writeTokenFile(): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'token.txt'), `${TOKEN}\n`);
+  return dir;
+}
