@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliDeps, CommandResult } from './io.js';
 import type { SessionOptions } from './session.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
 import { logsCommand } from './commands/logs.js';
@@ -164,6 +165,38 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim test-connection --target https://scim.example.com/scim/v2')
     .action(async (o: Record<string, unknown>) => {
       done(await testConnectionCommand({ target: o['target'] as string, ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}), attribute: o['attribute'] as string, allowHttp: Boolean(o['allowHttp']), json: Boolean(o['json']) }, deps));
+    });
+
+  program
+    .command('conformance')
+    .description('Check a SCIM endpoint against what Entra sends: the lifecycle through the real engine, the quirk matrix and protocol checks. Exit 0 when every mandatory check passes.')
+    .requiredOption('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect)')
+    .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
+    .addOption(new Option('--dialect <name>', "the lifecycle's dialect; its quirk probes are the mandatory ones (default: from the target URL, else legacy)").choices(['legacy', 'aadOptscim062020']))
+    .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--json <file>', 'write the report as JSON, with every request and response')
+    .option('--html <file>', 'write the report as one self-contained HTML page')
+    .option('--only <id...>', 'run only these checks: ids or prefixes (lifecycle, quirk.member-remove, protocol.paging); the rest are reported as skipped')
+    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
+    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
+    .addHelpText('after', '\nExamples:\n  PROVSIM_TOKEN=secret provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html\n  provsim conformance --target http://127.0.0.1:8080/scim/v2 --only quirk protocol.paging')
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await conformanceCommand(
+          {
+            target: o['target'] as string,
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            ...(o['junit'] ? { junit: o['junit'] as string } : {}),
+            ...(o['json'] ? { json: o['json'] as string } : {}),
+            ...(o['html'] ? { html: o['html'] as string } : {}),
+            ...(o['only'] ? { only: o['only'] as string[] } : {}),
+            allowHttp: Boolean(o['allowHttp']),
+            timeoutMs: o['timeout'] as number,
+          },
+          deps,
+        ),
+      );
     });
 
   program
