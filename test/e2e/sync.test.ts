@@ -99,6 +99,22 @@ describe('initial cycle (tolerant target)', () => {
   });
 });
 
+describe('objects provsim never created or matched', () => {
+  it('are never touched, through initial and incremental cycles', async () => {
+    h = await new Harness().start('tolerant');
+    const foreign = await fetch(`${h.target.url}/Users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'local.admin@saas.example', active: true }),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+    await h.sync(CONTOSO);
+    await h.sync(CONTOSO_DAY2);
+    await h.sync(CONTOSO_DAY2, { full: true });
+    expect(h.userByName('local.admin@saas.example')).toMatchObject({ id: foreign.id, active: true });
+    expect(h.target.requests().filter((r) => r.url.includes(foreign.id))).toEqual([]);
+  });
+});
+
 describe('incremental cycle (tolerant target)', () => {
   it('applies exactly the day-2 changes: create, rename, move, unassign, disable, soft delete, hard delete, membership', async () => {
     h = await new Harness().start('tolerant');
