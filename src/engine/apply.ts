@@ -1,13 +1,14 @@
 /**
  * Apply executes a plan and never decides (spec §5.1 step order): objects (creates, updates, disables) →
  * references (manager, members; resolved to target ids now, since their objects may have been created in
- * this cycle) → deletes. Each success is written to the state store at once (crash safety, see
- * state/store.ts). Returns one outcome per change; partial success is a normal result.
+ * this cycle) → deletes. Each success is recorded as it happens and committed in batches (crash safety:
+ * state/write-behind.ts). Returns one outcome per change; partial success is a normal result.
  */
 import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
 import { parseTargetPath } from '../mapping/target-path.js';
 import { resourceTypeOf } from '../scim/types.js';
 import type { Anchor } from '../state/types.js';
+import { WriteBehind } from '../state/write-behind.js';
 import type { EngineContext } from './context.js';
 import { requestFailure } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
@@ -15,6 +16,8 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
 
 export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutcome[]> {
   const anchors = ctx.store.anchors();
+  // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
+  const writes = new WriteBehind(ctx.store);
   const ids = new Map<string, string>();
   for (const [id, a] of anchors) ids.set(id, a.targetId);
   const outcomes: ChangeOutcome[] = [];
@@ -45,7 +48,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
 
   const saveAnchor = (a: Anchor): void => {
     anchors.set(a.sourceId, a);
-    ctx.store.putAnchor(a);
+    writes.push((store) => store.putAnchor(a));
     ids.set(a.sourceId, a.targetId);
   };
 
@@ -58,7 +61,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
         const change = c as CreateChange;
         const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
         saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: created.id!, displayName: change.object.displayName, status: 'active', exported: change.exported });
-        ctx.store.clearEscrow(change.object.sourceId);
+        writes.push((store) => store.clearEscrow(change.object.sourceId));
         return ok(created.id!);
       }
       case 'update':
@@ -66,7 +69,7 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
         const change = c as UpdateChange;
         await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
         saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.targetId, displayName: change.object.displayName, status: change.anchorStatus, exported: change.exported });
-        ctx.store.clearEscrow(change.object.sourceId);
+        writes.push((store) => store.clearEscrow(change.object.sourceId));
         return ok(change.targetId);
       }
       case 'skip': {
@@ -75,9 +78,9 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
         if (change.forget) {
           anchors.delete(change.object.sourceId);
           ids.delete(change.object.sourceId);
-          ctx.store.deleteAnchor(change.object.sourceId);
+          writes.push((store) => store.deleteAnchor(change.object.sourceId));
         }
-        ctx.store.clearEscrow(change.object.sourceId);
+        writes.push((store) => store.clearEscrow(change.object.sourceId));
         return { ...ok(change.targetId), status: 'skipped' };
       }
       case 'fail':
@@ -86,6 +89,8 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
         throw new Error(`apply: unexpected ${c.action} in the objects phase`);
     }
   });
+
+  writes.flush();
 
   // Phase 2: references.
   await run(plan.references, async (c) => {
@@ -131,10 +136,15 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
       const operations = change.action === 'add-members' ? [memberAddOperation(ctx.dialect, targetIds)] : memberRemoveOperations(ctx.dialect, targetIds);
       await ctx.send('PATCH', () => ctx.client.patch('Groups', groupTargetId, operations));
       const sourceIds = chunk.map(([s]) => s);
-      ctx.store.recordMembership(change.object.sourceId, change.action === 'add-members' ? sourceIds : [], change.action === 'remove-members' ? sourceIds : []);
+      const group = change.object.sourceId;
+      const added = change.action === 'add-members' ? sourceIds : [];
+      const removed = change.action === 'remove-members' ? sourceIds : [];
+      writes.push((store) => store.recordMembership(group, added, removed));
     }
     return { ...ok(groupTargetId), unresolved };
   }
+
+  writes.flush();
 
   // Phase 3: deletes.
   await run(plan.deletes, async (c) => {
@@ -143,9 +153,9 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
       await ctx.send('DELETE', () => ctx.client.delete(resourceTypeOf(change.object.objectType), change.targetId));
       anchors.delete(change.object.sourceId);
       ids.delete(change.object.sourceId);
-      ctx.store.deleteAnchor(change.object.sourceId);
-      ctx.store.deleteWatermark(change.object.sourceId);
-      ctx.store.clearEscrow(change.object.sourceId);
+      writes.push((store) => store.deleteAnchor(change.object.sourceId));
+      writes.push((store) => store.deleteWatermark(change.object.sourceId));
+      writes.push((store) => store.clearEscrow(change.object.sourceId));
       return ok(change.targetId);
     }
     if (c.action === 'skip') {
@@ -153,8 +163,8 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
       if (change.forget) {
         anchors.delete(change.object.sourceId);
         ids.delete(change.object.sourceId);
-        ctx.store.deleteAnchor(change.object.sourceId);
-        ctx.store.deleteWatermark(change.object.sourceId);
+        writes.push((store) => store.deleteAnchor(change.object.sourceId));
+        writes.push((store) => store.deleteWatermark(change.object.sourceId));
       }
       return { status: 'skipped', targetId: change.targetId, failure: null, unresolved: [] };
     }
@@ -162,5 +172,6 @@ export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutco
     return { status: 'skipped', targetId: c.action === 'staged-delete' ? c.targetId : null, failure: null, unresolved: [] };
   });
 
+  writes.flush();
   return outcomes;
 }

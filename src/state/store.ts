@@ -68,6 +68,15 @@ export class StateStore {
     }
   }
 
+  readonly #statements = new Map<string, Database.Statement>();
+
+  /** Prepared statements are compiled once per store (preparing costs more than most executions). */
+  #stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+
   close(): void {
     this.#db.close();
   }
@@ -77,12 +86,12 @@ export class StateStore {
   }
 
   #getMeta(key: string): string | null {
-    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.#stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   #setMeta(key: string, value: string): void {
-    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.#stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** The target (tenant URL without query) this state belongs to; anchors are only valid for it. */
@@ -100,7 +109,7 @@ export class StateStore {
   }
 
   setQuarantine(q: Quarantine | null): void {
-    if (q === null) this.#db.prepare("DELETE FROM meta WHERE key = 'quarantine'").run();
+    if (q === null) this.#stmt("DELETE FROM meta WHERE key = 'quarantine'").run();
     else this.#setMeta('quarantine', JSON.stringify(q));
   }
 
@@ -111,7 +120,7 @@ export class StateStore {
 
   setFlag(name: 'force-deletes' | 'initial', on: boolean): void {
     if (on) this.#setMeta(`flag:${name}`, '1');
-    else this.#db.prepare('DELETE FROM meta WHERE key = ?').run(`flag:${name}`);
+    else this.#stmt('DELETE FROM meta WHERE key = ?').run(`flag:${name}`);
   }
 
   clearWatermarks(): void {
@@ -133,7 +142,7 @@ export class StateStore {
   }
 
   anchors(): Map<string, Anchor> {
-    const rows = this.#db.prepare('SELECT * FROM anchors').all() as Array<Record<string, string>>;
+    const rows = this.#stmt('SELECT * FROM anchors').all() as Array<Record<string, string>>;
     return new Map(
       rows.map((r) => [
         r['source_id']!,
@@ -160,12 +169,12 @@ export class StateStore {
   }
 
   deleteAnchor(sourceId: string): void {
-    this.#db.prepare('DELETE FROM anchors WHERE source_id = ?').run(sourceId);
-    this.#db.prepare('DELETE FROM memberships WHERE group_id = ? OR member_id = ?').run(sourceId, sourceId);
+    this.#stmt('DELETE FROM anchors WHERE source_id = ?').run(sourceId);
+    this.#stmt('DELETE FROM memberships WHERE group_id = ? OR member_id = ?').run(sourceId, sourceId);
   }
 
   watermarks(): Map<string, string> {
-    const rows = this.#db.prepare('SELECT source_id, hash FROM watermarks').all() as Array<{ source_id: string; hash: string }>;
+    const rows = this.#stmt('SELECT source_id, hash FROM watermarks').all() as Array<{ source_id: string; hash: string }>;
     return new Map(rows.map((r) => [r.source_id, r.hash]));
   }
 
@@ -176,12 +185,12 @@ export class StateStore {
   }
 
   deleteWatermark(sourceId: string): void {
-    this.#db.prepare('DELETE FROM watermarks WHERE source_id = ?').run(sourceId);
+    this.#stmt('DELETE FROM watermarks WHERE source_id = ?').run(sourceId);
   }
 
   /** Members provsim has added to each group (source ids), i.e. what Entra believes the target holds. */
   memberships(): Map<string, Set<string>> {
-    const rows = this.#db.prepare('SELECT group_id, member_id FROM memberships').all() as Array<{ group_id: string; member_id: string }>;
+    const rows = this.#stmt('SELECT group_id, member_id FROM memberships').all() as Array<{ group_id: string; member_id: string }>;
     const out = new Map<string, Set<string>>();
     for (const r of rows) {
       let set = out.get(r.group_id);
@@ -192,8 +201,8 @@ export class StateStore {
   }
 
   recordMembership(groupId: string, added: readonly string[], removed: readonly string[]): void {
-    const ins = this.#db.prepare('INSERT OR IGNORE INTO memberships (group_id, member_id) VALUES (?, ?)');
-    const del = this.#db.prepare('DELETE FROM memberships WHERE group_id = ? AND member_id = ?');
+    const ins = this.#stmt('INSERT OR IGNORE INTO memberships (group_id, member_id) VALUES (?, ?)');
+    const del = this.#stmt('DELETE FROM memberships WHERE group_id = ? AND member_id = ?');
     this.transaction(() => {
       for (const m of added) ins.run(groupId, m);
       for (const m of removed) del.run(groupId, m);
@@ -201,7 +210,7 @@ export class StateStore {
   }
 
   escrows(): Map<string, Escrow> {
-    const rows = this.#db.prepare('SELECT * FROM escrows').all() as Array<Record<string, string | number>>;
+    const rows = this.#stmt('SELECT * FROM escrows').all() as Array<Record<string, string | number>>;
     return new Map(
       rows.map((r) => [
         String(r['source_id']),
@@ -233,22 +242,22 @@ export class StateStore {
   }
 
   clearEscrow(sourceId: string): void {
-    this.#db.prepare('DELETE FROM escrows WHERE source_id = ?').run(sourceId);
+    this.#stmt('DELETE FROM escrows WHERE source_id = ?').run(sourceId);
   }
 
   beginCycle(c: Omit<CycleRecord, 'finishedAt' | 'status' | 'counts'>): void {
-    const seq = (this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
+    const seq = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
     this.#db
       .prepare('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
       .run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
   }
 
   finishCycle(id: string, status: CycleStatus, finishedAt: string, counts: Record<string, number>): void {
-    this.#db.prepare('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(status, finishedAt, JSON.stringify(counts), id);
+    this.#stmt('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(status, finishedAt, JSON.stringify(counts), id);
   }
 
   cycles(): CycleRecord[] {
-    const rows = this.#db.prepare('SELECT * FROM cycles ORDER BY seq').all() as Array<Record<string, string | number | null>>;
+    const rows = this.#stmt('SELECT * FROM cycles ORDER BY seq').all() as Array<Record<string, string | number | null>>;
     return rows.map((r) => ({
       id: String(r['id']),
       kind: r['kind'] as CycleRecord['kind'],
@@ -269,8 +278,8 @@ export class StateStore {
 
   appendLog(entries: readonly LogEntry[]): void {
     if (entries.length === 0) return;
-    const next = (this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM log').get() as { n: number }).n;
-    const ins = this.#db.prepare('INSERT INTO log (id, seq, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const next = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM log').get() as { n: number }).n;
+    const ins = this.#stmt('INSERT INTO log (id, seq, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.transaction(() => {
       entries.forEach((e, i) =>
         ins.run(e.id, next + i, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e)),
@@ -291,7 +300,7 @@ export class StateStore {
       args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
     }
     const sql = `SELECT entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
-    const rows = this.#db.prepare(sql).all(...args) as Array<{ entry: string }>;
+    const rows = this.#stmt(sql).all(...args) as Array<{ entry: string }>;
     return rows.map((r) => JSON.parse(r.entry) as LogEntry);
   }
 }

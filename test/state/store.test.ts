@@ -50,3 +50,23 @@ describe('StateStore', () => {
     s.close();
   });
 });
+
+describe('WriteBehind', () => {
+  it('commits in batches and on flush; nothing queued is visible before its commit', async () => {
+    const { WriteBehind } = await import('../../src/state/write-behind.js');
+    const s = new StateStore(fresh());
+    const writes = new WriteBehind(s, 3);
+    const anchor = (id: string) => ({ objectType: 'User' as const, sourceId: id, targetId: `t-${id}`, displayName: id, status: 'active' as const, exported: {} });
+    writes.push((st) => st.putAnchor(anchor('a')));
+    writes.push((st) => st.putAnchor(anchor('b')));
+    expect(s.anchors().size).toBe(0);
+    writes.push((st) => st.putAnchor(anchor('c')));
+    expect(s.anchors().size).toBe(3);
+    writes.push((st) => st.putAnchor(anchor('d')));
+    expect(s.anchors().size).toBe(3);
+    writes.flush();
+    expect([...s.anchors().keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(() => new WriteBehind(s, 0)).toThrow(/Expected `batchSize`/);
+    s.close();
+  });
+});
