@@ -48,7 +48,8 @@ function withSessionOptions(cmd: Command): Command {
     .option('--state <file>', 'the state database', '.provsim/state.db')
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
     .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
-    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)');
+    .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
+    .option('--max-retry-after <duration>', 'the longest Retry-After waited for within a cycle (e.g. 60s, 5m); longer leaves the object to a later cycle', '60s');
 }
 
 function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
@@ -61,6 +62,7 @@ function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
     ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
     quirk: o['quirk'] as string[],
     allowHttp: Boolean(o['allowHttp']),
+    ...(o['maxRetryAfter'] ? { maxRetryAfter: o['maxRetryAfter'] as string } : {}),
     ...(o['concurrency'] ? { concurrency: o['concurrency'] as number } : {}),
     ...(o['rps'] ? { rps: o['rps'] as number } : {}),
   };

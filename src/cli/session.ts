@@ -11,6 +11,8 @@ import { createHttpClient } from '../scim/http.js';
 import { resolveQuirks, type Quirks } from '../scim/quirks.js';
 import { offsetClock, parseInstant, type Clock } from '../shared/clock.js';
 import { formatDiagnostic } from '../shared/diagnostics.js';
+import { parseDuration } from '../shared/duration.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry.js';
 import { UsageError } from '../shared/errors.js';
 import { StateStore } from '../state/store.js';
 import type { CliDeps } from './io.js';
@@ -38,6 +40,8 @@ export interface SessionOptions {
   record?: string;
   /** Quirk settings, `name=on|off` (scim/quirks.ts), on top of the dialect's defaults. */
   quirk?: string[];
+  /** The longest Retry-After honoured within a cycle (`60s`, `5m`); longer waits leave the object to a later cycle. @default 60s */
+  maxRetryAfter?: string;
   /** Stand the cycle at this simulated time (ISO-8601); it runs at real speed from there. */
   at?: string;
   /** Do not record the target in the state (dry runs write nothing). */
@@ -54,6 +58,8 @@ export interface Session {
   queue: PQueue;
   /** Every request sent, in order (no headers). */
   requests: RequestEvent[];
+  /** The retry ladder (429/5xx/timeouts) for this session's cycles. */
+  retry: RetryPolicy;
   /**
    * The clock a cycle runs on: the command's, or (with `--at`) one that stands at that time when this is
    * called — call it right before the cycle, so the cycle starts exactly at the simulated time.
@@ -72,6 +78,12 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   const cycleClock = (): Clock => (clock = at ? offsetClock(at, deps.clock) : deps.clock);
   const dialect = chooseDialect(options.dialect, options.target);
   const quirks = resolveQuirks(dialect, options.quirk);
+  let retry = DEFAULT_RETRY_POLICY;
+  if (options.maxRetryAfter !== undefined) {
+    const ms = parseDuration(options.maxRetryAfter);
+    if (ms === null) throw new UsageError(`--max-retry-after ${JSON.stringify(options.maxRetryAfter)} is not a duration; e.g. 60s, 5m`);
+    retry = { ...DEFAULT_RETRY_POLICY, maxRetryAfterMs: ms };
+  }
   const token = resolveToken(deps.env, options.tokenFile);
   const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
   const err = (text: string): void => void deps.stderr.write(redact(text, token) + '\n');
@@ -109,7 +121,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     },
   });
   const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
-  return { tenantUrl, dialect, quirks, inputs, store, client, queue, requests, cycleClock, out, err, close: () => store.close() };
+  return { tenantUrl, dialect, quirks, retry, inputs, store, client, queue, requests, cycleClock, out, err, close: () => store.close() };
 }
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {

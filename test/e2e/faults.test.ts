@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { seededRandom } from '../../src/shared/random.js';
-import { CONTOSO, CONTOSO_DAY2, Harness } from '../helpers/harness.js';
+import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
 
 let h: Harness;
 let proxy: FaultProxy | undefined;
@@ -62,6 +62,21 @@ describe('retries within a cycle', () => {
     expect(second.cycle?.kind).toBe('incremental');
     expect(h.target.snapshot().groups.map((g) => g['displayName']).sort()).toEqual(['IT Admins', 'Sales Team']);
     expect((h.groupByName('Sales Team')!['members'] as unknown[]).length).toBe(4);
+  });
+});
+
+describe('--max-retry-after', () => {
+  it('a Retry-After longer than the cap is not waited for: the object is left to the next cycle', async () => {
+    const clock = new ManualClock();
+    h = await new Harness({}, clock).start();
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) => (method === 'POST' && nth === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : null));
+    const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 1, maxRetryAfter: '60s' });
+    expect(clock.sleeps).not.toContain(120_000);
+    expect(result.cycle?.log.filter((e) => e.errorCode === 'TooManyRequests')).toHaveLength(1);
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', proxy.url, '--state', h.state, '--max-retry-after', 'soon'])).toBe(2);
+    const next = await h.sync(CONTOSO, { target: proxy.url, maxRetryAfter: '60s' });
+    expect(next.exitCode).toBe(0);
+    expect(h.target.snapshot().users).toHaveLength(23);
   });
 });
 

@@ -54,7 +54,7 @@ export async function provisionCommand(options: ProvisionOptions, deps: CliDeps)
     if (flagIgnored && !options.json) session.err("note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override");
     const cycle = await runCycle(
       { tenant, job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
-      { dialect, quirks, only: new Set(ids.all) },
+      { dialect, quirks, retry: session.retry, only: new Set(ids.all) },
     );
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json) session.out(JSON.stringify({ jobFailure: cycle.jobFailure, reports, requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })) }, null, 2));

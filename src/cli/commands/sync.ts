@@ -72,6 +72,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         allowDeletes: options.allowDeletes ?? false,
         dialect: session.dialect,
         quirks: session.quirks,
+        retry: session.retry,
         forceInitial: options.full ?? false,
         escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
         ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}),

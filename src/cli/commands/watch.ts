@@ -57,7 +57,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       const requestsBefore = session.requests.length;
       const cycle = await runCycle(
         { tenant: inputs.tenant, job: inputs.job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
-        { dialect: session.dialect, quirks: session.quirks, intervalMs, escrowSchedule: chooseEscrowSchedule(options.escrowSchedule) },
+        { dialect: session.dialect, quirks: session.quirks, retry: session.retry, intervalMs, escrowSchedule: chooseEscrowSchedule(options.escrowSchedule) },
       );
       cycles.push(cycle);
       session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
