@@ -2,7 +2,7 @@
  * The desired side of a cycle: each source object with its entitlement, scope, Entra's IsSoftDeleted,
  * its mapped values and its watermark hash. Pure (clock and random are injected for Now()/Guid()).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CompiledJob } from '../mapping/compile.js';
 import { mapObject, type MappedObject } from '../mapping/map-object.js';
 import { groupView, userView, type SourceView } from '../mapping/source-view.js';
@@ -108,5 +108,5 @@ function hashView(view: SourceView, watched: readonly string[], cause: Deprovisi
     const v = view.attributes[key];
     text += v === null || v === undefined ? '\u0001' : Array.isArray(v) ? '\u0002' + v.join('\u0003') : '\u0004' + v;
   }
-  return createHash('sha1').update(text).digest('base64');
+  return hash('sha1', text, 'base64');
 }
