@@ -1,6 +1,6 @@
 /** The fixture tenant loader's public surface. */
 export { parseTenant } from './parse-tenant.js';
-export type { TenantFiles, TextFile } from './parse-tenant.js';
+export type { ParseTenantOptions, TenantFiles, TextFile } from './parse-tenant.js';
 export { loadTenant } from './load-tenant.js';
 export { FIXTURE_CODES } from './fixture-codes.js';
 export type { FixtureCode } from './fixture-codes.js';

@@ -3,6 +3,9 @@
  * and resolved Tenant out, or null with the diagnostics that explain why. All problems are collected, not
  * just the first, and returned in reading order (file, line, column). Warnings alone do not withhold the tenant.
  *
+ * `.json` tenants are first read by the fast path (`read-json-tenant.ts`, no YAML nodes); anything it is not
+ * sure of, and every other tenant, goes through the YAML-node path, the single source of diagnostics.
+ *
  * A file with syntax errors is reported and not read further; cross-file checks (references, duplicate ids)
  * then do not run, since they would report objects as missing that are merely unreadable.
  */
@@ -14,6 +17,7 @@ import type { ShapeCodes, TextFile } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { readAssignments } from './read-assignments.js';
 import { readGroups } from './read-groups.js';
+import { readJsonTenant } from './read-json-tenant.js';
 import { readUsers } from './read-users.js';
 import { resolveTenant } from './resolve-tenant.js';
 import type { Tenant } from './types.js';
@@ -34,7 +38,19 @@ const SHAPE_CODES: ShapeCodes = {
   missingKey: C.FIXTURE_MISSING_KEY,
 };
 
-export function parseTenant(input: TenantFiles): { tenant: Tenant | null; diagnostics: Diagnostic[] } {
+export interface ParseTenantOptions {
+  /**
+   * Try `readJsonTenant` first when every file is `.json` (default true); false always takes the positioned
+   * YAML-node path. Both give the same result; the option exists so tests can compare them.
+   */
+  jsonFastPath?: boolean;
+}
+
+export function parseTenant(input: TenantFiles, options: ParseTenantOptions = {}): { tenant: Tenant | null; diagnostics: Diagnostic[] } {
+  if (options.jsonFastPath !== false) {
+    const tenant = readJsonTenant(input);
+    if (tenant !== null) return { tenant, diagnostics: [] };
+  }
   const diagnostics: Diagnostic[] = [];
   for (const name of ['users', 'assignments'] as const) {
     if (input[name] === undefined) {

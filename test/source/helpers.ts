@@ -1,5 +1,8 @@
+import { expect } from 'vitest';
+import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../../src/shared/diagnostics.js';
 import { parseTenant } from '../../src/source/parse-tenant.js';
+import type { TenantFiles } from '../../src/source/parse-tenant.js';
 
 export const ADA = '11111111-1111-4111-8111-111111111111';
 export const BOB = '22222222-2222-4222-8222-222222222222';
@@ -35,12 +38,36 @@ export function tenantOf(files: { users?: string | null; groups?: string; assign
     const t = text === undefined ? fallback : text;
     return t === null || t === undefined ? undefined : { file: `t/${name}.${ext}`, text: t };
   };
-  return parseTenant({
+  const input: TenantFiles = {
     dir: 't',
     users: file('users', files.users, VALID_USERS),
     groups: file('groups', files.groups),
     assignments: file('assignments', files.assignments, VALID_ASSIGNMENTS),
-  });
+  };
+  expectJsonPathsAgree(input);
+  if (ext !== 'json') for (const indent of [2, 0]) expectJsonPathsAgree(asJson(input, indent));
+  return parseTenant(input);
+}
+
+/**
+ * Every parse test doubles as a test of the JSON fast path: the same tenant, as `.json` files, must give the
+ * same result (tenant, or diagnostics with their positions) with and without the fast path. The fast path
+ * only answers for valid tenants, so for bad inputs this checks that it never accepts what the node path reports.
+ */
+export function expectJsonPathsAgree(input: TenantFiles): void {
+  expect(parseTenant(input)).toEqual(parseTenant(input, { jsonFastPath: false }));
+}
+
+/** The tenant with each YAML file that parses without errors rewritten as JSON (`JSON.stringify` with `indent`). */
+export function asJson(input: TenantFiles, indent: number): TenantFiles {
+  const convert = (f: TenantFiles['users']): TenantFiles['users'] => {
+    if (f === undefined) return undefined;
+    const name = f.file.replace(/\.ya?ml$/, '.json');
+    const doc = parseDocument(f.text);
+    if (doc.errors.length > 0) return { file: name, text: f.text };
+    return { file: name, text: JSON.stringify(doc.toJS(), null, indent) ?? '' };
+  };
+  return { dir: input.dir, users: convert(input.users), groups: convert(input.groups), assignments: convert(input.assignments) };
 }
 
 /** `file:line:col` of each diagnostic with this code (so a test also fails when the code is reported twice). */
