@@ -1,0 +1,142 @@
+/**
+ * Shared set-up for the benchmarks that drive whole cycles (`runCycle`) against the SCIM stub
+ * (`stub-server.ts`, in a child process): Entra's default mapping, generated tenants (memoised by size), a
+ * temporary StateStore, and a request counter fed by the ScimClient's `onRequest` hook.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createQueue } from '../src/engine/queue.js';
+import { runCycle, type CycleOptions, type CycleResult } from '../src/engine/reconcile.js';
+import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/job/index.js';
+import { compileJob, type CompiledJob } from '../src/mapping/compile.js';
+import { ScimClient, type RequestEvent } from '../src/scim/client.js';
+import { createHttpClient } from '../src/scim/http.js';
+import { ManualClock } from '../src/shared/clock.js';
+import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
+import { seededRandom, type Random } from '../src/shared/random.js';
+import { generateTenant } from '../src/source/generate-tenant.js';
+import type { Tenant } from '../src/source/types.js';
+import { StateStore } from '../src/state/store.js';
+
+const MAPPING = 'mappings/customappsso.yaml';
+export const SEED = 2026;
+
+let compiled: Promise<CompiledJob> | undefined;
+
+/** Entra's default mapping, parsed and compiled once per process. */
+export function defaultJob(): Promise<CompiledJob> {
+  return (compiled ??= (async () => {
+    const text = await readFile(new URL(`../${MAPPING}`, import.meta.url), 'utf8');
+    const parsed = parseJob({ file: MAPPING, text });
+    if (!parsed.job) throw new Error(`${MAPPING} does not load:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`);
+    const result = compileJob(parsed.job, { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES });
+    if (!result.compiled || hasErrors(result.diagnostics)) throw new Error(`${MAPPING} does not compile:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
+    return result.compiled;
+  })());
+}
+
+const tenants = new Map<string, Tenant>();
+
+/** A generated tenant (seed 2026), memoised by size. Callers that change it must work on a copy. */
+export function tenantOf(users: number, groups: number, membersPerGroup: number): Tenant {
+  const key = `${users}/${groups}/${membersPerGroup}`;
+  let t = tenants.get(key);
+  if (!t) tenants.set(key, (t = generateTenant({ users, groups, membersPerGroup, seed: SEED })));
+  return t;
+}
+
+/** Counts requests by method (and by method + resource), keeping the first `keep` events of each kind. */
+export class RequestCounter {
+  total = 0;
+  readonly byMethod: Record<string, number> = {};
+  readonly byKind = new Map<string, { count: number; samples: RequestEvent[] }>();
+  failures = 0;
+
+  constructor(readonly keep = 0) {}
+
+  readonly onRequest = (e: RequestEvent): void => {
+    this.total++;
+    this.byMethod[e.method] = (this.byMethod[e.method] ?? 0) + 1;
+    if (e.status === null || e.status >= 400) this.failures++;
+    const kind = requestKind(e);
+    let k = this.byKind.get(kind);
+    if (!k) this.byKind.set(kind, (k = { count: 0, samples: [] }));
+    k.count++;
+    if (k.samples.length < this.keep) k.samples.push(e);
+  };
+
+  /** `GET 10500, POST 10500, …` */
+  summary(): string {
+    return Object.entries(this.byMethod)
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ');
+  }
+}
+
+/** `GET filter Users`, `GET id Groups`, `POST Users`, `PATCH Groups`… */
+export function requestKind(e: { method: string; url: string }): string {
+  const resource = /\/(Users|Groups)\b/.exec(e.url)?.[1] ?? '?';
+  if (e.method === 'GET') return `GET ${e.url.includes('filter=') ? 'filter' : 'id'} ${resource}`;
+  return `${e.method} ${resource}`;
+}
+
+/** A state file in a fresh temporary directory; `dispose()` closes it and removes the directory. */
+export function tempStore<S extends StateStore = StateStore>(make: (file: string) => S = (f) => new StateStore(f) as S): { store: S; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-'));
+  const store = make(join(dir, 'state.db'));
+  return {
+    store,
+    dispose() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface EngineRun {
+  tenant: Tenant;
+  job: CompiledJob;
+  baseUrl: string;
+  store: StateStore;
+  concurrency: number;
+  counter: RequestCounter;
+  clock?: ManualClock;
+  random?: Random;
+  options?: CycleOptions;
+}
+
+/**
+ * One cycle through `runCycle`, with `createQueue({concurrency})` and `createHttpClient({maxSockets:
+ * concurrency})`, as the CLI builds them. Throws unless the cycle succeeded and every request got a 2xx.
+ */
+export async function runEngineCycle(r: EngineRun): Promise<CycleResult> {
+  const clock = r.clock ?? new ManualClock('2026-05-01T08:00:00Z');
+  const client = new ScimClient({ baseUrl: r.baseUrl, http: createHttpClient({ maxSockets: r.concurrency }), token: 'bench-token', clock, onRequest: r.counter.onRequest });
+  const result = await runCycle({ tenant: r.tenant, job: r.job, client, store: r.store, queue: createQueue({ concurrency: r.concurrency }), clock, random: r.random ?? seededRandom(7) }, r.options ?? {});
+  if (result.status !== 'succeeded') throw new Error(`the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`);
+  if (r.counter.failures > 0) throw new Error(`${r.counter.failures} requests failed`);
+  return result;
+}
+
+/** CPU time (user + system, ms) since `since`. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1000;
+}
+
+/** Samples `process.memoryUsage().rss` every `everyMs`; `stop()` returns the peak in bytes. */
+export function rssSampler(everyMs = 100): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) peak = rss;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}

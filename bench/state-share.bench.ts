@@ -1,0 +1,85 @@
+/**
+ * State cost (the performance issue's benchmark 5): the share of an initial cycle's wall time spent inside
+ * StateStore methods (SQLite reads and writes of anchors, watermarks, memberships, escrows, the log and the
+ * cycle record). The store is a subclass whose every method is timed (outermost call only, so a
+ * `transaction(fn)` and the writes inside it are counted once). The cycle: 10,000 users and 500 groups of
+ * 50, C = 8, against the SCIM stub (child process, emptied before each run), state in a fresh temp file.
+ */
+import { StateStore } from '../src/state/store.js';
+import { cpuMsSince, defaultJob, RequestCounter, runEngineCycle, tempStore, tenantOf } from './engine-harness.js';
+import { startStub, type Stub } from './stub-server.js';
+import type { Benchmark, Measurement } from './types.js';
+
+const USERS = 10_000;
+const GROUPS = 500;
+const MEMBERS = 50;
+const CONCURRENCY = 8;
+
+/** A StateStore that adds up the wall time of its (outermost) method calls. */
+class TimedStateStore extends StateStore {
+  totalMs = 0;
+  readonly byMethod = new Map<string, { calls: number; ms: number }>();
+  depth = 0;
+}
+
+for (const name of Object.getOwnPropertyNames(StateStore.prototype)) {
+  const descriptor = Object.getOwnPropertyDescriptor(StateStore.prototype, name);
+  if (name === 'constructor' || name === 'close' || typeof descriptor?.value !== 'function') continue;
+  const original = descriptor.value as (this: StateStore, ...args: unknown[]) => unknown;
+  Object.defineProperty(TimedStateStore.prototype, name, {
+    ...descriptor,
+    value(this: TimedStateStore, ...args: unknown[]): unknown {
+      if (this.depth > 0) return original.apply(this, args);
+      this.depth++;
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const ms = performance.now() - start;
+        this.depth--;
+        this.totalMs += ms;
+        const m = this.byMethod.get(name) ?? { calls: 0, ms: 0 };
+        m.calls++;
+        m.ms += ms;
+        this.byMethod.set(name, m);
+      }
+    },
+  });
+}
+
+let stub: Promise<Stub> | undefined;
+
+export const benchmark: Benchmark = {
+  id: 'state-share',
+  title: 'share of a 10k-user initial cycle spent in StateStore',
+  target: { op: '<=', value: 10, unit: '%' },
+  async run(): Promise<Measurement> {
+    const job = await defaultJob();
+    const tenant = tenantOf(USERS, GROUPS, MEMBERS);
+    const s = await (stub ??= startStub());
+    await s.reset();
+    const { store, dispose } = tempStore((file) => new TimedStateStore(file));
+    try {
+      const counter = new RequestCounter();
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await runEngineCycle({ tenant, job, baseUrl: s.baseUrl, store, concurrency: CONCURRENCY, counter });
+      const wallMs = performance.now() - start;
+      const cpuMs = cpuMsSince(cpu);
+      const top = [...store.byMethod].sort((a, b) => b[1].ms - a[1].ms);
+      return {
+        value: (store.totalMs / wallMs) * 100,
+        unit: '%',
+        wallMs,
+        cpuMs,
+        details: {
+          stateMs: Math.round(store.totalMs),
+          requests: counter.total,
+          ...Object.fromEntries(top.map(([name, m]) => [`${name} (calls, ms)`, `${m.calls}, ${m.ms.toFixed(1)}`])),
+        },
+      };
+    } finally {
+      dispose();
+    }
+  },
+};
