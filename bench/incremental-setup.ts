@@ -1,9 +1,9 @@
 /**
  * Shared by `incremental-requests` and `incremental-time` (the performance issue's benchmark 3): once per
  * process, an initial cycle of a generated tenant (10,000 users, 500 groups of 50) against a SCIM stub in a
- * child process, timed, and a snapshot of the state file it leaves. Then 1 % of the provisioned users get a
- * new department and 1 % of the provisioned groups one member more (even-numbered of them) or one fewer
- * (odd-numbered). Each run starts from a fresh copy of the snapshot and runs the incremental cycle of the
+ * child process, timed, and a snapshot of the state file it leaves. Then 1 % of the tenant's users (100),
+ * chosen among the provisioned ones, get a new department, and 1 % of its groups (5), chosen among the
+ * provisioned ones, one member more (every other one) or one fewer. Each run starts from a fresh copy of the snapshot and runs the incremental cycle of the
  * changed tenant against the same stub (the incremental cycle only PATCHes, which the stub does not apply,
  * so every run meets the same target).
  */
@@ -64,12 +64,10 @@ async function prepare(): Promise<Setup> {
   // 1 % of the provisioned users and groups, spread evenly.
   const users = tenant.users.filter((u) => anchors.get(u.id)?.objectType === 'User');
   const groups = tenant.groups.filter((g) => anchors.has(g.id));
-  const pick = <T>(all: readonly T[]): Set<T> => {
-    const n = Math.max(1, Math.round(all.length * CHANGED_SHARE));
-    return new Set(Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!));
-  };
-  const changedUsers = pick(users);
-  const changedGroups = pick(groups);
+  // n objects out of the provisioned ones (changes to others send nothing), spread evenly.
+  const pick = <T>(all: readonly T[], n: number): Set<T> => new Set(Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!));
+  const changedUsers = pick(users, Math.round(tenant.users.length * CHANGED_SHARE));
+  const changedGroups = pick(groups, Math.round(tenant.groups.length * CHANGED_SHARE));
   const provisionedUsers = users.map((u) => u.id);
   let g = 0;
   const changed: Tenant = {
