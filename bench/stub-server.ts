@@ -165,6 +165,7 @@ export function startStub(): Promise<Stub> {
             process.removeListener('exit', kill);
             if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
+            child.ref(); // keep this process alive until the stub is gone
             child.kill();
           }),
       });
