@@ -139,15 +139,29 @@ function objects(list: unknown): Obj[] {
   return list.map((item: unknown) => (isObject(item) ? item : reject()));
 }
 
-/** Key/value pairs of a map, null values dropped (absent), unknown keys rejected. */
-function entries(obj: Obj, known: ReadonlySet<string>, extensions: boolean): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const key of Object.keys(obj)) {
-    if (!known.has(key) && !(extensions && isExtensionAttribute(key))) reject();
-    const value = obj[key];
-    if (value !== null) out.push([key, value]);
-  }
+/** The keys of a map, unknown keys rejected. Callers skip null values: the node path treats them as absent. */
+function keysOf(obj: Obj, known: ReadonlySet<string>, extensions: boolean): string[] {
+  const keys = Object.keys(obj);
+  for (const key of keys) if (!known.has(key) && !(extensions && isExtension(key))) reject();
+  return keys;
+}
+
+/** Non-null values by key, unknown keys rejected. For the small maps of the assignments file. */
+function entries(obj: Obj, known: ReadonlySet<string>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const key of keysOf(obj, known, false)) if (obj[key] !== null) out.set(key, obj[key]);
   return out;
+}
+
+/** `isExtensionAttribute`, memoised: a tenant has few distinct keys and every user repeats them. */
+const extensionNames = new Map<string, boolean>();
+function isExtension(key: string): boolean {
+  let ok = extensionNames.get(key);
+  if (ok === undefined) {
+    ok = isExtensionAttribute(key);
+    if (extensionNames.size < 10_000) extensionNames.set(key, ok);
+  }
+  return ok;
 }
 
 const USER_KEYS = new Set(USER_FIXTURE_KEYS);
@@ -175,7 +189,9 @@ function readUsers(root: unknown): UserDraft[] {
     let accountEnabled = true;
     let softDeleted = false;
     const attributes: Record<string, SourceValue> = {};
-    for (const [key, value] of entries(obj, USER_KEYS, true)) {
+    for (const key of keysOf(obj, USER_KEYS, true)) {
+      const value = obj[key];
+      if (value === null) continue;
       switch (key) {
         case 'id':
           id = guid(value);
@@ -221,7 +237,9 @@ function readGroups(root: unknown): GroupDraft[] {
     let displayName: string | null = null;
     const members: string[] = [];
     const attributes: Record<string, SourceValue> = {};
-    for (const [key, value] of entries(obj, GROUP_KEYS, true)) {
+    for (const key of keysOf(obj, GROUP_KEYS, true)) {
+      const value = obj[key];
+      if (value === null) continue;
       if (key === 'id') id = guid(value);
       else if (key === 'displayName') displayName = text(value);
       else if (key === 'members') {
@@ -247,11 +265,11 @@ const ASSIGNMENT_KEYS = new Set(['principal', 'role']);
 
 function readAssignments(root: unknown): { app: { name: string; appRoles: AppRole[] }; assignments: AssignmentDraft[] } {
   if (!isObject(root)) reject();
-  const e = new Map(entries(root, ASSIGNMENTS_KEYS, false));
+  const e = entries(root, ASSIGNMENTS_KEYS);
   const app = readApp(e.get('app') ?? reject());
   const list = e.get('assignments');
   const assignments = list === undefined ? [] : objects(list).map((obj): AssignmentDraft => {
-    const a = new Map(entries(obj, ASSIGNMENT_KEYS, false));
+    const a = entries(obj, ASSIGNMENT_KEYS);
     const principal = text(a.get('principal') ?? reject());
     const role = a.get('role');
     return { obj, principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) };
@@ -261,14 +279,14 @@ function readAssignments(root: unknown): { app: { name: string; appRoles: AppRol
 
 function readApp(node: unknown): { name: string; appRoles: AppRole[] } {
   if (!isObject(node)) reject();
-  const e = new Map(entries(node, APP_KEYS, false));
+  const e = entries(node, APP_KEYS);
   const name = text(e.get('name') ?? reject());
   const rolesNode = e.get('appRoles');
   const appRoles: AppRole[] = [];
   const ids = new Set<string>();
   const values = new Set<string>();
   for (const obj of rolesNode === undefined ? [] : objects(rolesNode)) {
-    const r = new Map(entries(obj, ROLE_KEYS, false));
+    const r = entries(obj, ROLE_KEYS);
     const id = guid(r.get('id') ?? reject()).toLowerCase();
     const value = text(r.get('value') ?? reject());
     const displayName = text(r.get('displayName') ?? reject());
@@ -314,7 +332,8 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
   }
   const lookup = (ref: string): Entry | undefined => {
     const key = ref.toLowerCase();
-    const hit = byId.get(key);
+    // Every id key is a GUID (36 characters): skip hashing UPNs into a map they cannot be in.
+    const hit = key.length === 36 ? byId.get(key) : undefined;
     if (hit) return hit;
     const user = byUpn.get(key);
     return user ? { kind: 'user', draft: user } : undefined;
