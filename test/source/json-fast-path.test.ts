@@ -7,6 +7,7 @@ import { loadTenant } from '../../src/source/load-tenant.js';
 import { parseTenant } from '../../src/source/parse-tenant.js';
 import type { TenantFiles } from '../../src/source/parse-tenant.js';
 import { readJsonTenant } from '../../src/source/read-json-tenant.js';
+import { seededRandom } from '../../src/shared/random.js';
 import { ADA, BOB, GROUP, ROLE_ADMIN, ROLE_USER, asJson, expectJsonPathsAgree, lines } from './helpers.js';
 
 const G2 = '44444444-4444-4444-8444-444444444444';
@@ -116,6 +117,38 @@ describe('readJsonTenant (the JSON fast path)', () => {
       expectJsonPathsAgree(input);
     }
     expect(parseTenant(variants[2]!).tenant!.users[0]!.attributes['postalCode']).toBe('1.50');
+  });
+});
+
+/** `value` as JSON with `ws()` between all tokens. */
+function spaced(value: unknown, ws: () => string): string {
+  if (Array.isArray(value)) return `[${ws()}${value.map((v) => spaced(v, ws)).join(`${ws()},${ws()}`)}${ws()}]`;
+  if (value !== null && typeof value === 'object') {
+    const pairs = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}${ws()}:${ws()}${spaced(v, ws)}`);
+    return `{${ws()}${pairs.join(`${ws()},${ws()}`)}${ws()}}`;
+  }
+  return JSON.stringify(value);
+}
+
+describe('readJsonTenant: any JSON formatting', () => {
+  it('agrees with the node path on randomly formatted texts (all JSON whitespace, lone CRs included)', () => {
+    const json = asJson(RICH, 0);
+    const values = [json.users, json.groups, json.assignments].map((f) => JSON.parse(f!.text) as unknown);
+    const WHITESPACE = ['', ' ', '  ', '\t', '\n', '\r\n', '\n\t  ', '\r'];
+    let taken = 0;
+    for (let seed = 0; seed < 300; seed++) {
+      const r = seededRandom(seed);
+      const crs = seed % 2 === 0;
+      const ws = (): string => (r.next() < 0.6 ? '' : WHITESPACE[Math.floor(r.next() * (WHITESPACE.length - (crs ? 0 : 1)))]!);
+      const [users, groups, assignments] = values.map((v, i) => ({ file: ['t/users.json', 't/groups.json', 't/assignments.json'][i]!, text: ws() + spaced(v, ws) + ws() }));
+      const input: TenantFiles = { dir: 't', users, groups, assignments };
+      const reference = slow(input);
+      const fast = readJsonTenant(input);
+      expect(fast).toEqual(reference.diagnostics.length === 0 ? reference.tenant : null);
+      if (fast) taken++;
+    }
+    // Without lone CRs every text is valid: the fast path must have answered for those.
+    expect(taken).toBeGreaterThanOrEqual(150);
   });
 });
 
