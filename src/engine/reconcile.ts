@@ -232,9 +232,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     // through their escrow, or when they change); objects an interruption did not reach keep the old one.
     const inWork = new Set(work.map((w) => w.sourceId));
     const staged = new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId));
+    const notReached = new Set(outcomes.filter((o) => o.failure?.code === 'Interrupted').map((o) => o.change.object.sourceId));
     for (const s of sources) {
       if (!touched.has(s.id) && !inWork.has(s.id)) continue;
-      const reachedEnd = !outcomes.some((o) => o.change.object.sourceId === s.id && o.failure?.code === 'Interrupted');
+      const reachedEnd = !notReached.has(s.id);
       // A staged delete is still pending: the object must come up again next cycle.
       if (staged.has(s.id)) store.deleteWatermark(s.id);
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
