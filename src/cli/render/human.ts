@@ -77,7 +77,8 @@ export function renderCounts(counts: Record<string, number>): string {
 
 export function renderFailure(e: LogEntry): string {
   const d = e.errorDetails;
-  const wire = d ? `\n      ${d.method} ${d.url} → ${d.status ?? 'no response'}${d.body ? ` ${typeof d.body === 'string' ? d.body : JSON.stringify(d.body)}` : ''}` : '';
+  // A target failure's reason already names method, URL, status and body; print the wire line only when it does not.
+  const wire = d && !(e.errorReason ?? '').includes(d.url) ? `\n      ${d.method} ${d.url} → ${d.status ?? 'no response'}${d.body ? ` ${typeof d.body === 'string' ? d.body : JSON.stringify(d.body)}` : ''}` : '';
   return `  ✗ ${e.provisioningAction} ${e.sourceIdentity.type} '${e.sourceIdentity.displayName}' (${e.sourceIdentity.id}): ${e.errorCode}: ${e.errorReason ?? ''}${wire}`;
 }
 
