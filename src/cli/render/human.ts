@@ -106,5 +106,13 @@ export function renderEntry(e: LogEntry): string {
   const shown = e.modifiedProperties.length > 4 ? e.modifiedProperties.slice(0, 3) : e.modifiedProperties;
   const more = e.modifiedProperties.length - shown.length;
   const props = shown.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ') + (more > 0 ? `, … +${more} more` : '');
-  return `  ${e.provisioningAction.padEnd(12)} ${e.status.padEnd(8)} ${e.sourceIdentity.type.padEnd(5)} ${e.sourceIdentity.displayName}${props ? `  {${props}}` : ''}${e.errorCode ? `  ${e.errorCode}` : ''}`;
+  return `  ${e.provisioningAction.padEnd(12)} ${e.status.padEnd(8)} ${e.sourceIdentity.type.padEnd(5)} ${e.sourceIdentity.displayName}${props ? `  {${props}}` : ''}${e.errorCode ? `  ${failedPart(e)}${e.errorCode}` : ''}`;
+}
+
+/** When the object itself was written but a reference (manager, members) failed, say which part failed. */
+function failedPart(e: LogEntry): string {
+  const exported = e.provisioningSteps.some((s) => s.provisioningStepType === 'export' && s.status === 'success');
+  const reference = e.provisioningSteps.find((s) => s.provisioningStepType === 'referenceResolution' && s.status === 'failure');
+  if (!exported || !reference) return '';
+  return `(${reference.description.split(':')[0]} failed) `;
 }
