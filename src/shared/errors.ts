@@ -15,6 +15,9 @@ export class ProvsimError extends Error {
 /** Bad command-line usage (exit 2). */
 export class UsageError extends ProvsimError {}
 
+/** A state file that is not provsim's, or from an incompatible version (exit 2); nothing was changed in it. */
+export class StateFileError extends UsageError {}
+
 /** Bad input files (exit 2); the diagnostics say where. */
 export class InputError extends ProvsimError {
   constructor(readonly diagnostics: Diagnostic[], message = 'the input has errors') {

@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../scim/types.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from './types.js';
 
@@ -54,9 +55,15 @@ export class StateStore {
     this.file = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
-    this.#db.exec(MIGRATION);
+    try {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.exec(MIGRATION);
+    } catch (error) {
+      this.#db.close();
+      // Not an SQLite database, or one of other tables: refuse it rather than write into it.
+      throw new StateFileError(`${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`);
+    }
     const version = this.#getMeta('schema_version');
     if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
     else if (Number(version) === 1) {
@@ -64,7 +71,8 @@ export class StateStore {
       this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
       this.#setMeta('schema_version', String(SCHEMA_VERSION));
     } else if (Number(version) !== SCHEMA_VERSION) {
-      throw new Error(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
+      this.#db.close();
+      throw new StateFileError(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
     }
   }
 

@@ -70,3 +70,17 @@ describe('WriteBehind', () => {
     s.close();
   });
 });
+
+describe('StateStore on a file that is not its own', () => {
+  it('refuses it with a usage error naming the file, and leaves it untouched', async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { StateFileError } = await import('../../src/shared/errors.js');
+    const file = fresh();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, 'not a database, just text\n'.repeat(200));
+    expect(() => new StateStore(file)).toThrow(StateFileError);
+    expect(() => new StateStore(file)).toThrow(/is not a provsim state file .*pass --state with a new file/);
+    expect(readFileSync(file, 'utf8')).toBe('not a database, just text\n'.repeat(200));
+  });
+});
