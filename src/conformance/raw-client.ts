@@ -7,6 +7,7 @@
 import type { AxiosInstance } from 'axios';
 import type { RequestEvent } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
+import { parseJsonBody, plainHeaders } from '../scim/response-body.js';
 
 export interface RawResponse {
   status: number | null;
@@ -43,7 +44,7 @@ export class RawClient {
       const text = typeof response.data === 'string' ? response.data : '';
       const plain = plainHeaders(response.headers);
       this.options.onRequest({ ...base, status: response.status, durationMs: this.options.clock.now().getTime() - started, responseHeaders: plain, responseBody: text });
-      return { status: response.status, headers: lowerKeys(plain), json: parseJson(text), text };
+      return { status: response.status, headers: lowerKeys(plain), json: parseJsonBody(text), text };
     } catch (err) {
       // Keep only code and message: the axios error holds the request config, token included.
       const error = `${(err as { code?: string }).code ?? 'network error'}: ${(err as Error).message}`;
@@ -53,23 +54,7 @@ export class RawClient {
   }
 }
 
-function plainHeaders(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers || typeof headers !== 'object') return out;
-  const json = typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
-  for (const [k, v] of Object.entries(json as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  return out;
-}
-
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -13,6 +13,7 @@ import { eqFilter, formEncode } from './filter.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { ListResponse, PatchOperation, ResourceType, ScimResource } from './types.js';
 import { PATCH_OP_SCHEMA } from './types.js';
+import { parseJsonBody, plainHeaders } from './response-body.js';
 
 export interface RequestEvent {
   method: string;
@@ -81,7 +82,7 @@ export class ScimClient {
       });
     }
     this.#throwUnlessOk(response, 'GET', url, false);
-    const list = parseJson(response.data);
+    const list = parseJsonBody(response.data);
     if (!isListResponse(list)) {
       throw new ScimRequestError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the response is not a SCIM ListResponse' });
     }
@@ -99,7 +100,7 @@ export class ScimClient {
     const response = await this.#send('GET', url, undefined, true);
     if (response.status === 404) return null;
     this.#throwUnlessOk(response, 'GET', url, true);
-    const body = parseJson(response.data);
+    const body = parseJsonBody(response.data);
     if (!isResource(body)) {
       throw new ScimRequestError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the response is not a SCIM resource with an id' });
     }
@@ -112,7 +113,7 @@ export class ScimClient {
     const url = `${this.baseUrl}/${resource}`;
     const response = await this.#send('POST', url, body, false);
     this.#throwUnlessOk(response, 'POST', url, false);
-    const created = parseJson(response.data);
+    const created = parseJsonBody(response.data);
     if (!isResource(created)) {
       throw new ScimRequestError({ method: 'POST', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the created resource was not returned with an id' });
     }
@@ -203,14 +204,6 @@ function redactedHeaders(headers: Record<string, string>): Record<string, string
   return 'Authorization' in headers ? { ...headers, Authorization: 'Bearer [REDACTED]' } : { ...headers };
 }
 
-function plainHeaders(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers || typeof headers !== 'object') return out;
-  const json = typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
-  for (const [k, v] of Object.entries(json as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  return out;
-}
-
 function headerValue(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const getter = (headers as { get?: (n: string) => unknown }).get;
@@ -218,17 +211,8 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined;
 }
 
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function readScimError(text: unknown): ScimErrorBody | null {
-  const body = parseJson(text);
+  const body = parseJsonBody(text);
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
     if (Array.isArray(b['schemas']) || 'detail' in b || 'status' in b || 'scimType' in b) return b as ScimErrorBody;
