@@ -14,8 +14,11 @@ import { requestFailure } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, Plan, SkipChange, UpdateChange } from './plan.js';
 
-export async function apply(plan: Plan, ctx: EngineContext): Promise<ChangeOutcome[]> {
-  const anchors = ctx.store.anchors();
+/**
+ * `anchors`: the links as the diff saw them; apply owns the map from here on and updates it with every
+ * link it makes or drops (the store is updated through the write-behind).
+ */
+export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors()): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
   const ids = new Map<string, string>();

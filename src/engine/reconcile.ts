@@ -158,7 +158,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     counts: countEntries(log),
     jobFailure,
     quarantine,
-    escrows: { pending: store.escrows().size, givenUp },
+    escrows: { pending: store.escrowCount(), givenUp },
     requeueAfterMs: quarantine ? quarantineBackoff(quarantine.seriesCount, intervalMs) : intervalMs,
     startedAt,
     finishedAt: clock.now().toISOString(),
@@ -214,7 +214,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   hooks.onPlan?.(plan);
   if (dryRun) return { ...finish('succeeded', plan, [], [], null), sources, observations };
 
-  const outcomes = await apply(plan, ctx);
+  // apply takes over the anchors read for the diff and keeps them current (no second full read).
+  const outcomes = await apply(plan, ctx, anchors);
   const now = clock.now();
   const finishedAt = now.toISOString();
   const log = buildLogEntries(cycleId, finishedAt, outcomes, () => random.uuid());
@@ -241,7 +242,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
-    const linked = store.anchors();
+    const linked = store.anchorIds();
     for (const id of watermarks.keys()) if (!present.has(id) && !linked.has(id)) store.deleteWatermark(id);
 
     // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
@@ -265,8 +266,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   });
 
   if (!interrupted && !onDemand) {
-    const thresholdReason = escrowThresholdReason(store.escrows().size, failedObjects.size, log.length);
-    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${store.escrows().size} objects are escrowed and ${failedObjects.size} of this cycle's ${log.length} failed` };
+    const escrowed = store.escrowCount();
+    const thresholdReason = escrowThresholdReason(escrowed, failedObjects.size, log.length);
+    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${escrowed} objects are escrowed and ${failedObjects.size} of this cycle's ${log.length} failed` };
     if (jobFailure) quarantineFor(jobFailure);
     else if (quarantine) {
       // The first cycle that succeeds leaves quarantine.

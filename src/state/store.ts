@@ -166,6 +166,12 @@ export class StateStore {
     );
   }
 
+  /** The linked source ids, without loading each link's exported values. */
+  anchorIds(): Set<string> {
+    const rows = this.#stmt('SELECT source_id FROM anchors').all() as Array<{ source_id: string }>;
+    return new Set(rows.map((r) => r.source_id));
+  }
+
   putAnchor(a: Anchor): void {
     this.#db
       .prepare(
@@ -233,6 +239,10 @@ export class StateStore {
         },
       ]),
     );
+  }
+
+  escrowCount(): number {
+    return (this.#stmt('SELECT COUNT(*) AS n FROM escrows').get() as { n: number }).n;
   }
 
   putEscrow(e: Escrow): void {
