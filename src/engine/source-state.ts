@@ -27,7 +27,11 @@ export interface SourceState {
   /** For humans: the skip/deprovision explanation. */
   causeDetail: string | null;
   view: SourceView;
-  mapped: MappedObject;
+  /**
+   * The mapped values, evaluated on first read and then kept: a cycle reads them only for the objects it
+   * works on (all of them in an initial cycle, the changed ones in an incremental one).
+   */
+  readonly mapped: MappedObject;
   /** Hash of everything the mapping can see; unchanged hash = nothing to do in an incremental cycle. */
   hash: string;
 }
@@ -67,7 +71,7 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       cause,
       causeDetail,
       view,
-      mapped: mapObject(job.users, view, deps),
+      mapped: lazyMapped(job.users, view, deps),
       hash: hashView(view, job.users.watched, cause),
     });
   }
@@ -89,12 +93,32 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
         cause,
         causeDetail,
         view,
-        mapped: mapObject(job.groups, view, deps),
+        mapped: lazyMapped(job.groups, view, deps),
         hash: hashView(view, job.groups.watched, cause),
       });
     }
   }
   return out;
+}
+
+/** A stand-in for `mapped` whose first read evaluates the mapping (see SourceState.mapped). */
+function lazyMapped(mapping: CompiledJob['users'], view: SourceView, deps: { clock: Clock; random: Random }): MappedObject {
+  let mapped: MappedObject | undefined;
+  const get = (): MappedObject => (mapped ??= mapObject(mapping, view, deps));
+  return {
+    get values() {
+      return get().values;
+    },
+    get failures() {
+      return get().failures;
+    },
+    get managerSourceId() {
+      return get().managerSourceId;
+    },
+    get memberSourceIds() {
+      return get().memberSourceIds;
+    },
+  };
 }
 
 /**
