@@ -1,5 +1,5 @@
 /** What a command may touch of the outside world; tests pass their own. */
-import type { AxiosInstance } from 'axios';
+import type { Axios } from 'axios';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 
@@ -18,7 +18,7 @@ export interface CliDeps {
   /** Ends a running cycle cleanly (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** The HTTP seam; created from options when absent. */
-  http?: AxiosInstance;
+  http?: Axios;
   cwd: string;
 }
 

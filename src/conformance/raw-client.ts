@@ -4,7 +4,7 @@
  * One request per call, no retries, any status returned as is; the exchange goes to the evidence hook in
  * the ScimClient's event shape, with the Authorization header redacted.
  */
-import type { AxiosInstance } from 'axios';
+import type { Axios } from 'axios';
 import type { RequestEvent } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
 import { parseJsonBody, plainHeaders } from '../scim/response-body.js';
@@ -24,7 +24,7 @@ export class RawClient {
   constructor(
     private readonly options: {
       baseUrl: string;
-      http: AxiosInstance;
+      http: Axios;
       token: string | null;
       clock: Clock;
       onRequest: (event: RequestEvent) => void;

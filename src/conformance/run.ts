@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AxiosInstance } from 'axios';
+import type { Axios } from 'axios';
 import { createQueue } from '../engine/queue.js';
 import { runCycle, type CycleResult } from '../engine/reconcile.js';
 import type { CompiledJob } from '../mapping/compile.js';
@@ -53,7 +53,7 @@ export interface ConformanceDeps {
   clock: Clock;
   random: Random;
   /** The HTTP seam; created from the options when absent. */
-  http?: AxiosInstance;
+  http?: Axios;
   /** Stops the run (Ctrl-C): the request in flight finishes, the rest is skipped, cleanup still runs. */
   signal?: AbortSignal;
   /** Called as each check finishes (progress output). */
@@ -175,7 +175,7 @@ interface LifecycleRun extends CheckContext {
   options: ConformanceOptions;
   deps: ConformanceDeps;
   recorder: EvidenceRecorder;
-  http: AxiosInstance;
+  http: Axios;
   isSelected(id: string): boolean;
   done(result: CheckResult): void;
 }

@@ -5,7 +5,7 @@
  * error code. The bearer token lives only in the request headers built here; it is never part of an
  * error, a log line or a hook event. Retries are not done here (see engine/retry.ts): one call, one request.
  */
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { Axios, AxiosResponse } from 'axios';
 import { ScimRequestError, type ScimErrorBody } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { entraCodeForStatus } from './error-codes.js';
@@ -36,7 +36,7 @@ export interface RequestEvent {
 export interface ScimClientOptions {
   /** The tenant URL without its query string, e.g. `http://127.0.0.1:8080/scim/v2`. */
   baseUrl: string;
-  http: AxiosInstance;
+  http: Axios;
   /** Sent as `Authorization: Bearer <token>`; null sends no Authorization header. */
   token: string | null;
   clock: Clock;
@@ -49,7 +49,7 @@ const SERVICE_INCOMPATIBLE = 'SystemForCrossDomainIdentityManagementServiceIncom
 
 export class ScimClient {
   readonly baseUrl: string;
-  readonly #http: AxiosInstance;
+  readonly #http: Axios;
   readonly #token: string | null;
   readonly #clock: Clock;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;

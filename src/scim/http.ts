@@ -1,32 +1,52 @@
 /**
- * The one HTTP seam: an axios instance configured for SCIM. The SCIM client receives it, so tests and
- * benchmarks can pass their own.
+ * The one HTTP seam: an axios client configured for SCIM. The SCIM client receives it, so tests and
+ * benchmarks can pass their own (any `Axios`, an `axios.create()` instance included).
  *
  * Contract: never throws on an HTTP status (`validateStatus` accepts all; the client decides), returns the
- * body as text (so HTML or plain-text error pages can be quoted back to the user), follows no redirects,
- * and ignores proxy environment variables (traffic goes exactly where the tenant URL says).
+ * body as text (so HTML or plain-text error pages can be quoted back to the user), sends string bodies as
+ * given (the SCIM client serialises JSON itself), adds no headers of its own (no `Accept`, no
+ * `User-Agent`: Entra is reported to send neither reliably, spec §1), follows no redirects, and ignores
+ * proxy environment variables (traffic goes exactly where the tenant URL says).
+ *
+ * It is a bare `new Axios(config)`, not `axios.create()`: axios merges the instance defaults into every
+ * request's config, and the library defaults (header tables per method, transitional options…) made that
+ * merge the largest single cost of a request on loopback.
+ *
+ * Transport: by default the bytes go through undici (`undici-adapter.ts`), keep-alive, `maxSockets`
+ * connections per origin. `transport: 'node'` uses axios's own adapter over `node:http`, which is what
+ * nock intercepts: the tests that pin wire shapes with nock use it; everything else, the end-to-end tests
+ * included, runs on undici.
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import { Axios } from 'axios';
+import { Agent } from 'undici';
+import { undiciAdapter } from './undici-adapter.js';
 
 export interface HttpOptions {
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
-  /** Sockets kept open per host; roughly the useful concurrency. @default 64 */
+  /** Connections kept open per origin; roughly the useful concurrency. @default 64 */
   maxSockets?: number;
+  /** @default 'undici' */
+  transport?: 'undici' | 'node';
 }
 
-export function createHttpClient(options: HttpOptions = {}): AxiosInstance {
+export function createHttpClient(options: HttpOptions = {}): Axios {
   const maxSockets = options.maxSockets ?? 64;
-  return axios.create({
-    timeout: options.timeoutMs ?? 30_000,
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    maxRedirects: 0,
-    proxy: false,
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-  });
+  const timeout = options.timeoutMs ?? 30_000;
+  const validateStatus = (): boolean => true;
+  if (options.transport === 'node') {
+    return new Axios({
+      adapter: 'http',
+      timeout,
+      validateStatus,
+      responseType: 'text',
+      maxRedirects: 0,
+      proxy: false,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    });
+  }
+  return new Axios({ adapter: undiciAdapter(new Agent({ connections: maxSockets, pipelining: 1, keepAliveTimeout: 4_000 })), timeout, validateStatus });
 }

@@ -173,8 +173,7 @@ export class StateStore {
   }
 
   putAnchor(a: Anchor): void {
-    this.#db
-      .prepare(
+    this.#stmt(
         `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, target_id = excluded.target_id,
          display_name = excluded.display_name, status = excluded.status, exported = excluded.exported`,
@@ -193,8 +192,7 @@ export class StateStore {
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {
-    this.#db
-      .prepare('INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash')
+    this.#stmt('INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash')
       .run(sourceId, objectType, hash);
   }
 
@@ -246,8 +244,7 @@ export class StateStore {
   }
 
   putEscrow(e: Escrow): void {
-    this.#db
-      .prepare(
+    this.#stmt(
         `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, first_failure_at = excluded.first_failure_at,
          last_failure_at = excluded.last_failure_at, attempts = excluded.attempts, error_code = excluded.error_code, next_retry_at = excluded.next_retry_at`,
@@ -265,8 +262,7 @@ export class StateStore {
 
   beginCycle(c: Omit<CycleRecord, 'finishedAt' | 'status' | 'counts'>): void {
     const seq = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
-    this.#db
-      .prepare('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
+    this.#stmt('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
       .run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
   }
 

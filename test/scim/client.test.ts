@@ -9,7 +9,7 @@ import { ScimRequestError } from '../../src/shared/errors.js';
 
 const BASE = 'http://127.0.0.1:9/scim';
 const TOKEN = 'secret-token-value-123';
-const client = (): ScimClient => new ScimClient({ baseUrl: BASE, http: createHttpClient(), token: TOKEN, clock: new ManualClock() });
+const client = (): ScimClient => new ScimClient({ baseUrl: BASE, http: createHttpClient({ transport: 'node' }), token: TOKEN, clock: new ManualClock() });
 const list = (resources: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: resources.length, Resources: resources, startIndex: 1, itemsPerPage: 20 });
 
 beforeAll(() => nock.disableNetConnect());
@@ -100,7 +100,7 @@ describe('ScimClient reading responses (spec §1.13)', () => {
 
   it('no answer within the timeout is Timeout', async () => {
     nock('http://127.0.0.1:9').get('/scim/Users/1').delay(300).reply(200, { id: '1' });
-    const c = new ScimClient({ baseUrl: BASE, http: createHttpClient({ timeoutMs: 50 }), token: TOKEN, clock: new ManualClock() });
+    const c = new ScimClient({ baseUrl: BASE, http: createHttpClient({ timeoutMs: 50, transport: 'node' }), token: TOKEN, clock: new ManualClock() });
     const e = await failure(c.get('Users', '1'));
     expect(e).toMatchObject({ status: null, entraCode: 'Timeout', method: 'GET', url: `${BASE}/Users/1` });
   });

@@ -82,7 +82,7 @@ export class WireRun {
   readonly random = seededRandom(7);
 
   cycle(t: Tenant, mapping: ReturnType<typeof job>, options: CycleOptions = {}): Promise<CycleResult> {
-    const client = new ScimClient({ baseUrl: BASE, http: createHttpClient(), token: TOKEN, clock: this.clock });
+    const client = new ScimClient({ baseUrl: BASE, http: createHttpClient({ transport: 'node' }), token: TOKEN, clock: this.clock });
     return runCycle({ tenant: t, job: mapping, client, store: this.store, queue: createQueue({ concurrency: 1 }), clock: this.clock, random: this.random }, options);
   }
 

@@ -1,0 +1,124 @@
+/**
+ * The undici transport behind axios (src/scim/undici-adapter.ts), against a real server on loopback: what
+ * goes on the wire, what comes back, and how failures surface as AxiosErrors.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Axios, AxiosError } from 'axios';
+import { Agent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/scim/http.js';
+import { undiciAdapter } from '../../src/scim/undici-adapter.js';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ origin: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
+}
+
+describe('undici adapter', () => {
+  it('sends method, path with query, headers and a string body exactly; nothing of its own but Host, Connection and Content-Length', async () => {
+    const { origin, seen } = await serve((_req, res) => {
+      res.writeHead(201, { 'Content-Type': 'application/scim+json', 'X-Multi': ['a', 'b'] });
+      res.end('{"id":"1","displayName":"Zoë"}');
+    });
+    const http = createHttpClient();
+    const body = JSON.stringify({ displayName: 'Zoë' });
+    const r = await http.request<string>({ method: 'PATCH', url: `${origin}/scim/Users/1?x=%22y%22`, headers: { Authorization: 'Bearer t', 'Content-Type': 'application/scim+json' }, data: body });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ method: 'PATCH', url: '/scim/Users/1?x=%22y%22', body });
+    expect(seen[0]!.headers).toMatchObject({ authorization: 'Bearer t', 'content-type': 'application/scim+json', 'content-length': String(Buffer.byteLength(body)) });
+    expect(Object.keys(seen[0]!.headers).sort()).toEqual(['authorization', 'connection', 'content-length', 'content-type', 'host']);
+    expect(r.status).toBe(201);
+    expect(r.data).toBe('{"id":"1","displayName":"Zoë"}');
+    expect(r.headers['content-type']).toBe('application/scim+json');
+    expect(r.headers['x-multi']).toBe('a, b');
+  });
+
+  it('returns any status when validateStatus accepts it, and rejects with the response when it does not', async () => {
+    const { origin } = await serve((_req, res) => {
+      res.writeHead(409, { 'Content-Type': 'application/scim+json' });
+      res.end('{"status":"409","scimType":"uniqueness"}');
+    });
+    const r = await createHttpClient().request<string>({ method: 'POST', url: `${origin}/Users`, data: '{}' });
+    expect(r.status).toBe(409);
+    expect(r.data).toContain('uniqueness');
+    const strict = new Axios({ adapter: undiciAdapter(new Agent()), validateStatus: (s) => s < 400 });
+    const e = (await strict.request({ method: 'POST', url: `${origin}/Users`, data: '{}' }).catch((x: unknown) => x)) as AxiosError;
+    expect(e).toBeInstanceOf(AxiosError);
+    expect(e.code).toBe(AxiosError.ERR_BAD_REQUEST);
+    expect(e.response?.status).toBe(409);
+  });
+
+  it('keeps connections alive: many requests, few sockets', async () => {
+    const sockets = new Set<unknown>();
+    const { origin } = await serve((req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    });
+    const http = createHttpClient({ maxSockets: 2 });
+    for (let i = 0; i < 20; i++) await Promise.all([http.request({ method: 'GET', url: `${origin}/a` }), http.request({ method: 'GET', url: `${origin}/b` })]);
+    expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+
+  it('a server that does not answer in time fails with ETIMEDOUT', async () => {
+    const { origin } = await serve(() => {
+      /* never answers */
+    });
+    const e = (await createHttpClient({ timeoutMs: 100 }).request({ method: 'GET', url: `${origin}/slow` }).catch((x: unknown) => x)) as AxiosError;
+    expect(e).toBeInstanceOf(AxiosError);
+    expect(e.code).toBe('ETIMEDOUT');
+    expect(e.message).toBe('timeout of 100ms exceeded');
+  });
+
+  it('a connection closed before the answer fails with the socket error; a POST is not resent', async () => {
+    const { origin, seen } = await serve((req) => req.socket.destroy());
+    const e = (await createHttpClient().request({ method: 'POST', url: `${origin}/Users`, data: '{"userName":"a"}' }).catch((x: unknown) => x)) as AxiosError;
+    expect(e).toBeInstanceOf(AxiosError);
+    expect(e.response).toBeUndefined();
+    expect(e.code).toMatch(/^(ECONNRESET|UND_ERR_SOCKET)$/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a refused connection fails with ECONNREFUSED', async () => {
+    const { origin } = await serve(() => {});
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = undefined;
+    const e = (await createHttpClient().request({ method: 'GET', url: `${origin}/x` }).catch((x: unknown) => x)) as AxiosError;
+    expect(e.code).toBe('ECONNREFUSED');
+  });
+
+  it('an AbortSignal cancels the request', async () => {
+    const { origin } = await serve(() => {});
+    const controller = new AbortController();
+    const pending = createHttpClient().request({ method: 'GET', url: `${origin}/hang`, signal: controller.signal }).catch((x: unknown) => x);
+    setTimeout(() => controller.abort(), 20);
+    const e = (await pending) as AxiosError;
+    expect(e.code).toBe(AxiosError.ERR_CANCELED);
+  });
+
+  it('refuses bodies it cannot send as they are', async () => {
+    const e = (await createHttpClient().request({ method: 'POST', url: 'http://127.0.0.1:9/x', data: { not: 'serialised' } }).catch((x: unknown) => x)) as AxiosError;
+    expect(e.code).toBe(AxiosError.ERR_BAD_OPTION_VALUE);
+    expect(e.message).toContain('strings and buffers');
+  });
+});
