@@ -86,6 +86,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
+    .option('--batch-size <n>', 'objects per batch when a cycle has more work than that (bounds memory on large tenants)', integer('--batch-size', 1), 2000)
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
     .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
@@ -102,6 +103,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...(o['at'] ? { at: o['at'] as string } : {}),
             escrowSchedule: o['escrowSchedule'] as string,
             membersPerPatch: o['membersPerPatch'] as number,
+            batchSize: o['batchSize'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),
             timeoutMs: o['timeout'] as number,

@@ -16,13 +16,14 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
 
 /**
  * `anchors`: the links as the diff saw them; apply owns the map from here on and updates it with every
- * link it makes or drops (the store is updated through the write-behind).
+ * link it makes or drops (the store is updated through the write-behind). A link not in the map is read
+ * from the store when a reference needs it (a batched cycle keeps only its batch's links in memory).
+ * `ids`: target ids by source id, to resolve references; a batched cycle passes one map for all its
+ * batches. @default the map's target ids
  */
-export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors()): Promise<ChangeOutcome[]> {
+export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: Map<string, string> = targetIdsOf(anchors)): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
-  const ids = new Map<string, string>();
-  for (const [id, a] of anchors) ids.set(id, a.targetId);
   const outcomes: ChangeOutcome[] = [];
 
   const run = async (changes: readonly Change[], one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>): Promise<void> => {
@@ -113,7 +114,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
     }
     const path = parseTargetPath(change.path)!;
     await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks)]));
-    const anchor = anchors.get(change.object.sourceId);
+    const anchor = anchors.get(change.object.sourceId) ?? ctx.store.anchor(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };
       if (managerTargetId === '') delete exported[change.path];
@@ -177,4 +178,10 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
 
   writes.flush();
   return outcomes;
+}
+
+function targetIdsOf(anchors: ReadonlyMap<string, Anchor>): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const [id, a] of anchors) ids.set(id, a.targetId);
+  return ids;
 }

@@ -48,11 +48,39 @@ export interface DiffInput {
   allowDeletes: boolean;
   /** Request shapes where Entra's documentation is silent (scim/quirks.ts). */
   quirks: Quirks;
+  /** Batched cycles (`diffBatch`): objects an earlier batch planned to exist; they can be referenced. */
+  existing?: ReadonlySet<string>;
+  /** Batched cycles: objects of later batches. An object that references one has its references deferred. */
+  pending?: ReadonlySet<string>;
+}
+
+/** An object whose references wait for objects of later batches (see `diffBatch`). */
+export interface DeferredReferences {
+  source: SourceState;
+  current: CurrentValues | null;
+}
+
+export interface BatchDiff {
+  /** The batch's plan; its `references` are those of objects whose referenced objects are all planned. */
+  plan: Plan;
+  /** Objects of this batch that exist (or will) after the objects phase: they can be referenced. */
+  exists: string[];
+  /** Objects whose references must be planned after the last batch (`planDeferredReferences`). */
+  deferred: DeferredReferences[];
 }
 
 const REDACTED = '[Redact]';
 
 export function diff(input: DiffInput): Plan {
+  return diffBatch(input).plan;
+}
+
+/**
+ * One batch of a large cycle (or, without `existing`/`pending`, the whole cycle: `diff`). Deprovisioning
+ * (disables and deletes) must all be in one batch, since accidental-deletion prevention counts them
+ * together.
+ */
+export function diffBatch(input: DiffInput): BatchDiff {
   const objects: ObjectChange[] = [];
   const deletes: DeprovisionChange[] = [];
   const references: ReferenceChange[] = [];
@@ -61,21 +89,27 @@ export function diff(input: DiffInput): Plan {
    * present in Entra, whatever their active state (a disabled user stays a member and a manager, as its
    * target object still exists), plus objects matched or created in this cycle.
    */
-  const willExist = new Set<string>();
+  const willExist = new Set<string>(input.existing ?? []);
   for (const id of input.anchors.keys()) if (input.sources.has(id)) willExist.add(id);
 
   const planned: Array<{ item: WorkItem; current: CurrentValues | null }> = [];
+  const exists: string[] = [];
   for (const item of input.work) {
     const result = planObject(item, input);
     if (result.change) (result.isDeprovision ? deletes : objects).push(result.change as never);
-    if (result.exists && item.source) willExist.add(item.sourceId);
+    if (result.exists && item.source) {
+      willExist.add(item.sourceId);
+      exists.push(item.sourceId);
+    }
     if (result.exists) planned.push({ item, current: result.current });
   }
 
+  const deferred: DeferredReferences[] = [];
   for (const { item, current } of planned) {
     const source = item.source;
     if (!source) continue;
-    references.push(...planReferences(source, current, willExist, input));
+    if (input.pending && referencesPending(source, input.pending)) deferred.push({ source, current });
+    else references.push(...planReferences(source, current, willExist, input));
   }
 
   // Accidental-deletion prevention (spec §5.11): disables and deletes of one cycle count together.
@@ -93,7 +127,7 @@ export function diff(input: DiffInput): Plan {
       held,
       reason: `held back: ${count} disables and deletes reach the accidental-deletion threshold of ${threshold} (rerun with --allow-deletes to let them through)`,
     });
-    return {
+    const plan: Plan = {
       formatVersion: PLAN_FORMAT_VERSION,
       cycleId: input.cycleId,
       kind: input.kind,
@@ -103,13 +137,28 @@ export function diff(input: DiffInput): Plan {
       deletes: [...disables.map(stage), ...deletes.map((c) => (c.action === 'delete' ? stage(c) : c))],
       deletionThresholdExceeded,
     };
+    return { plan, exists, deferred };
   }
 
-  return { formatVersion: PLAN_FORMAT_VERSION, cycleId: input.cycleId, kind: input.kind, dialect: input.dialect, objects, references, deletes, deletionThresholdExceeded };
+  const plan: Plan = { formatVersion: PLAN_FORMAT_VERSION, cycleId: input.cycleId, kind: input.kind, dialect: input.dialect, objects, references, deletes, deletionThresholdExceeded };
+  return { plan, exists, deferred };
+}
+
+/** The references of deferred objects, once every batch is planned: `willExist` is the whole cycle's. */
+export function planDeferredReferences(deferred: readonly DeferredReferences[], willExist: ReadonlySet<string>, input: DiffInput): ReferenceChange[] {
+  return deferred.flatMap(({ source, current }) => planReferences(source, current, willExist, input));
+}
+
+function referencesPending(source: SourceState, pending: ReadonlySet<string>): boolean {
+  if (source.objectType === 'User') {
+    const m = source.mapped.managerSourceId;
+    return typeof m === 'string' && pending.has(m);
+  }
+  return (source.mapped.memberSourceIds ?? []).some((id) => pending.has(id));
 }
 
 /** The target's current values: from a resource read in this cycle, or from what provsim last exported. */
-interface CurrentValues {
+export interface CurrentValues {
   targetId: string;
   get(path: TargetPath): unknown;
   resource: ScimResource | null;

@@ -8,7 +8,11 @@ import type { RequestEvent } from '../scim/client.js';
 import type { RetryEvent } from './retry.js';
 
 export interface EngineHooks {
-  onPlan?(plan: Plan): void;
+  /**
+   * The plan, before anything is sent. A batched cycle (engine/batches.ts) calls it once per batch, with the
+   * batch's place (a last call for deferred references raises `count` by one).
+   */
+  onPlan?(plan: Plan, batch?: { index: number; count: number }): void;
   onChangeStart?(change: Change): void;
   onChangeDone?(outcome: ChangeOutcome): void;
   onRetry?(event: RetryEvent & { method: string }): void;

@@ -20,6 +20,7 @@ import type { Tenant } from '../source/types.js';
 import type { StateStore } from '../state/store.js';
 import type { CycleKind, CycleStatus, Escrow, LogEntry, Quarantine } from '../state/types.js';
 import { apply } from './apply.js';
+import { applyInBatches, type Applied } from './batches.js';
 import type { EngineContext } from './context.js';
 import { diff } from './diff.js';
 import { ESCROW_SCHEDULES, escalate, isDue, type EscrowSchedule } from './escrow-schedule.js';
@@ -60,6 +61,12 @@ export interface CycleOptions {
   escrowSchedule?: EscrowSchedule;
   /** The job's cycle interval: the next cycle's delay, and the base of the quarantine back-off. @default 40 min */
   intervalMs?: number;
+  /**
+   * Objects per batch in a large cycle. A cycle with more work than this is observed, planned, applied and
+   * logged batch by batch, so its memory does not grow with the tenant (see `applyInBatches`). Dry runs
+   * and provision on demand are never batched. @default 2000
+   */
+  batchSize?: number;
 }
 
 export interface CycleDeps {
@@ -84,6 +91,11 @@ export interface CycleResult {
   log: LogEntry[];
   /** Log entries by `Action/Status`. */
   counts: Record<string, number>;
+  /**
+   * True when the cycle ran in batches: `plan` is then null, `outcomes` empty and `log` holds only the
+   * failed entries (every entry is in the state store: `provsim logs`).
+   */
+  batched: boolean;
   /** Set when the whole job could not run (Entra quarantines it). */
   jobFailure: { reason: string; message: string } | null;
   /** The job's quarantine after this cycle (null: not quarantined). */
@@ -147,7 +159,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   };
 
   let quarantine = store.quarantine();
-  const finish = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure'], givenUp: Escrow[] = []): CycleResult => ({
+  let batchedRun = false;
+  const finish = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure'], givenUp: Escrow[] = [], counts: Record<string, number> = countEntries(log)): CycleResult => ({
     cycleId,
     kind,
     status,
@@ -155,7 +168,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     plan,
     outcomes,
     log,
-    counts: countEntries(log),
+    counts,
+    batched: batchedRun,
     jobFailure,
     quarantine,
     escrows: { pending: store.escrowCount(), givenUp },
@@ -181,7 +195,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     return finish('failed', null, [], [], failure);
   }
 
-  const sources = evaluateSource(deps.tenant, job, { clock, random });
+  const batchSize = options.batchSize ?? 2000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
+  const large = !dryRun && !onDemand && deps.tenant.users.length + deps.tenant.groups.length > batchSize;
+  // A large tenant keeps no views: each is rebuilt when its object is worked on, and dropped after.
+  const sources = evaluateSource(deps.tenant, job, { clock, random }, { retainViews: !large });
+  const sourceById = new Map(sources.map((s) => [s.id, s]));
   const anchors = store.anchors();
   const watermarks = store.watermarks();
   const escrows = store.escrows();
@@ -190,55 +209,63 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const work = onDemand
     ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
     : selectWork(kind, sources, anchors, watermarks, due, objectTypes);
-  const observations = await observe(work, ctx);
-  if (signal.aborted) {
-    // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
-    const status: CycleStatus = stopped ? 'failed' : 'interrupted';
-    if (stopped) quarantineFor(stopped);
-    if (!dryRun) store.finishCycle(cycleId, status, clock.now().toISOString(), {});
-    return finish(status, null, [], [], stopped);
-  }
-  const plan = diff({
-    cycleId,
-    kind,
-    work,
-    sources: new Map(sources.map((s) => [s.id, s])),
-    anchors,
-    memberships: store.memberships(),
-    observations,
-    job,
-    dialect,
-    allowDeletes,
-    quirks,
-  });
-  hooks.onPlan?.(plan);
-  if (dryRun) return { ...finish('succeeded', plan, [], [], null), sources, observations };
+  const diffBase = { cycleId, kind, sources: sourceById, anchors, memberships: store.memberships(), job, dialect, allowDeletes, quirks };
 
-  // apply takes over the anchors read for the diff and keeps them current (no second full read).
-  const outcomes = await apply(plan, ctx, anchors);
-  const now = clock.now();
-  const finishedAt = now.toISOString();
-  const log = buildLogEntries(cycleId, finishedAt, outcomes, () => random.uuid());
-  const failedEntries = log.filter((e) => e.status === 'Failure');
-  const failedObjects = new Set(failedEntries.map((e) => e.sourceIdentity.id));
+  let applied: Applied;
+  let observations: Map<string, Observation> | undefined;
+  if (large && work.length > batchSize) {
+    batchedRun = true;
+    applied = await applyInBatches(work, batchSize, diffBase, ctx, deps.tenant, () => random.uuid());
+  } else {
+    observations = await observe(work, ctx);
+    if (signal.aborted) {
+      // Stopped while reading the target: nothing was written, nothing to record but the cycle itself.
+      const status: CycleStatus = stopped ? 'failed' : 'interrupted';
+      if (stopped) quarantineFor(stopped);
+      if (!dryRun) store.finishCycle(cycleId, status, clock.now().toISOString(), {});
+      return finish(status, null, [], [], stopped);
+    }
+    const plan = diff({ ...diffBase, work, observations });
+    hooks.onPlan?.(plan);
+    if (dryRun) return { ...finish('succeeded', plan, [], [], null), sources, observations };
+
+    // apply takes over the anchors read for the diff and keeps them current (no second full read).
+    const outcomes = await apply(plan, ctx, anchors);
+    const at = clock.now().toISOString();
+    const log = buildLogEntries(cycleId, at, outcomes, () => random.uuid());
+    applied = {
+      plan,
+      outcomes,
+      log,
+      logStored: false,
+      counts: countEntries(log),
+      entryCount: log.length,
+      failed: log.filter((e) => e.status === 'Failure').map((e) => ({ sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' })),
+      touched: new Set(outcomes.map((o) => o.change.object.sourceId)),
+      notReached: new Set(outcomes.filter((o) => o.failure?.code === 'Interrupted').map((o) => o.change.object.sourceId)),
+      staged: new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId)),
+      deletionThresholdExceeded: plan.deletionThresholdExceeded,
+      at,
+    };
+  }
+  const finishedAt = applied.plan ? applied.at : clock.now().toISOString();
+  const failedObjects = new Set(applied.failed.map((f) => f.sourceId));
   const interrupted = signal.aborted;
-  const touched = new Set(outcomes.map((o) => o.change.object.sourceId));
-  const status: CycleStatus = stopped ? 'failed' : interrupted ? 'interrupted' : plan.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
+  const { touched } = applied;
+  const status: CycleStatus = stopped ? 'failed' : interrupted ? 'interrupted' : applied.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
   const givenUp: Escrow[] = [];
 
-  let jobFailure = stopped ?? (plan.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
+  let jobFailure = stopped ?? (applied.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
 
   store.transaction(() => {
     // Watermarks move for objects whose changes were all carried out, and for failed ones (those come back
     // through their escrow, or when they change); objects an interruption did not reach keep the old one.
     const inWork = new Set(work.map((w) => w.sourceId));
-    const staged = new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId));
-    const notReached = new Set(outcomes.filter((o) => o.failure?.code === 'Interrupted').map((o) => o.change.object.sourceId));
     for (const s of sources) {
       if (!touched.has(s.id) && !inWork.has(s.id)) continue;
-      const reachedEnd = !notReached.has(s.id);
+      const reachedEnd = !applied.notReached.has(s.id);
       // A staged delete is still pending: the object must come up again next cycle.
-      if (staged.has(s.id)) store.deleteWatermark(s.id);
+      if (applied.staged.has(s.id)) store.deleteWatermark(s.id);
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
     const present = new Set(sources.map((s) => s.id));
@@ -246,29 +273,29 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     for (const id of watermarks.keys()) if (!present.has(id) && !linked.has(id)) store.deleteWatermark(id);
 
     // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
-    for (const e of failedEntries) {
+    for (const f of applied.failed) {
       // Times are the cycle's (its start), so a cycle standing at a simulated time schedules from it exactly.
-      const decision = escalate(escrows.get(e.sourceIdentity.id), { sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' }, started, schedule);
+      const decision = escalate(escrows.get(f.sourceId), { sourceId: f.sourceId, objectType: f.objectType, errorCode: f.errorCode }, started, schedule);
       if (decision.kind === 'retry') store.putEscrow(decision.escrow);
       else {
-        store.clearEscrow(e.sourceIdentity.id);
+        store.clearEscrow(f.sourceId);
         givenUp.push(decision.escrow);
       }
     }
 
-    store.appendLog(log);
-    store.finishCycle(cycleId, status, finishedAt, countEntries(log));
+    if (!applied.logStored) store.appendLog(applied.log);
+    store.finishCycle(cycleId, status, finishedAt, applied.counts);
     if (!interrupted && !stopped && !onDemand) {
       store.setJobHash(job.hash);
       store.setFlag('initial', false);
-      if (!plan.deletionThresholdExceeded) store.setFlag('force-deletes', false);
+      if (!applied.deletionThresholdExceeded) store.setFlag('force-deletes', false);
     }
   });
 
   if (!interrupted && !onDemand) {
     const escrowed = store.escrowCount();
-    const thresholdReason = escrowThresholdReason(escrowed, failedObjects.size, log.length);
-    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${escrowed} objects are escrowed and ${failedObjects.size} of this cycle's ${log.length} failed` };
+    const thresholdReason = escrowThresholdReason(escrowed, failedObjects.size, applied.entryCount);
+    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${escrowed} objects are escrowed and ${failedObjects.size} of this cycle's ${applied.entryCount} failed` };
     if (jobFailure) quarantineFor(jobFailure);
     else if (quarantine) {
       // The first cycle that succeeds leaves quarantine.
@@ -276,7 +303,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
       store.setQuarantine(null);
     }
   }
-  return { ...finish(status, plan, outcomes, log, jobFailure, givenUp), sources, observations };
+  const result = finish(status, applied.plan, applied.outcomes, applied.log, jobFailure, givenUp, applied.counts);
+  return applied.plan ? { ...result, sources, ...(observations ? { observations } : {}) } : result;
 }
 
 /**

@@ -26,17 +26,28 @@ export interface SourceState {
   cause: DeprovisionCause | null;
   /** For humans: the skip/deprovision explanation. */
   causeDetail: string | null;
-  view: SourceView;
+  /** What the mapping sees (built again on first read after `release()`). */
+  readonly view: SourceView;
   /**
    * The mapped values, evaluated on first read and then kept: a cycle reads them only for the objects it
    * works on (all of them in an initial cycle, the changed ones in an incremental one).
    */
   readonly mapped: MappedObject;
+  /**
+   * Drops the kept view and mapped values (a large cycle releases each batch once it is done, so memory
+   * does not grow with the tenant). Reading them again rebuilds them, with the same result.
+   */
+  release(): void;
   /** Hash of everything the mapping can see; unchanged hash = nothing to do in an incremental cycle. */
   hash: string;
 }
 
-export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: Clock; random: Random }): SourceState[] {
+/**
+ * `retainViews: false` keeps no view after the scope and hash are computed (a large cycle's memory); the
+ * view is rebuilt from the tenant record when read. @default true
+ */
+export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: Clock; random: Random }, options: { retainViews?: boolean } = {}): SourceState[] {
+  const retain = options.retainViews ?? true;
   const settings = job.job.settings;
   const entitlements = computeEntitlements(tenant, settings);
   const out: SourceState[] = [];
@@ -61,19 +72,31 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       cause = 'disabled';
       causeDetail = 'accountEnabled is false in Entra';
     }
-    view.attributes['IsSoftDeleted'] = cause === null ? 'False' : 'True';
+    const softDeleted = cause === null ? 'False' : 'True';
+    view.attributes['IsSoftDeleted'] = softDeleted;
     const displayName = view.attributes['displayName'];
-    out.push({
-      objectType: 'User',
-      id: user.id,
-      displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
-      provision: cause === null,
-      cause,
-      causeDetail,
-      view,
-      mapped: lazyMapped(job.users, view, deps),
-      hash: hashView(view, job.users.watched, cause),
-    });
+    const makeView = (): SourceView => {
+      const v = userView(user, false, ent.roles);
+      v.attributes['IsSoftDeleted'] = softDeleted;
+      return v;
+    };
+    out.push(
+      sourceState(
+        {
+          objectType: 'User',
+          id: user.id,
+          displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
+          provision: cause === null,
+          cause,
+          causeDetail,
+          hash: hashView(view, job.users.watched, cause),
+        },
+        retain ? view : null,
+        makeView,
+        job.users,
+        deps,
+      ),
+    );
   }
 
   if (job.groups.enabled) {
@@ -85,38 +108,50 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       let causeDetail: string | null = null;
       if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
-      out.push({
-        objectType: 'Group',
-        id: group.id,
-        displayName: group.displayName,
-        provision: cause === null,
-        cause,
-        causeDetail,
-        view,
-        mapped: lazyMapped(job.groups, view, deps),
-        hash: hashView(view, job.groups.watched, cause),
-      });
+      out.push(
+        sourceState(
+          { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashView(view, job.groups.watched, cause) },
+          retain ? view : null,
+          () => groupView(group, ent.roles),
+          job.groups,
+          deps,
+        ),
+      );
     }
   }
   return out;
 }
 
-/** A stand-in for `mapped` whose first read evaluates the mapping (see SourceState.mapped). */
-function lazyMapped(mapping: CompiledJob['users'], view: SourceView, deps: { clock: Clock; random: Random }): MappedObject {
+type SourceFacts = Omit<SourceState, 'view' | 'mapped' | 'release'>;
+
+/** A SourceState whose view and mapped values are built on first read, kept, and dropped by `release()`. */
+function sourceState(facts: SourceFacts, view: SourceView | null, makeView: () => SourceView, mapping: CompiledJob['users'], deps: { clock: Clock; random: Random }): SourceState {
+  let keptView = view;
   let mapped: MappedObject | undefined;
-  const get = (): MappedObject => (mapped ??= mapObject(mapping, view, deps));
+  const getView = (): SourceView => (keptView ??= makeView());
+  const get = (): MappedObject => (mapped ??= mapObject(mapping, getView(), deps));
   return {
-    get values() {
-      return get().values;
+    ...facts,
+    get view() {
+      return getView();
     },
-    get failures() {
-      return get().failures;
+    mapped: {
+      get values() {
+        return get().values;
+      },
+      get failures() {
+        return get().failures;
+      },
+      get managerSourceId() {
+        return get().managerSourceId;
+      },
+      get memberSourceIds() {
+        return get().memberSourceIds;
+      },
     },
-    get managerSourceId() {
-      return get().managerSourceId;
-    },
-    get memberSourceIds() {
-      return get().memberSourceIds;
+    release() {
+      keptView = null;
+      mapped = undefined;
     },
   };
 }

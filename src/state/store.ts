@@ -151,19 +151,13 @@ export class StateStore {
 
   anchors(): Map<string, Anchor> {
     const rows = this.#stmt('SELECT * FROM anchors').all() as Array<Record<string, string>>;
-    return new Map(
-      rows.map((r) => [
-        r['source_id']!,
-        {
-          sourceId: r['source_id']!,
-          objectType: r['object_type'] as ObjectType,
-          targetId: r['target_id']!,
-          displayName: r['display_name']!,
-          status: r['status'] as Anchor['status'],
-          exported: JSON.parse(r['exported']!) as Record<string, unknown>,
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [r['source_id']!, anchorFromRow(r)]));
+  }
+
+  /** One link, or null. */
+  anchor(sourceId: string): Anchor | null {
+    const r = this.#stmt('SELECT * FROM anchors WHERE source_id = ?').get(sourceId) as Record<string, string> | undefined;
+    return r ? anchorFromRow(r) : null;
   }
 
   /** The linked source ids, without loading each link's exported values. */
@@ -317,4 +311,15 @@ export class StateStore {
     const rows = this.#stmt(sql).all(...args) as Array<{ entry: string }>;
     return rows.map((r) => JSON.parse(r.entry) as LogEntry);
   }
+}
+
+function anchorFromRow(r: Record<string, string>): Anchor {
+  return {
+    sourceId: r['source_id']!,
+    objectType: r['object_type'] as ObjectType,
+    targetId: r['target_id']!,
+    displayName: r['display_name']!,
+    status: r['status'] as Anchor['status'],
+    exported: JSON.parse(r['exported']!) as Record<string, unknown>,
+  };
 }

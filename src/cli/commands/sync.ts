@@ -23,6 +23,8 @@ export interface SyncOptions extends Omit<SessionOptions, 'readOnly'> {
   /** Print one line per object that changed. */
   verbose?: boolean;
   membersPerPatch?: number;
+  /** Objects per batch in a large cycle (engine/batches.ts). @default 2000 */
+  batchSize?: number;
   /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
   escrowSchedule?: string;
 }
@@ -49,14 +51,18 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         random: deps.random,
         ...(deps.signal ? { signal: deps.signal } : {}),
         hooks: {
-          onPlan: (plan: Plan) => {
+          onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
             if (options.json) return;
             if (options.dryRun) out(renderPlan(plan, options.verbose ?? false));
-            else err(renderPlanHeadline(plan));
+            else if (!bar) err(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${renderPlanHeadline(plan)}`);
             const writes = [...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length;
             if (!options.dryRun && deps.isTTY && writes > 0) {
-              bar = new SingleBar({ format: '  {bar} {value}/{total} changes | {eta}s left', stream: process.stderr, hideCursor: true, clearOnComplete: true });
-              bar.start(writes, 0);
+              // A batched cycle plans batch by batch: the bar's total grows with each batch.
+              if (bar) (bar as SingleBar).setTotal((bar as SingleBar).getTotal() + writes);
+              else {
+                bar = new SingleBar({ format: '  {bar} {value}/{total} changes | {eta}s left', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+                bar.start(writes, 0);
+              }
             }
           },
           onChangeDone: (o) => {
@@ -76,6 +82,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         forceInitial: options.full ?? false,
         escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
         ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       },
     );
     (bar as SingleBar | null)?.stop();

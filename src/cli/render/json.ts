@@ -13,6 +13,8 @@ export function cycleJson(cycle: CycleResult, requests: readonly RequestEvent[],
     finishedAt: cycle.finishedAt,
     jobFailure: cycle.jobFailure,
     counts: cycle.counts,
+    // Batched cycles (more work than one batch) carry no plan and only the failed log entries.
+    batched: cycle.batched,
     requests: requests.map((r) => ({ method: r.method, url: r.url, status: r.status })),
     plan: cycle.plan,
     log: cycle.log,
