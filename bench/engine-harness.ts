@@ -14,6 +14,7 @@ import { compileJob, type CompiledJob } from '../src/mapping/compile.js';
 import { ScimClient, type RequestEvent } from '../src/scim/client.js';
 import { createHttpClient } from '../src/scim/http.js';
 import { ManualClock } from '../src/shared/clock.js';
+import { heapGuard } from '../src/shared/heap-guard.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { seededRandom, type Random } from '../src/shared/random.js';
 import { generateTenant } from '../src/source/generate-tenant.js';
@@ -108,13 +109,13 @@ export interface EngineRun {
 }
 
 /**
- * One cycle through `runCycle`, with `createQueue({concurrency})` and `createHttpClient({maxSockets:
- * concurrency})`, as the CLI builds them. Throws unless the cycle succeeded and every request got a 2xx.
+ * One cycle through `runCycle`, with `createQueue({concurrency})`, `createHttpClient({maxSockets:
+ * concurrency})` and the heap guard between batches, as the CLI builds them. Throws unless the cycle succeeded and every request got a 2xx.
  */
 export async function runEngineCycle(r: EngineRun): Promise<CycleResult> {
   const clock = r.clock ?? new ManualClock('2026-05-01T08:00:00Z');
   const client = new ScimClient({ baseUrl: r.baseUrl, http: createHttpClient({ maxSockets: r.concurrency }), token: 'bench-token', clock, onRequest: r.counter.onRequest });
-  const result = await runCycle({ tenant: r.tenant, job: r.job, client, store: r.store, queue: createQueue({ concurrency: r.concurrency }), clock, random: r.random ?? seededRandom(7) }, r.options ?? {});
+  const result = await runCycle({ tenant: r.tenant, job: r.job, client, store: r.store, queue: createQueue({ concurrency: r.concurrency }), clock, random: r.random ?? seededRandom(7), hooks: { onBatchDone: heapGuard() } }, r.options ?? {});
   if (result.status !== 'succeeded') throw new Error(`the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`);
   if (r.counter.failures > 0) throw new Error(`${r.counter.failures} requests failed`);
   return result;

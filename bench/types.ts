@@ -19,6 +19,8 @@ export interface Measurement {
   wallMs: number;
   /** CPU time (user + system, all threads of the process, GC helpers included) during the timed section. */
   cpuMs: number;
+  /** Further figures of the same run with targets of their own (reported as `<id> <name>` rows). */
+  also?: Record<string, { value: number; target: Target }>;
   /** Anything else worth keeping in results.json (counts that show the run did what it claims, stage timings). */
   details?: Record<string, number | string>;
 }
@@ -28,5 +30,7 @@ export interface Benchmark {
   id: string;
   title: string;
   target: Target;
+  /** One uncounted run first (JIT, memoised setup). @default true */
+  warmUp?: boolean;
   run(): Promise<Measurement>;
 }

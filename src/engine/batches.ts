@@ -109,6 +109,7 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
     record(await apply(plan, ctx, batchAnchors, ids));
     // Deferred objects keep their source state (their references are planned later); the rest let go.
     for (const w of batch) if (!held.has(w.sourceId)) w.source?.release();
+    ctx.hooks.onBatchDone?.({ index, count: all.length });
     return !ctx.signal?.aborted;
   };
 

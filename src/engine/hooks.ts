@@ -13,6 +13,8 @@ export interface EngineHooks {
    * batch's place (a last call for deferred references raises `count` by one).
    */
   onPlan?(plan: Plan, batch?: { index: number; count: number }): void;
+  /** A batched cycle finished a batch (its requests are done and its log is written). */
+  onBatchDone?(batch: { index: number; count: number }): void;
   onChangeStart?(change: Change): void;
   onChangeDone?(outcome: ChangeOutcome): void;
   onRetry?(event: RetryEvent & { method: string }): void;

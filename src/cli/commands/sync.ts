@@ -1,6 +1,7 @@
 /**
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
+import { heapGuard } from '../../shared/heap-guard.js';
 import { SingleBar } from 'cli-progress';
 import { ESCROW_SCHEDULES, type EscrowSchedule } from '../../engine/escrow-schedule.js';
 import { isWrite, type Plan } from '../../engine/plan.js';
@@ -65,6 +66,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
               }
             }
           },
+          onBatchDone: heapGuard(),
           onChangeDone: (o) => {
             if (bar && isWrite(o.change)) bar.increment();
           },

@@ -5,6 +5,7 @@
  * means a new initial cycle, as in Entra. A bad edit prints its diagnostics and waits for the next one.
  * Ctrl-C ends it between requests.
  */
+import { heapGuard } from '../../shared/heap-guard.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
 import { runCycle, type CycleResult } from '../../engine/reconcile.js';
@@ -52,11 +53,12 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   session.err(`provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`);
 
   let inputs = session.inputs;
+  const guard = heapGuard();
   try {
     while (!deps.signal?.aborted) {
       const requestsBefore = session.requests.length;
       const cycle = await runCycle(
-        { tenant: inputs.tenant, job: inputs.job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
+        { tenant: inputs.tenant, job: inputs.job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, hooks: { onBatchDone: guard }, ...(deps.signal ? { signal: deps.signal } : {}) },
         { dialect: session.dialect, quirks: session.quirks, retry: session.retry, intervalMs, escrowSchedule: chooseEscrowSchedule(options.escrowSchedule) },
       );
       cycles.push(cycle);

@@ -1,0 +1,41 @@
+/**
+ * The scale benchmark's cycle, in a process of its own (forked by `scale.bench.ts`), so that its peak RSS
+ * is the engine's alone, not the benchmark runner's with other benchmarks' memoised tenants. Generates
+ * the tenant, starts the stub, runs one initial cycle as the CLI would (batches, heap guard), and sends
+ * the figures to the parent over IPC.
+ *
+ *   node --import tsx bench/scale-child.ts USERS GROUPS MEMBERS CONCURRENCY
+ */
+import { cpuMsSince, defaultJob, RequestCounter, rssSampler, runEngineCycle, tempStore, tenantOf } from './engine-harness.js';
+import { startStub } from './stub-server.js';
+
+export interface ScaleFigures {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+  rssBeforeBytes: number;
+  requests: number;
+  byMethod: Record<string, number>;
+}
+
+const [users, groups, members, concurrency] = process.argv.slice(2).map(Number);
+if (![users, groups, members, concurrency].every((n) => Number.isInteger(n) && n! >= 0)) throw new Error('usage: scale-child.ts USERS GROUPS MEMBERS CONCURRENCY');
+
+const rss = rssSampler(100);
+const job = await defaultJob();
+const tenant = tenantOf(users!, groups!, members!);
+const stub = await startStub();
+const { store, dispose } = tempStore();
+try {
+  const counter = new RequestCounter();
+  const rssBefore = process.memoryUsage().rss;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: concurrency!, counter });
+  const wallMs = performance.now() - start;
+  const figures: ScaleFigures = { wallMs, cpuMs: cpuMsSince(cpu), peakRssBytes: rss.stop(), rssBeforeBytes: rssBefore, requests: counter.total, byMethod: counter.byMethod };
+  process.send?.(figures);
+} finally {
+  dispose();
+  await stub.stop();
+}
