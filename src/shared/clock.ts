@@ -62,9 +62,15 @@ export class ManualClock implements Clock {
  * quarantine back-off see the simulated time, while waits (Retry-After, back-off) are real.
  */
 export function offsetClock(at: Date, base: Clock = systemClock): Clock {
-  const offset = at.getTime() - base.now().getTime();
+  // Anchored at the first reading, not at creation: the first `now()` is exactly `at`, whatever ran in
+  // between (a cycle's start time, and the escrow and quarantine times computed from it, are exact).
+  let offset: number | undefined;
   return {
-    now: () => new Date(base.now().getTime() + offset),
+    now: () => {
+      const t = base.now().getTime();
+      offset ??= at.getTime() - t;
+      return new Date(t + offset);
+    },
     sleep: (ms, signal) => base.sleep(ms, signal),
   };
 }
