@@ -5,9 +5,10 @@
 import { hash } from 'node:crypto';
 import type { CompiledJob } from '../mapping/compile.js';
 import { mapObject, type MappedObject } from '../mapping/map-object.js';
-import { groupView, userView, type SourceView } from '../mapping/source-view.js';
+import { groupView, userView, userViewAttribute, type SourceView } from '../mapping/source-view.js';
+import type { SourceValue } from '../source/types.js';
 import { computeEntitlements } from '../scoping/entitlement.js';
-import { evaluateScope } from '../scoping/evaluate-scope.js';
+import { evaluateScope, IN_SCOPE } from '../scoping/evaluate-scope.js';
 import type { ObjectType } from '../scim/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
@@ -53,11 +54,14 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
   const entitlements = computeEntitlements(tenant, settings);
   const out: SourceState[] = [];
 
+  // Without scoping clauses nothing needs a user's view to decide scope or hash: it is built when the
+  // mapping first reads it (an incremental cycle then builds views only for the objects it works on).
+  const userScoping = job.users.scoping.length > 0;
   for (const user of tenant.users) {
     const ent = entitlements.users.get(user.id)!;
     // One view: scope reads it before IsSoftDeleted is known (it is what scope produces, not an input).
-    const view = userView(user, false, ent.roles);
-    const scope = evaluateScope(job.users.scoping, view.attributes);
+    const view = userScoping ? userView(user, false, ent.roles) : null;
+    const scope = view ? evaluateScope(job.users.scoping, view.attributes) : IN_SCOPE;
     let cause: DeprovisionCause | null = null;
     let causeDetail: string | null = null;
     if (!ent.entitled) {
@@ -73,14 +77,10 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       cause = 'disabled';
       causeDetail = 'accountEnabled is false in Entra';
     }
-    const softDeleted = cause === null ? 'False' : 'True';
-    view.attributes['IsSoftDeleted'] = softDeleted;
-    const displayName = view.attributes['displayName'];
-    const makeView = (): SourceView => {
-      const v = userView(user, false, ent.roles);
-      v.attributes['IsSoftDeleted'] = softDeleted;
-      return v;
-    };
+    const softDeleted = cause !== null;
+    if (view) view.attributes['IsSoftDeleted'] = softDeleted ? 'True' : 'False';
+    const displayName = userViewAttribute(user, 'displayName', softDeleted, ent.roles);
+    const makeView = (): SourceView => userView(user, softDeleted, ent.roles);
     out.push(
       sourceState(
         {
@@ -90,9 +90,9 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
           provision: cause === null,
           cause,
           causeDetail,
-          hash: hashView(view, job.users.watched, cause),
+          hash: hashValues((key) => userViewAttribute(user, key, softDeleted, ent.roles), job.users.watched, cause),
         },
-        retain ? view : null,
+        retain ? (view ?? makeView()) : null,
         makeView,
         job.users,
         deps,
@@ -111,7 +111,7 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
       out.push(
         sourceState(
-          { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashView(view, job.groups.watched, cause) },
+          { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashValues((key) => view.attributes[key], job.groups.watched, cause) },
           retain ? view : null,
           () => groupView(group, ent.roles),
           job.groups,
@@ -180,10 +180,10 @@ function sourceState(facts: SourceFacts, view: SourceView | null, makeView: () =
  * (the key list is fixed by the mapping, whose own hash starts a new initial cycle when it changes), joined
  * with separators that cannot be confused and hashed once.
  */
-function hashView(view: SourceView, watched: readonly string[], cause: DeprovisionCause | null): string {
+function hashValues(read: (key: string) => SourceValue | undefined, watched: readonly string[], cause: DeprovisionCause | null): string {
   let text = cause ?? 'active';
   for (const key of watched) {
-    const v = view.attributes[key];
+    const v = read(key);
     text += v === null || v === undefined ? '\u0001' : Array.isArray(v) ? '\u0002' + v.join('\u0003') : '\u0004' + v;
   }
   return hash('sha1', text, 'base64');

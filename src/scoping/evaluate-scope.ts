@@ -8,7 +8,7 @@ export interface ScopeResult {
   reason?: string;
 }
 
-const IN_SCOPE: ScopeResult = { inScope: true };
+export const IN_SCOPE: ScopeResult = { inScope: true };
 const described = new WeakMap<ScopingClause, string>();
 
 /** OR across filter groups, AND within a group (spec §4.1). No groups: everything is in scope. */
