@@ -268,9 +268,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
       if (applied.staged.has(s.id)) store.deleteWatermark(s.id);
       else if (reachedEnd && (!interrupted || touched.has(s.id))) store.putWatermark(s.id, s.objectType, s.hash);
     }
-    const present = new Set(sources.map((s) => s.id));
-    const linked = store.anchorIds();
-    for (const id of watermarks.keys()) if (!present.has(id) && !linked.has(id)) store.deleteWatermark(id);
+    // Watermarks of objects gone from Entra and no longer linked (the links are read only if there are any).
+    const gone = [...watermarks.keys()].filter((id) => !sourceById.has(id));
+    if (gone.length > 0) {
+      const linked = store.anchorIds();
+      for (const id of gone) if (!linked.has(id)) store.deleteWatermark(id);
+    }
 
     // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
     for (const f of applied.failed) {

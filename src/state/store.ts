@@ -176,8 +176,7 @@ export class StateStore {
 
   /** The linked source ids, without loading each link's exported values. */
   anchorIds(): Set<string> {
-    const rows = this.#stmt('SELECT source_id FROM anchors').all() as Array<{ source_id: string }>;
-    return new Set(rows.map((r) => r.source_id));
+    return new Set(this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[]);
   }
 
   putAnchor(a: Anchor): void {
@@ -195,8 +194,8 @@ export class StateStore {
   }
 
   watermarks(): Map<string, string> {
-    const rows = this.#stmt('SELECT source_id, hash FROM watermarks').all() as Array<{ source_id: string; hash: string }>;
-    return new Map(rows.map((r) => [r.source_id, r.hash]));
+    // Rows as arrays: a large tenant has one per object.
+    return new Map(this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).all() as Array<[string, string]>);
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {
@@ -210,12 +209,12 @@ export class StateStore {
 
   /** Members provsim has added to each group (source ids), i.e. what Entra believes the target holds. */
   memberships(): Map<string, Set<string>> {
-    const rows = this.#stmt('SELECT group_id, member_id FROM memberships').all() as Array<{ group_id: string; member_id: string }>;
+    const rows = this.#stmt('SELECT group_id, member_id FROM memberships').raw(true).all() as Array<[string, string]>;
     const out = new Map<string, Set<string>>();
-    for (const r of rows) {
-      let set = out.get(r.group_id);
-      if (!set) out.set(r.group_id, (set = new Set()));
-      set.add(r.member_id);
+    for (const [group, member] of rows) {
+      let set = out.get(group);
+      if (!set) out.set(group, (set = new Set()));
+      set.add(member);
     }
     return out;
   }
