@@ -40,7 +40,8 @@ export interface DiffInput {
   /** Every source object of this cycle, by id (references need the state of objects not in `work`). */
   sources: ReadonlyMap<string, SourceState>;
   anchors: ReadonlyMap<string, Anchor>;
-  memberships: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Members provsim has added to a group (source ids), by group source id: a Map, or a lookup in the store. */
+  memberships: Pick<ReadonlyMap<string, ReadonlySet<string>>, 'get'>;
   observations: ReadonlyMap<string, Observation>;
   job: CompiledJob;
   dialect: DialectName;

@@ -209,7 +209,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const work = onDemand
     ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
     : selectWork(kind, sources, anchors, watermarks, due, objectTypes);
-  const diffBase = { cycleId, kind, sources: sourceById, anchors, memberships: store.memberships(), job, dialect, allowDeletes, quirks };
+  // The exported memberships, read from the store per group the diff plans (the store is read before apply
+  // writes to it, as the whole table was before: a group's members are planned before its PATCHes are sent).
+  const memberships = { get: (groupId: string) => store.membersOf(groupId) };
+  const diffBase = { cycleId, kind, sources: sourceById, anchors, memberships, job, dialect, allowDeletes, quirks };
 
   let applied: Applied;
   let observations: Map<string, Observation> | undefined;

@@ -219,6 +219,12 @@ export class StateStore {
     return out;
   }
 
+  /** The members provsim has added to one group (source ids); undefined when none. */
+  membersOf(groupId: string): Set<string> | undefined {
+    const ids = this.#stmt('SELECT member_id FROM memberships WHERE group_id = ?').pluck(true).all(groupId) as string[];
+    return ids.length > 0 ? new Set(ids) : undefined;
+  }
+
   recordMembership(groupId: string, added: readonly string[], removed: readonly string[]): void {
     const ins = this.#stmt('INSERT OR IGNORE INTO memberships (group_id, member_id) VALUES (?, ?)');
     const del = this.#stmt('DELETE FROM memberships WHERE group_id = ? AND member_id = ?');
