@@ -8,7 +8,7 @@ import { mapObject, type MappedObject } from '../mapping/map-object.js';
 import { groupView, userView, userViewAttribute, type SourceView } from '../mapping/source-view.js';
 import type { SourceValue } from '../source/types.js';
 import { computeEntitlements } from '../scoping/entitlement.js';
-import { evaluateScope, IN_SCOPE } from '../scoping/evaluate-scope.js';
+import { evaluateScope, evaluateScopeWith } from '../scoping/evaluate-scope.js';
 import type { ObjectType } from '../scim/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
@@ -54,14 +54,12 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
   const entitlements = computeEntitlements(tenant, settings);
   const out: SourceState[] = [];
 
-  // Without scoping clauses nothing needs a user's view to decide scope or hash: it is built when the
-  // mapping first reads it (an incremental cycle then builds views only for the objects it works on).
-  const userScoping = job.users.scoping.length > 0;
+  // Scope and hash read a user's attributes one by one: the view is built when the mapping first reads it
+  // (an incremental cycle then builds views only for the objects it works on).
   for (const user of tenant.users) {
     const ent = entitlements.users.get(user.id)!;
-    // One view: scope reads it before IsSoftDeleted is known (it is what scope produces, not an input).
-    const view = userScoping ? userView(user, false, ent.roles) : null;
-    const scope = view ? evaluateScope(job.users.scoping, view.attributes) : IN_SCOPE;
+    // Scope sees IsSoftDeleted as False: it is what scope produces, not an input.
+    const scope = evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
     let cause: DeprovisionCause | null = null;
     let causeDetail: string | null = null;
     if (!ent.entitled) {
@@ -78,7 +76,6 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       causeDetail = 'accountEnabled is false in Entra';
     }
     const softDeleted = cause !== null;
-    if (view) view.attributes['IsSoftDeleted'] = softDeleted ? 'True' : 'False';
     const displayName = userViewAttribute(user, 'displayName', softDeleted, ent.roles);
     const makeView = (): SourceView => userView(user, softDeleted, ent.roles);
     out.push(
@@ -92,7 +89,7 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
           causeDetail,
           hash: hashValues((key) => userViewAttribute(user, key, softDeleted, ent.roles), job.users.watched, cause),
         },
-        retain ? (view ?? makeView()) : null,
+        retain ? makeView() : null,
         makeView,
         job.users,
         deps,

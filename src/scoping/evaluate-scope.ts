@@ -13,12 +13,17 @@ const described = new WeakMap<ScopingClause, string>();
 
 /** OR across filter groups, AND within a group (spec §4.1). No groups: everything is in scope. */
 export function evaluateScope(groups: readonly ScopingGroup[], attributes: Readonly<Record<string, SourceValue>>): ScopeResult {
+  return evaluateScopeWith(groups, (key) => attributes[key]);
+}
+
+/** `evaluateScope` over an attribute reader (the engine scopes users without building their view). */
+export function evaluateScopeWith(groups: readonly ScopingGroup[], read: (attribute: string) => SourceValue | undefined): ScopeResult {
   if (groups.length === 0) return IN_SCOPE;
   let reason = '';
   for (const group of groups) {
     let failing: ScopingClause | null = null;
     for (const clause of group) {
-      if (!evaluateClause(clause.operator, attributes[clause.attribute], clause.value)) {
+      if (!evaluateClause(clause.operator, read(clause.attribute), clause.value)) {
         failing = clause;
         break;
       }
