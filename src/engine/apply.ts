@@ -24,6 +24,8 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
 export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: Map<string, string> = targetIdsOf(anchors)): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
+  // Escrows are written only at the end of a cycle: with none stored, a success has none to clear.
+  const clearEscrow = ctx.store.escrowCount() > 0 ? (sourceId: string) => writes.push((store) => store.clearEscrow(sourceId)) : () => {};
   const outcomes: ChangeOutcome[] = [];
 
   const run = async (changes: readonly Change[], one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>): Promise<void> => {
@@ -65,7 +67,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
         const change = c as CreateChange;
         const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
         saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: created.id!, displayName: change.object.displayName, status: 'active', exported: change.exported });
-        writes.push((store) => store.clearEscrow(change.object.sourceId));
+        clearEscrow(change.object.sourceId);
         return ok(created.id!);
       }
       case 'update':
@@ -73,7 +75,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
         const change = c as UpdateChange;
         await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
         saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.targetId, displayName: change.object.displayName, status: change.anchorStatus, exported: change.exported });
-        writes.push((store) => store.clearEscrow(change.object.sourceId));
+        clearEscrow(change.object.sourceId);
         return ok(change.targetId);
       }
       case 'skip': {
@@ -84,7 +86,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
           ids.delete(change.object.sourceId);
           writes.push((store) => store.deleteAnchor(change.object.sourceId));
         }
-        writes.push((store) => store.clearEscrow(change.object.sourceId));
+        clearEscrow(change.object.sourceId);
         return { ...ok(change.targetId), status: 'skipped' };
       }
       case 'fail':
@@ -159,7 +161,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       ids.delete(change.object.sourceId);
       writes.push((store) => store.deleteAnchor(change.object.sourceId));
       writes.push((store) => store.deleteWatermark(change.object.sourceId));
-      writes.push((store) => store.clearEscrow(change.object.sourceId));
+      clearEscrow(change.object.sourceId);
       return ok(change.targetId);
     }
     if (c.action === 'skip') {

@@ -15,7 +15,7 @@ export class WriteBehind {
   readonly #batchSize: number;
   #pending: Array<() => void> = [];
 
-  constructor(store: StateStore, batchSize = 1024) {
+  constructor(store: StateStore, batchSize = 4096) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
     this.#store = store;
     this.#batchSize = batchSize;
