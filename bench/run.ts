@@ -4,9 +4,12 @@
  * machine (cores, Node version), writes `bench/results.json`. Exit code: 0 when every benchmark meets its
  * target, 1 when one misses it or throws, 2 for bad arguments.
  *
- * Each benchmark gets one uncounted warm-up run first (JIT, memoised setup). Between runs the runner asks V8
- * for a full GC when it can, so one run's garbage is not collected on the next run's clock.
+ * Each benchmark runs in a child process of its own (this file with `--child ID`), so one benchmark's
+ * memoised data and heap do not slow the next one's GC. In it, one uncounted warm-up run first (JIT,
+ * memoised setup), unless the benchmark opts out. Between runs the child asks V8 for a full GC when it
+ * can, so one run's garbage is not collected on the next run's clock.
  */
+import { fork } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -34,19 +37,21 @@ interface Result {
   error?: string;
 }
 
-function parseArgs(argv: readonly string[]): { only: string | null; runs: number } {
+function parseArgs(argv: readonly string[]): { only: string | null; runs: number; child: string | null } {
   let only: string | null = null;
+  let child: string | null = null;
   let runs = MIN_RUNS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--only' && value !== undefined) [only, i] = [value, i + 1];
+    else if (arg === '--child' && value !== undefined) [child, i] = [value, i + 1];
     else if (arg === '--runs' && value !== undefined) {
       if (!/^\d+$/.test(value) || Number(value) < MIN_RUNS) throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS}, got ${JSON.stringify(value)}`);
       [runs, i] = [Number(value), i + 1];
     } else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; usage: npm run bench [-- --only ID] [-- --runs N (>= ${MIN_RUNS})]`);
   }
-  return { only, runs };
+  return { only, runs, child };
 }
 
 class UsageError extends Error {}
@@ -126,8 +131,28 @@ function table(rows: readonly string[][]): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
+/** Runs one benchmark in a child process (`--child ID`) and returns its result. */
+function measureInChild(b: Benchmark, runs: number): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--child', b.id, '--runs', String(runs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: Result | undefined;
+    child.once('message', (m: unknown) => (result = m as Result));
+    const failed = (why: string): Result => ({ id: b.id, title: b.title, target: b.target, unit: b.target.unit, median: null, cpuMsMedian: null, wallMsMedian: null, pass: false, runs: [], error: why });
+    child.once('error', (e) => resolve(failed(e.message)));
+    child.once('exit', (code, signal) => resolve(result ?? failed(`the benchmark's process exited (${signal ?? code}) without a result`)));
+  });
+}
+
 async function main(): Promise<number> {
-  const { only, runs } = parseArgs(process.argv.slice(2));
+  const { only, runs, child } = parseArgs(process.argv.slice(2));
+  if (child !== null) {
+    const b = (await discover()).find((x) => x.id === child);
+    if (!b) throw new UsageError(`no benchmark ${JSON.stringify(child)}`);
+    const result = await measure(b, runs);
+    // Exit once the result is sent: a memoised stub or a pooled socket must not keep this process alive.
+    process.send?.(result, () => process.exit(0));
+    return 0;
+  }
   const all = await discover();
   const selected = only === null ? all : all.filter((b) => b.id === only);
   if (selected.length === 0) throw new UsageError(`no benchmark ${JSON.stringify(only)}; known: ${all.map((b) => b.id).join(', ')}`);
@@ -136,7 +161,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}; ${runs} runs each\n`);
 
   const results: Result[] = [];
-  for (const b of selected) results.push(await measure(b, runs));
+  for (const b of selected) results.push(await measureInChild(b, runs));
 
   const rows = [['id', 'title', 'median', 'unit', 'target', 'result', 'runs', 'cpu ms (median)']];
   for (const r of results) {
