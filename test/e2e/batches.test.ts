@@ -4,12 +4,12 @@
  * one-shot cycle; a manager loop (references to a later batch) is resolved after the last batch; a cycle
  * interrupted between batches resumes without duplicates.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/scim/http.js';
 import { StateStore } from '../../src/state/store.js';
-import { CONTOSO, CONTOSO_DAY2, Harness } from '../helpers/harness.js';
+import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const harnesses: Harness[] = [];
@@ -91,6 +91,28 @@ describe('batched cycles', () => {
     for (const e of log) expect(e.modified).toContain(`manager=${managerOf[e.object]}`);
   });
 
+  it('accidental-deletion prevention counts the disables and deletes of every batch together (threshold 4: 3 disables + 1 delete)', async () => {
+    const h = await start();
+    const file = join(h.dir, 'mapping.yaml');
+    const text = readFileSync(DEFAULT_MAPPING, 'utf8');
+    expect(text).toContain('accidentalDeletionThreshold: null');
+    writeFileSync(file, text.replace('accidentalDeletionThreshold: null', 'accidentalDeletionThreshold: 4'));
+    await h.sync(CONTOSO, { mapping: file, batchSize: 2 });
+    const held = await h.sync(CONTOSO_DAY2, { mapping: file, batchSize: 2 });
+    expect(held.cycle?.batched).toBe(true);
+    expect(held.exitCode).toBe(1);
+    expect(held.cycle?.jobFailure?.reason).toBe('TooManyDeletes');
+    expect(held.cycle?.counts['StagedDelete/Skipped']).toBe(4);
+    expect(h.userByName('hannah.schmidt@contoso.com')).toBeDefined();
+    expect(h.userByName('noah.williams@contoso.com')).toMatchObject({ active: true });
+    expect(h.userByName('fatima.elamrani@contoso.com')).toBeDefined();
+
+    const forced = await h.sync(CONTOSO_DAY2, { mapping: file, allowDeletes: true, batchSize: 2 });
+    expect(forced.exitCode).toBe(0);
+    expect(h.userByName('hannah.schmidt@contoso.com')).toBeUndefined();
+    for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) expect(h.userByName(upn)).toMatchObject({ active: false });
+  });
+
   it('interrupted between batches: the next run converges to the one-shot state without duplicates', async () => {
     const reference = await start();
     await reference.sync(CONTOSO);
@@ -103,7 +125,6 @@ describe('batched cycles', () => {
       return r;
     });
     const { syncCommand } = await import('../../src/cli/commands/sync.js');
-    const { DEFAULT_MAPPING } = await import('../helpers/harness.js');
     const interrupted = await syncCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 4 }, h.deps({ signal: controller.signal, http }));
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.cycle?.status).toBe('interrupted');
