@@ -5,12 +5,12 @@
  * Same decisions as the one-shot cycle, arranged so that each batch can be planned on its own:
  * - Users come first, each manager before its reports (by depth in the source's manager tree), then
  *   groups (whose members are users). A reference to an object of a later batch (a manager loop, a group
- *   in a group) is deferred: that object's references are planned after the last batch, against the
- *   whole cycle's set of objects that exist, exactly as the one-shot diff plans them.
- * - Deprovisioning (disables and deletes) is one batch of its own, after the others and before the
- *   deferred references, because accidental-deletion prevention counts the cycle's disables and deletes
- *   together. A one-shot cycle sends its disables among the other object changes; a batched one sends
- *   them after (the requests are the same).
+ *   in a group) is deferred: that object's references are planned after the last object batch, against
+ *   the whole cycle's set of objects that exist, exactly as the one-shot diff plans them. If the cycle
+ *   stops first, those objects keep their old watermark, so the next cycle works on them again.
+ * - Deprovisioning (disables and deletes) is one batch of its own, last, because accidental-deletion
+ *   prevention counts the cycle's disables and deletes together. A one-shot cycle sends its disables among
+ *   the other object changes; a batched one sends them after the references (the requests are the same).
  * - Log entries are written per batch (one per object, references folded in as usual; the entries of an
  *   object with deferred references wait for them). The result keeps only the failed entries.
  * - Each batch's links stay in memory only while the batch runs; later references find a link through the
@@ -91,7 +91,7 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
   };
 
   const all = [...batches, ...(deprovision.length > 0 ? [deprovision] : [])];
-  const runBatch = async (batch: readonly WorkItem[], index: number): Promise<boolean> => {
+  const runBatch = async (batch: readonly WorkItem[], index: number, count: number): Promise<boolean> => {
     for (const w of batch) pending.delete(w.sourceId);
     const observations = await observe(batch, ctx);
     if (ctx.signal?.aborted) return false;
@@ -103,42 +103,59 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
     }
     if (plan.deletionThresholdExceeded) applied.deletionThresholdExceeded = true;
     for (const c of plan.deletes) if (c.action === 'staged-delete') applied.staged.add(c.object.sourceId);
-    ctx.hooks.onPlan?.(plan, { index, count: all.length });
+    ctx.hooks.onPlan?.(plan, { index, count });
     const batchAnchors = new Map<string, Anchor>();
     for (const w of batch) if (w.anchor) batchAnchors.set(w.sourceId, w.anchor);
     record(await apply(plan, ctx, batchAnchors, ids));
     // Deferred objects keep their source state (their references are planned later); the rest let go.
     for (const w of batch) if (!held.has(w.sourceId)) w.source?.release();
-    ctx.hooks.onBatchDone?.({ index, count: all.length });
+    ctx.hooks.onBatchDone?.({ index, count });
     return !ctx.signal?.aborted;
   };
 
-  let completed = true;
-  for (const [i, batch] of all.entries()) {
-    if (!(await runBatch(batch, i + 1))) {
-      completed = false;
-      break;
-    }
-  }
-
-  if (completed && deferred.length > 0) {
+  const runDeferred = async (): Promise<void> => {
     const willExist = new Set(existing);
     for (const id of base.anchors.keys()) if (base.sources.has(id)) willExist.add(id);
     const references = planDeferredReferences(deferred, willExist, { ...base, work: [], observations: new Map() });
     const plan: Plan = { formatVersion: PLAN_FORMAT_VERSION, cycleId: base.cycleId, kind: base.kind, dialect: base.dialect, objects: [], references, deletes: [], deletionThresholdExceeded: false };
-    ctx.hooks.onPlan?.(plan, { index: all.length + 1, count: all.length + 1 });
+    ctx.hooks.onPlan?.(plan, { index: batches.length + 1, count: all.length + 1 });
     const outcomes = await apply(plan, ctx, new Map(), ids);
     for (const o of outcomes) {
       applied.touched.add(o.change.object.sourceId);
       if (o.failure?.code === 'Interrupted') applied.notReached.add(o.change.object.sourceId);
       held.get(o.change.object.sourceId)?.push(o);
     }
+  };
+
+  // The deferred references run after the object batches and before the deprovisioning batch, as a
+  // one-shot cycle sends references before deletes: a group's exported members must still include the
+  // members the deprovisioning batch deletes or forgets when its removal is planned.
+  let completed = true;
+  let extra = 0;
+  for (const [i, batch] of all.entries()) {
+    if (i === batches.length && deferred.length > 0) {
+      await runDeferred();
+      extra = 1;
+    }
+    if (ctx.signal?.aborted || !(await runBatch(batch, i + 1 + extra, all.length + extra))) {
+      completed = false;
+      break;
+    }
   }
+  if (completed && deferred.length > 0 && all.length === batches.length) await runDeferred();
+  // Interrupted before the deferred references were sent: those objects keep their old watermark, so the
+  // next cycle works on them again (a one-shot cycle marks each unsent reference Interrupted likewise).
+  if (!completed) for (const d of deferred) if (!held.get(d.source.id)?.some((o) => isReference(o.change.action))) applied.notReached.add(d.source.id);
+
   // Entries of deferred objects (with their references, when they were sent).
   const rest = [...held.values()].flat();
   if (rest.length > 0) log(rest);
   for (const d of deferred) d.source.release();
   return applied;
+}
+
+function isReference(action: string): boolean {
+  return action === 'set-manager' || action === 'add-members' || action === 'remove-members';
 }
 
 /**

@@ -10,7 +10,8 @@ import type { RetryEvent } from './retry.js';
 export interface EngineHooks {
   /**
    * The plan, before anything is sent. A batched cycle (engine/batches.ts) calls it once per batch, with the
-   * batch's place (a last call for deferred references raises `count` by one).
+   * batch's place (a call for deferred references, after the object batches and before the deprovisioning
+   * batch, raises `count` by one).
    */
   onPlan?(plan: Plan, batch?: { index: number; count: number }): void;
   /** A batched cycle finished a batch (its requests are done and its log is written). */

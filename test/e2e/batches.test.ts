@@ -113,6 +113,72 @@ describe('batched cycles', () => {
     for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) expect(h.userByName(upn)).toMatchObject({ active: false });
   });
 
+  it('a manager loop, stopped before the deferred references: the next cycle sets them', async () => {
+    const h = await start();
+    const users = ['ann', 'bob', 'cat', 'dan'];
+    const ids = users.map((_, i) => `a000000${i}-0000-4000-8000-00000000000${i}`);
+    const write = (dir: string, managers: Record<string, string>): string => {
+      const path = join(h.dir, dir);
+      mkdirSync(path, { recursive: true });
+      writeFileSync(join(path, 'users.yaml'), users.map((n, i) => `- id: ${ids[i]}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n${managers[n] ? `  manager: ${managers[n]}@contoso.com\n` : ''}`).join(''));
+      writeFileSync(join(path, 'groups.yaml'), '[]\n');
+      writeFileSync(join(path, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${users.map((n) => `  - {principal: ${n}@contoso.com}`).join('\n')}\n`);
+      return path;
+    };
+    expect((await h.sync(write('day1', {}), { batchSize: 1 })).exitCode).toBe(0);
+    const managerOf: Record<string, string> = { ann: 'bob', bob: 'cat', cat: 'ann', dan: 'ann' };
+    const day2 = write('day2', managerOf);
+
+    // Stop once three of the four manager PATCHes are answered: the loop's deferred one is not sent yet.
+    const controller = new AbortController();
+    const http = createHttpClient();
+    let patches = 0;
+    http.interceptors.response.use((r) => {
+      if (r.config.method?.toUpperCase() === 'PATCH' && ++patches === 3) controller.abort(new Error('SIGINT'));
+      return r;
+    });
+    const { syncCommand } = await import('../../src/cli/commands/sync.js');
+    const stopped = await syncCommand({ fixtures: day2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 1 }, h.deps({ signal: controller.signal, http }));
+    expect(stopped.cycle?.status).toBe('interrupted');
+    expect(patches).toBe(3);
+
+    const next = await h.sync(day2, { batchSize: 1 });
+    expect(next.exitCode).toBe(0);
+    expect(next.cycle?.kind).toBe('incremental');
+    const byName = new Map(h.target.snapshot().users.map((u) => [String(u['displayName']), u]));
+    for (const [user, manager] of Object.entries(managerOf)) {
+      expect({ user, manager: (byName.get(user)![ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value }).toEqual({ user, manager: byName.get(manager)!['id'] });
+    }
+  });
+
+  it('a group deferred behind a nested group still removes a member the same cycle deletes, as a one-shot cycle does', async () => {
+    const write = (h: Harness, dir: string, day: 1 | 2): string => {
+      const path = join(h.dir, dir);
+      mkdirSync(path, { recursive: true });
+      const people = day === 1 ? ['u1', 'u2'] : ['u1'];
+      writeFileSync(join(path, 'users.yaml'), people.map((n) => `- id: ${n === 'u1' ? 'c0000000-0000-4000-8000-000000000001' : 'c0000000-0000-4000-8000-000000000002'}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n`).join(''));
+      const g1 = `- id: d0000000-0000-4000-8000-000000000001\n  displayName: G1\n  members: [${[...people.map((n) => `${n}@contoso.com`), 'd0000000-0000-4000-8000-000000000002'].join(', ')}]\n`;
+      const g2 = `- id: d0000000-0000-4000-8000-000000000002\n  displayName: ${day === 1 ? 'G2' : 'G2 renamed'}\n  members: [u1@contoso.com]\n`;
+      writeFileSync(join(path, 'groups.yaml'), g1 + g2);
+      const principals = [...people.map((n) => `${n}@contoso.com`), 'd0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002'];
+      writeFileSync(join(path, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${principals.map((p) => `  - {principal: ${p}}`).join('\n')}\n`);
+      return path;
+    };
+    const oneShot = await start();
+    const batched = await start();
+    for (const day of [1, 2] as const) {
+      const a = await oneShot.sync(write(oneShot, `day${day}`, day));
+      const b = await batched.sync(write(batched, `day${day}`, day), { batchSize: 1 });
+      expect(b.cycle?.batched).toBe(true);
+      expect(b.cycle?.counts).toEqual(a.cycle?.counts);
+    }
+    expect(batched.shape()).toEqual(oneShot.shape());
+    expect(requestKinds(batched)).toEqual(requestKinds(oneShot));
+    expect(storedLog(batched)).toEqual(storedLog(oneShot));
+    // u2 was removed from G1 before it was deleted.
+    expect(batched.writes().some((r) => r.method === 'PATCH' && r.url.includes('/Groups/') && JSON.stringify(r.body).toLowerCase().includes('remove'))).toBe(true);
+  });
+
   it('interrupted between batches: the next run converges to the one-shot state without duplicates', async () => {
     const reference = await start();
     await reference.sync(CONTOSO);
