@@ -8,7 +8,8 @@
  * - the response body is returned as text (`responseType` other than `text`/`json` is not supported and
  *   rejected up front); axios's `transformResponse` then runs as usual;
  * - `validateStatus` is honoured (a status it refuses rejects with an AxiosError carrying the response);
- * - `timeout` bounds the wait for the response headers and, separately, for each body chunk; on expiry the
+ * - `timeout` bounds the wait for the response headers and, separately, for each body chunk (the connection
+ *   itself is bounded by the dispatcher's connect timeout: `createHttpClient` sets it to the same); on expiry the
  *   request fails with code `ETIMEDOUT` (undici checks timeouts on a coarse timer, so expiry can be noticed
  *   up to about a second late);
  * - `signal` (AbortSignal) cancels the request (`ERR_CANCELED`);
@@ -43,9 +44,16 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
 
     return new Promise<AxiosResponse>((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
+      // undici hands out the abort function when the request is dispatched on a connection; an abort that
+      // comes earlier (queued, connecting) is kept and applied then.
       let abortRequest: ((err?: Error) => void) | undefined;
-      const onAbort = (): void => abortRequest?.(new AxiosError('canceled', AxiosError.ERR_CANCELED, config));
-      if (signal?.aborted) return reject(new AxiosError('canceled', AxiosError.ERR_CANCELED, config));
+      let abortedEarly = false;
+      const canceled = (): AxiosError => new AxiosError('canceled', AxiosError.ERR_CANCELED, config);
+      const onAbort = (): void => {
+        if (abortRequest) abortRequest(canceled());
+        else abortedEarly = true;
+      };
+      if (signal?.aborted) return reject(canceled());
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => signal?.removeEventListener('abort', onAbort);
 
@@ -58,6 +66,7 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         {
           onConnect(abort) {
             abortRequest = abort;
+            if (abortedEarly) abort(canceled());
           },
           onHeaders(statusCode, headerList, _resume, text) {
             // 1xx informational answers come before the real one.
@@ -116,7 +125,7 @@ function requestBody(data: unknown, config: InternalAxiosRequestConfig): string 
 
 function toAxiosError(err: unknown, config: InternalAxiosRequestConfig, timeout: number | undefined): AxiosError {
   const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') {
+  if (e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new AxiosError(`timeout of ${timeout ?? 0}ms exceeded`, AxiosError.ETIMEDOUT, config);
   }
   if (e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') return new AxiosError('canceled', AxiosError.ERR_CANCELED, config);

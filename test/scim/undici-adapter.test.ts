@@ -3,7 +3,11 @@
  * goes on the wire, what comes back, and how failures surface as AxiosErrors.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Axios, AxiosError } from 'axios';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +94,30 @@ describe('undici adapter', () => {
     expect(e.message).toBe('timeout of 100ms exceeded');
   });
 
+  it('a server that does not accept connections (its accept queue full) fails with ETIMEDOUT within the timeout, not undici\'s 10 s', async () => {
+    // A listener in a child process whose event loop is blocked: the kernel completes at most a backlog's
+    // worth of connections, later ones hang in connect.
+    const script = "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.send(s.address().port);setTimeout(()=>{const t=Date.now();while(Date.now()-t<8000){}},50);});";
+    const dir = mkdtempSync(join(tmpdir(), 'provsim-blocked-'));
+    writeFileSync(join(dir, 'blocked.cjs'), script);
+    const child = fork(join(dir, 'blocked.cjs'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const fillers: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(m as number)));
+      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => {}));
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      const e = (await createHttpClient({ timeoutMs: 1000 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }).catch((x: unknown) => x)) as AxiosError;
+      expect(e.code).toBe('ETIMEDOUT');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      for (const f of fillers) f.destroy();
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a connection closed before the answer fails with the socket error; a POST is not resent', async () => {
     const { origin, seen } = await serve((req) => req.socket.destroy());
     const e = (await createHttpClient().request({ method: 'POST', url: `${origin}/Users`, data: '{"userName":"a"}' }).catch((x: unknown) => x)) as AxiosError;
@@ -114,6 +142,17 @@ describe('undici adapter', () => {
     setTimeout(() => controller.abort(), 20);
     const e = (await pending) as AxiosError;
     expect(e.code).toBe(AxiosError.ERR_CANCELED);
+  });
+
+  it('an abort before the request reaches a connection cancels it, and nothing is sent', async () => {
+    const { origin, seen } = await serve((_req, res) => res.end('ok'));
+    const controller = new AbortController();
+    const pending = createHttpClient().request({ method: 'POST', url: `${origin}/Users`, data: '{}', signal: controller.signal }).catch((x: unknown) => x);
+    controller.abort();
+    const e = (await pending) as AxiosError;
+    expect(e.code).toBe(AxiosError.ERR_CANCELED);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual([]);
   });
 
   it('refuses bodies it cannot send as they are', async () => {
