@@ -54,7 +54,8 @@ export function userViewAttribute(user: SourceUser, key: string, isSoftDeleted: 
     case 'appRoleAssignments':
       return valuesOf(roles);
     default:
-      return Object.hasOwn(user.attributes, key) ? user.attributes[key] : undefined;
+      // As the view reads it (the view is a spread of these attributes, with the same prototype).
+      return user.attributes[key];
   }
 }
 
