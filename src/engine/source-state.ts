@@ -6,9 +6,9 @@ import { hash } from 'node:crypto';
 import type { CompiledJob } from '../mapping/compile.js';
 import { mapObject, type MappedObject } from '../mapping/map-object.js';
 import { groupView, userView, userViewAttribute, type SourceView } from '../mapping/source-view.js';
-import type { SourceValue } from '../source/types.js';
+import type { AppRole, SourceGroup, SourceUser, SourceValue } from '../source/types.js';
 import { computeEntitlements } from '../scoping/entitlement.js';
-import { evaluateScope, evaluateScopeWith } from '../scoping/evaluate-scope.js';
+import { evaluateScope, evaluateScopeWith, IN_SCOPE } from '../scoping/evaluate-scope.js';
 import type { ObjectType } from '../scim/types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
@@ -59,7 +59,7 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
   for (const user of tenant.users) {
     const ent = entitlements.users.get(user.id)!;
     // Scope sees IsSoftDeleted as False: it is what scope produces, not an input.
-    const scope = evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
+    const scope = job.users.scoping.length === 0 ? IN_SCOPE : evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
     let cause: DeprovisionCause | null = null;
     let causeDetail: string | null = null;
     if (!ent.entitled) {
@@ -77,24 +77,22 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
     }
     const softDeleted = cause !== null;
     const displayName = userViewAttribute(user, 'displayName', softDeleted, ent.roles);
-    const makeView = (): SourceView => userView(user, softDeleted, ent.roles);
-    out.push(
-      sourceState(
-        {
-          objectType: 'User',
-          id: user.id,
-          displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
-          provision: cause === null,
-          cause,
-          causeDetail,
-          hash: hashValues((key) => userViewAttribute(user, key, softDeleted, ent.roles), job.users.watched, cause),
-        },
-        retain ? makeView() : null,
-        makeView,
-        job.users,
-        deps,
-      ),
+    const state = new LazySourceState(
+      {
+        objectType: 'User',
+        id: user.id,
+        displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
+        provision: cause === null,
+        cause,
+        causeDetail,
+        hash: hashUser(user, softDeleted, ent.roles, job.users.watched, cause),
+      },
+      { user, roles: ent.roles, softDeleted },
+      job.users,
+      deps,
     );
+    if (retain) void state.view;
+    out.push(state);
   }
 
   if (job.groups.enabled) {
@@ -106,15 +104,14 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       let causeDetail: string | null = null;
       if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
-      out.push(
-        sourceState(
-          { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashValues((key) => view.attributes[key], job.groups.watched, cause) },
-          retain ? view : null,
-          () => groupView(group, ent.roles),
-          job.groups,
-          deps,
-        ),
+      const state = new LazySourceState(
+        { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashValues((key) => view.attributes[key], job.groups.watched, cause) },
+        { group, roles: ent.roles },
+        job.groups,
+        deps,
       );
+      if (retain) state.keepView(view);
+      out.push(state);
     }
   }
   return out;
@@ -122,9 +119,13 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
 
 type SourceFacts = Omit<SourceState, 'view' | 'mapped' | 'release'>;
 
+/** What a view is built from: a user (with its IsSoftDeleted) or a group, and its roles. */
+type ViewSource = { user: SourceUser; roles: AppRole[]; softDeleted: boolean; group?: undefined } | { group: SourceGroup; roles: AppRole[]; user?: undefined };
+
 /**
  * A SourceState whose view and mapped values are built on first read, kept, and dropped by `release()`.
- * A class (accessors on the prototype, no closures per object): a 100k-user tenant holds 110k of these.
+ * A class holding plain data (accessors on the prototype, no closure per object): a 100k-user tenant holds
+ * 110k of these.
  */
 class LazySourceState implements SourceState {
   readonly objectType: SourceFacts['objectType'];
@@ -134,13 +135,12 @@ class LazySourceState implements SourceState {
   readonly cause: DeprovisionCause | null;
   readonly causeDetail: string | null;
   readonly hash: string;
-  #view: SourceView | null;
+  #view: SourceView | null = null;
   #mapped: MappedObject | null = null;
 
   constructor(
     facts: SourceFacts,
-    view: SourceView | null,
-    private readonly makeView: () => SourceView,
+    private readonly from: ViewSource,
     private readonly mapping: CompiledJob['users'],
     private readonly deps: { clock: Clock; random: Random },
   ) {
@@ -151,11 +151,17 @@ class LazySourceState implements SourceState {
     this.cause = facts.cause;
     this.causeDetail = facts.causeDetail;
     this.hash = facts.hash;
-    this.#view = view;
   }
 
   get view(): SourceView {
-    return (this.#view ??= this.makeView());
+    if (this.#view) return this.#view;
+    const f = this.from;
+    return (this.#view = f.user ? userView(f.user, f.softDeleted, f.roles) : groupView(f.group, f.roles));
+  }
+
+  /** Keeps a view already built (evaluateSource's, for groups). */
+  keepView(view: SourceView): void {
+    this.#view = view;
   }
 
   get mapped(): MappedObject {
@@ -168,8 +174,11 @@ class LazySourceState implements SourceState {
   }
 }
 
-function sourceState(facts: SourceFacts, view: SourceView | null, makeView: () => SourceView, mapping: CompiledJob['users'], deps: { clock: Clock; random: Random }): SourceState {
-  return new LazySourceState(facts, view, makeView, mapping, deps);
+/** The watermark hash of a user (`hashValues` over its view's attributes, without building the view). */
+function hashUser(user: SourceUser, softDeleted: boolean, roles: AppRole[], watched: readonly string[], cause: DeprovisionCause | null): string {
+  let text = cause ?? 'active';
+  for (const key of watched) text += hashPart(userViewAttribute(user, key, softDeleted, roles));
+  return hash('sha1', text, 'base64');
 }
 
 /**
@@ -179,9 +188,10 @@ function sourceState(facts: SourceFacts, view: SourceView | null, makeView: () =
  */
 function hashValues(read: (key: string) => SourceValue | undefined, watched: readonly string[], cause: DeprovisionCause | null): string {
   let text = cause ?? 'active';
-  for (const key of watched) {
-    const v = read(key);
-    text += v === null || v === undefined ? '\u0001' : Array.isArray(v) ? '\u0002' + v.join('\u0003') : '\u0004' + v;
-  }
+  for (const key of watched) text += hashPart(read(key));
   return hash('sha1', text, 'base64');
+}
+
+function hashPart(v: SourceValue | undefined): string {
+  return v === null || v === undefined ? '\u0001' : Array.isArray(v) ? '\u0002' + v.join('\u0003') : '\u0004' + v;
 }
