@@ -61,8 +61,8 @@ export interface Session {
   /** The retry ladder (429/5xx/timeouts) for this session's cycles. */
   retry: RetryPolicy;
   /**
-   * The clock a cycle runs on: the command's, or (with `--at`) one that stands at that time when this is
-   * called — call it right before the cycle, so the cycle starts exactly at the simulated time.
+   * The clock a cycle runs on: the command's, or (with `--at`) a new one whose first reading, the cycle's
+   * start, is exactly the simulated time (call it once per cycle).
    */
   cycleClock(): Clock;
   out(text: string): void;

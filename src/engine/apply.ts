@@ -182,7 +182,8 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
   return outcomes;
 }
 
-function targetIdsOf(anchors: ReadonlyMap<string, Anchor>): Map<string, string> {
+/** Target ids by source id, for resolving references. */
+export function targetIdsOf(anchors: ReadonlyMap<string, Anchor>): Map<string, string> {
   const ids = new Map<string, string>();
   for (const [id, a] of anchors) ids.set(id, a.targetId);
   return ids;

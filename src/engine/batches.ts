@@ -19,7 +19,7 @@
 import type { Tenant } from '../source/types.js';
 import type { ObjectType } from '../scim/types.js';
 import type { Anchor, LogEntry } from '../state/types.js';
-import { apply } from './apply.js';
+import { apply, targetIdsOf } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
 import { buildLogEntries, countEntries } from './log-entries.js';
@@ -59,8 +59,7 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
   const pending = new Set<string>();
   for (const batch of batches) for (const w of batch) pending.add(w.sourceId);
   const existing = new Set<string>();
-  const ids = new Map<string, string>();
-  for (const [id, a] of base.anchors) ids.set(id, a.targetId);
+  const ids = targetIdsOf(base.anchors);
   const deferred: DeferredReferences[] = [];
   /** Outcomes of objects whose references are deferred: their log entry waits for them. */
   const held = new Map<string, ChangeOutcome[]>();

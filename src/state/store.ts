@@ -207,19 +207,7 @@ export class StateStore {
     this.#stmt('DELETE FROM watermarks WHERE source_id = ?').run(sourceId);
   }
 
-  /** Members provsim has added to each group (source ids), i.e. what Entra believes the target holds. */
-  memberships(): Map<string, Set<string>> {
-    const rows = this.#stmt('SELECT group_id, member_id FROM memberships').raw(true).all() as Array<[string, string]>;
-    const out = new Map<string, Set<string>>();
-    for (const [group, member] of rows) {
-      let set = out.get(group);
-      if (!set) out.set(group, (set = new Set()));
-      set.add(member);
-    }
-    return out;
-  }
-
-  /** The members provsim has added to one group (source ids); undefined when none. */
+  /** The members provsim has added to one group (source ids), i.e. what Entra believes it holds; undefined when none. */
   membersOf(groupId: string): Set<string> | undefined {
     const ids = this.#stmt('SELECT member_id FROM memberships WHERE group_id = ?').pluck(true).all(groupId) as string[];
     return ids.length > 0 ? new Set(ids) : undefined;

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { syncCommand } from '../../src/cli/commands/sync.js';
 import { createHttpClient } from '../../src/scim/http.js';
 import { StateStore } from '../../src/state/store.js';
 import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
@@ -137,7 +138,6 @@ describe('batched cycles', () => {
       if (r.config.method?.toUpperCase() === 'PATCH' && ++patches === 3) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const { syncCommand } = await import('../../src/cli/commands/sync.js');
     const stopped = await syncCommand({ fixtures: day2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 1 }, h.deps({ signal: controller.signal, http }));
     expect(stopped.cycle?.status).toBe('interrupted');
     expect(patches).toBe(3);
@@ -190,7 +190,6 @@ describe('batched cycles', () => {
       if (++responses === 12) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const { syncCommand } = await import('../../src/cli/commands/sync.js');
     const interrupted = await syncCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 4 }, h.deps({ signal: controller.signal, http }));
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.cycle?.status).toBe('interrupted');

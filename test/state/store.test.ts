@@ -27,14 +27,14 @@ describe('StateStore', () => {
     const b = new StateStore(file);
     expect(b.anchors().get('s1')).toEqual({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
     expect(b.watermarks().get('s1')).toBe('h1');
-    expect([...(b.memberships().get('g1') ?? [])]).toEqual(['s1']);
+    expect([...(b.membersOf('g1') ?? [])]).toEqual(['s1']);
     expect(b.escrows().get('s3')).toMatchObject({ attempts: 2, firstFailureAt: '2026-01-01T00:00:00.000Z', lastFailureAt: '2026-01-01T01:00:00.000Z', nextRetryAt: '2026-01-01T06:00:00.000Z' });
     expect(b.quarantine()).toMatchObject({ reason: 'TooManyDeletes', seriesCount: 1 });
     expect(b.flag('force-deletes')).toBe(true);
     expect(b.flag('initial')).toBe(false);
     b.deleteAnchor('s1');
     expect(b.anchors().has('s1')).toBe(false);
-    expect(b.memberships().get('g1')).toBeUndefined();
+    expect(b.membersOf('g1')).toBeUndefined();
     b.close();
   });
 
