@@ -54,7 +54,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
 
   const saveAnchor = (a: Anchor): void => {
     anchors.set(a.sourceId, a);
-    writes.push((store) => store.putAnchor(a));
+    writes.push((store) => store.putAnchor(a), `anchor ${a.sourceId}`);
     ids.set(a.sourceId, a.targetId);
   };
 
@@ -96,7 +96,8 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
     }
   });
 
-  writes.flush();
+  // Not committed here: a reference below that sets a manager rewrites the link just queued for that user,
+  // and the write-behind then writes the link once.
 
   // Phase 2: references.
   await run(plan.references, async (c) => {

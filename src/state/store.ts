@@ -2,10 +2,10 @@
  * The state store on SQLite (better-sqlite3, synchronous): anchors, watermark hashes, exported group
  * memberships, escrows, cycles and the provisioning log.
  *
- * Crash safety: every successful write to the target is recorded in its own small transaction right after
- * the response (`recordAnchor`, `recordMembership`), so a kill at any point loses at most the knowledge of
- * requests in flight. Those are recovered by matching: an object without an anchor is looked up by its
- * matching attribute before any POST, so a re-run links instead of duplicating.
+ * Crash safety: every successful write to the target is recorded as soon as its response arrives and
+ * committed in batches (state/write-behind.ts), so a kill loses at most the knowledge of the last batch's
+ * requests. Those are recovered by matching: an object without an anchor is looked up by its matching
+ * attribute before any POST, so a re-run links instead of duplicating.
  * Never stores the bearer token.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,28 +13,56 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../scim/types.js';
+import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
+import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from './types.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
-const MIGRATION = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS anchors (
+/*
+ * Keyed tables are WITHOUT ROWID: one B-tree per table instead of a rowid table plus the index of its key,
+ * which halves the pages an upsert touches (links, watermarks and memberships are written once per object
+ * per cycle). The log is the opposite: append-only, so its `seq` is the rowid and each insert appends to
+ * the end of one B-tree; entries are looked up by cycle (`log_cycle`), never by id.
+ */
+const TABLES = {
+  meta: 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  anchors: `CREATE TABLE IF NOT EXISTS anchors (
   source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, target_id TEXT NOT NULL, display_name TEXT NOT NULL,
-  status TEXT NOT NULL, exported TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
-CREATE TABLE IF NOT EXISTS escrows (
+  status TEXT NOT NULL, exported TEXT NOT NULL)`,
+  watermarks: 'CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID',
+  memberships: 'CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id)) WITHOUT ROWID',
+  escrows: `CREATE TABLE IF NOT EXISTS escrows (
   source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, first_failure_at TEXT NOT NULL, last_failure_at TEXT NOT NULL,
-  attempts INTEGER NOT NULL, error_code TEXT NOT NULL, next_retry_at TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS cycles (
+  attempts INTEGER NOT NULL, error_code TEXT NOT NULL, next_retry_at TEXT NOT NULL DEFAULT '')`,
+  cycles: `CREATE TABLE IF NOT EXISTS cycles (
   id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-  status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS log (
-  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, cycle_id TEXT NOT NULL, activity_at TEXT NOT NULL, action TEXT NOT NULL,
-  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL);
+  status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL)`,
+  log: `CREATE TABLE IF NOT EXISTS log (
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, cycle_id TEXT NOT NULL, activity_at TEXT NOT NULL, action TEXT NOT NULL,
+  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL)`,
+} as const;
+
+const MIGRATION = `${Object.values(TABLES).join(';\n')};
 CREATE INDEX IF NOT EXISTS log_cycle ON log (cycle_id);
-CREATE INDEX IF NOT EXISTS log_seq ON log (seq);
+`;
+
+/**
+ * v2 → v3: watermarks and memberships become WITHOUT ROWID, the log's `seq` its rowid and its entries take
+ * the compact stored form (log-codec.ts). SQLite cannot change a table's kind in place, so each is copied
+ * into a new one of the v3 shape (the log row by row, re-encoded), in one transaction with the version bump.
+ */
+const V2_TO_V3 = `
+${['watermarks', 'memberships', 'log'].map((t) => `ALTER TABLE ${t} RENAME TO ${t}_v2;`).join('\n')}
+DROP INDEX IF EXISTS log_cycle;
+DROP INDEX IF EXISTS log_seq;
+${TABLES.watermarks};
+${TABLES.memberships};
+${TABLES.log};
+INSERT INTO watermarks SELECT source_id, object_type, hash FROM watermarks_v2;
+INSERT INTO memberships SELECT group_id, member_id FROM memberships_v2;
+DROP TABLE watermarks_v2;
+DROP TABLE memberships_v2;
 `;
 
 export interface LogQuery {
@@ -52,7 +80,10 @@ export class StateStore {
   readonly file: string;
   readonly #db: Database.Database;
 
-  constructor(file: string) {
+  readonly #checkpointer: Checkpointer | undefined;
+
+  /** `options.checkpoint`: the background checkpointer's settings (state/checkpointer.ts); false: none. */
+  constructor(file: string, options: { checkpoint?: CheckpointerOptions | false } = {}) {
     this.file = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.#db = new Database(file);
@@ -62,6 +93,7 @@ export class StateStore {
       this.#db.pragma('page_size = 16384');
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
+
       this.#db.exec(MIGRATION);
     } catch (error) {
       this.#db.close();
@@ -70,14 +102,39 @@ export class StateStore {
     }
     const version = this.#getMeta('schema_version');
     if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
-    else if (Number(version) === 1) {
-      // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
-      this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
-      this.#setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) === 1 || Number(version) === 2) {
+      try {
+        this.transaction(() => {
+          // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
+          if (Number(version) === 1) this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
+          this.#db.exec(V2_TO_V3);
+          this.#copyLogFromV2();
+          this.#setMeta('schema_version', String(SCHEMA_VERSION));
+        });
+      } catch (error) {
+        this.#db.close();
+        // The transaction rolled back: the file is as it was.
+        throw new StateFileError(`could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`);
+      }
     } else if (Number(version) !== SCHEMA_VERSION) {
       this.#db.close();
       throw new StateFileError(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
     }
+    this.#checkpointer = file === ':memory:' || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
+  }
+
+  #copyLogFromV2(): void {
+    const ins = this.#db.prepare('INSERT INTO log (seq, id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // In pages (a connection cannot write while it iterates), so a large log is never all in memory.
+    const page = this.#db.prepare('SELECT seq, entry FROM log_v2 WHERE seq > ? ORDER BY seq LIMIT 1000');
+    for (let after = 0, rows: Array<{ seq: number; entry: string }>; (rows = page.all(after) as typeof rows).length > 0; after = rows[rows.length - 1]!.seq) {
+      for (const row of rows) {
+        const e = JSON.parse(row.entry) as LogEntry;
+        const c = columnsOf(e);
+        ins.run(row.seq, c.id, c.cycle_id, c.activity_at, c.action, c.status, c.source_id, c.display_name, c.object_type, encodeLogEntry(e));
+      }
+    }
+    this.#db.exec('DROP TABLE log_v2; CREATE INDEX log_cycle ON log (cycle_id);');
   }
 
   readonly #statements = new Map<string, Database.Statement>();
@@ -90,6 +147,8 @@ export class StateStore {
   }
 
   close(): void {
+    // The worker's connection first: the last connection to close folds the WAL into the file.
+    this.#checkpointer?.close();
     this.#db.close();
   }
 
@@ -98,7 +157,9 @@ export class StateStore {
 
   transaction<T>(fn: () => T): T {
     this.#transaction ??= this.#db.transaction((body: () => unknown) => body());
-    return this.#transaction(fn) as T;
+    const result = this.#transaction(fn) as T;
+    if (!this.#db.inTransaction) this.#checkpointer?.afterCommit();
+    return result;
   }
 
   #getMeta(key: string): string | null {
@@ -293,12 +354,12 @@ export class StateStore {
 
   appendLog(entries: readonly LogEntry[]): void {
     if (entries.length === 0) return;
-    const next = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM log').get() as { n: number }).n;
-    const ins = this.#stmt('INSERT INTO log (id, seq, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // `seq` is the rowid: SQLite gives each row the next one, so entries keep the order they are appended in.
+    const ins = this.#stmt('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.transaction(() => {
-      entries.forEach((e, i) =>
-        ins.run(e.id, next + i, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e)),
-      );
+      for (const e of entries) {
+        ins.run(e.id, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, encodeLogEntry(e));
+      }
     });
   }
 
@@ -314,9 +375,9 @@ export class StateStore {
       const like = `%${query.user}%`;
       args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
     }
-    const sql = `SELECT entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
-    const rows = this.#stmt(sql).all(...args) as Array<{ entry: string }>;
-    return rows.map((r) => JSON.parse(r.entry) as LogEntry);
+    const sql = `SELECT id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
+    const rows = this.#stmt(sql).all(...args) as Array<LogColumns & { entry: string }>;
+    return rows.map((r) => decodeLogEntry(r, r.entry));
   }
 }
 
