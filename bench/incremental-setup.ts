@@ -57,7 +57,7 @@ async function prepare(): Promise<Setup> {
   const result = await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: CONCURRENCY, counter });
   const initialWallMs = performance.now() - start;
   if (result.kind !== 'initial') throw new Error(`expected an initial cycle, got ${result.kind}`);
-  const anchors = store.anchors();
+  const anchors = new Map(store.anchors()); // read while the store is open: links are read on demand
   store.close(); // checkpoints the WAL into state.db
   copyFileSync(join(dir, 'state.db'), snapshot);
 

@@ -7,6 +7,7 @@
 import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
 import { parseTargetPath } from '../mapping/target-path.js';
 import { resourceTypeOf } from '../scim/types.js';
+import { StoredAnchors } from '../state/stored-anchors.js';
 import type { Anchor } from '../state/types.js';
 import { WriteBehind } from '../state/write-behind.js';
 import type { EngineContext } from './context.js';
@@ -21,7 +22,7 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
  * `ids`: target ids by source id, to resolve references; a batched cycle passes one map for all its
  * batches. @default the map's target ids
  */
-export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: Map<string, string> = targetIdsOf(anchors)): Promise<ChangeOutcome[]> {
+export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: TargetIds = targetIdsThrough(anchors)): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
   // Escrows are written only at the end of a cycle: with none stored, a success has none to clear.
@@ -183,8 +184,28 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
   return outcomes;
 }
 
+/** Target ids by source id, as apply reads and keeps them. */
+export interface TargetIds {
+  get(sourceId: string): string | undefined;
+  set(sourceId: string, targetId: string): unknown;
+  delete(sourceId: string): unknown;
+}
+
+/**
+ * The target ids of the links apply updates as it goes (a one-shot cycle): read through them, so only the
+ * ids a reference needs are looked up. Writes are no-ops: apply sets and deletes the link itself.
+ */
+function targetIdsThrough(anchors: ReadonlyMap<string, Anchor>): TargetIds {
+  return {
+    get: (id) => anchors.get(id)?.targetId,
+    set: () => undefined,
+    delete: () => undefined,
+  };
+}
+
 /** Target ids by source id, for resolving references. */
 export function targetIdsOf(anchors: ReadonlyMap<string, Anchor>): Map<string, string> {
+  if (anchors instanceof StoredAnchors) return anchors.targetIds();
   const ids = new Map<string, string>();
   for (const [id, a] of anchors) ids.set(id, a.targetId);
   return ids;

@@ -29,15 +29,18 @@ export function selectWork(
   const present = new Set<string>();
   for (const source of sources) {
     present.add(source.id);
-    const anchor = anchors.get(source.id) ?? null;
+    // Checked before the link is read: links may be read from the store on demand (state/stored-anchors.ts).
     if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
+    const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';
     if (anchor) observe = kind === 'initial' ? 'read' : 'none';
     else if (source.provision) observe = 'match';
     items.push({ sourceId: source.id, source, anchor, observe });
   }
-  for (const [sourceId, anchor] of anchors) {
-    if (!present.has(sourceId) && objectTypes.has(anchor.objectType)) items.push({ sourceId, source: null, anchor, observe: 'none' });
+  for (const sourceId of anchors.keys()) {
+    if (present.has(sourceId)) continue;
+    const anchor = anchors.get(sourceId)!;
+    if (objectTypes.has(anchor.objectType)) items.push({ sourceId, source: null, anchor, observe: 'none' });
   }
   return items;
 }

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../scim/types.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
+import { StoredAnchors } from './stored-anchors.js';
 import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from './types.js';
 
@@ -223,10 +224,13 @@ export class StateStore {
    * open): a cycle looks at every link, but an incremental one needs the exported values of the few
    * objects it works on, and reading and parsing them all was the largest cost of a small cycle.
    */
-  anchors(): Map<string, Anchor> {
-    const rows = this.#stmt('SELECT source_id, object_type, target_id, display_name, status FROM anchors').all() as Array<Record<string, string>>;
-    const exportedOf = this.#stmt('SELECT exported FROM anchors WHERE source_id = ?');
-    return new Map(rows.map((r) => [r['source_id']!, anchorFromRow(r, () => (exportedOf.get(r['source_id']) as { exported: string } | undefined)?.exported ?? '{}')]));
+  /** The links, read on demand (state/stored-anchors.ts). */
+  anchors(): StoredAnchors {
+    return new StoredAnchors({
+      ids: () => this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[],
+      one: (sourceId) => this.anchor(sourceId),
+      targetIds: () => new Map(this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).all() as Array<[string, string]>),
+    });
   }
 
   /** One link, or null. */
