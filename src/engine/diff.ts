@@ -208,18 +208,21 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
     return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: a.targetId, reason: 'hard-deleted in Entra' } };
   }
 
+  // Never provisioned and not to be: skipped at scoping, before any mapping row is evaluated (Entra's step
+  // order: import, scoping, then matching and export). An expression that would fail for it is not reported.
+  if (!source.provision && !anchor) {
+    const skipReason = source.cause === 'unassigned' ? 'NotEffectivelyEntitled' : source.cause === 'out-of-scope' ? 'ScopeFilterNotSatisfied' : 'NotActive';
+    const detail = source.cause === 'disabled' || source.cause === 'soft-deleted' ? `${source.causeDetail}; a user that was never provisioned is not created while inactive` : (source.causeDetail ?? '');
+    return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason, link: null, forget: false, reason: detail } };
+  }
+
   if (source.mapped.failures.length > 0) {
     const f = source.mapped.failures[0]!;
     return { ...none, change: failChange(object, anchor?.targetId ?? null, 'ExpressionEvaluationFailed', `mapping to ${f.target} failed: ${f.code}: ${f.message}`) };
   }
 
-  // Not (or no longer) to be provisioned.
-  if (!source.provision) {
-    if (!anchor) {
-      const skipReason = source.cause === 'unassigned' ? 'NotEffectivelyEntitled' : source.cause === 'out-of-scope' ? 'ScopeFilterNotSatisfied' : 'NotActive';
-      const detail = source.cause === 'disabled' || source.cause === 'soft-deleted' ? `${source.causeDetail}; a user that was never provisioned is not created while inactive` : (source.causeDetail ?? '');
-      return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason, link: null, forget: false, reason: detail } };
-    }
+  // No longer to be provisioned (linked).
+  if (!source.provision && anchor) {
     if (object.objectType === 'Group') {
       if (!mapping.actions.has('delete')) {
         return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: `${source.causeDetail}; the Delete target object action is switched off` } };

@@ -113,4 +113,16 @@ describe('expression failures at run time', () => {
     expect(result.log[0]).toMatchObject({ status: 'Failure', errorCode: 'ExpressionEvaluationFailed', errorReason: expect.stringContaining('EXPR_EVAL_NOT_A_NUMBER') });
     expect(writes(captured)).toEqual([]);
   });
+
+  it('the same expression on a user who is not assigned is not evaluated: the user is skipped as not entitled', async () => {
+    run = new WireRun();
+    const captured = fakeTarget([probe, emptyFilters]);
+    const mapping = MAPPING.replace("    - {target: displayName, source: displayName}", "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}");
+    const result = await run.cycle(tenant(USERS, 'app: {name: App, appRoles: []}\nassignments: []\n'), job(mapping));
+    expect(result.log).toHaveLength(1);
+    expect(result.log[0]).toMatchObject({ status: 'Skipped', errorCode: null });
+    expect(JSON.stringify(result.log[0])).toContain('NotEffectivelyEntitled');
+    expect(JSON.stringify(result.log[0])).not.toContain('EXPR_EVAL');
+    expect(writes(captured)).toEqual([]);
+  });
 });
