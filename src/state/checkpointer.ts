@@ -34,6 +34,8 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const closed = new Int32Array(workerData.closed);
 const done = () => { Atomics.store(closed, 0, 1); Atomics.notify(closed, 0); };
+// However the thread ends (an uncaught error included), the owner must not wait for it.
+process.on('exit', done);
 let db;
 let timer;
 try {
@@ -41,8 +43,7 @@ try {
   db = new Database(workerData.file, { fileMustExist: true });
   const checkpoint = () => {
     try {
-      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-      parentPort.postMessage({ checkpointed: r.checkpointed });
+      db.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
       clearInterval(timer);
       parentPort.postMessage({ error: String(error && error.message || error) });
@@ -74,8 +75,8 @@ export class Checkpointer {
   #worker: Worker | undefined;
   #closed: Int32Array | undefined;
   #stopped = false;
-  /** Pages the worker has copied back so far (for tests and diagnostics). */
-  checkpointedPages = 0;
+  /** The worker thread has ended: nothing to wait for. */
+  #exited = false;
   /** Why the worker stopped, if it failed. */
   failure: string | null = null;
 
@@ -107,12 +108,14 @@ export class Checkpointer {
     this.#closed = new Int32Array(closed);
     const worker = new Worker(WORKER, { eval: true, workerData: { file: this.#file, driver, intervalMs: this.#intervalMs, closed } });
     worker.unref();
-    worker.on('message', (m: { checkpointed?: number; error?: string }) => {
+    worker.on('message', (m: { error?: string }) => {
       if (m.error !== undefined) this.failure = m.error;
-      else if (m.checkpointed !== undefined && m.checkpointed > 0) this.checkpointedPages += m.checkpointed;
     });
     worker.on('error', (error) => {
       this.failure = error.message;
+    });
+    worker.on('exit', () => {
+      this.#exited = true;
     });
     this.#worker = worker;
   }
@@ -123,8 +126,10 @@ export class Checkpointer {
     const worker = this.#worker;
     if (!worker || !this.#closed) return;
     this.#worker = undefined;
-    worker.postMessage('close');
-    Atomics.wait(this.#closed, 0, 0, this.#closeTimeoutMs);
+    if (!this.#exited) {
+      worker.postMessage('close');
+      Atomics.wait(this.#closed, 0, 0, this.#closeTimeoutMs);
+    }
     void worker.terminate();
   }
 }

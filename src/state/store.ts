@@ -56,7 +56,7 @@ CREATE INDEX IF NOT EXISTS log_cycle ON log (cycle_id);
 const V2_TO_V3 = `
 ${['watermarks', 'memberships', 'log'].map((t) => `ALTER TABLE ${t} RENAME TO ${t}_v2;`).join('\n')}
 DROP INDEX IF EXISTS log_cycle;
-DROP INDEX IF EXISTS log_seq;
+CREATE INDEX IF NOT EXISTS log_seq ON log_v2 (seq);
 ${TABLES.watermarks};
 ${TABLES.memberships};
 ${TABLES.log};
@@ -124,15 +124,22 @@ export class StateStore {
     this.#checkpointer = file === ':memory:' || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
   }
 
+  /**
+   * Copies the v2 log in its order (seq, then insertion, since v2 could store a seq twice: two processes
+   * appending at once both read the same MAX(seq)), each entry re-encoded and given a new, unique seq.
+   * In pages along the seq index (a connection cannot write while it iterates), so a large log is never all
+   * in memory and each page is an index range, not a scan.
+   */
   #copyLogFromV2(): void {
-    const ins = this.#db.prepare('INSERT INTO log (seq, id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    // In pages (a connection cannot write while it iterates), so a large log is never all in memory.
-    const page = this.#db.prepare('SELECT seq, entry FROM log_v2 WHERE seq > ? ORDER BY seq LIMIT 1000');
-    for (let after = 0, rows: Array<{ seq: number; entry: string }>; (rows = page.all(after) as typeof rows).length > 0; after = rows[rows.length - 1]!.seq) {
+    const ins = this.#db.prepare('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const first = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 ORDER BY seq, rowid LIMIT 1000');
+    const next = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 WHERE (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT 1000');
+    type Row = { seq: number; r: number; entry: string };
+    for (let rows = first.all() as Row[]; rows.length > 0; rows = next.all(rows[rows.length - 1]!.seq, rows[rows.length - 1]!.r) as Row[]) {
       for (const row of rows) {
         const e = JSON.parse(row.entry) as LogEntry;
         const c = columnsOf(e);
-        ins.run(row.seq, c.id, c.cycle_id, c.activity_at, c.action, c.status, c.source_id, c.display_name, c.object_type, encodeLogEntry(e));
+        ins.run(c.id, c.cycle_id, c.activity_at, c.action, c.status, c.source_id, c.display_name, c.object_type, encodeLogEntry(e));
       }
     }
     this.#db.exec('DROP TABLE log_v2; CREATE INDEX log_cycle ON log (cycle_id);');
@@ -237,6 +244,12 @@ export class StateStore {
   anchor(sourceId: string): Anchor | null {
     const r = this.#stmt('SELECT * FROM anchors WHERE source_id = ?').get(sourceId) as Record<string, string> | undefined;
     return r ? anchorFromRow(r, () => r['exported']!) : null;
+  }
+
+  /** How many links there are by object type, and how many are not active, in one read. */
+  linkCounts(): { users: number; groups: number; disabled: number } {
+    const r = this.#stmt("SELECT COALESCE(SUM(object_type = 'User'), 0) AS users, COALESCE(SUM(object_type = 'Group'), 0) AS groups, COALESCE(SUM(status <> 'active'), 0) AS disabled FROM anchors").get() as { users: number; groups: number; disabled: number };
+    return { users: r.users, groups: r.groups, disabled: r.disabled };
   }
 
   /** The linked source ids, without loading each link's exported values. */

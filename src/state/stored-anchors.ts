@@ -81,12 +81,16 @@ export class StoredAnchors implements Map<string, Anchor> {
     return this.#ids.values();
   }
 
+  /** A link whose row another process deleted since the ids were read is left out. */
   *entries(): MapIterator<[string, Anchor]> {
-    for (const id of this.#ids) yield [id, this.get(id)!];
+    for (const id of this.#ids) {
+      const a = this.get(id);
+      if (a) yield [id, a];
+    }
   }
 
   *values(): MapIterator<Anchor> {
-    for (const id of this.#ids) yield this.get(id)!;
+    for (const [, a] of this.entries()) yield a;
   }
 
   [Symbol.iterator](): MapIterator<[string, Anchor]> {

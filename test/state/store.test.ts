@@ -54,7 +54,7 @@ describe('StateStore', () => {
 });
 
 /** The schema of state files written by provsim before v3 (v1 lacks escrows.next_retry_at). */
-function writeOldStateFile(file: string, version: 1 | 2, entries: LogEntry[]): void {
+function writeOldStateFile(file: string, version: 1 | 2, entries: LogEntry[], seqOf?: (i: number) => number): void {
   const db = new Database(file);
   db.exec(`
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,12 +72,15 @@ CREATE INDEX log_seq ON log (seq);`);
   db.prepare("INSERT INTO memberships VALUES ('g1', 's1'), ('g1', 's2')").run();
   db.prepare(`INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code) VALUES ('s3', 'User', '2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z', 2, 'EntryConflict')`).run();
   db.prepare("INSERT INTO cycles VALUES ('c1', 1, 'initial', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'success', 0, 'h', '{}')").run();
-  // Stored out of seq order, to show the copy keeps seq order rather than insertion order.
+  // By default stored out of seq order, to show the copy keeps seq order rather than insertion order.
   const ins = db.prepare('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  [...entries.keys()].reverse().forEach((i) => {
-    const e = entries[i]!;
-    ins.run(e.id, i + 1, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e));
-  });
+  const order = seqOf ? [...entries.keys()] : [...entries.keys()].reverse();
+  db.transaction(() => {
+    for (const i of order) {
+      const e = entries[i]!;
+      ins.run(e.id, seqOf ? seqOf(i) : i + 1, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e));
+    }
+  })();
   db.close();
 }
 
@@ -111,6 +114,7 @@ describe('StateStore schema upgrade', () => {
     expect([...(s.membersOf('g1') ?? [])].sort()).toEqual(['s1', 's2']);
     expect(s.escrows().get('s3')).toMatchObject({ attempts: 2, nextRetryAt: '' });
     expect(s.cycles().map((c) => c.id)).toEqual(['c1']);
+    expect(s.linkCounts()).toEqual({ users: 1, groups: 0, disabled: 0 });
     expect(s.logs()).toStrictEqual(entries);
     expect(s.logs({ user: 't2' }).map((e) => e.id)).toEqual(['e2']);
     s.appendLog([logEntry(4)]);
@@ -121,6 +125,17 @@ describe('StateStore schema upgrade', () => {
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v2' OR name = 'log_seq'").all()).toEqual([]);
     db.close();
+  });
+
+  it('copies a log whose seq values repeat (two writers appending at once) whole, in seq then insertion order, across pages', () => {
+    const file = fresh().replace('nested/', '');
+    const entries = Array.from({ length: 2501 }, (_, i) => logEntry(i));
+    // Rows 2k-1 and 2k share a seq, so a pair straddles each page of 1000 rows (rows 999 and 1000, …).
+    writeOldStateFile(file, 2, entries, (i) => Math.floor((i + 1) / 2) + 1);
+    const s = new StateStore(file, { checkpoint: false });
+    expect(s.logs().map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    expect(s.logs({ limit: 1 })[0]).toStrictEqual(entries[0]);
+    s.close();
   });
 
   it('leaves a state file it cannot upgrade as it was, and says which file and what to do', () => {

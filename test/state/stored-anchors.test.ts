@@ -49,6 +49,13 @@ describe('StoredAnchors', () => {
     expect(new Map(anchors)).toEqual(new Map([['a', link('a', 'moved')], ['n', link('n')]]));
   });
 
+  it('leaves out of its iteration a link whose row is gone since the ids were read', () => {
+    const r = reader(['a', 'b', 'c']);
+    const anchors = new StoredAnchors({ ...r, one: (id) => (id === 'b' ? null : r.one(id)) });
+    expect([...anchors.values()].map((a) => a.sourceId)).toEqual(['a', 'c']);
+    expect([...anchors.keys()]).toEqual(['a', 'b', 'c']);
+  });
+
   it('gives target ids in one read until something is set or deleted, then from the links', () => {
     const r = reader(['a', 'b']);
     const anchors = new StoredAnchors(r);

@@ -25,14 +25,13 @@ export interface JobStatus {
 
 export function readStatus(store: StateStore): JobStatus {
   const cycles = store.cycles().filter((c) => !c.dryRun);
-  const anchors = [...store.anchors().values()];
   const quarantine = store.quarantine();
   return {
     target: store.target(),
     state: quarantine ? 'Quarantine' : cycles.length === 0 ? 'NotRun' : 'Active',
     quarantine,
     lastCycles: cycles.slice(-5),
-    linked: { users: anchors.filter((a) => a.objectType === 'User').length, groups: anchors.filter((a) => a.objectType === 'Group').length, disabled: anchors.filter((a) => a.status !== 'active').length },
+    linked: store.linkCounts(),
     escrows: [...store.escrows().values()].sort((a, b) => a.nextRetryAt.localeCompare(b.nextRetryAt)),
     pendingRestart: { initial: store.flag('initial'), forceDeletes: store.flag('force-deletes') },
   };
