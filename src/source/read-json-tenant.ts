@@ -88,16 +88,20 @@ function openJson(input: TextFile): JsonFile {
   // fixture object has (they are unknown keys), so by the time `locate` is called the orders agree.
   const order = new Map<Obj, number>();
   let keys = 0;
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) for (const item of v) walk(item);
-    else if (isObject(v)) {
-      order.set(v, order.size);
-      const ks = Object.keys(v);
-      keys += ks.length;
-      for (const k of ks) walk(v[k]);
+  // Only containers are visited (a call per string value cost more than the rest of the walk).
+  const walk = (v: object): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) if (typeof item === 'object' && item !== null) walk(item);
+    } else {
+      order.set(v as Obj, order.size);
+      for (const k in v) {
+        keys++;
+        const value = (v as Obj)[k];
+        if (typeof value === 'object' && value !== null) walk(value);
+      }
     }
   };
-  walk(root);
+  if (typeof root === 'object' && root !== null) walk(root);
   // Fewer keys than pairs: some object repeated a key, which the node path reports.
   if (keys !== pairs || order.size !== objectStarts.length) reject();
   let lines: LinePositions | null = null;
@@ -185,6 +189,36 @@ interface UserDraft {
   attributes: Record<string, SourceValue>;
 }
 
+/** What a key of a user map is, decided once per distinct key (every user repeats the same few). */
+const enum UserKey {
+  Unknown,
+  Id,
+  Upn,
+  AccountEnabled,
+  SoftDeleted,
+  Manager,
+  Single,
+  Multi,
+  Either,
+}
+const userKeyKinds = new Map<string, UserKey>();
+function userKeyKind(key: string): UserKey {
+  let kind = userKeyKinds.get(key);
+  if (kind === undefined) {
+    if (key === 'id') kind = UserKey.Id;
+    else if (key === 'userPrincipalName') kind = UserKey.Upn;
+    else if (key === 'accountEnabled') kind = UserKey.AccountEnabled;
+    else if (key === 'softDeleted') kind = UserKey.SoftDeleted;
+    else if (key === 'manager') kind = UserKey.Manager;
+    else if (USER_SINGLE.has(key)) kind = UserKey.Single;
+    else if (USER_MULTI.has(key)) kind = UserKey.Multi;
+    else if (USER_KEYS.has(key) || isExtension(key)) kind = UserKey.Either;
+    else kind = UserKey.Unknown;
+    if (userKeyKinds.size < 10_000) userKeyKinds.set(key, kind);
+  }
+  return kind;
+}
+
 function readUsers(root: unknown): UserDraft[] {
   return objects(root).map((obj) => {
     let id: string | null = null;
@@ -193,28 +227,30 @@ function readUsers(root: unknown): UserDraft[] {
     let accountEnabled = true;
     let softDeleted = false;
     const attributes: Record<string, SourceValue> = {};
-    for (const key of keysOf(obj, USER_KEYS, true)) {
+    for (const key in obj) {
+      const kind = userKeyKind(key);
+      if (kind === UserKey.Unknown) reject();
       const value = obj[key];
       if (value === null) continue;
-      switch (key) {
-        case 'id':
+      switch (kind) {
+        case UserKey.Id:
           id = guid(value);
           break;
-        case 'userPrincipalName':
+        case UserKey.Upn:
           upn = string(value);
           if (!UPN.test(upn)) reject();
           break;
-        case 'accountEnabled':
+        case UserKey.AccountEnabled:
           accountEnabled = typeof value === 'boolean' ? value : reject();
           break;
-        case 'softDeleted':
+        case UserKey.SoftDeleted:
           softDeleted = typeof value === 'boolean' ? value : reject();
           break;
-        case 'manager':
+        case UserKey.Manager:
           manager = string(value);
           break;
         default: {
-          const v = attributeValue(value, USER_SINGLE.has(key) ? 'single' : USER_MULTI.has(key) ? 'multi' : 'either');
+          const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
           attributes[key] = v;
         }
