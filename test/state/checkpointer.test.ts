@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer } from '../../src/state/checkpointer.js';
 import { StateStore } from '../../src/state/store.js';
 import type { LogEntry } from '../../src/state/types.js';
+import { logEntry } from './log-entry.js';
 
 const dirs: string[] = [];
 const fresh = (): string => {
@@ -14,22 +15,9 @@ const fresh = (): string => {
 };
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const entry = (n: number): LogEntry => ({
-  id: `e${n}`,
-  cycleId: 'c1',
-  changeId: `ch${n}`,
-  activityDateTime: '2026-01-01T00:00:00.000Z',
-  durationInMilliseconds: 1,
-  provisioningAction: 'Create',
-  status: 'Success',
-  errorCode: null,
-  errorReason: null,
-  errorDetails: null,
-  sourceIdentity: { id: `s${n}`, type: 'User', displayName: `User ${n}` },
-  targetIdentity: { id: `t${n}`, type: 'User', displayName: `User ${n}` },
-  modifiedProperties: Array.from({ length: 20 }, (_, k) => ({ displayName: `attribute${k}`, oldValue: null, newValue: `value ${k} of user ${n}` })),
-  provisioningSteps: [],
-});
+/** An entry of about 1.5 KB stored, so a few hundred fill a WAL past the test's threshold. */
+const entry = (n: number): LogEntry =>
+  logEntry(n, { modifiedProperties: Array.from({ length: 20 }, (_, k) => ({ displayName: `attribute${k}`, oldValue: null, newValue: `value ${k} of user ${n}` })), provisioningSteps: [] });
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));

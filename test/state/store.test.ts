@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { StateStore } from '../../src/state/store.js';
 import type { LogEntry } from '../../src/state/types.js';
+import { logEntry } from './log-entry.js';
 
 const dirs: string[] = [];
 const fresh = (): string => {
@@ -83,24 +84,6 @@ CREATE INDEX log_seq ON log (seq);`);
   })();
   db.close();
 }
-
-const logEntry = (n: number, over: Partial<LogEntry> = {}): LogEntry => ({
-  id: `e${n}`,
-  cycleId: 'c1',
-  changeId: `ch${n}`,
-  activityDateTime: `2026-01-01T00:00:0${n}.000Z`,
-  durationInMilliseconds: n,
-  provisioningAction: 'Create',
-  status: 'Success',
-  errorCode: null,
-  errorReason: null,
-  errorDetails: null,
-  sourceIdentity: { id: `s${n}`, type: 'User', displayName: `User ${n}` },
-  targetIdentity: { id: `t${n}`, type: 'User', displayName: `User ${n}` },
-  modifiedProperties: [{ displayName: 'userName', oldValue: null, newValue: `u${n}@x` }],
-  provisioningSteps: [{ name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved User 'User ${n}'` }],
-  ...over,
-});
 
 describe('StateStore schema upgrade', () => {
   it.each([1, 2] as const)('opens a v%i state file as v3 and keeps every record and log entry', (version) => {
