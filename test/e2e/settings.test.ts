@@ -25,11 +25,17 @@ function mapping(h: Harness, edits: Array<[string, string]>): string {
 }
 
 describe('accidental-deletion prevention (spec §5.11)', () => {
-  it('holds back every disable and delete once they reach the threshold, until --allow-deletes', async () => {
+  // In batches, the disables and deletes of every batch are counted together (they form one last batch).
+  it.each([
+    ['in one pass', undefined],
+    ['in batches of 2', 2],
+  ] as const)('holds back every disable and delete once they reach the threshold, until --allow-deletes (%s)', async (_, batchSize) => {
     h = await new Harness().start();
     const file = mapping(h, [['accidentalDeletionThreshold: null', 'accidentalDeletionThreshold: 4']]);
-    await h.sync(CONTOSO, { mapping: file });
-    const held = await h.sync(CONTOSO_DAY2, { mapping: file });
+    const batches = batchSize === undefined ? {} : { batchSize };
+    await h.sync(CONTOSO, { mapping: file, ...batches });
+    const held = await h.sync(CONTOSO_DAY2, { mapping: file, ...batches });
+    expect(held.cycle?.batched).toBe(batchSize !== undefined);
     expect(held.exitCode).toBe(1);
     expect(held.cycle?.jobFailure?.reason).toBe('TooManyDeletes');
     // 3 disables + 1 delete = 4: none was sent; other changes went through.
@@ -38,7 +44,7 @@ describe('accidental-deletion prevention (spec §5.11)', () => {
     expect(h.userByName('noah.williams@contoso.com')).toMatchObject({ active: true });
     expect(h.userByName('fatima.elamrani@contoso.com')).toBeDefined();
 
-    const forced = await h.sync(CONTOSO_DAY2, { mapping: file, allowDeletes: true });
+    const forced = await h.sync(CONTOSO_DAY2, { mapping: file, allowDeletes: true, ...batches });
     expect(forced.exitCode).toBe(0);
     expect(h.userByName('hannah.schmidt@contoso.com')).toBeUndefined();
     for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) expect(h.userByName(upn)).toMatchObject({ active: false });
