@@ -58,10 +58,11 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
   // (an incremental cycle then builds views only for the objects it works on).
   for (const user of tenant.users) {
     const ent = entitlements.users.get(user.id)!;
-    // Scope sees IsSoftDeleted as False: it is what scope produces, not an input.
-    const scope = job.users.scoping.length === 0 ? IN_SCOPE : evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
     let cause: DeprovisionCause | null = null;
     let causeDetail: string | null = null;
+    // Scoping filters are evaluated only for entitled users (an unassigned user is NotEffectivelyEntitled
+    // whatever they say). Scope sees IsSoftDeleted as False: it is what scope produces, not an input.
+    const scope = !ent.entitled || job.users.scoping.length === 0 ? IN_SCOPE : evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
     if (!ent.entitled) {
       cause = 'unassigned';
       causeDetail = ent.reason ?? 'not assigned';
