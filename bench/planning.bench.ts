@@ -91,7 +91,7 @@ export const benchmark: Benchmark = {
     const states = evaluateSource(loaded.tenant, compiled, deps, { retainViews: false });
     const afterEvaluate = process.cpuUsage(cpu);
     const sources = new Map(states.map((s) => [s.id, s]));
-    const work = selectWork('initial', states, new Map(), new Map(), new Map(), new Set(['User', 'Group']));
+    const work = selectWork('initial', states, new Map(), new Map(), new Map(), new Set(['User', 'Group']), { readBeforeWrite: quirks.readBeforeWrite, job: compiled });
     const existing = new Set<string>();
     const pending = new Set(work.map((w) => w.sourceId));
     let creates = 0;

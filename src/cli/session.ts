@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type PQueue from 'p-queue';
 import { createQueue } from '../engine/queue.js';
-import { ScimClient, type RequestEvent } from '../scim/client.js';
+import { contentTypeFor, ScimClient, type RequestEvent } from '../scim/client.js';
 import { dialectFromUrl, DIALECTS, type DialectName } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
 import { resolveQuirks, type Quirks } from '../scim/quirks.js';
@@ -114,6 +114,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     token,
     // Request timings follow whichever clock the current cycle runs on.
     clock: { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) },
+    contentType: contentTypeFor(quirks),
     onRequest: (e) => {
       // Keep what summaries need; bodies stay only in the transcript.
       requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });

@@ -117,7 +117,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       managerTargetId = resolved;
     }
     const path = parseTargetPath(change.path)!;
-    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks)]));
+    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous)]));
     const anchor = anchors.get(change.object.sourceId) ?? ctx.store.anchor(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };

@@ -94,7 +94,7 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
     for (const w of batch) pending.delete(w.sourceId);
     const observations = await observe(batch, ctx);
     if (ctx.signal?.aborted) return false;
-    const { plan, exists, deferred: waiting } = diffBatch({ ...base, work: batch, observations, existing, pending });
+    const { plan, exists, deferred: waiting } = diffBatch({ ...base, work: batch, observations, existing, pending, linkedEarlier: ids });
     for (const id of exists) existing.add(id);
     for (const d of waiting) {
       deferred.push(d);
@@ -115,7 +115,7 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
   const runDeferred = async (): Promise<void> => {
     const willExist = new Set(existing);
     for (const id of base.anchors.keys()) if (base.sources.has(id)) willExist.add(id);
-    const references = planDeferredReferences(deferred, willExist, { ...base, work: [], observations: new Map() });
+    const references = planDeferredReferences(deferred, willExist, { ...base, work: [], observations: new Map(), linkedEarlier: ids });
     const plan: Plan = { formatVersion: PLAN_FORMAT_VERSION, cycleId: base.cycleId, kind: base.kind, dialect: base.dialect, objects: [], references, deletes: [], deletionThresholdExceeded: false };
     ctx.hooks.onPlan?.(plan, { index: batches.length + 1, count: all.length + 1 });
     const outcomes = await apply(plan, ctx, new Map(), ids);

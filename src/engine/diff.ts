@@ -53,6 +53,8 @@ export interface DiffInput {
   existing?: ReadonlySet<string>;
   /** Batched cycles: objects of later batches. An object that references one has its references deferred. */
   pending?: ReadonlySet<string>;
+  /** Batched cycles: target ids of objects linked by earlier batches of this cycle (matched or created). */
+  linkedEarlier?: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 /** An object whose references wait for objects of later batches (see `diffBatch`). */
@@ -205,7 +207,7 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
     if (!mapping.actions.has('delete')) {
       return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: a.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: 'hard-deleted in Entra, but the Delete target object action is switched off' } };
     }
-    return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: a.targetId, reason: 'hard-deleted in Entra' } };
+    return planDelete(object, a, observation, 'hard-deleted in Entra');
   }
 
   // Never provisioned and not to be: skipped at scoping, before any mapping row is evaluated (Entra's step
@@ -227,7 +229,7 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
       if (!mapping.actions.has('delete')) {
         return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: `${source.causeDetail}; the Delete target object action is switched off` } };
       }
-      return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: anchor.targetId, reason: `${source.causeDetail}: groups have no soft delete, Entra deletes them` } };
+      return planDelete(object, anchor, observation, `${source.causeDetail}: groups have no soft delete, Entra deletes them`);
     }
     return { ...none, change: planDisable(item, source, anchor, observation, mapping, input) };
   }
@@ -265,10 +267,10 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
 
   const exists = true;
   if (!mapping.actions.has('update')) {
-    return { change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'UpdateActionDisabled', link: link ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false), anchorStatus: 'active' } : null, forget: false, reason: 'the Update target object action is switched off' }, isDeprovision: false, exists, current };
+    return { change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'UpdateActionDisabled', link: link ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false, mapping), anchorStatus: 'active' } : null, forget: false, reason: 'the Update target object action is switched off' }, isDeprovision: false, exists, current };
   }
   const changes = attributeChanges(source.mapped.values, current, false, source.view.appRoleAssignments);
-  const exported = exportedFrom(current, source.mapped.values, true);
+  const exported = exportedFrom(current, source.mapped.values, true, mapping);
   const wasDisabled = anchor !== null && anchor.status !== 'active';
   if (changes.changes.length === 0) {
     return {
@@ -307,6 +309,21 @@ function failFromObservation(object: ObjectRef, failure: RequestFailure, targetI
 
 function failChange(object: ObjectRef, targetId: string | null, errorCode: string, message: string): FailChange {
   return { action: 'fail', id: `${object.sourceId}/fail`, object, targetId, errorCode, message, reason: message };
+}
+
+/**
+ * A DELETE, after the read that precedes it (quirk readBeforeWrite). The read found nothing (404): the
+ * object is already gone from the target, so nothing is sent and the link is dropped (provsim's choice;
+ * Entra's log for this case is not published). The read failed: the object fails and is retried, its link
+ * kept. No read (quirk off): the DELETE is planned from state alone.
+ */
+function planDelete(object: ObjectRef, anchor: Anchor, observation: Observation | undefined, reason: string): ObjectPlan {
+  const none: ObjectPlan = { change: null, isDeprovision: false, exists: false, current: null };
+  if (observation?.kind === 'anchor-missing') {
+    return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'TargetObjectMissing', link: null, forget: true, reason: `${reason}, but the target no longer has ${object.objectType} ${anchor.targetId} (404 on the read before the DELETE): nothing to delete` } };
+  }
+  if (observation?.kind === 'failed') return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
+  return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: anchor.targetId, reason } };
 }
 
 function planCreate(object: ObjectRef, source: SourceState, mapping: CompiledObjectMapping, input: DiffInput, queried: Array<{ attribute: string; value: string }>): ObjectChange {
@@ -411,15 +428,28 @@ function attributeChanges(values: readonly MappedAttribute[], current: CurrentVa
   return { changes, modified };
 }
 
-/** What the target holds after the planned writes succeed, by path. */
-function exportedFrom(current: CurrentValues, values: readonly MappedAttribute[], withDesired: boolean): Record<string, unknown> {
+/**
+ * What the target holds after the planned writes succeed, by path: the mapped values, and the manager as
+ * the target holds it now (a reference is written by its own PATCH, which updates this record when it is
+ * sent; without it here, the next cycle would take the manager for unset and send it again).
+ */
+function exportedFrom(current: CurrentValues, values: readonly MappedAttribute[], withDesired: boolean, mapping: CompiledObjectMapping): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const v of values) {
     const before = current.get(v.attribute.path);
     const after = withDesired && v.value !== null && v.attribute.mapping.apply !== 'on-create' ? (typeof v.value === 'string' ? v.value : roleEntries(v.value)) : before;
     if (after !== null && after !== undefined) out[v.attribute.path.raw] = after;
   }
+  const manager = managerAttribute(mapping);
+  if (manager) {
+    const held = current.get(manager.path);
+    if (typeof held === 'string') out[manager.path.raw] = held;
+  }
   return out;
+}
+
+function managerAttribute(mapping: CompiledObjectMapping): CompiledAttribute | undefined {
+  return mapping.objectType === 'User' ? mapping.attributes.find((a) => a.reference === 'manager') : undefined;
 }
 
 function sameValue(desired: string, current: unknown, caseExact: boolean): boolean {
@@ -457,7 +487,7 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     if (managerId === null) {
       if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, managerDisplayName: null, managerProvisioned: true, previous: prev, reason: 'the manager was removed in Entra' });
     } else if (willExist.has(managerId)) {
-      const known = input.anchors.get(managerId)?.targetId ?? null;
+      const known = knownTargetId(managerId, input);
       if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
         out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), managerProvisioned: true, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
       }
@@ -477,4 +507,17 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     if (remove.length > 0) out.push({ action: 'remove-members', id: `${source.id}/remove-members`, object, memberSourceIds: remove, memberDisplayNames: remove.map(nameOf), reason: `${remove.length} member(s) to remove` });
   }
   return out;
+}
+
+/**
+ * The target id of an object this cycle can already name: linked before, matched in this cycle's reads, or
+ * linked by an earlier batch. Null for an object created in this cycle (its id is known once the POST
+ * answers), so a manager who is being created is always sent.
+ */
+function knownTargetId(sourceId: string, input: DiffInput): string | null {
+  const linked = input.anchors.get(sourceId)?.targetId;
+  if (linked !== undefined) return linked;
+  const observed = input.observations.get(sourceId);
+  if (observed?.kind === 'matched') return observed.targetId;
+  return input.linkedEarlier?.get(sourceId) ?? null;
 }

@@ -1,8 +1,9 @@
 /**
  * Observe: the target reads of a cycle (I/O), before planning. Unlinked objects are matched by filter on
  * each matching attribute in precedence order (the first query that finds something stops, spec §1.3);
- * linked objects are read by id in initial cycles. Reads go through the same queue and retry policy as
- * writes. Returns one Observation per work item that needed one.
+ * linked objects that select-work marked `read` are read by id (groups with `excludedAttributes=members`),
+ * including those gone from Entra, whose DELETE is preceded by this read. Reads go through the same queue
+ * and retry policy as writes. Returns one Observation per work item that needed one.
  */
 import { resourceTypeOf } from '../scim/types.js';
 import { ScimRequestError } from '../shared/errors.js';
@@ -13,7 +14,7 @@ import type { WorkItem } from './select-work.js';
 export async function observe(work: readonly WorkItem[], ctx: EngineContext): Promise<Map<string, Observation>> {
   const out = new Map<string, Observation>();
   const tasks = work
-    .filter((w) => w.observe !== 'none' && w.source)
+    .filter((w) => (w.observe === 'read' && w.anchor) || (w.observe === 'match' && w.source))
     .map((item) =>
       ctx.queue.add(async () => {
         if (ctx.signal?.aborted) return;
@@ -25,14 +26,14 @@ export async function observe(work: readonly WorkItem[], ctx: EngineContext): Pr
 }
 
 async function observeOne(item: WorkItem, ctx: EngineContext): Promise<Observation> {
-  const source = item.source!;
-  const resource = resourceTypeOf(source.objectType);
   try {
     if (item.observe === 'read') {
       const anchor = item.anchor!;
-      const found = await ctx.send('GET', () => ctx.client.get(resource, anchor.targetId));
+      const found = await ctx.send('GET', () => ctx.client.get(resourceTypeOf(anchor.objectType), anchor.targetId));
       return found ? { kind: 'read', targetId: anchor.targetId, resource: found } : { kind: 'anchor-missing', targetId: anchor.targetId };
     }
+    const source = item.source!;
+    const resource = resourceTypeOf(source.objectType);
     const mapping = source.objectType === 'User' ? ctx.job.users : ctx.job.groups;
     const queried: Array<{ attribute: string; value: string }> = [];
     for (const m of mapping.matching) {

@@ -206,9 +206,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const escrows = store.escrows();
   const due = new Map([...escrows].filter(([, e]) => isDue(e, started)));
   const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
+  const readRules = { readBeforeWrite: quirks.readBeforeWrite, job };
   const work = onDemand
-    ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes).filter((w) => options.only!.has(w.sourceId))
-    : selectWork(kind, sources, anchors, watermarks, due, objectTypes);
+    ? selectWork('initial', sources, anchors, new Map(), new Map(), objectTypes, readRules).filter((w) => options.only!.has(w.sourceId))
+    : selectWork(kind, sources, anchors, watermarks, due, objectTypes, readRules);
   // The exported memberships, read from the store per group the diff plans (the store is read before apply
   // writes to it, as the whole table was before: a group's members are planned before its PATCHes are sent).
   const memberships = { get: (groupId: string) => store.membersOf(groupId) };

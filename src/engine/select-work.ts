@@ -1,10 +1,18 @@
 /**
- * Which objects a cycle looks at (spec §5.1–5.2). Pure.
+ * Which objects a cycle looks at, and which of them it reads from the target first (spec §5.1–5.2). Pure.
  * - initial: every source object, and every anchor whose source object is gone.
  * - incremental: objects whose watermark hash changed (or that have none), escrowed objects, and anchors
- *   whose source object is gone (hard deletes). Linked objects are not read back: the diff base is what
- *   provsim last exported, as Entra does not detect changes made directly in the target.
+ *   whose source object is gone (hard deletes). Objects that did not change in Entra are not looked at, so
+ *   an incremental cycle's cost follows what changed, and changes made directly in the target to objects
+ *   that did not change in Entra go unnoticed, as in Entra.
+ *
+ * Reads: an unlinked object that is to be provisioned is matched by filter. A linked object is read by id
+ * before it is written — in every cycle with quirk readBeforeWrite (Entra: "GET calls will always precede
+ * other actions", evidence in scim/quirks.ts), else in initial cycles only — unless the outcome does not
+ * depend on the target (a switched-off target object action, skipOutOfScopeDeletions, a user Entra no
+ * longer manages): those are planned from state alone and send nothing.
  */
+import type { CompiledJob } from '../mapping/compile.js';
 import type { Anchor, CycleKind, Escrow } from '../state/types.js';
 import type { SourceState } from './source-state.js';
 
@@ -16,6 +24,13 @@ export interface WorkItem {
   observe: 'match' | 'read' | 'none';
 }
 
+/** What decides whether a linked object is read: the quirk, and the job settings that decide without the target. */
+export interface ReadRules {
+  /** Read linked objects in incremental cycles too (quirk readBeforeWrite). */
+  readBeforeWrite: boolean;
+  job: Pick<CompiledJob, 'job' | 'users' | 'groups'>;
+}
+
 export function selectWork(
   kind: CycleKind,
   sources: readonly SourceState[],
@@ -24,23 +39,40 @@ export function selectWork(
   escrows: ReadonlyMap<string, Escrow>,
   /** Object types the job provisions; anchors of other types (a switched-off group mapping) are left alone. */
   objectTypes: ReadonlySet<'User' | 'Group'>,
+  rules: ReadRules,
 ): WorkItem[] {
   const items: WorkItem[] = [];
   const present = new Set<string>();
+  const readLinked = kind !== 'incremental' || rules.readBeforeWrite;
   for (const source of sources) {
     present.add(source.id);
     // Checked before the link is read: links may be read from the store on demand (state/stored-anchors.ts).
     if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
     const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';
-    if (anchor) observe = kind === 'initial' ? 'read' : 'none';
+    if (anchor) observe = readLinked && !decidedWithoutTarget(source, anchor, rules.job) ? 'read' : 'none';
     else if (source.provision) observe = 'match';
     items.push({ sourceId: source.id, source, anchor, observe });
   }
   for (const sourceId of anchors.keys()) {
     if (present.has(sourceId)) continue;
     const anchor = anchors.get(sourceId)!;
-    if (objectTypes.has(anchor.objectType)) items.push({ sourceId, source: null, anchor, observe: 'none' });
+    if (!objectTypes.has(anchor.objectType)) continue;
+    items.push({ sourceId, source: null, anchor, observe: readLinked && !decidedWithoutTarget(null, anchor, rules.job) ? 'read' : 'none' });
   }
   return items;
+}
+
+/**
+ * True when the diff plans this linked object without looking at the target, so no read is sent: the
+ * branches of `diff.planObject` that skip before comparing. Must agree with them.
+ */
+function decidedWithoutTarget(source: SourceState | null, anchor: Anchor, job: ReadRules['job']): boolean {
+  const mapping = anchor.objectType === 'User' ? job.users : job.groups;
+  // Hard-deleted in Entra: a user disabled by unassignment is no longer managed; no Delete action, no DELETE.
+  if (!source) return (anchor.objectType === 'User' && anchor.status === 'disabled-out-of-scope') || !mapping.actions.has('delete');
+  if (source.provision) return !mapping.actions.has('update');
+  if (source.objectType === 'Group') return !mapping.actions.has('delete');
+  const outOfScope = source.cause === 'unassigned' || source.cause === 'out-of-scope';
+  return (outOfScope && job.job.settings.skipOutOfScopeDeletions) || !mapping.actions.has('update');
 }

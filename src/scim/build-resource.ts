@@ -1,7 +1,9 @@
 /**
  * POST bodies from flat target paths (spec §1.5): `name.givenName` → `name: {givenName}`,
  * `emails[type eq "work"].value` → `emails: [{type: "work", value, primary: true}]`, enterprise attributes
- * nested under their schema URN, null values left out, `meta.resourceType` set.
+ * nested under their schema URN, null values left out, `meta.resourceType` set. The quirks that shape the
+ * body (scim/quirks.ts, each with its evidence): `"roles": []` and `"members": []` when nothing fills
+ * them, the ADSCIM group URI, `primary` on work elements, and the key order of Entra's captured POSTs.
  */
 import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, isBooleanPath, toJsonBoolean, type TargetPath } from '../mapping/target-path.js';
 import { defaultQuirks, type Quirks } from './quirks.js';
@@ -11,7 +13,7 @@ import type { ObjectType, ScimResource } from './types.js';
 export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 
 /** The quirks that shape POST bodies. */
-export type CreateBodyOptions = Pick<Quirks, 'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements'>;
+export type CreateBodyOptions = Pick<Quirks, 'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements' | 'emptyMembersOnCreate' | 'captureKeyOrder'>;
 
 export interface RoleEntry {
   primary: boolean;
@@ -39,8 +41,41 @@ export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEn
   };
   for (const entry of entries) place(body, entry, options.primaryOnWorkElements);
   if (objectType === 'User' && options.emptyRolesOnCreate && body['roles'] === undefined) body['roles'] = [];
+  // Members are never in a group POST: they follow as PATCHes once the members exist (spec §1.10).
+  if (objectType === 'Group' && options.emptyMembersOnCreate) body['members'] = [];
   body['meta'] = { resourceType: objectType };
-  return body;
+  return options.captureKeyOrder ? inCaptureOrder(objectType, body) : body;
+}
+
+/** Keys that lead Entra's captured POSTs, in order (users; groups lead with displayName instead of userName). */
+const LEADING_KEYS: Record<ObjectType, readonly string[]> = {
+  User: ['schemas', 'externalId', 'userName', 'active'],
+  Group: ['schemas', 'externalId', 'displayName'],
+};
+
+/**
+ * The body with Entra's captured key order (quirk captureKeyOrder): the leading keys, then the rest in
+ * ordinal order (as .NET sorts: code units, so an upper-case key sorts before a lower-case one), and the
+ * keys of nested objects (name, elements of emails, the extension objects) in ordinal order too. Values
+ * are not changed, and arrays keep their element order.
+ */
+function inCaptureOrder(objectType: ObjectType, body: ScimResource): ScimResource {
+  const lead = LEADING_KEYS[objectType];
+  const rest = Object.keys(body).filter((k) => !lead.includes(k)).sort(ordinal);
+  const out: ScimResource = {};
+  for (const key of [...lead.filter((k) => k in body), ...rest]) out[key] = key === 'schemas' ? body[key] : sortedKeys(body[key]);
+  return out;
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(record).sort(ordinal).map((k) => [k, sortedKeys(record[k])]));
+}
+
+function ordinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function containerFor(body: ScimResource, path: TargetPath): Record<string, unknown> {

@@ -42,9 +42,14 @@ export interface ScimClientOptions {
   clock: Clock;
   /** Called after every request (for counters and transcripts). Never receives headers. */
   onRequest?: (event: RequestEvent) => void;
+  /** The Content-Type of requests with a body. @default contentTypeFor(the default quirks): with charset */
+  contentType?: string;
 }
 
-const SCIM_JSON = 'application/scim+json';
+/** The Content-Type of requests with a body (quirk charsetInContentType; evidence in scim/quirks.ts). */
+export function contentTypeFor(quirks: { charsetInContentType: boolean }): string {
+  return quirks.charsetInContentType ? 'application/scim+json; charset=utf-8' : 'application/scim+json';
+}
 const SERVICE_INCOMPATIBLE = 'SystemForCrossDomainIdentityManagementServiceIncompatible';
 
 export class ScimClient {
@@ -53,6 +58,7 @@ export class ScimClient {
   readonly #token: string | null;
   readonly #clock: Clock;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
+  readonly #contentType: string;
 
   constructor(options: ScimClientOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
@@ -63,6 +69,7 @@ export class ScimClient {
     this.#token = options.token;
     this.#clock = options.clock;
     this.#onRequest = options.onRequest;
+    this.#contentType = options.contentType ?? contentTypeFor({ charsetInContentType: true });
   }
 
   /** `GET /Users?filter=attr eq "value"` (groups: `?excludedAttributes=members&filter=…`). Returns the matches. */
@@ -139,7 +146,7 @@ export class ScimClient {
   async #send(method: string, url: string, body: unknown, linked: boolean): Promise<AxiosResponse<string>> {
     const headers: Record<string, string> = {};
     if (this.#token !== null) headers['Authorization'] = `Bearer ${this.#token}`;
-    if (body !== undefined) headers['Content-Type'] = SCIM_JSON;
+    if (body !== undefined) headers['Content-Type'] = this.#contentType;
     const started = this.#clock.now().getTime();
     let response: AxiosResponse<string>;
     try {

@@ -51,7 +51,7 @@ function wireValue(dialect: DialectName, change: AttributeChange): unknown {
 }
 
 /** The operations of one object's attribute PATCH, in the dialect's shape. */
-export function attributeOperations(dialect: DialectName, changes: readonly AttributeChange[], quirks: Pick<Quirks, 'pathlessAdd' | 'rolesAsJsonString'> = defaultQuirks(dialect)): PatchOperation[] {
+export function attributeOperations(dialect: DialectName, changes: readonly AttributeChange[], quirks: Pick<Quirks, 'pathlessAdd' | 'rolesAsJsonString'> & Partial<Pick<Quirks, 'filteredOpsFirst'>> = defaultQuirks(dialect)): PatchOperation[] {
   const separate: PatchOperation[] = [];
   const merged: Record<'add' | 'replace', Record<string, unknown>> = { add: {}, replace: {} };
   for (const c of changes) {
@@ -72,17 +72,22 @@ export function attributeOperations(dialect: DialectName, changes: readonly Attr
     if (entries.length === 1) out.push({ op, path: entries[0]![0], value: entries[0]![1] });
     else if (entries.length > 1) out.push({ op, value: merged[op] });
   }
-  return [...out, ...separate];
+  // Microsoft's flag sample puts the filtered-path op before the merged one (quirk filteredOpsFirst).
+  return (quirks.filteredOpsFirst ?? true) ? [...separate, ...out] : [...out, ...separate];
 }
 
 /**
- * Manager set/change/removal (spec §1.7): the manager's target id as a bare string, "" to remove it; with
- * quirk managerBareId off, the complex form `{"value": id}` (removal stays "" in legacy and becomes a
- * `remove` op in the flag dialect).
+ * Manager set/change/removal (spec §1.7, evidence in scim/quirks.ts): set and change send the manager's
+ * target id as a bare string (quirk managerBareId; off: `{"value": id}`). Removal (`managerTargetId` "")
+ * is `Replace` with `""` in legacy (Microsoft's SCIM_Update_Manager_Test) and `remove` with the path in the
+ * flag dialect; quirk managerRemoveFilter sends `remove` on `…:manager[value eq "<previous id>"]` instead.
  */
-export function managerOperation(dialect: DialectName, path: TargetPath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> = defaultQuirks(dialect)): PatchOperation {
+export function managerOperation(dialect: DialectName, path: TargetPath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> & Partial<Pick<Quirks, 'managerRemoveFilter'>> = defaultQuirks(dialect), previousTargetId: string | null = null): PatchOperation {
+  if (managerTargetId === '') {
+    if (quirks.managerRemoveFilter && previousTargetId !== null) return { op: opName(dialect, 'remove'), path: `${path.raw}[value eq "${previousTargetId.replace(/["\\]/g, '\\$&')}"]` };
+    return dialect === 'legacy' ? { op: opName(dialect, 'replace'), path: path.raw, value: '' } : { op: 'remove', path: path.raw };
+  }
   if (quirks.managerBareId) return { op: opName(dialect, op), path: path.raw, value: managerTargetId };
-  if (managerTargetId === '') return dialect === 'legacy' ? { op: opName(dialect, 'replace'), path: path.raw, value: '' } : { op: 'remove', path: path.raw };
   return { op: opName(dialect, op), path: path.raw, value: { value: managerTargetId } };
 }
 

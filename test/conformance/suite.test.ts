@@ -110,13 +110,13 @@ describe('provsim conformance against the embedded target', () => {
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
-  it('strict, aadOptscim062020 from the URL: only the add on a missing filtered path fails among the mandatory checks', async () => {
+  it('strict, aadOptscim062020 from the URL: the add on a missing filtered path and the manager steps (a bare id in this dialect too) fail among the mandatory checks', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const run = await runCli(`${target.url}?aadOptscim062020`, {}, env);
     expect(run.report.dialect).toBe('aadOptscim062020');
     expect(run.exitCode).toBe(1);
-    expect(run.report.checks.filter((c) => c.status === 'failed' && c.severity === 'mandatory').map((c) => c.id)).toEqual(['quirk.add-missing-filtered-path']);
-    expect(failedIds(run.report, 'lifecycle')).toEqual([]);
+    expect(run.report.checks.filter((c) => c.status === 'failed' && c.severity === 'mandatory').map((c) => c.id)).toEqual(['lifecycle.manager.set', 'lifecycle.manager.change', 'lifecycle.manager.remove', 'quirk.add-missing-filtered-path']);
+    expect(failedIds(run.report, 'lifecycle')).toEqual(['lifecycle.manager.change', 'lifecycle.manager.remove', 'lifecycle.manager.set']);
     // The legacy column still shows what the legacy dialect would do, as optional for this run.
     expect(run.report.checks.filter((c) => c.status === 'failed' && c.severity === 'optional').map((c) => c.id).sort()).toEqual(STRICT_LEGACY_FAILING_QUIRKS.filter((id) => id !== 'quirk.add-missing-filtered-path'));
     const matrix = Object.fromEntries(run.report.quirkMatrix.map((r) => [r.quirk, [r.cells.legacy?.verdict ?? 'not sent', r.cells.aadOptscim062020?.verdict ?? 'not sent']]));

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScimClient } from '../../src/scim/client.js';
+import { contentTypeFor, ScimClient } from '../../src/scim/client.js';
 import { createHttpClient } from '../../src/scim/http.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { ScimRequestError } from '../../src/shared/errors.js';
@@ -42,11 +42,19 @@ describe('ScimClient wire shapes (spec §1)', () => {
     expect(await client().filter('Groups', 'displayName', 'The "A" Team')).toEqual([]);
   });
 
-  it('sends PATCH as a PatchOp with application/scim+json', async () => {
-    nock('http://127.0.0.1:9', { reqheaders: { 'content-type': 'application/scim+json' } })
+  it('sends PATCH as a PatchOp with application/scim+json; charset=utf-8 (the azd #12728 capture)', async () => {
+    nock('http://127.0.0.1:9', { reqheaders: { 'content-type': 'application/scim+json; charset=utf-8' } })
       .patch('/scim/Users/6764549bef60420686bc', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'userName', value: 'new@testuser.com' }] })
       .reply(204);
     await client().patch('Users', '6764549bef60420686bc', [{ op: 'Replace', path: 'userName', value: 'new@testuser.com' }]);
+  });
+
+  it('quirk charsetInContentType off: the Content-Type without charset', async () => {
+    nock('http://127.0.0.1:9', { reqheaders: { 'content-type': (v: string) => v === 'application/scim+json' } })
+      .post('/scim/Users')
+      .reply(201, { id: 'u1' });
+    const c = new ScimClient({ baseUrl: BASE, http: createHttpClient({ transport: 'node' }), token: TOKEN, clock: new ManualClock(), contentType: contentTypeFor({ charsetInContentType: false }) });
+    await c.create('Users', { userName: 'a' });
   });
 
   it('GETs a group by id without members', async () => {

@@ -36,8 +36,9 @@ describe('dialects (spec §1.14)', () => {
         change('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber', 'replace', 'Aklq'),
       ]),
     ).toEqual([
-      { op: 'replace', value: { displayName: 'Bjfe', 'name.givenName': 'Kkom', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber': 'Aklq' } },
+      // Filtered op first, as in Microsoft's sample (quirk filteredOpsFirst).
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.z' },
+      { op: 'replace', value: { displayName: 'Bjfe', 'name.givenName': 'Kkom', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber': 'Aklq' } },
     ]);
   });
 
@@ -53,10 +54,11 @@ describe('quirks (UNCONFIRMED shapes, switchable)', () => {
 
   it('defaults per dialect, and --quirk settings on top', async () => {
     const { defaultQuirks, resolveQuirks } = await import('../../src/scim/quirks.js');
-    expect(defaultQuirks('legacy')).toMatchObject({ managerBareId: true, rolesAsJsonString: true, pathlessAdd: false });
-    expect(defaultQuirks('aadOptscim062020')).toMatchObject({ managerBareId: false, rolesAsJsonString: false, pathlessAdd: true });
-    expect(resolveQuirks('legacy', ['managerBareId=off', 'adscimGroupSchema=off'])).toMatchObject({ managerBareId: false, adscimGroupSchema: false, emptyRolesOnCreate: true });
-    expect(() => resolveQuirks('legacy', ['managerBareID=off'])).toThrow(/not a quirk; known: .*managerBareId/);
+    expect(defaultQuirks('legacy')).toMatchObject({ managerBareId: true, rolesAsJsonString: true, pathlessAdd: false, readBeforeWrite: true, emptyRolesOnCreate: false, adscimGroupSchema: false, emptyMembersOnCreate: true, charsetInContentType: true, filteredOpsFirst: true, captureKeyOrder: true, managerRemoveFilter: false });
+    // The flag dialect sends the manager bare too (SCIM-SDK #686); the complex form is the quirk.
+    expect(defaultQuirks('aadOptscim062020')).toMatchObject({ managerBareId: true, rolesAsJsonString: false, pathlessAdd: true, readBeforeWrite: true });
+    expect(resolveQuirks('legacy', ['managerBareId=off', 'adscimGroupSchema=on'])).toMatchObject({ managerBareId: false, adscimGroupSchema: true, emptyRolesOnCreate: false });
+    expect(() => resolveQuirks('legacy', ['managerBareID=off'])).toThrow(/not a quirk \(did you mean managerBareId\?\); known: .*managerBareId/);
     expect(() => resolveQuirks('legacy', ['managerBareId'])).toThrow(/name=on or name=off/);
   });
 
@@ -66,6 +68,26 @@ describe('quirks (UNCONFIRMED shapes, switchable)', () => {
     expect(managerOperation('legacy', managerPath, 'replace', '', { managerBareId: true })).toEqual({ op: 'Replace', path: managerPath.raw, value: '' });
     expect(managerOperation('aadOptscim062020', managerPath, 'replace', 'm2', { managerBareId: false })).toEqual({ op: 'replace', path: managerPath.raw, value: { value: 'm2' } });
     expect(managerOperation('aadOptscim062020', managerPath, 'replace', '', { managerBareId: false })).toEqual({ op: 'remove', path: managerPath.raw });
+    // The captured flag-dialect shape (SCIM-SDK #686): lowercase op, bare string.
+    expect(managerOperation('aadOptscim062020', managerPath, 'add', '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2', { managerBareId: true })).toEqual({ op: 'add', path: managerPath.raw, value: '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2' });
+    expect(managerOperation('aadOptscim062020', managerPath, 'replace', '', { managerBareId: true })).toEqual({ op: 'remove', path: managerPath.raw });
+  });
+
+  it('quirk managerRemoveFilter: removal names the old manager in a value filter (scim-patch #453)', async () => {
+    const { managerOperation } = await import('../../src/scim/dialect.js');
+    const quirks = { managerBareId: true, managerRemoveFilter: true };
+    expect(managerOperation('aadOptscim062020', managerPath, 'replace', '', quirks, 'm-1')).toEqual({ op: 'remove', path: `${managerPath.raw}[value eq "m-1"]` });
+    expect(managerOperation('legacy', managerPath, 'replace', '', quirks, 'm"1')).toEqual({ op: 'Remove', path: `${managerPath.raw}[value eq "m\\"1"]` });
+    // Without a known previous id there is nothing to filter on: the plain removal.
+    expect(managerOperation('legacy', managerPath, 'replace', '', quirks, null)).toEqual({ op: 'Replace', path: managerPath.raw, value: '' });
+  });
+
+  it('flag dialect: filtered-path ops before the merged path-less op (Microsoft\'s sample); the old order is a quirk', () => {
+    const changes = [change('displayName', 'replace', 'Bjfe'), change('emails[type eq "work"].value', 'replace', 'e@x'), change('name.givenName', 'replace', 'Kkom')];
+    const merged = { op: 'replace', value: { displayName: 'Bjfe', 'name.givenName': 'Kkom' } };
+    const filtered = { op: 'replace', path: 'emails[type eq "work"].value', value: 'e@x' };
+    expect(attributeOperations('aadOptscim062020', changes)).toEqual([filtered, merged]);
+    expect(attributeOperations('aadOptscim062020', changes, { pathlessAdd: true, rolesAsJsonString: false, filteredOpsFirst: false })).toEqual([merged, filtered]);
   });
 
   it('roles as a JSON string inside value (legacy, spec §1.7)', () => {

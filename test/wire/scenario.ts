@@ -18,6 +18,7 @@ import { seededRandom } from '../../src/shared/random.js';
 import { parseTenant } from '../../src/source/index.js';
 import type { Tenant } from '../../src/source/types.js';
 import { StateStore } from '../../src/state/store.js';
+import { applyOperations } from './fake-patch.js';
 
 export const ORIGIN = 'http://127.0.0.1:9';
 export const BASE = `${ORIGIN}/scim`;
@@ -49,9 +50,42 @@ export function job(yaml: string) {
   return compiled;
 }
 
-/** A fake SCIM target: answers each request with the first route that returns a response. */
+/**
+ * A fake SCIM target: answers each request with the first route that returns a response, and remembers
+ * what it was sent, so that it reads back the way a real server does: a 201 to a POST stores the returned
+ * resource, a 2xx to a PATCH applies the operations to it (fake-patch.ts, the way a forgiving server
+ * would), a 2xx to a DELETE forgets it. A `GET /Users/{id}` or `/Groups/{id}` that no
+ * route answers returns the stored resource (groups without members when asked to exclude them), or 404.
+ */
 export function fakeTarget(routes: Route[]): Captured[] {
   const captured: Captured[] = [];
+  const stored = new Map<string, Record<string, unknown>>();
+  const resourceOf = (uri: string): { collection: string; id: string | null } | null => {
+    const m = /\/(Users|Groups)(?:\/([^/?]+))?(?:\?|$)/.exec(uri);
+    return m ? { collection: m[1]!, id: m[2] === undefined ? null : decodeURIComponent(m[2]) } : null;
+  };
+  const remember = (req: Captured, status: number, body: unknown): void => {
+    const at = resourceOf(req.path);
+    if (!at || status < 200 || status > 299) return;
+    if (req.method === 'POST' && at.id === null && body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string') {
+      stored.set(`${at.collection}/${(body as { id: string }).id}`, structuredClone(body as Record<string, unknown>));
+    } else if (req.method === 'PATCH' && at.id !== null) {
+      const key = `${at.collection}/${at.id}`;
+      const current = stored.get(key);
+      if (current) stored.set(key, applyOperations(current, req.body));
+    } else if (req.method === 'DELETE' && at.id !== null) stored.delete(`${at.collection}/${at.id}`);
+  };
+  const readBack = (req: Captured): [number, unknown] | undefined => {
+    const at = resourceOf(req.path);
+    if (req.method !== 'GET' || !at || at.id === null) return undefined;
+    const resource = stored.get(`${at.collection}/${at.id}`);
+    if (!resource) return [404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `${at.collection}/${at.id} not found` }];
+    if (at.collection === 'Groups' && req.path.includes('excludedAttributes=members')) {
+      const { members: _members, ...rest } = resource;
+      return [200, rest];
+    }
+    return [200, resource];
+  };
   const handle = (method: string) =>
     function (this: { req: { headers: Record<string, string> } }, uri: string, body: unknown): [number, unknown] {
       // nock hands over application/scim+json bodies as text (it only parses application/json).
@@ -60,9 +94,12 @@ export function fakeTarget(routes: Route[]): Captured[] {
       captured.push(req);
       for (const r of routes) {
         const res = r(req);
-        if (res) return [res[0], res[1] ?? ''];
+        if (res) {
+          remember(req, res[0], res[1]);
+          return [res[0], res[1] ?? ''];
+        }
       }
-      return [500, { detail: `no route for ${method} ${uri}` }];
+      return readBack(req) ?? [500, { detail: `no route for ${method} ${uri}` }];
     };
   const scope = nock(ORIGIN).persist();
   scope.get(() => true).reply(handle('GET'));
@@ -92,7 +129,12 @@ export class WireRun {
   }
 }
 
-/** Requests other than the probe and filter GETs. */
+/** Requests other than GETs (the probe, filters and reads by id). */
 export function writes(captured: Captured[]): Captured[] {
   return captured.filter((c) => c.method !== 'GET');
+}
+
+/** Method and path of every request but the connection probe (the first request of each cycle). */
+export function sequence(captured: Captured[], from = 0): string[] {
+  return captured.slice(from).filter((c) => !/\?filter=userName\+eq\+%22[0-9a-f]{8}-[0-9a-f]{4}-4/.test(c.path)).map((c) => `${c.method} ${c.path}`);
 }
