@@ -7,9 +7,13 @@
  *   GET    /…/Groups?excludedAttributes=members&filter=displayName eq "x"
  *   GET    /…/Users/{id}, /…/Groups/{id}                          the resource (groups without members), or 404
  *   POST   /…/Users, /…/Groups                                    201 + the body with an `id`
- *   PATCH  /…/Users/{id}, /…/Groups/{id}                          204 (the operations are not applied), 404 if unknown
+ *   PATCH  /…/Users/{id}, /…/Groups/{id}                          204 (the operations applied, forgivingly), 404 if unknown
  *   DELETE /…/Users/{id}, /…/Groups/{id}                          204, or 404
  *   POST   /__reset                                               204: forget everything
+ *   POST   /__snapshot, /__restore                                204: keep a copy of everything; go back to it
+ *
+ * PATCHes are applied (test/helpers/forgiving-patch.ts) because provsim reads each linked object before it
+ * writes it and diffs against what it reads: a stub that forgot its PATCHes would be sent them again.
  *
  * Run directly: `node --import tsx bench/stub-server.ts [port]` (prints `listening <port>`).
  */
@@ -17,6 +21,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { applyOperations } from '../test/helpers/forgiving-patch.js';
 
 const SCIM_JSON = 'application/scim+json';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -32,6 +37,7 @@ interface Kind {
 function serve(port: number, onListening: (port: number) => void): http.Server {
   let kinds: Record<string, Kind> = {};
   let nextId = 1;
+  let saved: { kinds: Record<string, Kind>; nextId: number } | null = null;
   const reset = (): void => {
     kinds = { Users: { byId: new Map(), index: new Map() }, Groups: { byId: new Map(), index: new Map() } };
   };
@@ -55,6 +61,16 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/__reset') {
       reset();
+      return send(res, 204);
+    }
+    if (method === 'POST' && path === '/__snapshot') {
+      saved = { kinds: structuredClone(kinds), nextId };
+      return send(res, 204);
+    }
+    if (method === 'POST' && path === '/__restore') {
+      if (!saved) return send(res, 409);
+      kinds = structuredClone(saved.kinds);
+      nextId = saved.nextId;
       return send(res, 204);
     }
     const m = /\/(Users|Groups)(?:\/([^/]+))?\/?$/.exec(path);
@@ -91,7 +107,10 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
     const r = kind.byId.get(id);
     if (!r) return notFound(res);
     if (method === 'GET') return send(res, 200, JSON.stringify(withoutMembers(r)));
-    if (method === 'PATCH') return send(res, 204);
+    if (method === 'PATCH') {
+      kind.byId.set(id, applyOperations(r, JSON.parse(body)));
+      return send(res, 204);
+    }
     if (method === 'DELETE') {
       kind.byId.delete(id);
       const key = r[MATCHING[resource]!];
@@ -129,10 +148,18 @@ export interface Stub {
   child: ChildProcess;
   /** Forgets every resource (over HTTP). */
   reset(): Promise<void>;
+  /** Keeps a copy of every resource, to go back to with `restore()`. */
+  snapshot(): Promise<void>;
+  restore(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const SELF = fileURLToPath(import.meta.url);
+
+async function control(origin: string, verb: 'reset' | 'snapshot' | 'restore'): Promise<void> {
+  const res = await fetch(`${origin}/__${verb}`, { method: 'POST' });
+  if (res.status !== 204) throw new Error(`stub ${verb} answered ${res.status}`);
+}
 
 /** Forks this file in a child process (with tsx), listening on a free port of 127.0.0.1. */
 export function startStub(): Promise<Stub> {
@@ -156,10 +183,9 @@ export function startStub(): Promise<Stub> {
         origin,
         port,
         child,
-        async reset() {
-          const res = await fetch(`${origin}/__reset`, { method: 'POST' });
-          if (res.status !== 204) throw new Error(`stub reset answered ${res.status}`);
-        },
+        reset: () => control(origin, 'reset'),
+        snapshot: () => control(origin, 'snapshot'),
+        restore: () => control(origin, 'restore'),
         stop: () =>
           new Promise<void>((done) => {
             process.removeListener('exit', kill);

@@ -11,6 +11,7 @@ import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
 import { logsCommand } from './commands/logs.js';
 import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
 import { provisionCommand } from './commands/provision.js';
+import { quirksCommand } from './commands/quirks.js';
 import { restartCommand } from './commands/restart.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
@@ -228,6 +229,16 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addHelpText('after', '\nExample:\n  provsim status')
     .action(async (o: Record<string, unknown>) => {
       done(await statusCommand({ state: o['state'] as string, json: Boolean(o['json']) }, deps));
+    });
+
+  program
+    .command('quirks')
+    .description('Every quirk (switchable with --quirk NAME=on|off) and every fixed wire choice, with its evidence: source, date, confidence.')
+    .option('--json', 'print them as JSON, with each piece of evidence\'s note')
+    .option('--markdown', "print the README's Fidelity tables")
+    .addHelpText('after', '\nExamples:\n  provsim quirks\n  provsim quirks --json')
+    .action((o: Record<string, unknown>) => {
+      done(quirksCommand({ json: Boolean(o['json']), markdown: Boolean(o['markdown']) }, deps));
     });
 
   program

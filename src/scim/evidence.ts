@@ -21,7 +21,7 @@ export interface Evidence {
    * `azd #n` = MicrosoftDocs/azure-docs issue n, `owner/repo #n` = a GitHub issue or pull request.
    */
   source: string;
-  /** When the evidence was published (YYYY, YYYY-MM or YYYY-MM-DD); `—` for reasoning. */
+  /** When the evidence was published: YYYY, YYYY-MM or YYYY-MM-DD; `current` for a doc page as it reads today; `—` for reasoning. */
   date: string;
   confidence: Confidence;
   /** One line: what the evidence shows, and what speaks against it. */

@@ -18,7 +18,7 @@ import { seededRandom } from '../../src/shared/random.js';
 import { parseTenant } from '../../src/source/index.js';
 import type { Tenant } from '../../src/source/types.js';
 import { StateStore } from '../../src/state/store.js';
-import { applyOperations } from './fake-patch.js';
+import { applyOperations } from '../helpers/forgiving-patch.js';
 
 export const ORIGIN = 'http://127.0.0.1:9';
 export const BASE = `${ORIGIN}/scim`;
@@ -53,7 +53,7 @@ export function job(yaml: string) {
 /**
  * A fake SCIM target: answers each request with the first route that returns a response, and remembers
  * what it was sent, so that it reads back the way a real server does: a 201 to a POST stores the returned
- * resource, a 2xx to a PATCH applies the operations to it (fake-patch.ts, the way a forgiving server
+ * resource, a 2xx to a PATCH applies the operations to it (helpers/forgiving-patch.ts, the way a forgiving server
  * would), a 2xx to a DELETE forgets it. A `GET /Users/{id}` or `/Groups/{id}` that no
  * route answers returns the stored resource (groups without members when asked to exclude them), or 404.
  */

@@ -1,6 +1,7 @@
 /**
- * A forgiving PATCH for the wire tests' fake target (scenario.ts): applies the shapes Entra sends, in both
- * dialects, to a stored resource the way a tolerant server does, so the next read returns what was written.
+ * A forgiving PATCH for the wire tests' fake target (test/wire/scenario.ts) and the benchmarks' SCIM stub:
+ * applies the shapes Entra sends, in both dialects, to a stored resource the way a tolerant server does, so
+ * the next read returns what was written.
  * Not a SCIM implementation (the embedded target is one): no schema, no validation, attribute names matched
  * case-insensitively; unknown shapes throw, so a test never reads back a silently wrong state.
  */
