@@ -63,13 +63,14 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
       reset();
       return send(res, 204);
     }
+    // Resources are never changed in place (a PATCH stores a patched copy), so copies of the maps suffice.
     if (method === 'POST' && path === '/__snapshot') {
-      saved = { kinds: structuredClone(kinds), nextId };
+      saved = { kinds: copyKinds(kinds), nextId };
       return send(res, 204);
     }
     if (method === 'POST' && path === '/__restore') {
       if (!saved) return send(res, 409);
-      kinds = structuredClone(saved.kinds);
+      kinds = copyKinds(saved.kinds);
       nextId = saved.nextId;
       return send(res, 204);
     }
@@ -132,6 +133,10 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
   });
   server.listen(port, '127.0.0.1', () => onListening((server.address() as AddressInfo).port));
   return server;
+}
+
+function copyKinds(kinds: Record<string, Kind>): Record<string, Kind> {
+  return Object.fromEntries(Object.entries(kinds).map(([name, k]) => [name, { byId: new Map(k.byId), index: new Map(k.index) }]));
 }
 
 function withoutMembers(r: Record<string, unknown>): Record<string, unknown> {
