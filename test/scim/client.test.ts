@@ -137,4 +137,35 @@ describe('ScimClient reading responses (spec §1.13)', () => {
       nock.disableNetConnect();
     }
   });
+
+  it('the default transport sends the headers Entra sends: no User-Agent, no Accept; a body with application/scim+json; charset=utf-8', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/scim+json' });
+        res.end(JSON.stringify(req.method === 'POST' ? { id: 'u1' } : { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const c = new ScimClient({ baseUrl: `http://127.0.0.1:${port}/scim`, http: createHttpClient(), token: TOKEN, clock: new ManualClock() });
+      await c.filter('Users', 'userName', 'x');
+      await c.create('Users', { userName: 'x' });
+      expect(seen).toHaveLength(2);
+      for (const headers of seen) {
+        expect(headers['user-agent']).toBeUndefined();
+        expect(headers['accept']).toBeUndefined();
+        expect(headers['authorization']).toBe(`Bearer ${TOKEN}`);
+      }
+      expect(seen[0]!['content-type']).toBeUndefined();
+      expect(seen[1]!['content-type']).toBe('application/scim+json; charset=utf-8');
+    } finally {
+      server.close();
+      nock.disableNetConnect();
+    }
+  });
 });
