@@ -43,3 +43,23 @@ export const VERDICT_WORDS: Record<QuirkVerdict, string> = {
 export function statusMark(check: Pick<CheckResult, 'status'>): string {
   return check.status === 'passed' ? '✓' : check.status === 'failed' ? '✗' : '–';
 }
+
+export interface CauseGroup {
+  /** An independent failure. */
+  cause: CheckResult;
+  /** The failures whose root cause it is, in report order. */
+  consequences: CheckResult[];
+}
+
+/**
+ * The failed checks grouped by root cause, in report order of the causes. A consequence whose root is
+ * not among the checks (never the case in a runner's report) is listed as a cause of its own.
+ */
+export function failuresByCause(checks: readonly CheckResult[]): CauseGroup[] {
+  const failed = checks.filter((c) => c.status === 'failed');
+  const roots = new Set(failed.filter((c) => c.consequence === undefined).map((c) => c.id));
+  const groups = failed.filter((c) => c.consequence === undefined || !roots.has(c.consequence.of)).map((cause) => ({ cause, consequences: [] as CheckResult[] }));
+  const byId = new Map(groups.map((g) => [g.cause.id, g]));
+  for (const c of failed) if (c.consequence !== undefined && roots.has(c.consequence.of)) byId.get(c.consequence.of)!.consequences.push(c);
+  return groups;
+}

@@ -1,6 +1,7 @@
 /**
- * The raw reads the SCIM client does not offer, because Entra never sends them: a group read WITH its
- * members (ScimClient always asks `excludedAttributes=members`), and list pages (`startIndex`/`count`).
+ * The raw requests the SCIM client does not offer, because Entra never sends them: a group read WITH its
+ * members (ScimClient always asks `excludedAttributes=members`), list pages (`startIndex`/`count`), a
+ * DELETE whose exact status matters, a GET outside the base URL (the connection check's hint).
  * One request per call, no retries, any status returned as is; the exchange goes to the evidence hook in
  * the ScimClient's event shape, with the Authorization header redacted.
  */
@@ -31,16 +32,29 @@ export class RawClient {
     },
   ) {}
 
-  /** `pathAndQuery` is appended to the base URL verbatim (it starts with `/`). */
-  async get(pathAndQuery: string): Promise<RawResponse> {
-    const url = `${this.options.baseUrl}${pathAndQuery}`;
+  /** GET; `pathAndQuery` is appended to the base URL verbatim (it starts with `/`). */
+  get(pathAndQuery: string): Promise<RawResponse> {
+    return this.send('GET', `${this.options.baseUrl}${pathAndQuery}`);
+  }
+
+  /** DELETE, with the status as the target answered it (ScimClient.delete folds 404 into a result). */
+  delete(pathAndQuery: string): Promise<RawResponse> {
+    return this.send('DELETE', `${this.options.baseUrl}${pathAndQuery}`);
+  }
+
+  /** GET of a full URL, e.g. another base path on the target's host. */
+  getUrl(url: string): Promise<RawResponse> {
+    return this.send('GET', url);
+  }
+
+  private async send(method: 'GET' | 'DELETE', url: string): Promise<RawResponse> {
     const headers: Record<string, string> = {};
     if (this.options.token !== null) headers['Authorization'] = `Bearer ${this.options.token}`;
     const redactedHeaders: Record<string, string> = this.options.token !== null ? { Authorization: 'Bearer [REDACTED]' } : {};
     const started = this.options.clock.now().getTime();
-    const base = { method: 'GET', url, startedAt: new Date(started).toISOString(), requestHeaders: redactedHeaders };
+    const base = { method, url, startedAt: new Date(started).toISOString(), requestHeaders: redactedHeaders };
     try {
-      const response = await this.options.http.request<string>({ method: 'GET', url, headers });
+      const response = await this.options.http.request<string>({ method, url, headers });
       const text = typeof response.data === 'string' ? response.data : '';
       const plain = plainHeaders(response.headers);
       this.options.onRequest({ ...base, status: response.status, durationMs: this.options.clock.now().getTime() - started, responseHeaders: plain, responseBody: text });

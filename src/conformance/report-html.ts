@@ -1,11 +1,12 @@
 /**
  * The report as one self-contained HTML page a person opens in a browser: inline CSS, no scripts, no
  * external assets (no fonts, images, stylesheets or links to fetch), so it can be mailed or attached to a
- * CI run as is. Sections: verdict and summary, the quirk matrix, each failure with its requests and
- * responses, every check, the known gaps and the cleanup. Passed checks' exchanges stay in the JSON report.
+ * CI run as is. Sections: verdict and summary, the quirk matrix, each root-cause failure with its requests
+ * and responses and, under it, the failures that are its consequences (in a native <details>, no script),
+ * every check, the known gaps and the cleanup. Passed checks' exchanges stay in the JSON report.
  * Pure: report in, HTML text out; every value from the target is escaped.
  */
-import { bodyText, exchangeLine, keyExchanges, statusMark, VERDICT_WORDS } from './format.js';
+import { bodyText, exchangeLine, failuresByCause, keyExchanges, statusMark, VERDICT_WORDS, type CauseGroup } from './format.js';
 import type { CheckPart, CheckResult, ConformanceReport, Evidence, QuirkMatrixRow } from './types.js';
 
 const PART_TITLES: Record<CheckPart, string> = {
@@ -24,15 +25,22 @@ code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{
 .badge{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;border:1px solid #d0d7de}.mandatory{border-color:#a40e26;color:#a40e26}.optional{color:#57606a}
 .failure{border:1px solid #ffcecb;border-left:4px solid #cf222e;padding:8px 12px;margin:12px 0;border-radius:4px}
 .exchange{margin:8px 0 12px}.line{font-weight:600}.muted{color:#57606a}
+.consequences{margin:12px 0 4px 16px;padding-left:12px;border-left:3px solid #d0d7de}.consequence{margin:8px 0}
 `;
 
 export function renderHtmlReport(report: ConformanceReport): string {
-  const failures = report.checks.filter((c) => c.status === 'failed');
+  const groups = failuresByCause(report.checks);
+  const consequenceCount = groups.reduce((n, g) => n + g.consequences.length, 0);
   const body = [
     header(report),
     summary(report),
     section('quirk-matrix', 'Quirk matrix', matrix(report.quirkMatrix), 'Each Entra quirk sent on its own (legacy ops lowercased except in the capitalised-ops row), then read back with GET. "Not sent": that dialect does not send this shape.'),
-    section('failures', `Failures (${failures.length})`, failures.length === 0 ? '<p>None.</p>' : failures.map(failure).join('\n')),
+    section(
+      'failures',
+      `Failures (${groups.length} root cause${groups.length === 1 ? '' : 's'}${consequenceCount > 0 ? `, ${consequenceCount} consequence${consequenceCount === 1 ? '' : 's'}` : ''})`,
+      groups.length === 0 ? '<p>None.</p>' : groups.map(failure).join('\n'),
+      consequenceCount > 0 ? 'A consequence is a failure that an earlier failure already explains (the same refused request shape and answer, or the state or object the earlier check was to leave); it is listed under its root cause and not counted again.' : undefined,
+    ),
     ...(['lifecycle', 'quirks', 'protocol'] as const).map((part) => section(`part-${part}`, PART_TITLES[part], checksTable(report.checks.filter((c) => c.part === part)))),
     section('gaps', 'Not checked (known gaps)', `<ul>${report.gaps.map((g) => `<li><b>${esc(g.title)}</b>: ${esc(g.reason)}</li>`).join('')}</ul>`),
     section('cleanup', 'Cleanup', cleanupHtml(report)),
@@ -54,7 +62,8 @@ ${body}
 
 function header(report: ConformanceReport): string {
   const [cls, word] = report.aborted !== null ? ['fail', 'NOT RUN'] : report.interrupted ? ['warn', 'INTERRUPTED'] : report.ok ? ['pass', 'PASSED'] : ['fail', 'FAILED'];
-  const detail = report.aborted ?? (report.interrupted ? 'stopped before every check ran; objects created so far were cleaned up' : report.ok ? 'every mandatory check passed' : `${report.summary.mandatoryFailed} mandatory check(s) failed`);
+  const s = report.summary;
+  const detail = report.aborted ?? (report.interrupted ? 'stopped before every check ran; objects created so far were cleaned up' : report.ok ? 'every mandatory check passed' : `${s.mandatoryFailed} mandatory check(s) failed${s.consequences > 0 ? `, and ${s.consequences} more failure(s) are consequences of the failures` : ''}`);
   const rows: Array<[string, string]> = [
     ['Target', report.target],
     ['Dialect', report.dialect],
@@ -75,13 +84,14 @@ function summary(report: ConformanceReport): string {
   const perPart = (['lifecycle', 'quirks', 'protocol'] as const).map((part) => {
     const checks = report.checks.filter((c) => c.part === part);
     const n = (f: (c: CheckResult) => boolean): number => checks.filter(f).length;
-    return `<tr><td>${esc(PART_TITLES[part])}</td><td>${n((c) => c.status === 'passed')}</td><td>${n((c) => c.status === 'failed' && c.severity === 'mandatory')}</td><td>${n((c) => c.status === 'failed' && c.severity === 'optional')}</td><td>${n((c) => c.status === 'skipped')}</td></tr>`;
+    const independent = (c: CheckResult): boolean => c.status === 'failed' && c.consequence === undefined;
+    return `<tr><td>${esc(PART_TITLES[part])}</td><td>${n((c) => c.status === 'passed')}</td><td>${n((c) => independent(c) && c.severity === 'mandatory')}</td><td>${n((c) => independent(c) && c.severity === 'optional')}</td><td>${n((c) => c.status === 'failed' && c.consequence !== undefined)}</td><td>${n((c) => c.status === 'skipped')}</td></tr>`;
   });
   return section(
     'summary',
     'Summary',
-    `<table><tr><th>Part</th><th>Passed</th><th>Failed (mandatory)</th><th>Failed (optional)</th><th>Skipped</th></tr>${perPart.join('')}` +
-      `<tr><th>All ${s.total} checks</th><th>${s.passed}</th><th>${s.mandatoryFailed}</th><th>${s.optionalFailed}</th><th>${s.skipped}</th></tr></table>`,
+    `<table><tr><th>Part</th><th>Passed</th><th>Failed (mandatory)</th><th>Failed (optional)</th><th>Consequences of other failures</th><th>Skipped</th></tr>${perPart.join('')}` +
+      `<tr><th>All ${s.total} checks</th><th>${s.passed}</th><th>${s.mandatoryFailed}</th><th>${s.optionalFailed}</th><th>${s.consequences}</th><th>${s.skipped}</th></tr></table>`,
   );
 }
 
@@ -90,20 +100,37 @@ function matrix(rows: readonly QuirkMatrixRow[]): string {
     if (c === null) return '<td class="skip">not sent</td>';
     if (c.status === 'skipped') return `<td class="skip">skipped <code>${esc(c.checkId)}</code></td>`;
     const cls = c.verdict === 'accepted' ? 'pass' : c.severity === 'optional' ? 'warn' : 'fail';
-    return `<td class="${cls}">${esc(c.verdict ? VERDICT_WORDS[c.verdict] : c.status)} <span class="badge ${c.severity}">${c.severity}</span><br><code>${esc(c.checkId)}</code></td>`;
+    const consequence = c.consequenceOf ? `<br><span class="muted">consequence of <code>${esc(c.consequenceOf)}</code></span>` : '';
+    return `<td class="${cls}">${esc(c.verdict ? VERDICT_WORDS[c.verdict] : c.status)} <span class="badge ${c.severity}">${c.severity}</span><br><code>${esc(c.checkId)}</code>${consequence}</td>`;
   };
   return `<table id="quirk-matrix-table"><tr><th>Quirk</th><th>legacy (Entra's default)</th><th>aadOptscim062020</th></tr>${rows
     .map((r) => `<tr><td><b>${esc(r.quirk)}</b><br><span class="muted">${esc(r.title)}</span></td>${cell(r.cells.legacy)}${cell(r.cells.aadOptscim062020)}</tr>`)
     .join('')}</table>`;
 }
 
-function failure(check: CheckResult): string {
+function failure({ cause: check, consequences }: CauseGroup): string {
   const verdict = check.verdict ? ` — ${esc(VERDICT_WORDS[check.verdict])}` : '';
+  const under =
+    consequences.length === 0
+      ? ''
+      : `<details class="consequences"><summary>${consequences.length} consequence${consequences.length === 1 ? '' : 's'} of this failure (not counted again)</summary>
+${consequences.map(consequence).join('\n')}
+</details>`;
   return `<div class="failure" id="failure-${esc(check.id)}">
 <h3><code>${esc(check.id)}</code> ${esc(check.title)} <span class="badge ${check.severity}">${check.severity}</span>${verdict}</h3>
 <p>${esc(check.message)}</p>
 ${check.source ? `<p class="muted">Expected behaviour: ${esc(check.source)}</p>` : ''}
 ${keyExchanges(check).map(exchange).join('\n')}
+${under}
+</div>`;
+}
+
+function consequence(check: CheckResult): string {
+  const { via, reason } = check.consequence!;
+  return `<div class="consequence" id="consequence-${esc(check.id)}">
+<p><code>${esc(check.id)}</code> ${esc(check.title)} <span class="badge ${check.severity}">${check.severity}</span>${via.length > 0 ? ` <span class="muted">via ${esc(via.join(' → '))}</span>` : ''}</p>
+<p>Why it is a consequence: ${esc(reason)}</p>
+<p class="muted">${esc(check.message)}</p>
 </div>`;
 }
 
@@ -117,7 +144,7 @@ ${e.responseBody !== undefined ? `<div class="muted">Response${type ? ` (${esc(t
 function checksTable(checks: readonly CheckResult[]): string {
   const rows = checks.map(
     (c) =>
-      `<tr class="${c.status === 'passed' ? '' : c.status === 'skipped' ? 'skip' : c.severity === 'mandatory' ? 'fail' : 'warn'}"><td>${statusMark(c)} ${c.status}</td><td><code>${esc(c.id)}</code></td><td><span class="badge ${c.severity}">${c.severity}</span></td><td>${esc(c.title)}</td><td>${esc(c.message)}</td></tr>`,
+      `<tr class="${c.status === 'passed' ? '' : c.status === 'skipped' ? 'skip' : c.severity === 'mandatory' ? 'fail' : 'warn'}"><td>${statusMark(c)} ${c.status}${c.consequence ? `<br><span class="muted">consequence of <code>${esc(c.consequence.of)}</code></span>` : ''}</td><td><code>${esc(c.id)}</code></td><td><span class="badge ${c.severity}">${c.severity}</span></td><td>${esc(c.title)}</td><td>${esc(c.message)}</td></tr>`,
   );
   return `<table><tr><th>Status</th><th>Check</th><th>Severity</th><th>What</th><th>Result</th></tr>${rows.join('')}</table>`;
 }

@@ -2,11 +2,13 @@
  * The conformance runner: options + deps in, report data out (rendering is report-*.ts; the CLI command
  * writes files and picks the exit code).
  *
- * Order: a preflight (the random-GUID probe: bad credentials or no answer stop the run before anything is
- * created), the lifecycle through the real engine, the quirk matrix, the protocol checks, and ALWAYS the
- * cleanup, whatever happened before. An interrupt (deps.signal) lets the request in flight finish, skips
- * every check not yet reached, and still cleans up. Checks run one at a time: their evidence is the slice
- * of the exchange log taken while they ran.
+ * Order: the connection check (Entra's Test Connection probe: no answer, bad credentials or a base URL
+ * where everything is 404 fail it and stop the run before anything is created), the lifecycle through
+ * the real engine, the quirk matrix, the protocol checks, and ALWAYS the cleanup, whatever happened
+ * before. An interrupt (deps.signal) lets the request in flight finish, skips every check not yet
+ * reached, and still cleans up. Checks run one at a time: their evidence is the slice of the exchange log
+ * taken while they ran. When all have run, failures explained by an earlier failure are marked as its
+ * consequences (consequences.ts), from what each failure recorded (FailureFacts).
  *
  * The token is handed to the clients and nowhere else; the report holds only redacted evidence.
  */
@@ -19,21 +21,39 @@ import { runCycle, type CycleResult } from '../engine/reconcile.js';
 import type { CompiledJob } from '../mapping/compile.js';
 import { ScimClient } from '../scim/client.js';
 import type { DialectName } from '../scim/dialect.js';
-import { eqFilter, formEncode } from '../scim/filter.js';
 import { createHttpClient } from '../scim/http.js';
-import { defaultQuirks } from '../scim/quirks.js';
+import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import { StateStore } from '../state/store.js';
-import { catalogue, engineFailures, expectEngineChange, KNOWN_GAPS, LIFECYCLE_STEPS, PROTOCOL_CHECKS, QUIRK_CHECKS, QUIRKS, selectChecks, type CatalogueEntry, type LifecycleContext } from './checks/index.js';
+import { ScimRequestError } from '../shared/errors.js';
+import {
+  catalogue,
+  CONNECTION_CHECK,
+  dependenciesOf,
+  engineFailures,
+  expectEngineChange,
+  KNOWN_GAPS,
+  LIFECYCLE_STEPS,
+  PROTOCOL_CHECKS,
+  QUIRK_CHECKS,
+  QUIRKS,
+  selectChecks,
+  testConnection,
+  type CatalogueEntry,
+  type FailureFacts,
+  type LifecycleContext,
+  type LifecycleStep,
+} from './checks/index.js';
 import { resolveSeverity } from './checks/definition.js';
 import { CheckFailure, describeRequestError, type CheckContext, type CheckOutcome } from './checks/kit.js';
 import { cleanup } from './cleanup.js';
+import { attributeConsequences } from './consequences.js';
 import { loadDefaultMapping } from './default-mapping.js';
 import { EvidenceRecorder, redactDeep } from './evidence.js';
 import { quirkMatrix } from './matrix.js';
 import { RawClient } from './raw-client.js';
-import { RunObjects } from './run-objects.js';
+import { resourceOf, RunObjects } from './run-objects.js';
 import { createScenario, INITIAL_STATE, type ScenarioUser } from './scenario.js';
 import type { CheckResult, ConformanceReport, ConformanceSummary, Evidence } from './types.js';
 
@@ -47,6 +67,8 @@ export interface ConformanceOptions {
   token: string | null;
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
+  /** The quirks the lifecycle's engine runs with (`--quirk`); the dialect's defaults when absent. */
+  quirks?: Quirks;
 }
 
 export interface ConformanceDeps {
@@ -79,19 +101,24 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
   const ctx: CheckContext = { client, raw, objects, random, dialect: options.dialect };
 
   const results = new Map<string, CheckResult>();
+  const facts = new Map<string, FailureFacts>();
   // Messages quote server answers, which may echo the token: redacted like the evidence.
-  const done = (result: CheckResult): void => {
+  const done = ({ result, failure }: Executed): void => {
     const clean = redactDeep(result, options.token);
     results.set(clean.id, clean);
+    if (failure) facts.set(clean.id, failure);
     deps.onCheck?.(clean);
   };
-  const isSelected = (id: string): boolean => selected === null || selected.has(id);
+  // The connection check always runs, so it is always reported, --only or not.
+  const isSelected = (id: string): boolean => selected === null || selected.has(id) || id === CONNECTION_CHECK.id;
   const interrupted = (): boolean => signal?.aborted ?? false;
 
   let aborted: string | null = null;
   let cleanupReport: ConformanceReport['cleanup'] = { deleted: [], leftovers: [], evidence: [] };
   try {
-    aborted = await preflight(raw, random);
+    const connection = await execute(CONNECTION_CHECK, CONNECTION_CHECK.severity, recorder, clock, () => testConnection(raw, options.baseUrl, random));
+    done(connection);
+    if (connection.result.status === 'failed') aborted = connection.result.message;
     if (aborted === null) {
       const steps = LIFECYCLE_STEPS.filter((s) => isSelected(s.id));
       if (steps.length > 0 && !interrupted()) await runLifecycle({ ...ctx, options, deps, recorder, isSelected, done, http });
@@ -105,7 +132,8 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
     cleanupReport = await cleanup(objects, client, raw, recorder);
   }
 
-  const checks = entries.map((entry) => results.get(entry.id) ?? skipped(entry, !isSelected(entry.id) ? 'not selected with --only' : aborted !== null ? `not run: ${aborted}` : 'not run: the run was interrupted'));
+  const ran = entries.map((entry) => results.get(entry.id) ?? skipped(entry, !isSelected(entry.id) ? 'not selected with --only' : aborted !== null ? `not run: ${aborted}` : 'not run: the run was interrupted'));
+  const checks = redactDeep(attributeConsequences(ran, facts, dependenciesOf(options.dialect)), options.token);
   const summary = summarise(checks);
   return {
     formatVersion: 1,
@@ -115,7 +143,8 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
     runId,
     startedAt,
     finishedAt: clock.now().toISOString(),
-    ok: summary.mandatoryFailed === 0 && aborted === null && !interrupted(),
+    // Every failed mandatory check, consequences included: a consequence never makes a run pass.
+    ok: !checks.some((c) => c.status === 'failed' && c.severity === 'mandatory') && aborted === null && !interrupted(),
     interrupted: interrupted(),
     aborted,
     only: selected === null ? null : [...(options.only ?? [])],
@@ -127,21 +156,25 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
   };
 }
 
-/**
- * Entra's Test Connection probe. Only what makes every further request pointless stops the run (401/403,
- * no answer); anything else is for the checks to report.
- */
-async function preflight(raw: RawClient, random: Random): Promise<string | null> {
-  const response = await raw.get(`/Users?filter=${formEncode(eqFilter('userName', random.uuid()))}`);
-  if (response.status === null) return `the target did not answer (${response.error ?? 'no response'}); check the URL and that the server is up`;
-  if (response.status === 401 || response.status === 403) return `the target refused the credentials (${response.status}); set PROVSIM_TOKEN or --token-file to the token the target expects`;
-  return null;
-}
-
 type Info = Omit<CatalogueEntry, 'severity'>;
 
+/** A finished check, and for a failure what consequences.ts needs to know about it. */
+interface Executed {
+  result: CheckResult;
+  failure: FailureFacts | null;
+}
+
+interface ExecuteContext {
+  /** Exchanges before the body ran that belong to the check (a lifecycle step's cycle). */
+  before?: Evidence[];
+  onFailure?: () => string;
+  startedMs?: number;
+  /** The check's own refused and accepted requests, when they are not simply those of its body (lifecycle steps). */
+  requests?: () => Pick<FailureFacts, 'refused' | 'accepted'>;
+}
+
 /** Runs one check body: a returned outcome passes, CheckFailure (or any error) fails. */
-async function execute(info: Info, severity: CheckResult['severity'], recorder: EvidenceRecorder, clock: Clock, body: () => Promise<CheckOutcome>, context: { before?: Evidence[]; onFailure?: () => string; startedMs?: number } = {}): Promise<CheckResult> {
+async function execute(info: Info, severity: CheckResult['severity'], recorder: EvidenceRecorder, clock: Clock, body: () => Promise<CheckOutcome>, context: ExecuteContext = {}): Promise<Executed> {
   const mark = recorder.mark();
   // A lifecycle step's time includes its engine cycle.
   const started = context.startedMs ?? clock.now().getTime();
@@ -162,13 +195,27 @@ async function execute(info: Info, severity: CheckResult['severity'], recorder: 
   });
   try {
     const outcome = await body();
-    return finish({ status: 'passed', message: outcome.message, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) });
+    return { result: finish({ status: 'passed', message: outcome.message, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) }), failure: null };
   } catch (error) {
     const extra = context.onFailure?.() ?? '';
     const message = error instanceof CheckFailure ? error.message : `the check stopped on an error: ${describeRequestError(error)}`;
     const verdict = error instanceof CheckFailure ? error.verdict : info.part === 'quirks' ? 'inconclusive' : undefined;
-    return finish({ status: 'failed', message: `${message}${extra}`, ...(verdict ? { verdict } : {}) });
+    const result = finish({ status: 'failed', message: `${message}${extra}`, ...(verdict ? { verdict } : {}) });
+    const detail = error instanceof CheckFailure ? error.detail : {};
+    const refusal = error instanceof ScimRequestError ? error : detail.refused;
+    const own = context.requests?.() ?? {
+      refused: refusal && refusal.status !== null ? result.evidence.filter((e) => e.method === refusal.method && e.url === refusal.url && e.status === refusal.status).slice(-1) : [],
+      accepted: result.evidence.filter((e) => e.method !== 'GET' && isSuccess(e)),
+    };
+    return {
+      result,
+      failure: { ...own, symptom: detail.symptom ?? null, missing: detail.missing ?? null, precondition: detail.precondition ?? null, stoppedBy: detail.stoppedBy ?? null },
+    };
   }
+}
+
+function isSuccess(e: Evidence): boolean {
+  return e.status !== null && e.status >= 200 && e.status < 300;
 }
 
 interface LifecycleRun extends CheckContext {
@@ -177,7 +224,7 @@ interface LifecycleRun extends CheckContext {
   recorder: EvidenceRecorder;
   http: Axios;
   isSelected(id: string): boolean;
-  done(result: CheckResult): void;
+  done(executed: Executed): void;
 }
 
 /**
@@ -229,21 +276,31 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
       const id = await lookup(key);
       const what = key === 'group' ? `group "${state.group?.renamed ? scenario.groupRenamed : scenario.groupName}"` : `user ${scenario.userNames[key]}`;
       const failed = lookupErrors.get(key);
-      if (!id) throw new CheckFailure(failed ? `the ${what} could not be looked up by its name: ${failed}` : `the ${what} is not in the target (a filter by its name finds nothing)`);
+      if (!id) throw new CheckFailure(failed ? `the ${what} could not be looked up by its name: ${failed}` : `the ${what} is not in the target (a filter by its name finds nothing)`, undefined, failed ? {} : { missing: key });
       return id;
     },
   };
 
   let jobFailure: string | null = null;
-  let fatal: string | null = null;
+  let fatal: { message: string; step: string } | null = null;
   try {
     for (const [index, step] of LIFECYCLE_STEPS.entries()) {
       if (index > lastIndex || signal?.aborted) break;
       const mark = recorder.mark();
       const startedMs = clock.now().getTime();
       if (fatal !== null) {
-        if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(new CheckFailure(fatal!))));
+        const stopped = new CheckFailure(fatal.message, undefined, { stoppedBy: fatal.step });
+        if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(stopped)));
         continue;
+      }
+      // Read before the cycle: the state the step starts from (what an earlier step was to leave).
+      let notVerifiable: CheckFailure | null = null;
+      if (step.precondition && run.isSelected(step.id)) {
+        try {
+          await step.precondition.check(ctx);
+        } catch (error) {
+          notVerifiable = preconditionFailure(error, step.precondition.after);
+        }
       }
       if (step.change) {
         state = step.change(state);
@@ -251,12 +308,13 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
         try {
           cycle = await runCycle(
             { tenant: scenario.tenant(state), job, client: engineClient, store, queue, clock, random, ...(signal ? { signal } : {}) },
-            { dialect: options.dialect, quirks: defaultQuirks(options.dialect) },
+            { dialect: options.dialect, quirks: options.quirks ?? defaultQuirks(options.dialect) },
           );
         } catch (error) {
           // Not the target's doing (runCycle reports request failures in its result): later steps cannot run.
-          fatal = `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
-          if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(new CheckFailure(fatal!))));
+          fatal = { message: `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`, step: step.id };
+          const stopped = new CheckFailure(fatal.message);
+          if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(stopped)));
           continue;
         }
         if (cycle.status === 'interrupted') break;
@@ -272,6 +330,7 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
       const before = step.change ? recorder.since(mark) : ctx.cycleEvidence;
       const engineSaid = [...(jobFailure ? [jobFailure] : []), ...engineFailures(step, ctx)];
       const verify = async (): Promise<CheckOutcome> => {
+        if (notVerifiable) throw notVerifiable;
         const outcome = await step.verify(ctx);
         expectEngineChange(step, ctx);
         return outcome;
@@ -281,6 +340,7 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
           before,
           startedMs,
           onFailure: () => (engineSaid.length > 0 ? `. The engine's requests in this step failed: ${engineSaid.join('; ')}` : ''),
+          requests: () => stepRequests(step, ctx, before, ids.get(step.engine.object), options.baseUrl),
         }),
       );
     }
@@ -288,6 +348,33 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A precondition that did not hold: the step cannot show anything. A missing object stays "missing"; a
+ * read that failed on an error is that error (it says nothing about what `after` left).
+ */
+function preconditionFailure(error: unknown, after: string): CheckFailure {
+  if (!(error instanceof CheckFailure)) return new CheckFailure(`not verifiable: reading the state this step starts from failed: ${describeRequestError(error)}`);
+  if (error.detail.missing !== undefined) return error;
+  return new CheckFailure(`not verifiable: ${error.message}. That is the state ${after} was to leave; without it this step cannot show that it works`, undefined, { precondition: after });
+}
+
+/**
+ * A lifecycle step's own requests: those the engine sent for the step's object in the cycle it verifies.
+ * Refused ones count only when the step's own change was among them (a stale retry of an earlier step's
+ * change that fails again does not explain this step's failure).
+ */
+function stepRequests(step: LifecycleStep, ctx: LifecycleContext, cycle: Evidence[], targetId: string | undefined, baseUrl: string): Pick<FailureFacts, 'refused' | 'accepted'> {
+  const sourceId = ctx.scenario.ids[step.engine.object];
+  const mine = ctx.outcomes.filter((o) => o.change.object.sourceId === sourceId);
+  const ownRefused = mine.some((o) => o.change.action === step.engine.action && o.status === 'failure');
+  const failedRequests = (own: boolean) => mine.flatMap((o) => (o.status === 'failure' && o.failure?.details && (o.change.action === step.engine.action) === own ? [o.failure.details] : []));
+  const refusedFor = (details: ReturnType<typeof failedRequests>) => cycle.filter((e) => e.status !== null && e.status >= 400 && details.some((d) => d.method === e.method && d.url === e.url && d.status === e.status));
+  // The step's own change first: the reason quotes the first refusal.
+  const refused = ownRefused ? [...new Set([...refusedFor(failedRequests(true)), ...refusedFor(failedRequests(false))])] : [];
+  const accepted = targetId === undefined ? [] : cycle.filter((e) => e.method !== 'GET' && isSuccess(e) && resourceOf(e.url, baseUrl)?.id === targetId);
+  return { refused, accepted };
 }
 
 function skipped(entry: CatalogueEntry, reason: string): CheckResult {
@@ -306,15 +393,18 @@ function skipped(entry: CatalogueEntry, reason: string): CheckResult {
   };
 }
 
+/** Counts; failures that are consequences of another failure are counted apart (ConformanceSummary). */
 export function summarise(checks: readonly CheckResult[]): ConformanceSummary {
   const count = (f: (c: CheckResult) => boolean): number => checks.filter(f).length;
+  const independent = (c: CheckResult): boolean => c.status === 'failed' && c.consequence === undefined;
   return {
     total: checks.length,
     passed: count((c) => c.status === 'passed'),
     failed: count((c) => c.status === 'failed'),
     skipped: count((c) => c.status === 'skipped'),
-    mandatoryFailed: count((c) => c.status === 'failed' && c.severity === 'mandatory'),
-    optionalFailed: count((c) => c.status === 'failed' && c.severity === 'optional'),
+    mandatoryFailed: count((c) => independent(c) && c.severity === 'mandatory'),
+    optionalFailed: count((c) => independent(c) && c.severity === 'optional'),
+    consequences: count((c) => c.status === 'failed' && c.consequence !== undefined),
   };
 }
 

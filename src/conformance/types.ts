@@ -56,15 +56,36 @@ export interface CheckResult {
   verdict?: QuirkVerdict;
   /** Where Entra's behaviour is documented or observed (spec section). */
   source?: string;
+  /**
+   * Failed checks only: set when an earlier failure of this run already explains this one (the evidence
+   * shows the same cause, see consequences.ts). Such a failure is listed under its root cause and not
+   * counted as an independent failure; it never makes a run pass (its root is a failure of at least the
+   * same severity). Absent: the failure counts on its own.
+   */
+  consequence?: Consequence;
   evidence: Evidence[];
   durationMs: number;
+}
+
+/** Why a failed check is a consequence of another failure. */
+export interface Consequence {
+  /** The root cause: an independent failure of this run (never itself a consequence). */
+  of: string;
+  /**
+   * The declared dependencies the failure came through, nearest first, when its direct cause is not the
+   * root: `lifecycle.manager.remove` → via [`lifecycle.manager.change`, `lifecycle.manager.set`] → of
+   * `quirk.capitalised-ops.legacy`. Empty when the direct cause is the root.
+   */
+  via: string[];
+  /** The evidence that ties this failure to its direct cause, in one sentence. */
+  reason: string;
 }
 
 /** One row of the quirk matrix: a quirk, and per dialect the check that probed it (null: not sent). */
 export interface QuirkMatrixRow {
   quirk: string;
   title: string;
-  cells: Record<DialectName, { checkId: string; status: CheckStatus; verdict: QuirkVerdict | null; severity: Severity } | null>;
+  cells: Record<DialectName, { checkId: string; status: CheckStatus; verdict: QuirkVerdict | null; severity: Severity; consequenceOf: string | null } | null>;
 }
 
 /** A part of Microsoft's suites provsim does not check, and why. */
@@ -82,13 +103,19 @@ export interface CleanupReport {
   evidence: Evidence[];
 }
 
+/** `failed` = `mandatoryFailed` + `optionalFailed` + `consequences`. */
 export interface ConformanceSummary {
   total: number;
   passed: number;
+  /** Every failed check, consequences included. */
   failed: number;
   skipped: number;
+  /** Independent (root-cause) failures of mandatory checks. */
   mandatoryFailed: number;
+  /** Independent (root-cause) failures of optional checks. */
   optionalFailed: number;
+  /** Failed checks explained by another failure (`CheckResult.consequence`), of either severity. */
+  consequences: number;
 }
 
 export interface ConformanceReport {
@@ -102,11 +129,14 @@ export interface ConformanceReport {
   runId: string;
   startedAt: string;
   finishedAt: string;
-  /** True when every mandatory check that ran passed and nothing stopped the run. */
+  /** True when every mandatory check that ran passed (consequences included) and nothing stopped the run. */
   ok: boolean;
   /** Ctrl-C (or the caller's signal) stopped the run; checks not reached are skipped. */
   interrupted: boolean;
-  /** The run could not start (bad credentials, no answer): every check is skipped with this reason. */
+  /**
+   * The run could not start (no answer, bad credentials, a base URL where every request gets 404): the
+   * connection check (`protocol.connection`) fails with this reason and every other check is skipped.
+   */
   aborted: string | null;
   /** The `--only` selection, when one was given. */
   only: string[] | null;

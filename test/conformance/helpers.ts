@@ -61,6 +61,16 @@ export function failedIds(report: ConformanceReport, part?: string): string[] {
   return report.checks.filter((c) => c.status === 'failed' && (part === undefined || c.part === part)).map((c) => c.id).sort();
 }
 
+/** The independent failures (root causes), sorted. */
+export function rootCauses(report: ConformanceReport, severity?: 'mandatory' | 'optional'): string[] {
+  return report.checks.filter((c) => c.status === 'failed' && c.consequence === undefined && (severity === undefined || c.severity === severity)).map((c) => c.id).sort();
+}
+
+/** Each consequence: its id → [root cause, ...via]. */
+export function consequencesOf(report: ConformanceReport): Record<string, string[]> {
+  return Object.fromEntries(report.checks.filter((c) => c.consequence !== undefined).map((c) => [c.id, [c.consequence!.of, ...c.consequence!.via]]));
+}
+
 // ── a misbehaving proxy ─────────────────────────────────────────────────────────────────────────────────
 
 export interface ProxyOptions {
@@ -68,6 +78,8 @@ export interface ProxyOptions {
   echoAuthorization?: boolean;
   /** Forward the request, then drop the connection before the answer (the client cannot know the outcome). */
   loseResponse?: (method: string, url: string, body: string) => boolean;
+  /** Answer the request here, without forwarding it, when this returns an answer (no body: `body` undefined). */
+  answer?: (method: string, url: string, body: string) => { status: number; body?: unknown } | null;
 }
 
 export interface TestProxy {
@@ -85,6 +97,12 @@ export async function startProxy(targetUrl: string, options: ProxyOptions): Prom
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const method = req.method ?? 'GET';
+      const own = options.answer?.(method, req.url ?? '/', body.toString('utf8')) ?? null;
+      if (own) {
+        res.writeHead(own.status, { 'Content-Type': 'application/scim+json' });
+        res.end(own.body === undefined ? undefined : JSON.stringify(own.body));
+        return;
+      }
       const lose = options.loseResponse?.(method, req.url ?? '/', body.toString('utf8')) ?? false;
       const upstream = request({ host: target.hostname, port: target.port, method, path: req.url, headers: req.headers }, (up) => {
         const parts: Buffer[] = [];

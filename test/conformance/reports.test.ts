@@ -11,6 +11,7 @@ import { UsageError } from '../../src/shared/errors.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import type { ConformanceReport } from '../../src/conformance/types.js';
 import { failedIds, removeTempDirs, runCli, startProxy, tempDir, xmlElements, xmlProblems, type TestProxy } from './helpers.js';
 
 const TOKEN = 'reports-secret-token-1b2c3d4e5f';
@@ -32,13 +33,14 @@ describe('reports', () => {
     const run = await runCli(target.url, { only: ['lifecycle.user.update', 'quirk.member-remove', 'protocol.paging'] }, env);
     expect(run.exitCode).toBe(1);
     expect(failedIds(run.report)).toEqual(['lifecycle.user.update', 'quirk.member-remove.legacy']);
-    expect(run.report.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual(['quirk.member-remove.aadOptscim062020', 'protocol.paging']);
-    // Only the selected checks were printed as they ran.
-    expect(run.stdout.match(/^[✓✗] /gm)).toHaveLength(4);
+    // The connection check always runs, selected or not.
+    expect(run.report.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual(['protocol.connection', 'quirk.member-remove.aadOptscim062020', 'protocol.paging']);
+    // Only the checks that ran were printed as they ran.
+    expect(run.stdout.match(/^[✓✗] /gm)).toHaveLength(5);
 
     expect(xmlProblems(run.junit)).toEqual([]);
     const [suites] = xmlElements(run.junit, 'testsuites');
-    expect(suites).toMatchObject({ tests: String(run.report.summary.total), failures: '2', errors: '0', skipped: String(run.report.summary.total - 4) });
+    expect(suites).toMatchObject({ tests: String(run.report.summary.total), failures: '2', errors: '0', skipped: String(run.report.summary.total - 5) });
     const suite = xmlElements(run.junit, 'testsuite');
     expect(suite.map((s) => s['name'])).toEqual(['provsim conformance: lifecycle', 'provsim conformance: quirk matrix', 'provsim conformance: protocol']);
     expect(suite.reduce((n, s) => n + Number(s['tests']), 0)).toBe(run.report.summary.total);
@@ -46,13 +48,40 @@ describe('reports', () => {
     expect(cases).toHaveLength(run.report.checks.length);
     expect(cases[0]).toMatchObject({ classname: 'provsim.conformance.lifecycle', name: 'lifecycle.user.create: create a user (and the users it will need) [mandatory]' });
     const skipped = xmlElements(run.junit, 'skipped');
-    expect(skipped).toHaveLength(run.report.summary.total - 4);
+    expect(skipped).toHaveLength(run.report.summary.total - 5);
     expect(new Set(skipped.map((s) => s['message']))).toEqual(new Set(['not selected with --only']));
     const failures = xmlElements(run.junit, 'failure');
     expect(failures.map((f) => f['type'])).toEqual(['mandatory', 'mandatory']);
     expect(failures[1]!['message']).toMatch(/^accepted, wrong result: accepted, but with the wrong result: the other members did not survive/);
     // The failure text carries the request that broke it, escaped.
     expect(run.junit).toContain('"path": "members"');
+  });
+
+  it('a consequence is listed under its cause: JUnit skips it with the cause named and counts the cause only; JSON and HTML carry the link', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const run = await runCli(target.url, { dialect: 'legacy', only: ['lifecycle.user.disable', 'quirk.capitalised-ops'] }, env);
+    expect(run.exitCode).toBe(1);
+    expect(failedIds(run.report)).toEqual(['lifecycle.user.disable', 'quirk.capitalised-ops.legacy']);
+    expect(run.report.summary).toMatchObject({ failed: 2, mandatoryFailed: 1, optionalFailed: 0, consequences: 1 });
+
+    expect(xmlProblems(run.junit)).toEqual([]);
+    expect(xmlElements(run.junit, 'testsuites')[0]).toMatchObject({ failures: '1', skipped: String(run.report.summary.skipped + 1) });
+    const failures = xmlElements(run.junit, 'failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!['message']).toMatch(/^rejected: rejected: PATCH /);
+    expect(run.junit).toMatch(/Consequences of this failure \(1, reported as skipped\):\n- lifecycle\.user\.disable \[mandatory\]: PATCH /);
+    const disable = run.junit.slice(run.junit.indexOf('name="lifecycle.user.disable:'));
+    expect(xmlElements(disable, 'skipped')[0]!['message']).toMatch(/^failed as a consequence of quirk\.capitalised-ops\.legacy \(counted there\): PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op/);
+
+    const json = JSON.parse(run.json) as ConformanceReport;
+    expect(json.checks.find((c) => c.id === 'lifecycle.user.disable')!.consequence).toMatchObject({ of: 'quirk.capitalised-ops.legacy', via: [] });
+    expect(json.summary.consequences).toBe(1);
+
+    expect(run.html).toContain('<h2>Failures (1 root cause, 1 consequence)</h2>');
+    const cause = run.html.slice(run.html.indexOf('id="failure-quirk.capitalised-ops.legacy"'));
+    expect(cause.slice(0, cause.indexOf('</details>'))).toMatch(/<summary>1 consequence of this failure \(not counted again\)<\/summary>\s*<div class="consequence" id="consequence-lifecycle\.user\.disable">/);
+    expect(run.html).not.toContain('id="failure-lifecycle.user.disable"');
+    expect(run.stdout).toMatch(/✗ quirk\.capitalised-ops\.legacy \(mandatory\): [^\n]+\n\s+↳ consequence: lifecycle\.user\.disable \(mandatory\)/);
   });
 
   it('HTML: one self-contained page with the verdict, the summary, the quirk matrix and each failure with its request and response', async () => {
@@ -65,7 +94,8 @@ describe('reports', () => {
     expect(html).toContain('<section id="quirk-matrix">');
     for (const row of run.report.quirkMatrix) expect(html).toContain(`<td><b>${row.quirk}</b>`);
     for (const check of run.report.checks) expect(html).toContain(check.id);
-    expect(html).toContain(`<h2>Failures (${run.report.summary.failed})</h2>`);
+    expect(run.report.summary.consequences).toBe(0);
+    expect(html).toContain(`<h2>Failures (${run.report.summary.failed} root causes)</h2>`);
     const failure = html.slice(html.indexOf('id="failure-quirk.capitalised-ops.legacy"'));
     expect(failure).toMatch(/<code>PATCH http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\/[0-9a-f-]+ → 400<\/code>/);
     expect(failure).toContain('&quot;op&quot;: &quot;Replace&quot;');
@@ -91,17 +121,21 @@ describe('reports', () => {
     expect(run.stdout).toContain('(you sent Bearer [REDACTED])');
   });
 
-  it('bad credentials: nothing runs, nothing is created, every check says why, exit 1', async () => {
+  it('bad credentials: one failure (the connection check), nothing else runs, nothing is created, every check says why, exit 1', async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     const run = await runCli(target.url, {}, { PROVSIM_TOKEN: 'not-the-token' });
     expect(run.exitCode).toBe(1);
     expect(run.report.aborted).toMatch(/refused the credentials \(401\)/);
-    expect(new Set(run.report.checks.map((c) => c.status))).toEqual(new Set(['skipped']));
-    expect(run.report.checks[0]!.message).toMatch(/^not run: the target refused the credentials/);
+    expect(failedIds(run.report)).toEqual(['protocol.connection']);
+    expect(run.report.checks[0]).toMatchObject({ id: 'protocol.connection', status: 'failed', severity: 'mandatory' });
+    expect(run.report.checks[0]!.message).toMatch(/^the target refused the credentials/);
+    expect(new Set(run.report.checks.slice(1).map((c) => c.status))).toEqual(new Set(['skipped']));
+    expect(run.report.checks[1]!.message).toMatch(/^not run: the target refused the credentials/);
     expect(target.requests().map((r) => r.method)).toEqual(['GET']);
     expect(run.stdout).toContain('Conformance NOT RUN');
     expect(run.html).toContain('NOT RUN');
     expect(xmlProblems(run.junit)).toEqual([]);
+    expect(xmlElements(run.junit, 'failure')).toHaveLength(1);
   });
 });
 
@@ -125,7 +159,10 @@ describe('usage', () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     const run = await runCli(target.url, { only: ['lifecycle.group.rename'] }, env);
     expect(run.exitCode).toBe(0);
-    expect(run.report.checks.filter((c) => c.status !== 'skipped').map((c) => [c.id, c.status])).toEqual([['lifecycle.group.rename', 'passed']]);
+    expect(run.report.checks.filter((c) => c.status !== 'skipped').map((c) => [c.id, c.status])).toEqual([
+      ['protocol.connection', 'passed'],
+      ['lifecycle.group.rename', 'passed'],
+    ]);
     // Steps after the selected one did not run: no engine DELETE came before cleanup's.
     const urls = target.requests().map((r) => `${r.method} ${decodeURIComponent(r.url.replace(/\+/g, ' '))}`);
     const renamePatch = urls.findIndex((u) => u.startsWith('PATCH') && u.includes('/Groups/'));

@@ -1,19 +1,26 @@
 /**
  * `provsim conformance` against the embedded target: the tolerant profile passes every mandatory check,
- * the strict one fails exactly the legacy quirks (and the lifecycle steps that need them), single rules
- * fail exactly their rows, and every run leaves the target without its objects.
+ * the strict one fails exactly the quirks it rejects (the root causes) and the lifecycle steps that meet
+ * them (their consequences, asserted apart), single rules fail exactly their rows, a failure for another
+ * reason stays independent, and every run leaves the target without its objects.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { runConformance } from '../../src/conformance/run.js';
+import { defaultQuirks } from '../../src/scim/quirks.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
-import { failedIds, removeTempDirs, runCli } from './helpers.js';
+import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { consequencesOf, failedIds, removeTempDirs, rootCauses, runCli, startProxy, type TestProxy } from './helpers.js';
 
 const TOKEN = 'conformance-suite-token-7f3a9c';
 const env = { PROVSIM_TOKEN: TOKEN };
 
 let target: RunningTarget | undefined;
+let proxy: TestProxy | undefined;
 afterEach(async () => {
+  await proxy?.close();
   await target?.close();
+  proxy = undefined;
   target = undefined;
 });
 afterAll(removeTempDirs);
@@ -24,15 +31,42 @@ function objectsOf(t: RunningTarget, runId: string): string[] {
   return [...users.map((u) => String(u['userName'])), ...groups.map((g) => String(g['displayName']))].filter((n) => n.includes(runId));
 }
 
-/** The legacy quirks, each tripping one strict rule (src/target/rules.ts). */
-const STRICT_LEGACY_FAILING_QUIRKS = [
-  'quirk.add-missing-filtered-path',
-  'quirk.capitalised-ops.legacy',
-  'quirk.manager-bare-id.legacy',
-  'quirk.member-remove.legacy',
-  'quirk.roles-json-string.legacy',
-  'quirk.string-booleans.legacy',
-];
+/** The quirk probes that fail against the strict target (src/target/rules.ts), each a root cause. */
+const STRICT_FAILING_QUIRKS = {
+  // Sent by both dialects: mandatory in either run.
+  both: ['quirk.add-missing-filtered-path', 'quirk.manager-bare-id'],
+  // The legacy column: mandatory in a legacy run, optional in a flag-dialect run.
+  legacy: ['quirk.capitalised-ops.legacy', 'quirk.member-remove.legacy', 'quirk.string-booleans.legacy'],
+  // Optional in every run: roles only with a role mapping; the object-form manager only with --quirk managerBareId=off ("" removal refused).
+  optional: ['quirk.manager-object-form.legacy', 'quirk.roles-json-string.legacy'],
+};
+
+/**
+ * Every lifecycle step of a strict legacy run fails for one cause, the capitalised ops: each PATCH is
+ * refused with 400 invalidSyntax. Directly where the step's own PATCH was refused; through the step
+ * whose state it starts from where that state was never stored.
+ */
+const STRICT_LEGACY_CONSEQUENCES: Record<string, string[]> = {
+  'lifecycle.user.update': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.user.disable': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.user.enable': ['quirk.capitalised-ops.legacy', 'lifecycle.user.disable'],
+  'lifecycle.manager.set': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.manager.change': ['quirk.capitalised-ops.legacy', 'lifecycle.manager.set'],
+  'lifecycle.manager.remove': ['quirk.capitalised-ops.legacy', 'lifecycle.manager.change', 'lifecycle.manager.set'],
+  'lifecycle.group.add-members': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.group.rename': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.group.remove-member': ['quirk.capitalised-ops.legacy', 'lifecycle.group.add-members'],
+  'lifecycle.user.unassign': ['quirk.capitalised-ops.legacy'],
+  'lifecycle.user.restore': ['quirk.capitalised-ops.legacy', 'lifecycle.user.unassign'],
+  'lifecycle.user.soft-delete': ['quirk.capitalised-ops.legacy'],
+};
+
+/** With the manager sent as a bare id (flag dialect), the strict target refuses every manager PATCH. */
+const BARE_MANAGER_CONSEQUENCES: Record<string, string[]> = {
+  'lifecycle.manager.set': ['quirk.manager-bare-id'],
+  'lifecycle.manager.change': ['quirk.manager-bare-id', 'lifecycle.manager.set'],
+  'lifecycle.manager.remove': ['quirk.manager-bare-id', 'lifecycle.manager.change', 'lifecycle.manager.set'],
+};
 
 describe('provsim conformance against the embedded target', () => {
   it('tolerant: every mandatory check passes, twice against the same server, and only the run\'s objects are deleted', async () => {
@@ -53,6 +87,10 @@ describe('provsim conformance against the embedded target', () => {
     expect(failedIds(first.report)).toEqual(['quirk.roles-json-string.legacy']);
     expect(first.report.checks.find((c) => c.id === 'quirk.roles-json-string.legacy')).toMatchObject({ severity: 'optional', verdict: 'wrong-result' });
     expect(first.report.checks.filter((c) => c.status === 'skipped')).toEqual([]);
+    // An RFC-correct server passes what real servers got wrong: re-added members, a rename to a taken userName, DELETEs of nothing.
+    for (const id of ['protocol.connection', 'protocol.add-existing-member', 'protocol.rename-to-taken-username', 'protocol.delete-unknown-id', 'protocol.delete-twice']) {
+      expect(first.report.checks.find((c) => c.id === id)?.status, id).toBe('passed');
+    }
     expect(first.stdout).toContain('Conformance PASSED');
 
     // As the CLI's random source would, a new run gets a new suffix.
@@ -68,71 +106,126 @@ describe('provsim conformance against the embedded target', () => {
     expect(target.snapshot().groups).toEqual([]);
   });
 
-  it('strict, legacy dialect: fails exactly the legacy quirks, and the lifecycle steps whose PATCHes they break', async () => {
+  it('strict, legacy dialect: the failing quirks are the root causes, and every lifecycle step is a consequence of the capitalised ops', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const run = await runCli(target.url, { dialect: 'legacy' }, env);
     expect(run.exitCode).toBe(1);
     expect(run.report.ok).toBe(false);
 
-    expect(failedIds(run.report, 'quirks')).toEqual(STRICT_LEGACY_FAILING_QUIRKS);
-    const verdict = (id: string) => run.report.checks.find((c) => c.id === id)!;
-    // Each rejection names the strict rule that caused it; the member removal is the silent kind.
-    expect(verdict('quirk.string-booleans.legacy')).toMatchObject({ verdict: 'rejected', severity: 'mandatory' });
-    expect(verdict('quirk.string-booleans.legacy').message).toContain('rejectStringBooleans');
-    expect(verdict('quirk.capitalised-ops.legacy').message).toContain('rejectCapitalisedOps');
-    expect(verdict('quirk.add-missing-filtered-path').message).toContain('noTargetOnMissingFilteredPath');
-    expect(verdict('quirk.manager-bare-id.legacy').message).toContain('rejectBareManager');
-    expect(verdict('quirk.member-remove.legacy')).toMatchObject({ verdict: 'wrong-result', severity: 'mandatory' });
-    expect(verdict('quirk.member-remove.legacy').message).toContain('the other members did not survive');
-    expect(verdict('quirk.roles-json-string.legacy')).toMatchObject({ verdict: 'wrong-result', severity: 'optional' });
+    expect(rootCauses(run.report, 'mandatory')).toEqual([...STRICT_FAILING_QUIRKS.both, ...STRICT_FAILING_QUIRKS.legacy].sort());
+    expect(rootCauses(run.report, 'optional')).toEqual(STRICT_FAILING_QUIRKS.optional);
+    expect(consequencesOf(run.report)).toEqual(STRICT_LEGACY_CONSEQUENCES);
+    expect(run.report.summary).toMatchObject({ failed: 19, mandatoryFailed: 5, optionalFailed: 2, consequences: 12 });
 
-    // Every legacy PATCH the engine sends is capitalised: the lifecycle passes only where it POSTs or DELETEs.
-    expect(failedIds(run.report, 'lifecycle')).toEqual(
-      [
-        'lifecycle.group.add-members',
-        'lifecycle.group.remove-member',
-        'lifecycle.group.rename',
-        'lifecycle.manager.change',
-        'lifecycle.manager.remove',
-        'lifecycle.manager.set',
-        'lifecycle.user.disable',
-        'lifecycle.user.enable',
-        'lifecycle.user.restore',
-        'lifecycle.user.soft-delete',
-        'lifecycle.user.unassign',
-        'lifecycle.user.update',
-      ].sort(),
-    );
-    // A step whose end state is right by coincidence still fails: its own request was refused.
-    expect(verdict('lifecycle.user.enable').message).toMatch(/reads back as expected, but the engine's update .* was refused/);
+    const check = (id: string) => run.report.checks.find((c) => c.id === id)!;
+    // Each rejection names the strict rule that caused it; the member removal is the silent kind.
+    expect(check('quirk.string-booleans.legacy')).toMatchObject({ verdict: 'rejected', severity: 'mandatory' });
+    expect(check('quirk.string-booleans.legacy').message).toContain('rejectStringBooleans');
+    expect(check('quirk.capitalised-ops.legacy').message).toContain('rejectCapitalisedOps');
+    expect(check('quirk.add-missing-filtered-path').message).toContain('noTargetOnMissingFilteredPath');
+    expect(check('quirk.manager-bare-id').message).toContain('rejectBareManager');
+    expect(check('quirk.member-remove.legacy')).toMatchObject({ verdict: 'wrong-result', severity: 'mandatory' });
+    expect(check('quirk.member-remove.legacy').message).toContain('the other members did not survive');
+    expect(check('quirk.roles-json-string.legacy')).toMatchObject({ verdict: 'wrong-result', severity: 'optional' });
+
+    // The evidence that ties a step to its cause: its own PATCH, refused like the probe's.
+    expect(check('lifecycle.user.disable').consequence!.reason).toMatch(/^PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op \(\{"op":"Replace","path":"active","value":"False"\}\) was refused with 400 \(scimType invalidSyntax\)/);
+    // A step whose end state would read back right by coincidence is not verifiable: the manager was never stored.
+    expect(check('lifecycle.manager.remove').message).toMatch(/^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)\. That is the state lifecycle\.manager\.change was to leave/);
+    expect(check('lifecycle.user.enable').message).toMatch(/^not verifiable: before the re-enable: the user reads back with active true/);
+
+    // The text summary lists the consequences under their cause, and counts causes only.
+    expect(run.stdout).toContain('Failures by root cause (7; 12 more failure(s) are consequences, listed under their cause):');
+    expect(run.stdout).toMatch(/✗ quirk\.capitalised-ops\.legacy \(mandatory\): rejected[^\n]*\n(\s+↳ consequence: lifecycle\.[^\n]+\n){12}/);
+    expect(run.stdout).toContain('Conformance FAILED: 5 mandatory check(s) failed (not counting 12 consequence(s)).');
     expect(failedIds(run.report, 'protocol')).toEqual([]);
     expect(objectsOf(target, run.report.runId)).toEqual([]);
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
-  it('strict, aadOptscim062020 from the URL: the add on a missing filtered path and the manager steps (a bare id in this dialect too) fail among the mandatory checks', async () => {
+  it('strict, aadOptscim062020 from the URL: the quirks both dialects send are the mandatory root causes', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const run = await runCli(`${target.url}?aadOptscim062020`, {}, env);
     expect(run.report.dialect).toBe('aadOptscim062020');
     expect(run.exitCode).toBe(1);
-    expect(run.report.checks.filter((c) => c.status === 'failed' && c.severity === 'mandatory').map((c) => c.id)).toEqual(['lifecycle.manager.set', 'lifecycle.manager.change', 'lifecycle.manager.remove', 'quirk.add-missing-filtered-path']);
-    expect(failedIds(run.report, 'lifecycle')).toEqual(['lifecycle.manager.change', 'lifecycle.manager.remove', 'lifecycle.manager.set']);
+    expect(rootCauses(run.report, 'mandatory')).toEqual(STRICT_FAILING_QUIRKS.both);
     // The legacy column still shows what the legacy dialect would do, as optional for this run.
-    expect(run.report.checks.filter((c) => c.status === 'failed' && c.severity === 'optional').map((c) => c.id).sort()).toEqual(STRICT_LEGACY_FAILING_QUIRKS.filter((id) => id !== 'quirk.add-missing-filtered-path'));
+    expect(rootCauses(run.report, 'optional')).toEqual([...STRICT_FAILING_QUIRKS.legacy, ...STRICT_FAILING_QUIRKS.optional].sort());
+    // The engine sends the manager as a bare id in this dialect too (SCIM-SDK #686): the manager steps fail,
+    // as consequences of the bare-id quirk.
+    expect(defaultQuirks('aadOptscim062020').managerBareId).toBe(true);
+    expect(consequencesOf(run.report)).toEqual(BARE_MANAGER_CONSEQUENCES);
+    expect(failedIds(run.report, 'lifecycle')).toEqual(Object.keys(BARE_MANAGER_CONSEQUENCES).sort());
     const matrix = Object.fromEntries(run.report.quirkMatrix.map((r) => [r.quirk, [r.cells.legacy?.verdict ?? 'not sent', r.cells.aadOptscim062020?.verdict ?? 'not sent']]));
     expect(matrix).toEqual({
       'string-booleans': ['rejected', 'accepted'],
       'capitalised-ops': ['rejected', 'accepted'],
       'member-remove': ['wrong-result', 'accepted'],
       'add-missing-filtered-path': ['rejected', 'rejected'],
-      'manager-bare-id': ['rejected', 'accepted'],
+      'manager-bare-id': ['rejected', 'rejected'],
+      'manager-object-form': ['rejected', 'accepted'],
       'pathless-replace': ['not sent', 'accepted'],
       'pathless-add': ['not sent', 'accepted'],
       'roles-json-string': ['wrong-result', 'accepted'],
       'excluded-attributes-members': ['accepted', 'accepted'],
       'random-guid-probe': ['accepted', 'accepted'],
     });
+    // One probe fills both columns with the bare id, `add` and a string value.
+    const bareProbe = run.report.checks.find((c) => c.id === 'quirk.manager-bare-id')!;
+    expect(bareProbe.dialect).toBe('both');
+    expect(bareProbe.evidence.find((e) => e.method === 'PATCH')?.requestBody).toMatchObject({ Operations: [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
+  });
+
+  it('strict, flag dialect with the manager sent as a bare id: the manager steps are consequences of quirk.manager-bare-id', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const report = await runConformance(
+      { baseUrl: target.url, dialect: 'aadOptscim062020', token: TOKEN, quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: true }, only: ['lifecycle', 'quirk.manager-bare-id', 'quirk.capitalised-ops'] },
+      { clock: systemClock, random: seededRandom(2026) },
+    );
+    expect(report.ok).toBe(false);
+    expect(rootCauses(report)).toEqual(['quirk.capitalised-ops.legacy', 'quirk.manager-bare-id']);
+    expect(consequencesOf(report)).toEqual(BARE_MANAGER_CONSEQUENCES);
+    expect(report.checks.find((c) => c.id === 'lifecycle.manager.set')!.consequence!.reason).toContain('with the manager as a bare id string ({"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"');
+    expect(report.summary).toMatchObject({ mandatoryFailed: 1, optionalFailed: 1, consequences: 3 });
+    expect(target.snapshot()).toEqual({ users: [], groups: [] });
+  });
+
+  it('a step verifies the state it claims: on a server that accepts but never stores the manager or active false, removal and re-enable are not verifiable', async () => {
+    target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
+    // 204 for the PATCH, nothing stored: the server bugs behind "manager.remove passed" and "enable passed".
+    const swallowed = (body: string): boolean => body.includes(':manager"') || /"path":"active","value":("False"|false)/.test(body);
+    proxy = await startProxy(target.url, { answer: (method, url, body) => (method === 'PATCH' && url.includes('/Users/') && swallowed(body) ? { status: 204 } : null) });
+    const run = await runCli(proxy.url, { dialect: 'legacy', only: ['lifecycle.user', 'lifecycle.manager'] }, env);
+    expect(run.exitCode).toBe(1);
+    const check = (id: string) => run.report.checks.find((c) => c.id === id)!;
+    expect(check('lifecycle.manager.remove').message).toMatch(/^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)/);
+    expect(check('lifecycle.user.enable').message).toMatch(/^not verifiable: before the re-enable: the user reads back with active true, expected the JSON boolean false/);
+    // One cause each: the disable that was not stored (its repeats are read back wrong alike), the manager that was not stored.
+    expect(rootCauses(run.report)).toEqual(['lifecycle.manager.set', 'lifecycle.user.disable']);
+    expect(consequencesOf(run.report)).toEqual({
+      'lifecycle.user.enable': ['lifecycle.user.disable'],
+      'lifecycle.manager.change': ['lifecycle.manager.set'],
+      'lifecycle.manager.remove': ['lifecycle.manager.set', 'lifecycle.manager.change'],
+      'lifecycle.user.unassign': ['lifecycle.user.disable'],
+      'lifecycle.user.restore': ['lifecycle.user.disable', 'lifecycle.user.unassign'],
+      'lifecycle.user.soft-delete': ['lifecycle.user.disable'],
+    });
+    expect(check('lifecycle.user.unassign').consequence!.reason).toMatch(/^the target accepted PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with active set to false \(\{"op":"Replace","path":"active","value":"False"\}\) \(204\) and then read back wrong \(active-false-not-stored\), as in lifecycle\.user\.disable$/);
+    for (const id of ['lifecycle.user.create', 'lifecycle.user.update', 'lifecycle.user.hard-delete']) expect(check(id).status, id).toBe('passed');
+  });
+
+  it('a step that fails for another reason than its declared cause counts as its own failure', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    // The group rename answered 500 before it reaches the target: a different answer to a PATCH that also has capitalised ops.
+    proxy = await startProxy(target.url, { answer: (method, url, body) => (method === 'PATCH' && url.includes('/Groups/') && body.includes('"displayName"') ? { status: 500, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'rename crashed' } } : null) });
+    const run = await runCli(proxy.url, { dialect: 'legacy', only: ['lifecycle', 'quirk.capitalised-ops'] }, env);
+    expect(run.exitCode).toBe(1);
+    expect(rootCauses(run.report, 'mandatory')).toEqual(['lifecycle.group.rename', 'quirk.capitalised-ops.legacy']);
+    const { 'lifecycle.group.rename': _rename, ...others } = STRICT_LEGACY_CONSEQUENCES;
+    expect(consequencesOf(run.report)).toEqual(others);
+    expect(run.report.checks.find((c) => c.id === 'lifecycle.group.rename')!.message).toContain('rename crashed');
+    expect(run.report.summary).toMatchObject({ mandatoryFailed: 2, consequences: 11 });
   });
 
   it('one strict rule on a tolerant target fails exactly its quirk and the lifecycle step that meets it', async () => {
@@ -140,6 +233,10 @@ describe('provsim conformance against the embedded target', () => {
     const run = await runCli(target.url, { only: ['quirk.member-remove', 'lifecycle.group.remove-member'] }, env);
     expect(run.exitCode).toBe(1);
     expect(failedIds(run.report)).toEqual(['lifecycle.group.remove-member', 'quirk.member-remove.legacy']);
+    // The same wrong result after the same accepted shape: one cause.
+    expect(rootCauses(run.report)).toEqual(['quirk.member-remove.legacy']);
+    expect(consequencesOf(run.report)).toEqual({ 'lifecycle.group.remove-member': ['quirk.member-remove.legacy'] });
+    expect(run.report.checks.find((c) => c.id === 'lifecycle.group.remove-member')!.consequence!.reason).toMatch(/^the target accepted PATCH \/scim\/v2\/Groups\/[0-9a-f-]+ with a member removal with path "members" and a value array .* \(204\) and then read back wrong \(members-lost\), as in quirk\.member-remove\.legacy$/);
     expect(run.report.checks.find((c) => c.id === 'quirk.member-remove.aadOptscim062020')?.status).toBe('passed');
     const step = run.report.checks.find((c) => c.id === 'lifecycle.group.remove-member')!;
     expect(step.message).toContain('the group reads back with members []');

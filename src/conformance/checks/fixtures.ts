@@ -5,6 +5,7 @@
  * Every name comes from RunObjects, so cleanup finds it.
  */
 import { memberAddOperation } from '../../scim/dialect.js';
+import { postTo, sameRefusal, type Dependency } from './dependencies.js';
 import { CORE_GROUP, CORE_USER, ENTERPRISE, type CheckContext } from './kit.js';
 
 export interface CreatedUser {
@@ -50,4 +51,12 @@ export async function createGroup(ctx: CheckContext, label: string, memberIds: r
   });
   if (memberIds.length > 0) await ctx.client.patch('Groups', created.id!, [memberAddOperation('aadOptscim062020', memberIds)]);
   return { id: created.id!, displayName };
+}
+
+/**
+ * What every check that sets up its own objects depends on: a setup POST refused the way the checks that
+ * test that POST saw it refused is their failure, not a new one.
+ */
+export function setupDependencies(): readonly Dependency[] {
+  return [sameRefusal('protocol.create-user', postTo('Users')), sameRefusal('protocol.filter-group', postTo('Groups'))];
 }

@@ -1,28 +1,48 @@
 /**
- * Every check of the suite, in report order (lifecycle, quirk matrix, protocol), with its severity for a
- * given run dialect; and the `--only` selection over their ids.
+ * Every check of the suite, in report order (the connection check, lifecycle, quirk matrix, protocol),
+ * with its severity for a given run dialect and what it depends on; and the `--only` selection over their ids.
  */
 import type { DialectName } from '../../scim/dialect.js';
 import { didYouMean } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import type { Severity } from '../types.js';
+import { CONNECTION_CHECK } from './connection.js';
 import { resolveSeverity, type CheckInfo } from './definition.js';
+import type { Dependency } from './dependencies.js';
 import { LIFECYCLE_STEPS } from './lifecycle.js';
 import { PROTOCOL_CHECKS } from './protocol.js';
 import { QUIRK_CHECKS } from './quirks.js';
 
+export { CONNECTION_CHECK, testConnection } from './connection.js';
+export type { Dependency, FailureFacts } from './dependencies.js';
 export { KNOWN_GAPS } from './gaps.js';
 export { engineFailures, expectEngineChange, LIFECYCLE_STEPS, type LifecycleContext, type LifecycleStep } from './lifecycle.js';
 export { PROTOCOL_CHECKS } from './protocol.js';
 export { QUIRKS, QUIRK_CHECKS, type QuirkDefinition } from './quirks.js';
 
-export type CatalogueEntry = CheckInfo & { severity: Severity };
+export type CatalogueEntry = Omit<CheckInfo, 'dependsOn'> & { severity: Severity };
 
 export function catalogue(dialect: DialectName): CatalogueEntry[] {
+  const entry = (info: CheckInfo, severity: Severity): CatalogueEntry => ({
+    id: info.id,
+    title: info.title,
+    part: info.part,
+    source: info.source,
+    ...(info.quirk !== undefined ? { quirk: info.quirk } : {}),
+    ...(info.dialect !== undefined ? { dialect: info.dialect } : {}),
+    severity,
+  });
   return [
-    ...LIFECYCLE_STEPS.map(({ verify: _verify, change: _change, engine: _engine, ...info }) => info),
-    ...[...QUIRK_CHECKS, ...PROTOCOL_CHECKS].map(({ run: _run, ...info }) => ({ ...info, severity: resolveSeverity(info, dialect) })),
+    entry(CONNECTION_CHECK, CONNECTION_CHECK.severity),
+    ...LIFECYCLE_STEPS.map((s) => entry(s, s.severity)),
+    ...[...QUIRK_CHECKS, ...PROTOCOL_CHECKS].map((c) => entry(c, resolveSeverity(c, dialect))),
   ];
+}
+
+/** What each check depends on in a run of `dialect` (consequences.ts); [] for a check without dependencies. */
+export function dependenciesOf(dialect: DialectName): (id: string) => readonly Dependency[] {
+  const all = new Map<string, readonly Dependency[]>([CONNECTION_CHECK, ...LIFECYCLE_STEPS, ...QUIRK_CHECKS, ...PROTOCOL_CHECKS].map((c) => [c.id, c.dependsOn?.(dialect) ?? []]));
+  return (id) => all.get(id) ?? [];
 }
 
 /**

@@ -31,11 +31,29 @@ export interface CheckContext {
   dialect: DialectName;
 }
 
+/**
+ * What a failing check can say about why it failed, beyond its message; consequences.ts matches these
+ * against the failures of the checks it depends on. Each field is set only when it is known for certain.
+ */
+export interface FailureDetail {
+  /** The request the target refused that made the check fail. */
+  refused?: ScimRequestError;
+  /** A stable name for what read back wrong (`members-lost`, `manager-read-back-bare`), shared by checks that see the same wrong result. */
+  symptom?: string;
+  /** The scenario object (lifecycle) the check needed and could not find in the target. */
+  missing?: string;
+  /** The check whose end state this one starts from, when that state was not there (lifecycle preconditions). */
+  precondition?: string;
+  /** The check whose failure stopped this one from running at all (the engine stopped in its cycle). */
+  stoppedBy?: string;
+}
+
 /** A check's verdict when it fails; `verdict` is set by quirk probes. */
 export class CheckFailure extends Error {
   constructor(
     message: string,
     readonly verdict?: QuirkVerdict,
+    readonly detail: FailureDetail = {},
   ) {
     super(message);
     this.name = 'CheckFailure';
@@ -55,9 +73,14 @@ export function expect(condition: boolean, message: string): asserts condition {
 /** The server's words for a failed request: status, scimType and detail, or the start of the body. */
 export function describeRequestError(error: unknown): string {
   if (!(error instanceof ScimRequestError)) return error instanceof Error ? error.message : String(error);
+  return `${error.method} ${error.url} → ${answerOf(error)}`;
+}
+
+/** `500 ("Internal server error")`, `409 (scimType uniqueness, "…")`: the answer without the request. */
+export function answerOf(error: ScimRequestError): string {
   const scim = error.scimError;
   const said = scim ? [scim.scimType ? `scimType ${scim.scimType}` : null, scim.detail ? `"${scim.detail}"` : null].filter(Boolean).join(', ') : error.bodyText ? JSON.stringify(error.bodyText) : '';
-  return `${error.method} ${error.url} → ${error.status ?? 'no response'}${said ? ` (${said})` : ''}`;
+  return `${error.status ?? 'no response'}${said ? ` (${said})` : ''}`;
 }
 
 /** Case-insensitive property read (SCIM attribute names are case-insensitive, RFC 7643 §2.1). */

@@ -2,16 +2,27 @@
  * Protocol checks (part 3), after Microsoft's SCIM Validator and the gallery Logic App (spec §6): direct
  * SCIM requests, each verified by the answer and, where the answer could lie, by a follow-up GET.
  * Severities follow the suites: what they mark preview/optional (or what the spec marks unconfirmed) is
- * optional here.
+ * optional here. Checks that no Microsoft suite makes, and that come from a real server's bug with what
+ * provsim sends, are mandatory only when the wrong answer corrupts the target's data (each says why).
  */
+import { parseTargetPath } from '../../mapping/target-path.js';
+import { attributeOperations, memberAddOperation } from '../../scim/dialect.js';
 import { eqFilter, formEncode } from '../../scim/filter.js';
 import { ScimRequestError } from '../../shared/errors.js';
 import type { StandaloneCheck } from './definition.js';
-import { createGroup, createUser } from './fixtures.js';
-import { CheckFailure, describeRequestError, element, expect, findOne, LIST_RESPONSE, prop, read, show, type CheckContext } from './kit.js';
+import { postTo, sameRefusal } from './dependencies.js';
+import { createGroup, createUser, setupDependencies } from './fixtures.js';
+import { answerOf, CheckFailure, describeRequestError, element, expect, findOne, LIST_RESPONSE, memberIdsOf, prop, read, sameSet, show, type CheckContext } from './kit.js';
 
 function protocolCheck(fields: Omit<StandaloneCheck, 'part'>): StandaloneCheck {
-  return { part: 'protocol', ...fields };
+  return { part: 'protocol', dependsOn: setupDependencies, ...fields };
+}
+
+/** What a DELETE answered, for messages. */
+function answered(response: { status: number | null; error?: string; json: unknown; text: string }): string {
+  if (response.status === null) return `no response (${response.error ?? 'no answer'})`;
+  const detail = prop(response.json, 'detail');
+  return `${response.status}${typeof detail === 'string' && detail !== '' ? ` ("${detail}")` : ''}`;
 }
 
 /** Runs `create` expecting a 409; anything else fails the check. */
@@ -43,6 +54,8 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     title: 'POST /Users answers 201 with the created user and its id',
     severity: 'mandatory',
     source: 'spec §1.5; Logic App SCIM_User_Create',
+    // The engine's create of the lifecycle user is the same POST; refused alike, it is one failure.
+    dependsOn: () => [sameRefusal('lifecycle.user.create', postTo('Users'))],
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-create');
       const got = await read(ctx, 'Users', user.id, 'the user just created');
@@ -94,6 +107,7 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     title: 'filter for an existing group (exact and different case)',
     severity: 'mandatory',
     source: 'spec §1.10; Validator group filters',
+    dependsOn: () => [sameRefusal('lifecycle.group.create', postTo('Groups'))],
     run: async (ctx) => {
       const group = await createGroup(ctx, 'p-group');
       const exact = await findOne(ctx, 'Groups', 'displayName', group.displayName);
@@ -183,17 +197,86 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
   }),
   protocolCheck({
     id: 'protocol.delete-twice',
-    title: 'DELETE a user twice: 204, then 404',
+    title: 'DELETE a user twice: success, then 404',
     severity: 'optional',
-    source: 'spec §1.9, §6.1 (Validator preview "Delete the same User twice")',
+    source: 'RFC 7644 §3.6 (a deleted resource answers 404 to every later request); spec §1.9, §6.1 (Validator preview "Delete the same User twice"). Optional, as there: Entra reads a 404 on DELETE as "already gone"',
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-delete');
       const first = await ctx.client.delete('Users', user.id);
       expect(first === 'deleted', `the first DELETE /Users/${user.id} answered 404 for a user that exists`);
       expect((await ctx.client.get('Users', user.id)) === null, `GET /Users/${user.id} still finds the user after DELETE`);
-      const second = await ctx.client.delete('Users', user.id);
-      expect(second === 'not-found', `the second DELETE /Users/${user.id} answered 2xx, expected 404 (the user is gone)`);
+      const second = await ctx.raw.delete(`/Users/${encodeURIComponent(user.id)}`);
+      expect(second.status === 404, `the second DELETE /Users/${user.id} answered ${answered(second)}, expected 404: the user is gone, and RFC 7644 §3.6 answers 404 for a deleted resource${second.status !== null && second.status >= 500 ? ' (Entra retries a DELETE that fails, every cycle)' : ''}`);
       return { message: 'the first DELETE succeeded, the user is gone, the second DELETE answered 404' };
+    },
+  }),
+  protocolCheck({
+    id: 'protocol.delete-unknown-id',
+    title: 'DELETE of an id that never existed: 404',
+    severity: 'optional',
+    source: 'RFC 7644 §3.12 (404: the resource does not exist); Validator preview "Delete a non-existent User". Optional, as there: Entra reads a 404 on DELETE as "already gone", and only an error answer (400, 5xx) makes it retry',
+    run: async (ctx) => {
+      const id = ctx.random.uuid();
+      const response = await ctx.raw.delete(`/Users/${id}`);
+      expect(response.status === 404, `DELETE /Users/${id} (an id nobody created) answered ${answered(response)}, expected 404${response.status !== null && response.status >= 400 && response.status !== 404 ? ': Entra treats an error here as a failed delete and retries it every cycle' : ': a DELETE of nothing must not report success'}`);
+      return { message: 'DELETE of a random id answered 404' };
+    },
+  }),
+  protocolCheck({
+    id: 'protocol.add-existing-member',
+    title: 'add members that are already in the group: each member reads back once',
+    severity: 'mandatory',
+    source:
+      'RFC 7644 §3.5.2.1 (an add of a value that is already there changes nothing and succeeds); observed: SCIMMY stored a member again on every add (7 entries for 4 members). Entra re-sends adds (a retry after a timeout, a restarted job); mandatory because duplicates corrupt the group: its member count is wrong and a later removal may take out only one entry',
+    run: async (ctx) => {
+      const users = [];
+      for (const n of [1, 2, 3]) users.push(await createUser(ctx, `p-readd${n}`));
+      const [a, b, c] = users.map((u) => u.id) as [string, string, string];
+      const group = await createGroup(ctx, 'p-readd', [a, b]);
+      const before = await memberIdsOf(ctx, group.id);
+      expect(before.length === 2 && sameSet(before, [a, b]), `the group was set up with members [${a}, ${b}] but reads back with ${show(before)}; the check cannot start from a known member list`);
+      // The member add both dialects send (lowercase, so the check does not depend on capitalised ops).
+      const add = memberAddOperation('aadOptscim062020', [a, b, c]);
+      await ctx.client.patch('Groups', group.id, [add]);
+      const after = await memberIdsOf(ctx, group.id);
+      const counts = new Map<string, number>();
+      for (const id of after) counts.set(id.toLowerCase(), (counts.get(id.toLowerCase()) ?? 0) + 1);
+      const repeated = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
+      expect(repeated.length === 0, `after one PATCH adding ${a} and ${b} (already members) and ${c}, the group reads back with ${after.length} entries for 3 members: ${repeated.join(', ')}. An add of a member that is already there must change nothing (RFC 7644 §3.5.2.1); store each member once`);
+      expect(after.length === 3 && sameSet(after, [a, b, c]), `after one PATCH adding ${a}, ${b} (already members) and ${c}, the group reads back with ${show(after)}, expected exactly [${a}, ${b}, ${c}]`);
+      return { message: 're-adding two members with a new one left each of the three members in the group once' };
+    },
+  }),
+  protocolCheck({
+    id: 'protocol.rename-to-taken-username',
+    title: 'rename a userName to one already taken: 409 uniqueness, nothing written',
+    severity: 'mandatory',
+    source:
+      'RFC 7644 §3.5.2 and §3.12 (a PATCH that would duplicate a unique value: 409, scimType "uniqueness"), RFC 7643 §4.1.1 (userName is unique); observed: scimgateway answered 500 and stored the rename, leaving two users with one userName. Mandatory because the alternative corrupts the target: two accounts share a login, and Entra\'s next match by userName finds both (DuplicateTargetEntries)',
+    run: async (ctx) => {
+      const taken = await createUser(ctx, 'p-taken');
+      const other = await createUser(ctx, 'p-rename');
+      // Both dialects send a single userName change as one op with its path (legacy's "Replace" lowercased).
+      const operations = attributeOperations(ctx.dialect, [{ path: parseTargetPath('userName')!, op: 'replace', value: taken.userName }]).map((o) => ({ ...o, op: o.op.toLowerCase() }));
+      let answer: string | null = null;
+      try {
+        await ctx.client.patch('Users', other.id, operations);
+        answer = '2xx (accepted)';
+      } catch (error) {
+        if (!(error instanceof ScimRequestError) || error.status === null) throw error;
+        const scimType = error.scimError?.scimType ?? null;
+        if (error.status !== 409) answer = answerOf(error);
+        else if (scimType !== 'uniqueness') answer = `409 ${scimType === null ? 'without a scimType' : `with scimType "${scimType}"`} (${answerOf(error)})`;
+      }
+      // Whatever it answered: nothing may have been written.
+      const holders = await ctx.client.filter('Users', 'userName', taken.userName);
+      const renamed = prop(await read(ctx, 'Users', other.id, 'the user whose rename was refused'), 'userName');
+      const written = holders.length > 1 || String(renamed).toLowerCase() === taken.userName.toLowerCase();
+      const state = written ? ` and wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))} (two users, one login)` : '';
+      expect(answer === null, `PATCH /Users/${other.id} ${JSON.stringify(operations[0])} (a userName user ${taken.id} already has) answered ${answer}, expected 409 with "scimType": "uniqueness"${state}`);
+      expect(!written, `PATCH /Users/${other.id} answered 409 uniqueness, but wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))}`);
+      expect(holders.length === 1 && holders[0]?.id === taken.id, `after the refused rename a filter for userName "${taken.userName}" finds ${show(holders.map((h) => h.id))}, expected only ${taken.id}`);
+      return { message: `409 uniqueness; "${taken.userName}" still belongs to one user and the other kept its userName` };
     },
   }),
   protocolCheck({

@@ -8,6 +8,9 @@
  * capitalised-ops probe, so each row isolates ONE quirk (a target that rejects `Replace` would otherwise
  * fail every legacy row and hide whether it handles, say, string booleans). Entra's legacy dialect combines
  * them; the lifecycle part shows that combination.
+ *
+ * Each probe declares the request shape it sends (request-shapes.ts): a lifecycle step refused the same
+ * way for the same shape is reported as a consequence of the probe (consequences.ts).
  */
 import { attributeOperations, managerOperation, memberRemoveOperations, type AttributeChange, type DialectName } from '../../scim/dialect.js';
 import { parseTargetPath, type TargetPath } from '../../mapping/target-path.js';
@@ -15,8 +18,9 @@ import type { PatchOperation } from '../../scim/types.js';
 import { ScimRequestError } from '../../shared/errors.js';
 import type { QuirkDialect } from '../types.js';
 import type { StandaloneCheck } from './definition.js';
-import { createGroup, createUser } from './fixtures.js';
+import { createGroup, createUser, setupDependencies } from './fixtures.js';
 import { CheckFailure, describeRequestError, element, ENTERPRISE, expect, managerOf, memberIdsOf, prop, read, sameSet, show, type CheckOutcome } from './kit.js';
+import { BARE_MANAGER, CAPITALISED_OP, FILTERED_PATH, MEMBER_REMOVE_BY_FILTER, MEMBER_REMOVE_BY_VALUE, OBJECT_MANAGER, pathless, ROLES_JSON_STRING, STRING_BOOLEAN } from './request-shapes.js';
 
 export interface QuirkDefinition {
   /** The matrix row. */
@@ -47,7 +51,7 @@ async function probe<T>(setup: () => Promise<T>, steps: (fixture: T) => ProbeSte
   try {
     fixture = await setup();
   } catch (error) {
-    throw new CheckFailure(`inconclusive: setting the probe up failed, so the quirk could not be sent: ${describeRequestError(error)}`, 'inconclusive');
+    throw new CheckFailure(`inconclusive: setting the probe up failed, so the quirk could not be sent: ${describeRequestError(error)}`, 'inconclusive', refusedBy(error));
   }
   const verified: string[] = [];
   for (const step of steps(fixture)) {
@@ -55,22 +59,38 @@ async function probe<T>(setup: () => Promise<T>, steps: (fixture: T) => ProbeSte
       await step.send();
     } catch (error) {
       // A send may see the wrong result in the answer itself (a group listed with its members).
-      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result');
-      if (error instanceof ScimRequestError && error.status !== null) throw new CheckFailure(`rejected: ${describeRequestError(error)}`, 'rejected');
+      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
+      if (error instanceof ScimRequestError && error.status !== null) throw new CheckFailure(`rejected: ${describeRequestError(error)}`, 'rejected', { refused: error });
       throw new CheckFailure(`inconclusive: the request got no answer: ${describeRequestError(error)}`, 'inconclusive');
     }
     try {
       verified.push(await step.verify());
     } catch (error) {
-      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result');
+      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
       throw new CheckFailure(`inconclusive: the follow-up GET failed: ${describeRequestError(error)}`, 'inconclusive');
     }
   }
   return { message: `accepted: ${verified.join('; ')}`, verdict: 'accepted' };
 }
 
+/** A refused setup request, for FailureDetail (a setup failure refused like protocol.create-user's is its consequence). */
+function refusedBy(error: unknown): { refused?: ScimRequestError } {
+  return error instanceof ScimRequestError && error.status !== null ? { refused: error } : {};
+}
+
 function quirkProbe(quirk: string, dialect: QuirkDialect, fields: Omit<StandaloneCheck, 'id' | 'part' | 'quirk' | 'dialect'>): StandaloneCheck {
-  return { id: dialect === 'both' ? `quirk.${quirk}` : `quirk.${quirk}.${dialect}`, part: 'quirks', quirk, dialect, ...fields };
+  return { id: dialect === 'both' ? `quirk.${quirk}` : `quirk.${quirk}.${dialect}`, part: 'quirks', quirk, dialect, dependsOn: setupDependencies, ...fields };
+}
+
+// ── wrong results the lifecycle can see too ─────────────────────────────────────────────────────────────
+
+/** Symptoms (FailureDetail.symptom) shared with the lifecycle's verifies, so its wrong results can be matched to these. */
+export const MEMBERS_LOST = 'members-lost';
+export const MEMBERS_KEPT = 'members-kept';
+export const MANAGER_READ_BACK_BARE = 'manager-read-back-bare';
+
+function expectWith(condition: boolean, symptom: string, message: string): asserts condition {
+  if (!condition) throw new CheckFailure(message, undefined, { symptom });
 }
 
 // ── string booleans ─────────────────────────────────────────────────────────────────────────────────────
@@ -147,8 +167,8 @@ function memberRemoveProbe(dialect: DialectName): StandaloneCheck['run'] {
             verify: async () => {
               const after = await memberIdsOf(ctx, group.id);
               const survivors = [keep1, keep2].filter((id) => after.some((a) => a.toLowerCase() === id.toLowerCase()));
-              expect(survivors.length === 2, `the other members did not survive: after removing ${removed} the group has ${show(after)}, expected exactly [${keep1}, ${keep2}]${after.length === 0 ? ' (the whole member list was removed: RFC 7644 §3.5.2.2 read literally ignores the value array, the "Entra wiped my group" bug)' : ''}`);
-              expect(!after.some((a) => a.toLowerCase() === removed.toLowerCase()), `the member ${removed} is still in the group after the removal: ${show(after)}`);
+              expectWith(survivors.length === 2, MEMBERS_LOST, `the other members did not survive: after removing ${removed} the group has ${show(after)}, expected exactly [${keep1}, ${keep2}]${after.length === 0 ? ' (the whole member list was removed: RFC 7644 §3.5.2.2 read literally ignores the value array, the "Entra wiped my group" bug)' : ''}`);
+              expectWith(!after.some((a) => a.toLowerCase() === removed.toLowerCase()), MEMBERS_KEPT, `the member ${removed} is still in the group after the removal: ${show(after)}`);
               expect(after.length === 2, `the group has ${show(after)} after the removal, expected exactly [${keep1}, ${keep2}]`);
               return 'exactly the named member was removed; the other two survived';
             },
@@ -180,15 +200,22 @@ const addMissingFilteredPath: StandaloneCheck['run'] = (ctx) =>
     },
   );
 
-// ── manager as a bare id ────────────────────────────────────────────────────────────────────────────────
+// ── the manager: a bare id (both dialects' default), or {"value": id} (quirk managerBareId off) ──────────────
 
-function managerProbe(dialect: DialectName): StandaloneCheck['run'] {
+/**
+ * Sets the manager and removes it again, in the shape `managerOperation` sends with quirk managerBareId
+ * as given. Bare (the default of both dialects, SCIM-SDK #686 trace): `{"op":"add","path":"…:manager",
+ * "value":"<id>"}`, removed with `""`; the object form `{"value": "<id>"}` is removed with `""` in legacy
+ * and a `remove` op in the flag dialect.
+ */
+function managerProbe(dialect: DialectName, bareId: boolean): StandaloneCheck['run'] {
   const managerPath = path(`${ENTERPRISE}:manager`);
-  // The flag dialect's default (quirk managerBareId off) is the complex form; legacy sends the bare id.
-  const quirks = { managerBareId: dialect === 'legacy' };
+  const quirks = { managerBareId: bareId };
+  // Both dialects send the bare form alike (one probe): its users need no dialect in their names.
+  const label = bareId ? 'bare' : `object-${dialect}`;
   return (ctx) =>
     probe(
-      async () => ({ user: await createUser(ctx, `q-report-${dialect}`), manager: await createUser(ctx, `q-manager-${dialect}`) }),
+      async () => ({ user: await createUser(ctx, `q-report-${label}`), manager: await createUser(ctx, `q-manager-${label}`) }),
       ({ user, manager }) => {
         const set = lowercased([managerOperation(dialect, managerPath, 'add', manager.id, quirks)]);
         const clear = lowercased([managerOperation(dialect, managerPath, 'replace', '', quirks)]);
@@ -198,7 +225,7 @@ function managerProbe(dialect: DialectName): StandaloneCheck['run'] {
             verify: async () => {
               const got = managerOf(await read(ctx, 'Users', user.id, 'the probe user'));
               expect(got.id === manager.id, `after ${JSON.stringify(set[0])} the manager reads back as ${show(got.id)}, expected ${manager.id}`);
-              expect(got.complex, `the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`);
+              expectWith(got.complex, MANAGER_READ_BACK_BARE, `the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`);
               return `${JSON.stringify(set[0]?.value)} set the manager`;
             },
           },
@@ -358,7 +385,7 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     quirk: 'string-booleans',
     title: 'booleans as the strings "True"/"False"',
     probes: [
-      quirkProbe('string-booleans', 'legacy', { title: 'active "False"/"True" as strings (legacy disable/enable)', severity: 'when-sent', source: 'spec §1.8, §1.14', run: activeProbe('legacy') }),
+      quirkProbe('string-booleans', 'legacy', { title: 'active "False"/"True" as strings (legacy disable/enable)', severity: 'when-sent', source: 'spec §1.8, §1.14', shape: STRING_BOOLEAN, run: activeProbe('legacy') }),
       quirkProbe('string-booleans', 'aadOptscim062020', { title: 'active false/true as JSON booleans (flag dialect)', severity: 'when-sent', source: 'spec §1.8, §1.14', run: activeProbe('aadOptscim062020') }),
     ],
   },
@@ -366,7 +393,7 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     quirk: 'capitalised-ops',
     title: 'capitalised op names ("Replace", "Add")',
     probes: [
-      quirkProbe('capitalised-ops', 'legacy', { title: '"Replace" and "Add" (legacy)', severity: 'when-sent', source: 'spec §1.6', run: opsProbe('legacy') }),
+      quirkProbe('capitalised-ops', 'legacy', { title: '"Replace" and "Add" (legacy)', severity: 'when-sent', source: 'spec §1.6', shape: CAPITALISED_OP, run: opsProbe('legacy') }),
       quirkProbe('capitalised-ops', 'aadOptscim062020', { title: '"replace" and "add" (flag dialect)', severity: 'when-sent', source: 'spec §1.14', run: opsProbe('aadOptscim062020') }),
     ],
   },
@@ -374,44 +401,58 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     quirk: 'member-remove',
     title: 'member removal: do the other members survive?',
     probes: [
-      quirkProbe('member-remove', 'legacy', { title: 'remove with path "members" and a value array (legacy)', severity: 'when-sent', source: 'spec §1.10, §1.14; azure-docs #30826', run: memberRemoveProbe('legacy') }),
-      quirkProbe('member-remove', 'aadOptscim062020', { title: 'remove with path members[value eq "…"] (flag dialect)', severity: 'when-sent', source: 'spec §1.14', run: memberRemoveProbe('aadOptscim062020') }),
+      quirkProbe('member-remove', 'legacy', { title: 'remove with path "members" and a value array (legacy)', severity: 'when-sent', source: 'spec §1.10, §1.14; azure-docs #30826', shape: MEMBER_REMOVE_BY_VALUE, run: memberRemoveProbe('legacy') }),
+      quirkProbe('member-remove', 'aadOptscim062020', { title: 'remove with path members[value eq "…"] (flag dialect)', severity: 'when-sent', source: 'spec §1.14', shape: MEMBER_REMOVE_BY_FILTER, run: memberRemoveProbe('aadOptscim062020') }),
     ],
   },
   {
     quirk: 'add-missing-filtered-path',
     title: 'add on a filtered path with no element yet',
     probes: [
-      quirkProbe('add-missing-filtered-path', 'both', { title: 'add emails[type eq "work"].value to a user without emails', severity: 'when-sent', source: 'spec §1.6 (sourcegraph #49200; the Validator\'s "Add Attributes")', run: addMissingFilteredPath }),
+      quirkProbe('add-missing-filtered-path', 'both', { title: 'add emails[type eq "work"].value to a user without emails', severity: 'when-sent', source: 'spec §1.6 (sourcegraph #49200; the Validator\'s "Add Attributes")', shape: FILTERED_PATH, run: addMissingFilteredPath }),
     ],
   },
   {
     quirk: 'manager-bare-id',
-    title: 'manager as a bare id, removed with ""',
+    title: 'manager as a bare id, removed with "" (both dialects)',
     probes: [
-      quirkProbe('manager-bare-id', 'legacy', { title: 'manager set as a bare id, removed with "" (legacy)', severity: 'when-sent', source: 'spec §1.7 (Logic App SCIM_Update_Manager)', run: managerProbe('legacy') }),
-      quirkProbe('manager-bare-id', 'aadOptscim062020', { title: 'manager set as {"value": id}, removed with remove (flag dialect)', severity: 'when-sent', source: 'spec §1.7; provsim quirk managerBareId off', run: managerProbe('aadOptscim062020') }),
+      // Both dialects send {"op":"add"|"Add","path":"…:manager","value":"<id>"}; with legacy's ops lowercased (file comment) the two shapes are one.
+      quirkProbe('manager-bare-id', 'both', {
+        title: 'manager set as a bare id, removed with ""',
+        severity: 'when-sent',
+        source: 'spec §1.7 (Logic App SCIM_Update_Manager); the flag dialect too: a trace from Microsoft Entra with "op":"add" and a bare id (Captain-P-Goldfish/SCIM-SDK #686, 2024-07-09)',
+        shape: BARE_MANAGER,
+        run: managerProbe('legacy', true),
+      }),
+    ],
+  },
+  {
+    quirk: 'manager-object-form',
+    title: 'manager as {"value": id} (quirk managerBareId off)',
+    probes: [
+      quirkProbe('manager-object-form', 'legacy', { title: 'manager set as {"value": id}, removed with "" (legacy, managerBareId off)', severity: 'optional', source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default', shape: OBJECT_MANAGER, run: managerProbe('legacy', false) }),
+      quirkProbe('manager-object-form', 'aadOptscim062020', { title: 'manager set as {"value": id}, removed with remove (flag dialect, managerBareId off)', severity: 'optional', source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default', shape: OBJECT_MANAGER, run: managerProbe('aadOptscim062020', false) }),
     ],
   },
   {
     quirk: 'pathless-replace',
     title: 'path-less replace with dotted and URN keys',
     probes: [
-      quirkProbe('pathless-replace', 'aadOptscim062020', { title: 'one path-less replace of displayName, name.givenName and enterprise URN keys', severity: 'when-sent', source: 'spec §1.14 (documented table)', run: pathlessProbe('replace') }),
+      quirkProbe('pathless-replace', 'aadOptscim062020', { title: 'one path-less replace of displayName, name.givenName and enterprise URN keys', severity: 'when-sent', source: 'spec §1.14 (documented table)', shape: pathless('replace'), run: pathlessProbe('replace') }),
     ],
   },
   {
     quirk: 'pathless-add',
     title: 'path-less add with dotted and URN keys',
     probes: [
-      quirkProbe('pathless-add', 'aadOptscim062020', { title: 'one path-less add of title, name.middleName and enterprise URN keys', severity: 'optional', source: 'spec §1.14 (third-party traces, unconfirmed)', run: pathlessProbe('add') }),
+      quirkProbe('pathless-add', 'aadOptscim062020', { title: 'one path-less add of title, name.middleName and enterprise URN keys', severity: 'optional', source: 'spec §1.14 (third-party traces, unconfirmed)', shape: pathless('add'), run: pathlessProbe('add') }),
     ],
   },
   {
     quirk: 'roles-json-string',
     title: 'roles as JSON strings inside "value"',
     probes: [
-      quirkProbe('roles-json-string', 'legacy', { title: 'add roles [{"value": "{\\"id\\":…,\\"value\\":\\"Admin\\"…}"}] (legacy)', severity: 'optional', source: 'spec §1.7 (only with a role mapping)', run: rolesProbe('legacy') }),
+      quirkProbe('roles-json-string', 'legacy', { title: 'add roles [{"value": "{\\"id\\":…,\\"value\\":\\"Admin\\"…}"}] (legacy)', severity: 'optional', source: 'spec §1.7 (only with a role mapping)', shape: ROLES_JSON_STRING, run: rolesProbe('legacy') }),
       quirkProbe('roles-json-string', 'aadOptscim062020', { title: 'add roles as objects (flag dialect)', severity: 'optional', source: 'spec §1.7 (only with a role mapping)', run: rolesProbe('aadOptscim062020') }),
     ],
   },
@@ -432,3 +473,8 @@ export const QUIRKS: readonly QuirkDefinition[] = [
 ];
 
 export const QUIRK_CHECKS: readonly StandaloneCheck[] = QUIRKS.flatMap((q) => q.probes);
+
+/** The probe of `quirk` that a run of `dialect` sends (its own column, or the shared one). */
+export function probeOf(quirk: string, dialect: DialectName): StandaloneCheck | undefined {
+  return QUIRKS.find((q) => q.quirk === quirk)?.probes.find((p) => p.dialect === dialect || p.dialect === 'both');
+}
