@@ -3,8 +3,9 @@
  * engine, the quirk matrix and the protocol checks (src/conformance) — with a line per check, and the
  * report as JUnit XML, JSON and/or a self-contained HTML page.
  *
- * Exit codes: 0 every mandatory check passed · 1 a mandatory check failed, or the run could not start
- * (bad credentials, no answer) · 2 bad usage (nothing sent) · 130 interrupted (cleanup still ran).
+ * Exit codes: 0 every mandatory check passed · 1 a mandatory check failed (a consequence of another
+ * failure counts too), or the connection check failed and nothing else ran (bad credentials, no answer, a
+ * base URL under which everything is 404) · 2 bad usage (nothing sent) · 130 interrupted (cleanup still ran).
  * The token comes from PROVSIM_TOKEN or --token-file, as for sync, and is redacted from every output.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
