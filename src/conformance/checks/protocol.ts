@@ -199,7 +199,7 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     id: 'protocol.delete-twice',
     title: 'DELETE a user twice: success, then 404',
     severity: 'optional',
-    source: 'RFC 7644 §3.6 (a deleted resource answers 404 to every later request); spec §1.9, §6.1 (Validator preview "Delete the same User twice"). Optional, as there: Entra reads a 404 on DELETE as "already gone"',
+    source: 'RFC 7644 §3.6 (a deleted resource answers 404 to every later request); spec §1.9, §6.1 (Validator preview "Delete the same User twice"). Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success)',
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-delete');
       const first = await ctx.client.delete('Users', user.id);
@@ -214,7 +214,7 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     id: 'protocol.delete-unknown-id',
     title: 'DELETE of an id that never existed: 404',
     severity: 'optional',
-    source: 'RFC 7644 §3.12 (404: the resource does not exist); Validator preview "Delete a non-existent User". Optional, as there: Entra reads a 404 on DELETE as "already gone", and only an error answer (400, 5xx) makes it retry',
+    source: 'RFC 7644 §3.12 (404: the resource does not exist); Validator preview "Delete a non-existent User". Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success), and an error answer (400, 5xx) fails the object, which is retried',
     run: async (ctx) => {
       const id = ctx.random.uuid();
       const response = await ctx.raw.delete(`/Users/${id}`);
