@@ -48,7 +48,7 @@ function withSessionOptions(cmd: Command): Command {
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', '.provsim/state.db')
     .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
-    .option('--quirk <name=on|off>', 'switch one unconfirmed request shape (repeatable; see the README)', collect, [])
+    .option('--quirk <name=on|off>', 'switch one quirk, a request shape or sequence with thin evidence (repeatable; `provsim quirks` lists them with their evidence)', collect, [])
     .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
     .option('--max-retry-after <duration>', 'the longest Retry-After waited for within a cycle (e.g. 60s, 5m); longer leaves the object to a later cycle', '60s');
 }

@@ -89,6 +89,8 @@ describe('user and group lifecycle over a week (Create_User … Delete_Group)', 
     expect(h.groupByName('Team Renamed')).toBeUndefined();
     expect(h.target.snapshot().users.map((u) => u['userName']).sort()).toEqual([ALEX.upn, CY.upn]);
     expect(h.writes().filter((r) => r.method === 'DELETE')).toHaveLength(2);
+    // Every write of the week to an object linked in an earlier cycle was preceded by its read.
+    expect(h.writesWithoutRead()).toEqual([]);
   });
 });
 

@@ -48,6 +48,7 @@ describe('accidental-deletion prevention (spec §5.11)', () => {
     expect(forced.exitCode).toBe(0);
     expect(h.userByName('hannah.schmidt@contoso.com')).toBeUndefined();
     for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) expect(h.userByName(upn)).toMatchObject({ active: false });
+    expect(h.writesWithoutRead()).toEqual([]);
   });
 
   it('lets them through below the threshold', async () => {
@@ -68,6 +69,7 @@ describe('skipOutOfScopeDeletions (spec §4.3)', () => {
     expect(h.userByName('noah.williams@contoso.com')).toMatchObject({ active: true }); // unassigned
     expect(h.userByName('tom.fischer@contoso.com')).toMatchObject({ active: false }); // accountEnabled false
     expect(h.userByName('emily.carter@contoso.com')).toMatchObject({ active: false }); // soft-deleted
+    expect(h.writesWithoutRead()).toEqual([]);
   });
 });
 
@@ -80,6 +82,7 @@ describe('target object actions', () => {
     expect(day2.exitCode).toBe(0);
     expect(h.userByName('hannah.schmidt@contoso.com')).toMatchObject({ active: true });
     expect(h.writes().filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(h.writesWithoutRead()).toEqual([]);
   });
 
   it('without Create, unmatched users are skipped and matched ones are still updated', async () => {
@@ -90,6 +93,7 @@ describe('target object actions', () => {
     expect(day2.cycle?.kind).toBe('initial'); // a mapping change starts a new initial cycle
     expect(h.userByName('fatima.elamrani@contoso.com')).toBeUndefined();
     expect(h.userByName('sofia.rossi@contoso.com')).toMatchObject({ displayName: 'Sofia Bianchi' });
+    expect(h.writesWithoutRead()).toEqual([]);
   });
 });
 

@@ -69,6 +69,36 @@ export class Harness {
     return this.target.requests().filter((r) => r.method !== 'GET');
   }
 
+  /**
+   * Writes that broke read-before-write ("GET calls will always precede other actions"): a PATCH or DELETE
+   * of `/Users/{id}` or `/Groups/{id}` not preceded, in the same cycle, by a GET of that id — unless the id
+   * first appears in this cycle (the object was created or matched by filter in it, after the filter GET).
+   * Cycles are told apart by their connection probe (a filter on a random GUID). Each entry: "METHOD path".
+   */
+  writesWithoutRead(): string[] {
+    const probe = /\/Users\?filter=userName\+eq\+%22[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}%22$/;
+    const byId = /\/(Users|Groups)\/([^/?]+)/;
+    const seenBefore = new Set<string>();
+    let seenNow = new Set<string>();
+    let read = new Set<string>();
+    const out: string[] = [];
+    for (const r of this.target.requests()) {
+      if (r.method === 'GET' && probe.test(r.url)) {
+        for (const id of seenNow) seenBefore.add(id);
+        seenNow = new Set();
+        read = new Set();
+        continue;
+      }
+      const m = byId.exec(r.url);
+      if (!m) continue;
+      const key = `${m[1]}/${m[2]}`;
+      if (r.method === 'GET') read.add(key);
+      else if ((r.method === 'PATCH' || r.method === 'DELETE') && seenBefore.has(key) && !read.has(key)) out.push(`${r.method} ${r.url}`);
+      seenNow.add(key);
+    }
+    return out;
+  }
+
   userByName(userName: string): Record<string, unknown> | undefined {
     return this.target.snapshot().users.find((u) => String(u['userName']).toLowerCase() === userName.toLowerCase()) as Record<string, unknown> | undefined;
   }
