@@ -240,7 +240,7 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
   if (anchor) {
     if (observation?.kind === 'read') current = fromResource(anchor.targetId, observation.resource);
     else if (observation?.kind === 'anchor-missing') {
-      return { ...none, change: failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has ${object.objectType} ${anchor.targetId}, which provsim created or matched earlier; restart the job (delete the state file) to match it again`) };
+      return { ...none, change: failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has ${object.objectType} ${anchor.targetId} (404 on GET by id), which provsim created or matched earlier; if it was deleted in the app on purpose, run \`provsim restart --scope full\` to match or create it again`) };
     } else if (observation?.kind === 'failed') return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
     else current = fromExported(anchor);
   } else {
@@ -359,7 +359,7 @@ function planDisable(item: WorkItem, source: SourceState, anchor: Anchor, observ
   }
   if (!mapping.actions.has('update')) return skip('UpdateActionDisabled', `${source.causeDetail}; the Update target object action is switched off, so no disable is sent`);
   if (observation?.kind === 'anchor-missing') {
-    return failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has User ${anchor.targetId}`);
+    return failChange(object, anchor.targetId, 'InvalidAnchor', `${source.causeDetail}, but the target no longer has User ${anchor.targetId} (404 on the read before the disable); nothing to disable. Run \`provsim restart --scope full\` to forget the link`);
   }
   if (observation?.kind === 'failed') return failFromObservation(object, observation.failure, anchor.targetId);
   const current = observation?.kind === 'read' ? fromResource(anchor.targetId, observation.resource) : fromExported(anchor);
