@@ -38,6 +38,8 @@ export function attributeConsequences(checks: readonly CheckResult[], facts: Rea
       if (reason === null) continue;
       const upstream = resolve(dependency.on);
       const root = upstream ? upstream.of : dependency.on;
+      // A cycle of dependencies leads back here: a check is never its own root.
+      if (root === id) continue;
       if (failure.result.severity === 'mandatory' && byId.get(root)?.severity !== 'mandatory') continue;
       return { of: root, via: upstream ? [dependency.on, ...upstream.via] : [], reason };
     }
@@ -47,7 +49,8 @@ export function attributeConsequences(checks: readonly CheckResult[], facts: Rea
   const resolve = (id: string): Consequence | null => {
     const known = memo.get(id);
     if (known !== undefined) return known;
-    // Declared dependencies are acyclic (a unit test holds them to it); a cycle explains nothing.
+    // Declared dependencies are acyclic (a unit test holds them to it); if one were not, the check met again
+    // while it is being resolved has no root yet (null), and `find` then refuses a root equal to itself.
     if (inProgress.has(id)) return null;
     inProgress.add(id);
     const consequence = find(id);

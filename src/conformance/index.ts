@@ -1,5 +1,6 @@
 /** The conformance suite's public surface: the runner, its report data and the report writers. */
-export { runConformance, summarise, type ConformanceDeps, type ConformanceOptions } from './run.js';
+export { runConformance, type ConformanceDeps, type ConformanceOptions } from './run.js';
+export { summarise } from './summary.js';
 export { catalogue, selectChecks, KNOWN_GAPS, type CatalogueEntry } from './checks/index.js';
 export { renderHtmlReport } from './report-html.js';
 export { renderJsonReport } from './report-json.js';

@@ -42,8 +42,9 @@ export class RawClient {
     return this.send('DELETE', `${this.options.baseUrl}${pathAndQuery}`);
   }
 
-  /** GET of a full URL, e.g. another base path on the target's host. */
+  /** GET of a full URL on the target's origin, e.g. another base path on its host; never another origin (the token goes with it). */
   getUrl(url: string): Promise<RawResponse> {
+    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) throw new Error(`RawClient.getUrl: ${url} is not on the target's origin ${new URL(this.options.baseUrl).origin}; the bearer token is only sent there`);
     return this.send('GET', url);
   }
 

@@ -7,6 +7,7 @@
  * Pure: report in, HTML text out; every value from the target is escaped.
  */
 import { bodyText, exchangeLine, failuresByCause, keyExchanges, statusMark, VERDICT_WORDS, type CauseGroup } from './format.js';
+import { summarise } from './summary.js';
 import type { CheckPart, CheckResult, ConformanceReport, Evidence, QuirkMatrixRow } from './types.js';
 
 const PART_TITLES: Record<CheckPart, string> = {
@@ -82,10 +83,8 @@ function header(report: ConformanceReport): string {
 function summary(report: ConformanceReport): string {
   const s = report.summary;
   const perPart = (['lifecycle', 'quirks', 'protocol'] as const).map((part) => {
-    const checks = report.checks.filter((c) => c.part === part);
-    const n = (f: (c: CheckResult) => boolean): number => checks.filter(f).length;
-    const independent = (c: CheckResult): boolean => c.status === 'failed' && c.consequence === undefined;
-    return `<tr><td>${esc(PART_TITLES[part])}</td><td>${n((c) => c.status === 'passed')}</td><td>${n((c) => independent(c) && c.severity === 'mandatory')}</td><td>${n((c) => independent(c) && c.severity === 'optional')}</td><td>${n((c) => c.status === 'failed' && c.consequence !== undefined)}</td><td>${n((c) => c.status === 'skipped')}</td></tr>`;
+    const p = summarise(report.checks.filter((c) => c.part === part));
+    return `<tr><td>${esc(PART_TITLES[part])}</td><td>${p.passed}</td><td>${p.mandatoryFailed}</td><td>${p.optionalFailed}</td><td>${p.consequences}</td><td>${p.skipped}</td></tr>`;
   });
   return section(
     'summary',

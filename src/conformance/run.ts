@@ -49,6 +49,7 @@ import { resolveSeverity } from './checks/definition.js';
 import { CheckFailure, describeRequestError, type CheckContext, type CheckOutcome } from './checks/kit.js';
 import { cleanup } from './cleanup.js';
 import { attributeConsequences } from './consequences.js';
+import { summarise } from './summary.js';
 import { loadDefaultMapping } from './default-mapping.js';
 import { EvidenceRecorder, redactDeep } from './evidence.js';
 import { quirkMatrix } from './matrix.js';
@@ -392,19 +393,3 @@ function skipped(entry: CatalogueEntry, reason: string): CheckResult {
     durationMs: 0,
   };
 }
-
-/** Counts; failures that are consequences of another failure are counted apart (ConformanceSummary). */
-export function summarise(checks: readonly CheckResult[]): ConformanceSummary {
-  const count = (f: (c: CheckResult) => boolean): number => checks.filter(f).length;
-  const independent = (c: CheckResult): boolean => c.status === 'failed' && c.consequence === undefined;
-  return {
-    total: checks.length,
-    passed: count((c) => c.status === 'passed'),
-    failed: count((c) => c.status === 'failed'),
-    skipped: count((c) => c.status === 'skipped'),
-    mandatoryFailed: count((c) => independent(c) && c.severity === 'mandatory'),
-    optionalFailed: count((c) => independent(c) && c.severity === 'optional'),
-    consequences: count((c) => c.status === 'failed' && c.consequence !== undefined),
-  };
-}
-

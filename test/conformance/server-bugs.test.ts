@@ -33,6 +33,9 @@ describe('checks from real servers\' bugs', () => {
     expect(rename).toMatchObject({ status: 'failed', severity: 'mandatory' });
     expect(rename.message).toMatch(/^PATCH \/Users\/[0-9a-f-]+ \{"op":"replace","path":"userName","value":"provsim-[0-9a-f]+-p-taken@example\.com"\} \(a userName user [0-9a-f-]+ already has\) answered 500 \("Internal server error"\), expected 409 with "scimType": "uniqueness" and wrote the rename anyway: userName "provsim-[0-9a-f]+-p-taken@example\.com" is now held by \["[0-9a-f-]+","[0-9a-f-]+"\] \(two users, one login\)$/);
     expect(rename.source).toContain('scimgateway');
+    // Cleanup deleted both users, the one that took the taken userName too.
+    expect(run.report.cleanup.leftovers).toEqual([]);
+    expect(fake.users()).toEqual([]);
   });
 
   it('rename to a taken userName answered 409 without scimType "uniqueness": a failure, though nothing was written', async () => {
@@ -49,6 +52,8 @@ describe('checks from real servers\' bugs', () => {
     const readd = check(run, 'protocol.add-existing-member');
     expect(readd).toMatchObject({ status: 'failed', severity: 'mandatory' });
     expect(readd.message).toMatch(/the group reads back with 5 entries for 3 members: [0-9a-f-]+ ×2, [0-9a-f-]+ ×2\. An add of a member that is already there must change nothing \(RFC 7644 §3\.5\.2\.1\)/);
+    expect(run.report.cleanup.leftovers).toEqual([]);
+    expect(fake.users()).toEqual([]);
   });
 
   it('a DELETE of what is not there answered 204: both DELETE checks fail, optional, so the run still passes', async () => {

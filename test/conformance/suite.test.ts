@@ -191,6 +191,22 @@ describe('provsim conformance against the embedded target', () => {
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
+  it('strict, flag dialect with --quirk managerBareId=off passed to the engine: the object form is accepted and the whole lifecycle passes', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const report = await runConformance(
+      { baseUrl: target.url, dialect: 'aadOptscim062020', token: TOKEN, quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: false }, only: ['lifecycle'] },
+      { clock: systemClock, random: seededRandom(2027) },
+    );
+    const lifecycle = report.checks.filter((c) => c.part === 'lifecycle');
+    expect(lifecycle).toHaveLength(16);
+    expect(lifecycle.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual([]);
+    expect(report.checks.filter((c) => c.status === 'failed')).toEqual([]);
+    expect(report.ok).toBe(true);
+    const set = report.checks.find((c) => c.id === 'lifecycle.manager.set')!;
+    expect(set.evidence.find((e) => e.method === 'PATCH' && JSON.stringify(e.requestBody).includes(':manager'))?.requestBody).toMatchObject({ Operations: [{ op: 'add', value: { value: expect.any(String) } }] });
+    expect(target.snapshot()).toEqual({ users: [], groups: [] });
+  });
+
   it('a step verifies the state it claims: on a server that accepts but never stores the manager or active false, removal and re-enable are not verifiable', async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     // 204 for the PATCH, nothing stored: the server bugs behind "manager.remove passed" and "enable passed".

@@ -3,13 +3,13 @@
  * of consequences, and the writers on hostile text.
  */
 import { describe, expect, it } from 'vitest';
-import { patchWith, postTo, sameRefusal, type FailureFacts } from '../../src/conformance/checks/dependencies.js';
+import { createdObject, leftState, patchWith, postTo, sameRefusal, type Dependency, type FailureFacts } from '../../src/conformance/checks/dependencies.js';
 import { catalogue, dependenciesOf, selectChecks } from '../../src/conformance/checks/index.js';
 import { CAPITALISED_OP } from '../../src/conformance/checks/request-shapes.js';
 import { attributeConsequences } from '../../src/conformance/consequences.js';
 import { renderHtmlReport } from '../../src/conformance/report-html.js';
 import { renderJunitReport } from '../../src/conformance/report-junit.js';
-import { summarise } from '../../src/conformance/run.js';
+import { summarise } from '../../src/conformance/summary.js';
 import type { CheckResult, ConformanceReport, Evidence } from '../../src/conformance/types.js';
 import { UsageError } from '../../src/shared/errors.js';
 import { xmlElements, xmlProblems } from './helpers.js';
@@ -132,6 +132,36 @@ describe('consequences', () => {
     const checks = [result('protocol.create-user', 'mandatory'), result('protocol.paging', 'mandatory')];
     expect(attributeConsequences(checks, new Map([['protocol.create-user', facts([post])], ['protocol.paging', facts([post])]]), deps(table))[1]!.consequence?.of).toBe('protocol.create-user');
     expect(attributeConsequences(checks, new Map([['protocol.create-user', facts([post])], ['protocol.paging', facts([patch(400, 'invalidValue', 'add')])]]), deps(table))[1]!.consequence).toBeUndefined();
+  });
+});
+
+describe('consequences: a refusal of its own, and cycles', () => {
+  const refusal: Evidence = { method: 'PATCH', url: 'http://127.0.0.1/scim/v2/Users/1', status: 500, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, requestHeaders: {}, requestBody: { Operations: [] }, responseBody: { detail: 'manager change crashed' } };
+  const result = (id: string): CheckResult => ({ id, title: id, part: 'lifecycle', severity: 'mandatory', status: 'failed', message: `${id} failed`, evidence: [], durationMs: 0 });
+  const facts = (extra: Partial<FailureFacts>): FailureFacts => ({ refused: [], accepted: [], symptom: null, missing: null, precondition: null, stoppedBy: null, ...extra });
+
+  it('a missing prior state or object does not explain a request of its own the target refused', () => {
+    const checks = [result('step.set'), result('step.change'), result('step.uses-object')];
+    const known = new Map([
+      ['step.set', facts({ symptom: 'manager-not-stored' })],
+      ['step.change', facts({ precondition: 'step.set', refused: [refusal] })],
+      ['step.uses-object', facts({ missing: 'member', refused: [refusal] })],
+    ]);
+    const table: Record<string, Dependency[]> = { 'step.change': [leftState('step.set')], 'step.uses-object': [createdObject('step.set', 'member')] };
+    const out = attributeConsequences(checks, known, (id) => table[id] ?? []);
+    expect(out.map((c) => c.consequence ?? null)).toEqual([null, null, null]);
+    // Without the refusal, the same facts are consequences.
+    const quiet = new Map([...known].map(([id, f]) => [id, { ...f, refused: [] }]));
+    expect(attributeConsequences(checks, quiet, (id) => table[id] ?? []).map((c) => c.consequence?.of ?? null)).toEqual([null, 'step.set', 'step.set']);
+  });
+
+  it('a cycle of dependencies never makes a check its own root: one of them stays an independent failure', () => {
+    const checks = [result('a'), result('b')];
+    const known = new Map([['a', facts({ precondition: 'b' })], ['b', facts({ precondition: 'a' })]]);
+    const table: Record<string, Dependency[]> = { a: [leftState('b')], b: [leftState('a')] };
+    const out = attributeConsequences(checks, known, (id) => table[id] ?? []);
+    for (const c of out) if (c.consequence) expect(c.consequence.of, c.id).not.toBe(c.id);
+    expect(summarise(out).mandatoryFailed).toBeGreaterThanOrEqual(1);
   });
 });
 

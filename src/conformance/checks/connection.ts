@@ -38,19 +38,35 @@ export async function testConnection(raw: RawClient, baseUrl: string, random: Ra
     return { message: `GET /Users?filter=… answered 404, but GET /ServiceProviderConfig answered ${statusOf(config)} and GET /Users ${statusOf(users)}: the base URL serves SCIM` };
   }
   const tried = [`GET ${baseUrl}${probe} → 404`, `GET ${baseUrl}/ServiceProviderConfig → 404`, `GET ${baseUrl}/Users → 404`];
-  throw new CheckFailure(`wrong base URL: every request under ${baseUrl} got 404 (${tried.join('; ')}), so ${baseUrl} is not where the SCIM endpoint is. Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH}${await hint(raw, baseUrl)}`);
+  // The same answers come from a SCIM server that answers 404 for every empty list and has no discovery
+  // document (Entra never asks for one); its 404s then carry SCIM errors. Either way Entra cannot use it
+  // (a 404 to a filter quarantines the job), so the run stops; the message names both causes.
+  const scimError = [response, config, users].some(isScimError)
+    ? ` If this is the SCIM endpoint, it answers 404 when a query finds no resource, and to an empty list: it must answer 200 with an empty ListResponse (Entra quarantines a job whose probe gets 404).`
+    : '';
+  throw new CheckFailure(`wrong base URL: every request under ${baseUrl} got 404 (${tried.join('; ')}), so ${baseUrl} is not where the SCIM endpoint is. ${await hint(raw, baseUrl)}${scimError}`);
 }
 
-/** Tries the usual base path under the given URL and at the host's root; names the first that answers discovery. */
+/**
+ * What to try: the usual base path under the given URL and at the host's root (same origin only), naming
+ * the first that answers discovery; when the URL already ends in it, the part before it.
+ */
 async function hint(raw: RawClient, baseUrl: string): Promise<string> {
   const url = new URL(baseUrl);
-  if (url.pathname.replace(/\/+$/, '').endsWith(USUAL_BASE_PATH)) return '';
+  if (url.pathname.replace(/\/+$/, '').endsWith(USUAL_BASE_PATH)) {
+    return `The path already ends in ${USUAL_BASE_PATH}: check the part before it (a tenant or app prefix, e.g. /api/scim/v2 or /scim/v2/<tenant>) and that the server mounts its SCIM routes there.`;
+  }
   const candidates = [...new Set([`${baseUrl}${USUAL_BASE_PATH}`, `${url.origin}${USUAL_BASE_PATH}`])];
   for (const candidate of candidates) {
     const response = await raw.getUrl(`${candidate}/ServiceProviderConfig`);
-    if (response.status === 200) return `; GET ${candidate}/ServiceProviderConfig answers 200, so try --target ${candidate}`;
+    if (response.status === 200) return `Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH}; GET ${candidate}/ServiceProviderConfig answers 200, so try --target ${candidate}.`;
   }
-  return ` (${candidates.map((c) => `${c}/ServiceProviderConfig`).join(' and ')} did not answer 200 either)`;
+  return `Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH} (${candidates.map((c) => `${c}/ServiceProviderConfig`).join(' and ')} did not answer 200 either).`;
+}
+
+function isScimError(response: RawResponse): boolean {
+  const schemas = (response.json as { schemas?: unknown } | undefined)?.schemas;
+  return Array.isArray(schemas) && schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error');
 }
 
 function statusOf(response: RawResponse): string {

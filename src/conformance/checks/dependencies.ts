@@ -70,7 +70,7 @@ export function sameRefusal(on: string, select: RequestSelector): Dependency {
         if (select(e) === null || !causeRefusals.some((c) => sameAnswer(c, e))) return null;
       }
       const first = failure.facts.refused[0]!;
-      return `${first.method} ${pathOf(first.url)} with ${select(first)} was refused with ${answerOf(first)}, as ${on} was for the same kind of request`;
+      return `${first.method} ${pathOf(first.url)} with ${select(first)} was refused with ${evidenceAnswer(first)}, as ${on} was for the same kind of request`;
     },
   };
 }
@@ -95,20 +95,30 @@ export function sameWrongResult(on: string, select: RequestSelector): Dependency
   };
 }
 
-/** `failure` did not find, before its cycle, the end state that `on` was to leave, and `on` failed. */
+/**
+ * `failure` did not find, before its cycle, the end state that `on` was to leave, and `on` failed. If the
+ * target also refused requests of `failure`'s own, each must have got the answer (status and scimType) one
+ * of `on`'s refused requests got: a missing prior state does not explain, say, a 500 to the next request,
+ * which is a cause of its own.
+ */
 export function leftState(on: string): Dependency {
   return {
     on,
-    explains: (failure) => (failure.facts.precondition === on ? `it starts from the state ${on} was to leave, which was not there (${on} failed)` : null),
+    explains: (failure, cause) => (failure.facts.precondition === on && refusalsShared(failure, cause) ? `it starts from the state ${on} was to leave, which was not there (${on} failed)` : null),
   };
 }
 
-/** `failure` needed the scenario object `object`, which is not in the target, and `on` (which creates it) failed. */
+/** `failure` needed the scenario object `object`, which is not in the target, and `on` (which creates it) failed; its own refusals as in leftState. */
 export function createdObject(on: string, object: string): Dependency {
   return {
     on,
-    explains: (failure) => (failure.facts.missing === object ? `it needs the ${object === 'group' ? 'group' : `user "${object}"`} that ${on} was to create, which is not in the target` : null),
+    explains: (failure, cause) => (failure.facts.missing === object && refusalsShared(failure, cause) ? `it needs the ${object === 'group' ? 'group' : `user "${object}"`} that ${on} was to create, which is not in the target` : null),
   };
+}
+
+/** Every request of `failure`'s that the target refused got an answer one of `cause`'s refused requests got. */
+function refusalsShared(failure: FailureView, cause: FailureView): boolean {
+  return failure.facts.refused.every((e) => cause.facts.refused.some((c) => sameAnswer(c, e)));
 }
 
 /** `failure` could not run because `on` stopped the run of the steps after it. */
@@ -128,7 +138,7 @@ function sameAnswer(a: Evidence, b: Evidence): boolean {
   return a.status === b.status && scimTypeOf(a) === scimTypeOf(b);
 }
 
-function answerOf(e: Evidence): string {
+function evidenceAnswer(e: Evidence): string {
   const type = scimTypeOf(e);
   return `${e.status ?? 'no response'}${type ? ` (scimType ${type})` : ''}`;
 }
