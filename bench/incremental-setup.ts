@@ -15,8 +15,8 @@ import type { CycleResult } from '../src/engine/reconcile.js';
 import type { CompiledJob } from '../src/mapping/compile.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { seededRandom } from '../src/shared/random.js';
-import type { Tenant } from '../src/source/types.js';
-import { StateStore } from '../src/state/store.js';
+import type { Tenant } from '../src/model/directory.js';
+import { StateStore } from '../src/store/store.js';
 import { cpuMsSince, defaultJob, RequestCounter, runEngineCycle, tenantOf } from './engine-harness.js';
 import { startStub, type Stub } from './stub-server.js';
 

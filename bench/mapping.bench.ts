@@ -6,16 +6,16 @@
  * app-role assignments that the view carries.
  */
 import { readFile } from 'node:fs/promises';
-import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/job/index.js';
+import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
 import { compileJob } from '../src/mapping/compile.js';
 import { mapObject } from '../src/mapping/map-object.js';
-import { userView } from '../src/mapping/source-view.js';
+import { userView } from '../src/source/view.js';
 import { computeEntitlements } from '../src/scoping/entitlement.js';
 import { evaluateScope } from '../src/scoping/evaluate-scope.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { seededRandom } from '../src/shared/random.js';
-import { generateTenant } from '../src/source/generate-tenant.js';
-import type { AppRole, Tenant } from '../src/source/types.js';
+import { generateTenant } from '../src/source/generate/generate-tenant.js';
+import type { AppRole, Tenant } from '../src/model/directory.js';
 import { SCOPING } from './planning.bench.js';
 import type { Benchmark, Measurement } from './types.js';
 

@@ -6,14 +6,14 @@ import { diffBatch } from '../src/engine/diff.js';
 import type { Observation } from '../src/engine/observation.js';
 import { selectWork } from '../src/engine/select-work.js';
 import { evaluateSource } from '../src/engine/source-state.js';
-import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/job/index.js';
-import type { Job, ScopingGroup } from '../src/job/types.js';
+import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
+import type { Job, ScopingGroup } from '../src/model/job.js';
 import { compileJob, type CompiledJob } from '../src/mapping/compile.js';
 import { defaultQuirks } from '../src/scim/quirks.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { seededRandom } from '../src/shared/random.js';
-import { writeTenantFixtures } from '../src/source/generate-tenant.js';
+import { writeTenantFixtures } from '../src/source/generate/generate-tenant.js';
 import { loadTenant } from '../src/source/load-tenant.js';
 import type { Benchmark, Measurement } from './types.js';
 

@@ -4,7 +4,7 @@
  * cycle record). The store is a subclass whose every method is timed (see TimedStateStore). The cycle: 10,000 users and 500 groups of
  * 50, C = 8, against the SCIM stub (child process, emptied before each run), state in a fresh temp file.
  */
-import { StateStore } from '../src/state/store.js';
+import { StateStore } from '../src/store/store.js';
 import { cpuMsSince, defaultJob, RequestCounter, runEngineCycle, tempStore, tenantOf } from './engine-harness.js';
 import { startStub, type Stub } from './stub-server.js';
 import type { Benchmark, Measurement } from './types.js';

@@ -2,12 +2,12 @@
  * Loads and validates everything a cycle needs from disk: the fixture tenant, the mapping, and the
  * compiled expressions. All problems come back together as diagnostics, before any request is sent.
  */
-import { loadJob, GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES } from '../job/index.js';
+import { loadJob, GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES } from '../mapping-file/index.js';
 import { compileJob, type CompiledJob } from '../mapping/compile.js';
 import { hasErrors, type Diagnostic } from '../shared/diagnostics.js';
 import { InputError } from '../shared/errors.js';
 import { loadTenant } from '../source/index.js';
-import type { Tenant } from '../source/types.js';
+import type { Tenant } from '../model/directory.js';
 
 export interface Inputs {
   tenant: Tenant;

@@ -14,7 +14,7 @@ import { formatDiagnostic } from '../shared/diagnostics.js';
 import { parseDuration } from '../shared/duration.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry.js';
 import { UsageError } from '../shared/errors.js';
-import { StateStore } from '../state/store.js';
+import { StateStore } from '../store/store.js';
 import type { CliDeps } from './io.js';
 import { loadInputs, type Inputs } from './load-inputs.js';
 import { parseTenantUrl, type TenantUrl } from './target-url.js';

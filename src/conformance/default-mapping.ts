@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GROUP_SOURCE_ATTRIBUTES, loadJob, USER_SOURCE_ATTRIBUTES } from '../job/index.js';
+import { GROUP_SOURCE_ATTRIBUTES, loadJob, USER_SOURCE_ATTRIBUTES } from '../mapping-file/index.js';
 import { compileJob, type CompiledJob } from '../mapping/compile.js';
 import { hasErrors } from '../shared/diagnostics.js';
 import { InternalError } from '../shared/errors.js';

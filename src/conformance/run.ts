@@ -25,7 +25,7 @@ import { createHttpClient } from '../scim/http.js';
 import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import { StateStore } from '../state/store.js';
+import { StateStore } from '../store/store.js';
 import { ScimRequestError } from '../shared/errors.js';
 import {
   catalogue,

@@ -5,7 +5,7 @@
  * (parseTenant), so the engine sees exactly what it would see from disk.
  */
 import { parseTenant } from '../source/index.js';
-import type { Tenant } from '../source/types.js';
+import type { Tenant } from '../model/directory.js';
 import type { Random } from '../shared/random.js';
 import type { RunObjects } from './run-objects.js';
 

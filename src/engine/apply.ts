@@ -2,14 +2,14 @@
  * Apply executes a plan and never decides (spec §5.1 step order): objects (creates, updates, disables) →
  * references (manager, members; resolved to target ids now, since their objects may have been created in
  * this cycle) → deletes. Each success is recorded as it happens and committed in batches (crash safety:
- * state/write-behind.ts). Returns one outcome per change; partial success is a normal result.
+ * store/write-behind.ts). Returns one outcome per change; partial success is a normal result.
  */
 import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
 import { parseTargetPath } from '../mapping/target-path.js';
 import { resourceTypeOf } from '../scim/types.js';
-import { StoredAnchors } from '../state/stored-anchors.js';
-import type { Anchor } from '../state/types.js';
-import { WriteBehind } from '../state/write-behind.js';
+import { StoredAnchors } from '../store/stored-anchors.js';
+import type { Anchor } from '../model/records.js';
+import { WriteBehind } from '../store/write-behind.js';
 import type { EngineContext } from './context.js';
 import { requestFailure } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
@@ -23,7 +23,7 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
  * batches. @default the map's target ids
  */
 export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: TargetIds = targetIdsThrough(anchors)): Promise<ChangeOutcome[]> {
-  // Successes are recorded as they happen and committed in batches (see state/write-behind.ts).
+  // Successes are recorded as they happen and committed in batches (see store/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
   // Escrows are written only at the end of a cycle: with none stored, a success has none to clear.
   const clearEscrow = ctx.store.escrowCount() > 0 ? (sourceId: string) => writes.push((store) => store.clearEscrow(sourceId)) : () => {};

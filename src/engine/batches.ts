@@ -16,9 +16,9 @@
  * - Each batch's links stay in memory only while the batch runs; later references find a link through the
  *   shared target-id map, or in the store.
  */
-import type { Tenant } from '../source/types.js';
-import type { ObjectType } from '../scim/types.js';
-import type { Anchor, LogEntry } from '../state/types.js';
+import type { Tenant } from '../model/directory.js';
+import type { ObjectType } from '../model/records.js';
+import type { Anchor, LogEntry } from '../model/records.js';
 import { apply, targetIdsOf } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';

@@ -5,7 +5,7 @@ import type { ScimClient } from '../scim/client.js';
 import type { DialectName } from '../scim/dialect.js';
 import type { Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
-import type { StateStore } from '../state/store.js';
+import type { StateStore } from '../store/store.js';
 import type { EngineHooks } from './hooks.js';
 
 export interface EngineContext {

@@ -13,10 +13,10 @@ import type { MappedAttribute } from '../mapping/map-object.js';
 import { readPath, type TargetPath } from '../mapping/target-path.js';
 import { buildCreateBody, type BodyEntry, type RoleEntry } from '../scim/build-resource.js';
 import type { Quirks } from '../scim/quirks.js';
-import type { AppRole } from '../source/types.js';
+import type { AppRole } from '../model/directory.js';
 import { attributeOperations, type AttributeChange, type DialectName } from '../scim/dialect.js';
 import type { ScimResource } from '../scim/types.js';
-import type { Anchor, CycleKind, ModifiedProperty } from '../state/types.js';
+import type { Anchor, CycleKind, ModifiedProperty } from '../model/records.js';
 import type { Observation, RequestFailure } from './observation.js';
 import {
   PLAN_FORMAT_VERSION,

@@ -7,7 +7,7 @@
  *   12 h, 24 h, 48 h, 96 h and 168 h and gave up after the 7th failure.
  * - An object is also retried in any cycle in which it changes (select-work), and a success clears it.
  */
-import type { Escrow } from '../state/types.js';
+import type { Escrow } from '../model/records.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -3,7 +3,7 @@
  * An object's reference changes (manager, members) are folded into its entry, so a user whose only change
  * was its manager shows as one Update.
  */
-import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep } from '../state/types.js';
+import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep } from '../model/records.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
 

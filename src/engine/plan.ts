@@ -3,8 +3,8 @@
  * decides. Decisions are in `action` and its payload; `reason` is for humans only.
  */
 import type { DialectName } from '../scim/dialect.js';
-import type { ObjectType, PatchOperation, ScimResource } from '../scim/types.js';
-import type { Anchor, CycleKind, ModifiedProperty } from '../state/types.js';
+import type { PatchOperation, ScimResource } from '../scim/types.js';
+import type { Anchor, CycleKind, ModifiedProperty, ObjectType } from '../model/records.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 

@@ -3,7 +3,7 @@
  * thresholds, is quarantined; its cycles then back off towards once a day, and the first cycle that
  * succeeds leaves quarantine. Pure.
  */
-import type { Quarantine } from '../state/types.js';
+import type { Quarantine } from '../model/records.js';
 
 const DAY = 86_400_000;
 

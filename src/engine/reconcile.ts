@@ -16,10 +16,11 @@ import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import { JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
-import type { Tenant } from '../source/types.js';
-import type { StateStore } from '../state/store.js';
-import type { CycleKind, CycleStatus, Escrow, LogEntry, Quarantine } from '../state/types.js';
+import type { Tenant } from '../model/directory.js';
+import type { StateStore } from '../store/store.js';
+import type { CycleKind, CycleStatus, Escrow, LogEntry, Quarantine } from '../model/records.js';
 import { apply } from './apply.js';
+import { DEFAULTS } from './defaults.js';
 import { applyInBatches, type Applied } from './batches.js';
 import type { EngineContext } from './context.js';
 import { diff } from './diff.js';
@@ -36,7 +37,7 @@ import { selectWork } from './select-work.js';
 import { evaluateSource, type SourceState } from './source-state.js';
 
 /** Entra's schedule: a cycle about every 40 minutes. */
-export const DEFAULT_INTERVAL_MS = 40 * 60_000;
+export const DEFAULT_INTERVAL_MS = DEFAULTS.intervalMs;
 
 export interface CycleOptions {
   /** Plan only: no writes to the target, nothing stored. @default false */
@@ -142,7 +143,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     hooks,
     dialect,
     quirks,
-    membersPerPatch: options.membersPerPatch ?? 100,
+    membersPerPatch: options.membersPerPatch ?? DEFAULTS.membersPerPatch,
     send: async (method, fn) => {
       try {
         return await withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), signal });
@@ -195,7 +196,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     return finish('failed', null, [], [], failure);
   }
 
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
   const large = !dryRun && !onDemand && deps.tenant.users.length + deps.tenant.groups.length > batchSize;
   // A large tenant keeps no views: each is rebuilt when its object is worked on, and dropped after.

@@ -13,7 +13,7 @@
  * longer manages): those are planned from state alone and send nothing.
  */
 import type { CompiledJob } from '../mapping/compile.js';
-import type { Anchor, CycleKind, Escrow } from '../state/types.js';
+import type { Anchor, CycleKind, Escrow } from '../model/records.js';
 import type { SourceState } from './source-state.js';
 
 export interface WorkItem {
@@ -46,7 +46,7 @@ export function selectWork(
   const readLinked = kind !== 'incremental' || rules.readBeforeWrite;
   for (const source of sources) {
     present.add(source.id);
-    // Checked before the link is read: links may be read from the store on demand (state/stored-anchors.ts).
+    // Checked before the link is read: links may be read from the store on demand (store/stored-anchors.ts).
     if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
     const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';

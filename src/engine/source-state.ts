@@ -5,14 +5,14 @@
 import { hash } from 'node:crypto';
 import type { CompiledJob } from '../mapping/compile.js';
 import { mapObject, type MappedObject } from '../mapping/map-object.js';
-import { groupView, userView, userViewAttribute, type SourceView } from '../mapping/source-view.js';
-import type { AppRole, SourceGroup, SourceUser, SourceValue } from '../source/types.js';
+import { groupView, userView, userViewAttribute, type SourceView } from '../source/view.js';
+import type { AppRole, SourceGroup, SourceUser, SourceValue } from '../model/directory.js';
 import { computeEntitlements } from '../scoping/entitlement.js';
 import { evaluateScope, evaluateScopeWith, IN_SCOPE } from '../scoping/evaluate-scope.js';
-import type { ObjectType } from '../scim/types.js';
+import type { ObjectType } from '../model/records.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import type { Tenant } from '../source/types.js';
+import type { Tenant } from '../model/directory.js';
 
 /** Why a linked object should no longer be active in the target (spec §5.5). */
 export type DeprovisionCause = 'unassigned' | 'out-of-scope' | 'disabled' | 'soft-deleted';

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import type { AppRole, SourceValue } from '../source/types.js';
+import type { AppRole, SourceValue } from '../model/directory.js';
 import type { ExprNode } from './ast.js';
 
 /** A role as produced by the role functions. */

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { parseExpression, referencedAttributes, type CompiledExpression, type ExprDiagnostic } from '../expression/index.js';
-import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup } from '../job/types.js';
+import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup } from '../model/job.js';
 import { error, type Diagnostic, type Position } from '../shared/diagnostics.js';
-import type { ObjectType } from '../scim/types.js';
+import type { ObjectType } from '../model/records.js';
 import { scopingRegexError } from '../scoping/operators.js';
 import { ENTERPRISE_USER_SCHEMA, parseTargetPath, type TargetPath } from './target-path.js';
 

@@ -7,7 +7,7 @@ import { evaluate, type RoleList } from '../expression/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { CompiledAttribute, CompiledObjectMapping } from './compile.js';
-import type { SourceView } from './source-view.js';
+import type { SourceView } from '../source/view.js';
 
 /** A mapped scalar (strings; Entra's booleans are "True"/"False") or a role list. */
 export type MappedValue = string | RoleList;

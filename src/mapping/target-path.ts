@@ -5,13 +5,13 @@
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`, `roles[primary eq "True"].value`.
  * SCIM attribute names are case-insensitive (RFC 7643 §2.1), so reads from a resource match keys that way.
  */
-import { parseTargetPath as parsePathSyntax, type TargetPath as SyntaxPath } from '../job/target-path.js';
+import { parseTargetPath as parsePathSyntax, type TargetPath as SyntaxPath } from '../mapping-file/target-path.js';
 
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const CORE_GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
-/** A parsed target path (the grammar lives in job/target-path.ts) plus its text. */
+/** A parsed target path (the grammar lives in mapping-file/target-path.ts) plus its text. */
 export interface TargetPath extends SyntaxPath {
   raw: string;
 }

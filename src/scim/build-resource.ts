@@ -7,7 +7,8 @@
  */
 import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, isBooleanPath, toJsonBoolean, type TargetPath } from '../mapping/target-path.js';
 import { defaultQuirks, type Quirks } from './quirks.js';
-import type { ObjectType, ScimResource } from './types.js';
+import type { ObjectType } from '../model/records.js';
+import type { ScimResource } from './types.js';
 
 /** The second schema URI of Entra's documented group POST (spec §1.10; UNCONFIRMED that it is still sent). */
 export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';

@@ -23,8 +23,11 @@ import { Axios } from 'axios';
 import { Agent } from 'undici';
 import { undiciAdapter } from './undici-adapter.js';
 
+/** Per-request timeout in ms when none is given. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 export interface HttpOptions {
-  /** Per-request timeout. @default 30000 */
+  /** Per-request timeout. @default DEFAULT_TIMEOUT_MS */
   timeoutMs?: number;
   /** Connections kept open per origin; roughly the useful concurrency. @default 64 */
   maxSockets?: number;
@@ -34,7 +37,7 @@ export interface HttpOptions {
 
 export function createHttpClient(options: HttpOptions = {}): Axios {
   const maxSockets = options.maxSockets ?? 64;
-  const timeout = options.timeoutMs ?? 30_000;
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const validateStatus = (): boolean => true;
   if (options.transport === 'node') {
     return new Axios({

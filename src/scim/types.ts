@@ -1,11 +1,11 @@
 /** SCIM wire types (RFC 7643/7644), as far as provsim reads and writes them. */
+import type { ObjectType } from '../model/records.js';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export type ResourceType = 'Users' | 'Groups';
-export type ObjectType = 'User' | 'Group';
 
 export function resourceTypeOf(objectType: ObjectType): ResourceType {
   return objectType === 'User' ? 'Users' : 'Groups';

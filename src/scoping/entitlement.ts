@@ -7,8 +7,8 @@
  * - provisionDefaultAccess false: a user whose only role is Default Access is not entitled (the Zapier
  *   tutorial's setup).
  */
-import type { JobSettings } from '../job/types.js';
-import { DEFAULT_ACCESS_ROLE, type AppRole, type Tenant } from '../source/types.js';
+import type { JobSettings } from '../model/job.js';
+import { DEFAULT_ACCESS_ROLE, type AppRole, type Tenant } from '../model/directory.js';
 
 export interface Entitlement {
   entitled: boolean;

@@ -1,5 +1,5 @@
-import type { ScopingClause, ScopingGroup } from '../job/types.js';
-import type { SourceValue } from '../source/types.js';
+import type { ScopingClause, ScopingGroup } from '../model/job.js';
+import type { SourceValue } from '../model/directory.js';
 import { evaluateClause } from './operators.js';
 
 export interface ScopeResult {

@@ -2,8 +2,8 @@
  * Scoping, clause by clause, for humans (provision on demand shows why each clause passed or failed).
  * Pure; agrees with evaluateScope by construction (same evaluateClause).
  */
-import type { ScopingGroup } from '../job/types.js';
-import type { SourceValue } from '../source/types.js';
+import type { ScopingGroup } from '../model/job.js';
+import type { SourceValue } from '../model/directory.js';
 import { evaluateClause } from './operators.js';
 
 export interface ClauseResult {

@@ -7,8 +7,8 @@
  * with ^…$), and `&` is "bitwise AND is non-zero" over integers (the flag-attribute reading); `!&` is its
  * negation. Both are documented in the README's known-gaps list.
  */
-import type { ScopingOperator } from '../job/types.js';
-import type { SourceValue } from '../source/types.js';
+import type { ScopingOperator } from '../model/job.js';
+import type { SourceValue } from '../model/directory.js';
 import { compileDotNetRegex, firstMatch } from '../expression/runtime/dotnet-regex.js';
 
 export type ScopingPredicate = (value: string, operand: string | undefined) => boolean;

@@ -12,4 +12,4 @@ export {
   USER_STRING_ATTRIBUTES,
   isExtensionAttribute,
 } from './fixture-attributes.js';
-export * from './types.js';
+export * from '../model/directory.js';

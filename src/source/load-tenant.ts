@@ -9,7 +9,7 @@ import { error } from '../shared/diagnostics.js';
 import type { TextFile } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { parseTenant } from './parse-tenant.js';
-import type { Tenant } from './types.js';
+import type { Tenant } from '../model/directory.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 const FILES = ['users', 'groups', 'assignments'] as const;

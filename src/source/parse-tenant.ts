@@ -17,10 +17,10 @@ import type { ShapeCodes, TextFile } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { readAssignments } from './read-assignments.js';
 import { readGroups } from './read-groups.js';
-import { readJsonTenant } from './read-json-tenant.js';
+import { readJsonTenant } from './json/read-json-tenant.js';
 import { readUsers } from './read-users.js';
 import { resolveTenant } from './resolve-tenant.js';
-import type { Tenant } from './types.js';
+import type { Tenant } from '../model/directory.js';
 
 export type { TextFile } from '../shared/yaml-file.js';
 

@@ -17,8 +17,8 @@ import { describeNode, rootNode } from '../shared/yaml-file.js';
 import type { YamlReader } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { isGuid } from './guid.js';
-import { DEFAULT_ACCESS_ROLE } from './types.js';
-import type { AppRole } from './types.js';
+import { DEFAULT_ACCESS_ROLE } from '../model/directory.js';
+import type { AppRole } from '../model/directory.js';
 
 export interface AssignmentDraft {
   node: ParsedNode;

@@ -6,7 +6,7 @@ import { scalarText } from '../shared/yaml-file.js';
 import type { YamlReader } from '../shared/yaml-file.js';
 import type { ParsedNode } from 'yaml';
 import { isSeq } from 'yaml';
-import type { SourceValue } from './types.js';
+import type { SourceValue } from '../model/directory.js';
 
 export type ValueShape = 'single' | 'multi' | 'either';
 

@@ -12,7 +12,7 @@ import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { checkExtensionKey } from './check-extension-key.js';
 import { isGuid } from './guid.js';
 import { readAttributeValue } from './read-attribute-value.js';
-import type { SourceValue } from './types.js';
+import type { SourceValue } from '../model/directory.js';
 
 export interface GroupDraft {
   node: ParsedNode;

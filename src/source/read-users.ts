@@ -18,7 +18,7 @@ import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { isGuid } from './guid.js';
 import { checkExtensionKey } from './check-extension-key.js';
 import { readAttributeValue } from './read-attribute-value.js';
-import type { SourceValue } from './types.js';
+import type { SourceValue } from '../model/directory.js';
 
 /** A user entry as read, before references are resolved. Fields are null when absent or reported as invalid. */
 export interface UserDraft {

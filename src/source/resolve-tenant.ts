@@ -13,7 +13,7 @@ import { FIXTURE_CODES as C } from './fixture-codes.js';
 import type { AssignmentsDraft } from './read-assignments.js';
 import type { GroupDraft } from './read-groups.js';
 import type { UserDraft } from './read-users.js';
-import type { Assignment, SourceGroup, SourceUser, Tenant } from './types.js';
+import type { Assignment, SourceGroup, SourceUser, Tenant } from '../model/directory.js';
 
 export interface TenantDrafts {
   dir: string;

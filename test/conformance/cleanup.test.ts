@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/scim/http.js';
-import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { startTarget, type RunningTarget } from '../../src/scim-server/index.js';
 import { removeTempDirs, runCli, startProxy, type TestProxy } from './helpers.js';
 
 const TOKEN = 'cleanup-token-99aa88bb';

@@ -4,7 +4,7 @@
  * sent; a 404 to the filter alone is not a wrong URL, and the checks that follow report it.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { startTarget, type RunningTarget } from '../../src/scim-server/index.js';
 import { startFakeScimServer, type FakeScimServer } from './fake-scim-server.js';
 import { failedIds, removeTempDirs, runCli, startProxy, xmlElements, xmlProblems, type TestProxy } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { conformanceCommand } from '../../src/cli/commands/conformance.js';
 import { UsageError } from '../../src/shared/errors.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
-import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { startTarget, type RunningTarget } from '../../src/scim-server/index.js';
 import type { ConformanceReport } from '../../src/conformance/types.js';
 import { failedIds, removeTempDirs, runCli, startProxy, tempDir, xmlElements, xmlProblems, type TestProxy } from './helpers.js';
 

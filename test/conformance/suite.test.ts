@@ -9,7 +9,7 @@ import { runConformance } from '../../src/conformance/run.js';
 import { defaultQuirks } from '../../src/scim/quirks.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
-import { startTarget, type RunningTarget } from '../../src/target/index.js';
+import { startTarget, type RunningTarget } from '../../src/scim-server/index.js';
 import { consequencesOf, failedIds, removeTempDirs, rootCauses, runCli, startProxy, type TestProxy } from './helpers.js';
 
 const TOKEN = 'conformance-suite-token-7f3a9c';
@@ -31,7 +31,7 @@ function objectsOf(t: RunningTarget, runId: string): string[] {
   return [...users.map((u) => String(u['userName'])), ...groups.map((g) => String(g['displayName']))].filter((n) => n.includes(runId));
 }
 
-/** The quirk probes that fail against the strict target (src/target/rules.ts), each a root cause. */
+/** The quirk probes that fail against the strict target (src/scim-server/rules.ts), each a root cause. */
 const STRICT_FAILING_QUIRKS = {
   // Sent by both dialects: mandatory in either run.
   both: ['quirk.add-missing-filtered-path', 'quirk.manager-bare-id'],

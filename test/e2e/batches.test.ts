@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncCommand } from '../../src/cli/commands/sync.js';
 import { createHttpClient } from '../../src/scim/http.js';
-import { StateStore } from '../../src/state/store.js';
+import { StateStore } from '../../src/store/store.js';
 import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStatus } from '../../src/cli/commands/status.js';
-import { StateStore } from '../../src/state/store.js';
+import { StateStore } from '../../src/store/store.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { Harness } from '../helpers/harness.js';
 

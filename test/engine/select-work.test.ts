@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeprovisionCause, SourceState } from '../../src/engine/source-state.js';
 import { selectWork, type ReadRules } from '../../src/engine/select-work.js';
-import type { Anchor, CycleKind } from '../../src/state/types.js';
+import type { Anchor, CycleKind } from '../../src/model/records.js';
 
 const source = (id: string, over: { provision?: boolean; cause?: DeprovisionCause | null; objectType?: 'User' | 'Group'; hash?: string } = {}): SourceState =>
   ({ id, objectType: over.objectType ?? 'User', displayName: id, provision: over.provision ?? true, cause: over.cause ?? null, causeDetail: null, hash: over.hash ?? `h-${id}` }) as SourceState;

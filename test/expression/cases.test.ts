@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate, parseExpression, printExpression, type Value } from '../../src/expression/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
-import type { AppRole, SourceValue } from '../../src/source/types.js';
+import type { AppRole, SourceValue } from '../../src/model/directory.js';
 
 interface ExpressionCase {
   description?: string;

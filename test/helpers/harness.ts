@@ -11,7 +11,7 @@ import { syncCommand, type SyncOptions, type SyncResult } from '../../src/cli/co
 import { systemClock, type Clock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { InputError, UsageError } from '../../src/shared/errors.js';
-import { startTarget, type RunningTarget, type TargetProfile } from '../../src/target/index.js';
+import { startTarget, type RunningTarget, type TargetProfile } from '../../src/scim-server/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CONTOSO = join(ROOT, 'fixtures', 'contoso');

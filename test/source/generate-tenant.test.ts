@@ -2,9 +2,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENERATED_TENANT_DIR, generateTenant, writeTenantFixtures } from '../../src/source/generate-tenant.js';
+import { GENERATED_TENANT_DIR, generateTenant, writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
 import { loadTenant } from '../../src/source/load-tenant.js';
-import { DEFAULT_ACCESS_ROLE, type Tenant } from '../../src/source/types.js';
+import { DEFAULT_ACCESS_ROLE, type Tenant } from '../../src/model/directory.js';
 
 const SMALL = { users: 500, groups: 20, membersPerGroup: 25, seed: 42 };
 

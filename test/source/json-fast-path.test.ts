@@ -2,11 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateTenant, writeTenantFixtures } from '../../src/source/generate-tenant.js';
+import { generateTenant, writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
 import { loadTenant } from '../../src/source/load-tenant.js';
 import { parseTenant } from '../../src/source/parse-tenant.js';
 import type { TenantFiles } from '../../src/source/parse-tenant.js';
-import { readJsonTenant } from '../../src/source/read-json-tenant.js';
+import { readJsonTenant } from '../../src/source/json/read-json-tenant.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { ADA, BOB, GROUP, ROLE_ADMIN, ROLE_USER, asJson, expectJsonPathsAgree, lines } from './helpers.js';
 

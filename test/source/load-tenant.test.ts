@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTenant } from '../../src/source/load-tenant.js';
-import type { SourceUser, Tenant } from '../../src/source/types.js';
-import { DEFAULT_ACCESS_ROLE } from '../../src/source/types.js';
+import type { SourceUser, Tenant } from '../../src/model/directory.js';
+import { DEFAULT_ACCESS_ROLE } from '../../src/model/directory.js';
 import { VALID_ASSIGNMENTS, VALID_USERS } from './helpers.js';
 
 async function load(dir: string): Promise<Tenant> {

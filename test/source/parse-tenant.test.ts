@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_CODES } from '../../src/source/fixture-codes.js';
-import { DEFAULT_ACCESS_ROLE } from '../../src/source/types.js';
+import { DEFAULT_ACCESS_ROLE } from '../../src/model/directory.js';
 import { ADA, BOB, GROUP, ROLE_ADMIN, ROLE_USER, VALID_ASSIGNMENTS, codes, lines, tenantOf, where } from './helpers.js';
 
 const G2 = '44444444-4444-4444-8444-444444444444';

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTarget } from '../../target/index.js';
+import { startTarget } from '../../scim-server/index.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { packageRoot } from '../package-root.js';
 import { syncCommand, type SyncResult } from './sync.js';

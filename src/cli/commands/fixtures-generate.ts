@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { writeTenantFixtures } from '../../source/generate-tenant.js';
+import { writeTenantFixtures } from '../../source/generate/generate-tenant.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
 export interface FixturesGenerateOptions {

@@ -4,8 +4,8 @@ import { JSONPath } from 'jsonpath-plus';
 import { resolve } from 'node:path';
 import { parseInstant } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { StateStore } from '../../state/store.js';
-import type { LogEntry } from '../../state/types.js';
+import { StateStore } from '../../store/store.js';
+import type { LogEntry } from '../../model/records.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 

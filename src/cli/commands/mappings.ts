@@ -10,11 +10,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { importSchema } from '../../job/import-schema.js';
-import { IMPORT_CODES } from '../../job/import-codes.js';
-import { parseSchemaJson } from '../../job/import-schema-json.js';
-import { renderMappingTable } from '../../job/mapping-table.js';
-import type { Job } from '../../job/types.js';
+import { importSchema } from '../../schema-import/import-schema.js';
+import { IMPORT_CODES } from '../../schema-import/codes.js';
+import { parseSchemaJson } from '../../schema-import/schema-json.js';
+import { renderMappingTable } from '../render/mapping-table.js';
+import type { Job } from '../../model/job.js';
 import { error, formatDiagnostic, hasErrors } from '../../shared/diagnostics.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';

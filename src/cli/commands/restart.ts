@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { StateStore } from '../../state/store.js';
+import { StateStore } from '../../store/store.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 

@@ -1,5 +1,5 @@
 /** `provsim serve`: the embedded SCIM target, in memory, on 127.0.0.1, until interrupted. */
-import { startTarget, type RunningTarget } from '../../target/index.js';
+import { startTarget, type RunningTarget } from '../../scim-server/index.js';
 import { UsageError } from '../../shared/errors.js';
 import type { CliDeps, CommandResult } from '../io.js';
 

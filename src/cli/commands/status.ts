@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { StateStore } from '../../state/store.js';
-import type { CycleRecord, Escrow, Quarantine } from '../../state/types.js';
+import { StateStore } from '../../store/store.js';
+import type { CycleRecord, Escrow, Quarantine } from '../../model/records.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 

@@ -4,7 +4,7 @@
  */
 import { isWrite, type Change, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/reconcile.js';
-import type { LogEntry } from '../../state/types.js';
+import type { LogEntry } from '../../model/records.js';
 
 function name(c: Change): string {
   return `${c.object.objectType} '${c.object.displayName}'`;

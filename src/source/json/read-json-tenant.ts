@@ -1,0 +1,463 @@
+/**
+ * The fast path for `.json` tenants: `JSON.parse`, then the format's rules checked on the plain values, with
+ * no YAML nodes and no messages. It answers only "this is a valid tenant, here it is" or "not sure" (null);
+ * on null the caller reads the files again through the positioned YAML-node path, which finds and explains
+ * the problems. So diagnostics have one source of truth, and the fast path never needs to be precise about
+ * failures, only strict: it must reject everything that path reports, warnings included, and build the same
+ * Tenant (locations included) for everything else.
+ *
+ * It mirrors `read-users.ts`, `read-groups.ts`, `read-assignments.ts` and `resolve-tenant.ts`; a rule added
+ * there must be added here (the differential tests in `test/source/json-fast-path.test.ts` run every
+ * bad-input case of the parse tests through both paths). Deliberately conservative, trading speed on rare
+ * inputs for simplicity:
+ * - a number anywhere a text is expected rejects (the node path keeps the source digits, `1.50`, which
+ *   `JSON.parse` has lost);
+ * - duplicate keys reject (counted by `scanJsonStructure`);
+ * - a lone CR line break rejects (the YAML parser's one disagreement with JSON about whitespace, found by
+ *   the randomly formatted texts of the tests);
+ * - the fast path is taken only when every file of the tenant is `.json`.
+ */
+import type { TextFile } from '../../shared/yaml-file.js';
+import {
+  GROUP_FIXTURE_KEYS,
+  GROUP_STRING_ATTRIBUTES,
+  USER_FIXTURE_KEYS,
+  USER_MULTI_VALUED_ATTRIBUTES,
+  USER_STRING_ATTRIBUTES,
+  USER_TYPES,
+  isExtensionAttribute,
+} from '../fixture-attributes.js';
+import { isGuid } from '../guid.js';
+import { scanJsonStructure } from './structure.js';
+import { LinePositions } from './line-positions.js';
+import { DEFAULT_ACCESS_ROLE } from '../../model/directory.js';
+import type { AppRole, Assignment, SourceGroup, SourceUser, SourceValue, Tenant } from '../../model/directory.js';
+
+export interface JsonTenantFiles {
+  dir: string;
+  users?: TextFile;
+  groups?: TextFile;
+  assignments?: TextFile;
+}
+
+/** Thrown (and caught below) as soon as anything is not plainly valid. */
+const REJECT = Symbol('not a plainly valid JSON tenant');
+function reject(): never {
+  throw REJECT;
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A parsed file and where its objects start: `locate(obj)` is the position the node path gives its map. */
+interface JsonFile {
+  file: string;
+  root: unknown;
+  locate: (obj: Obj) => { file: string; position: { line: number; column: number } };
+}
+
+/** The Tenant, or null when the files are not all `.json` or anything would be reported by `parseTenant`. */
+export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
+  const { users, groups, assignments } = input;
+  if (users === undefined || assignments === undefined) return null;
+  for (const f of [users, groups, assignments]) if (f !== undefined && !f.file.toLowerCase().endsWith('.json')) return null;
+  try {
+    return readTenant(input.dir, openJson(users), groups === undefined ? null : openJson(groups), openJson(assignments));
+  } catch {
+    // REJECT, or anything unexpected (a stack overflow walking absurdly deep nesting): the node path decides.
+    return null;
+  }
+}
+
+function openJson(input: TextFile): JsonFile {
+  const text = input.text.startsWith('\uFEFF') ? input.text.slice(1) : input.text;
+  // A line break of a lone CR is JSON whitespace, but the YAML parser rejects it.
+  for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 0x0a) reject();
+  let root: unknown;
+  // An empty document is YAML null (no error); JSON.parse would throw.
+  if (/^[ \t\r\n]*$/.test(text)) root = null;
+  else {
+    try {
+      root = JSON.parse(text);
+    } catch {
+      reject();
+    }
+  }
+  const { objectStarts, pairs } = scanJsonStructure(text);
+  // Objects in document order: JSON.parse keeps key order except for integer-like keys, which no valid
+  // fixture object has (they are unknown keys), so by the time `locate` is called the orders agree.
+  const order = new Map<Obj, number>();
+  let keys = 0;
+  // Only containers are visited (a call per string value cost more than the rest of the walk).
+  const walk = (v: object): void => {
+    if (Array.isArray(v)) {
+      for (const item of v) if (typeof item === 'object' && item !== null) walk(item);
+    } else {
+      order.set(v as Obj, order.size);
+      for (const k in v) {
+        keys++;
+        const value = (v as Obj)[k];
+        if (typeof value === 'object' && value !== null) walk(value);
+      }
+    }
+  };
+  if (typeof root === 'object' && root !== null) walk(root);
+  // Fewer keys than pairs: some object repeated a key, which the node path reports.
+  if (keys !== pairs || order.size !== objectStarts.length) reject();
+  let lines: LinePositions | null = null;
+  return {
+    file: input.file,
+    root,
+    locate: (obj) => {
+      lines ??= new LinePositions(text);
+      const offset = objectStarts[order.get(obj) ?? reject()] ?? reject();
+      return { file: input.file, position: lines.position(offset) };
+    },
+  };
+}
+
+/** A scalar as Entra's attribute language sees it (`scalarText`), numbers excepted (see the header). */
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return reject();
+}
+
+function string(v: unknown): string {
+  return typeof v === 'string' ? v : reject();
+}
+
+function guid(v: unknown): string {
+  const s = string(v);
+  return isGuid(s) ? s : reject();
+}
+
+function attributeValue(v: unknown, shape: 'single' | 'multi' | 'either'): SourceValue {
+  if (Array.isArray(v)) {
+    if (shape === 'single') reject();
+    return v.map((item) => (item === null ? reject() : text(item)));
+  }
+  if (shape === 'multi') reject();
+  return text(v);
+}
+
+/** The items of a list of maps (a null item is reported by the node path: "must be a map"). */
+function objects(list: unknown): Obj[] {
+  if (!Array.isArray(list)) reject();
+  return list.map((item: unknown) => (isObject(item) ? item : reject()));
+}
+
+/** The keys of a map, unknown keys rejected. Callers skip null values: the node path treats them as absent. */
+function keysOf(obj: Obj, known: ReadonlySet<string>, extensions: boolean): string[] {
+  const keys = Object.keys(obj);
+  for (const key of keys) if (!known.has(key) && !(extensions && isExtension(key))) reject();
+  return keys;
+}
+
+/** Non-null values by key, unknown keys rejected. For the small maps of the assignments file. */
+function entries(obj: Obj, known: ReadonlySet<string>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const key of keysOf(obj, known, false)) if (obj[key] !== null) out.set(key, obj[key]);
+  return out;
+}
+
+/** `isExtensionAttribute`, memoised: a tenant has few distinct keys and every user repeats them. */
+const extensionNames = new Map<string, boolean>();
+function isExtension(key: string): boolean {
+  let ok = extensionNames.get(key);
+  if (ok === undefined) {
+    ok = isExtensionAttribute(key);
+    if (extensionNames.size < 10_000) extensionNames.set(key, ok);
+  }
+  return ok;
+}
+
+const USER_KEYS = new Set(USER_FIXTURE_KEYS);
+const USER_SINGLE = new Set<string>(USER_STRING_ATTRIBUTES);
+const USER_MULTI = new Set<string>(USER_MULTI_VALUED_ATTRIBUTES);
+const GROUP_KEYS = new Set(GROUP_FIXTURE_KEYS);
+const GROUP_SINGLE = new Set<string>(GROUP_STRING_ATTRIBUTES);
+const UPN = /^[^@\s]+@[^@\s]+$/;
+
+interface UserDraft {
+  obj: Obj;
+  id: string;
+  userPrincipalName: string;
+  accountEnabled: boolean;
+  softDeleted: boolean;
+  manager: string | null;
+  attributes: Record<string, SourceValue>;
+}
+
+/** What a key of a user map is, decided once per distinct key (every user repeats the same few). */
+const enum UserKey {
+  Unknown,
+  Id,
+  Upn,
+  AccountEnabled,
+  SoftDeleted,
+  Manager,
+  Single,
+  Multi,
+  Either,
+}
+const userKeyKinds = new Map<string, UserKey>();
+function userKeyKind(key: string): UserKey {
+  let kind = userKeyKinds.get(key);
+  if (kind === undefined) {
+    if (key === 'id') kind = UserKey.Id;
+    else if (key === 'userPrincipalName') kind = UserKey.Upn;
+    else if (key === 'accountEnabled') kind = UserKey.AccountEnabled;
+    else if (key === 'softDeleted') kind = UserKey.SoftDeleted;
+    else if (key === 'manager') kind = UserKey.Manager;
+    else if (USER_SINGLE.has(key)) kind = UserKey.Single;
+    else if (USER_MULTI.has(key)) kind = UserKey.Multi;
+    else if (USER_KEYS.has(key) || isExtension(key)) kind = UserKey.Either;
+    else kind = UserKey.Unknown;
+    if (userKeyKinds.size < 10_000) userKeyKinds.set(key, kind);
+  }
+  return kind;
+}
+
+function readUsers(root: unknown): UserDraft[] {
+  return objects(root).map((obj) => {
+    let id: string | null = null;
+    let upn: string | null = null;
+    let manager: string | null = null;
+    let accountEnabled = true;
+    let softDeleted = false;
+    const attributes: Record<string, SourceValue> = {};
+    for (const key in obj) {
+      const kind = userKeyKind(key);
+      if (kind === UserKey.Unknown) reject();
+      const value = obj[key];
+      if (value === null) continue;
+      switch (kind) {
+        case UserKey.Id:
+          id = guid(value);
+          break;
+        case UserKey.Upn:
+          upn = string(value);
+          if (!UPN.test(upn)) reject();
+          break;
+        case UserKey.AccountEnabled:
+          accountEnabled = typeof value === 'boolean' ? value : reject();
+          break;
+        case UserKey.SoftDeleted:
+          softDeleted = typeof value === 'boolean' ? value : reject();
+          break;
+        case UserKey.Manager:
+          manager = string(value);
+          break;
+        default: {
+          const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
+          if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
+          attributes[key] = v;
+        }
+      }
+    }
+    if (id === null || upn === null) reject();
+    return { obj, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
+  });
+}
+
+interface GroupDraft {
+  obj: Obj;
+  id: string;
+  displayName: string;
+  members: string[];
+  attributes: Record<string, SourceValue>;
+}
+
+function readGroups(root: unknown): GroupDraft[] {
+  // An empty groups file is a tenant without groups.
+  if (root === null) return [];
+  return objects(root).map((obj) => {
+    let id: string | null = null;
+    let displayName: string | null = null;
+    const members: string[] = [];
+    const attributes: Record<string, SourceValue> = {};
+    for (const key of keysOf(obj, GROUP_KEYS, true)) {
+      const value = obj[key];
+      if (value === null) continue;
+      if (key === 'id') id = guid(value);
+      else if (key === 'displayName') displayName = text(value);
+      else if (key === 'members') {
+        if (!Array.isArray(value)) reject();
+        for (const m of value as unknown[]) members.push(string(m));
+      } else attributes[key] = attributeValue(value, GROUP_SINGLE.has(key) ? 'single' : 'either');
+    }
+    if (id === null || displayName === null) reject();
+    return { obj, id, displayName, members, attributes };
+  });
+}
+
+interface AssignmentDraft {
+  obj: Obj;
+  principal: string;
+  roleId: string;
+}
+
+const ASSIGNMENTS_KEYS = new Set(['app', 'assignments']);
+const APP_KEYS = new Set(['name', 'appRoles']);
+const ROLE_KEYS = new Set(['id', 'value', 'displayName']);
+const ASSIGNMENT_KEYS = new Set(['principal', 'role']);
+
+function readAssignments(root: unknown): { app: { name: string; appRoles: AppRole[] }; assignments: AssignmentDraft[] } {
+  if (!isObject(root)) reject();
+  const e = entries(root, ASSIGNMENTS_KEYS);
+  const app = readApp(e.get('app') ?? reject());
+  const list = e.get('assignments');
+  const assignments = list === undefined ? [] : objects(list).map((obj): AssignmentDraft => {
+    const a = entries(obj, ASSIGNMENT_KEYS);
+    const principal = text(a.get('principal') ?? reject());
+    const role = a.get('role');
+    return { obj, principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) };
+  });
+  return { app, assignments };
+}
+
+function readApp(node: unknown): { name: string; appRoles: AppRole[] } {
+  if (!isObject(node)) reject();
+  const e = entries(node, APP_KEYS);
+  const name = text(e.get('name') ?? reject());
+  const rolesNode = e.get('appRoles');
+  const appRoles: AppRole[] = [];
+  const ids = new Set<string>();
+  const values = new Set<string>();
+  for (const obj of rolesNode === undefined ? [] : objects(rolesNode)) {
+    const r = entries(obj, ROLE_KEYS);
+    const id = guid(r.get('id') ?? reject()).toLowerCase();
+    const value = text(r.get('value') ?? reject());
+    const displayName = text(r.get('displayName') ?? reject());
+    if (ids.has(id) || values.has(value)) reject();
+    ids.add(id);
+    values.add(value);
+    appRoles.push({ id, value, displayName });
+  }
+  return { name, appRoles };
+}
+
+function resolveRole(ref: string, roles: readonly AppRole[]): string {
+  const role =
+    roles.find((r) => r.value === ref) ??
+    roles.find((r) => r.displayName === ref) ??
+    (ref === DEFAULT_ACCESS_ROLE.value || ref === DEFAULT_ACCESS_ROLE.displayName ? DEFAULT_ACCESS_ROLE : undefined);
+  return role ? role.id : reject();
+}
+
+/** `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member rejects. */
+function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | null, assignmentsFile: JsonFile): Tenant {
+  const users = readUsers(usersFile.root);
+  const groups = groupsFile === null ? [] : readGroups(groupsFile.root);
+  const { app, assignments } = readAssignments(assignmentsFile.root);
+
+  type Entry = { kind: 'user'; draft: UserDraft } | { kind: 'group'; draft: GroupDraft };
+  const byId = new Map<string, Entry>();
+  const byUpn = new Map<string, UserDraft>();
+  for (const draft of users) {
+    const id = draft.id.toLowerCase();
+    if (byId.has(id)) reject();
+    byId.set(id, { kind: 'user', draft });
+  }
+  for (const draft of groups) {
+    const id = draft.id.toLowerCase();
+    if (byId.has(id)) reject();
+    byId.set(id, { kind: 'group', draft });
+  }
+  for (const draft of users) {
+    const upn = draft.userPrincipalName.toLowerCase();
+    if (byUpn.has(upn)) reject();
+    byUpn.set(upn, draft);
+  }
+  const lookup = (ref: string): Entry | undefined => {
+    const key = ref.toLowerCase();
+    // Every id key is a GUID (36 characters): skip hashing UPNs into a map they cannot be in.
+    const hit = key.length === 36 ? byId.get(key) : undefined;
+    if (hit) return hit;
+    const user = byUpn.get(key);
+    return user ? { kind: 'user', draft: user } : undefined;
+  };
+
+  const sourceUsers: SourceUser[] = users.map((u) => {
+    let managerId: string | null = null;
+    if (u.manager !== null) {
+      const target = lookup(u.manager);
+      if (target?.kind !== 'user' || target.draft === u) reject();
+      managerId = target.draft.id.toLowerCase();
+    }
+    const { id, userPrincipalName, accountEnabled, softDeleted, attributes } = u;
+    return { id: id.toLowerCase(), userPrincipalName, accountEnabled, softDeleted, managerId, attributes, location: usersFile.locate(u.obj) };
+  });
+
+  const nested = new Map<string, string[]>();
+  const sourceGroups: SourceGroup[] = groups.map((g) => {
+    const memberIds: string[] = [];
+    const seen = new Set<string>();
+    const groupMembers: string[] = [];
+    for (const ref of g.members) {
+      const target = lookup(ref) ?? reject();
+      const id = target.draft.id.toLowerCase();
+      // A member listed twice is a warning there; warnings are diagnostics too.
+      if (seen.has(id)) reject();
+      seen.add(id);
+      memberIds.push(id);
+      if (target.kind === 'group') groupMembers.push(id);
+    }
+    nested.set(g.id.toLowerCase(), groupMembers);
+    return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: groupsFile!.locate(g.obj) };
+  });
+  if (hasCycle(nested)) reject();
+
+  const groupsByName = new Map<string, GroupDraft[]>();
+  for (const g of groups) {
+    const key = g.displayName.toLowerCase();
+    const list = groupsByName.get(key);
+    if (list) list.push(g);
+    else groupsByName.set(key, [g]);
+  }
+  const seenAssignments = new Set<string>();
+  const sourceAssignments: Assignment[] = assignments.map((a) => {
+    let target = lookup(a.principal);
+    if (!target) {
+      const named = groupsByName.get(a.principal.toLowerCase()) ?? [];
+      const exact = named.filter((g) => g.displayName === a.principal);
+      const candidates = named.length > 1 && exact.length === 1 ? exact : named;
+      if (candidates.length !== 1) reject();
+      target = { kind: 'group', draft: candidates[0]! };
+    }
+    const principalId = target.draft.id.toLowerCase();
+    const key = `${principalId}/${a.roleId}`;
+    if (seenAssignments.has(key)) reject();
+    seenAssignments.add(key);
+    return { principalKind: target.kind, principalId, roleId: a.roleId, location: assignmentsFile.locate(a.obj) };
+  });
+
+  return { dir, users: sourceUsers, groups: sourceGroups, app, assignments: sourceAssignments };
+}
+
+/** Whether nested group membership loops (iterative depth-first search, so deep nesting cannot overflow). */
+function hasCycle(edges: ReadonlyMap<string, readonly string[]>): boolean {
+  const state = new Map<string, 'active' | 'done'>();
+  for (const start of edges.keys()) {
+    if (state.has(start)) continue;
+    state.set(start, 'active');
+    const stack: { id: string; next: number }[] = [{ id: start, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const child = edges.get(top.id)?.[top.next++];
+      if (child === undefined) {
+        state.set(top.id, 'done');
+        stack.pop();
+        continue;
+      }
+      const s = state.get(child);
+      if (s === 'active') return true;
+      if (s === undefined) {
+        state.set(child, 'active');
+        stack.push({ id: child, next: 0 });
+      }
+    }
+  }
+  return false;
+}

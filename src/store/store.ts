@@ -1,0 +1,415 @@
+/**
+ * The state store on SQLite (better-sqlite3, synchronous): anchors, watermark hashes, exported group
+ * memberships, escrows, cycles and the provisioning log.
+ *
+ * Crash safety: every successful write to the target is recorded as soon as its response arrives and
+ * committed in batches (store/write-behind.ts), so a kill loses at most the knowledge of the last batch's
+ * requests. Those are recovered by matching: an object without an anchor is looked up by its matching
+ * attribute before any POST, so a re-run links instead of duplicating.
+ * Never stores the bearer token.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StateFileError } from '../shared/errors.js';
+import type { ObjectType } from '../model/records.js';
+import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
+import { StoredAnchors } from './stored-anchors.js';
+import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
+import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from '../model/records.js';
+
+const SCHEMA_VERSION = 3;
+
+/*
+ * Watermarks and memberships are WITHOUT ROWID: small rows, written once per object per cycle, in one B-tree
+ * instead of a rowid table plus the index of its key. Links stay a rowid table: their rows (about 1 KB of
+ * exported values) made each commit about ten times dearer as WITHOUT ROWID (measured). The log is
+ * append-only: its `seq` is the rowid, so each insert appends to the end of one B-tree; entries are looked
+ * up by cycle (`log_cycle`), never by id.
+ */
+const TABLES = {
+  meta: 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  anchors: `CREATE TABLE IF NOT EXISTS anchors (
+  source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, target_id TEXT NOT NULL, display_name TEXT NOT NULL,
+  status TEXT NOT NULL, exported TEXT NOT NULL)`,
+  watermarks: 'CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID',
+  memberships: 'CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id)) WITHOUT ROWID',
+  escrows: `CREATE TABLE IF NOT EXISTS escrows (
+  source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, first_failure_at TEXT NOT NULL, last_failure_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL, error_code TEXT NOT NULL, next_retry_at TEXT NOT NULL DEFAULT '')`,
+  cycles: `CREATE TABLE IF NOT EXISTS cycles (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+  status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL)`,
+  log: `CREATE TABLE IF NOT EXISTS log (
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, cycle_id TEXT NOT NULL, activity_at TEXT NOT NULL, action TEXT NOT NULL,
+  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL)`,
+} as const;
+
+const MIGRATION = `${Object.values(TABLES).join(';\n')};
+CREATE INDEX IF NOT EXISTS log_cycle ON log (cycle_id);
+`;
+
+/**
+ * v2 → v3: watermarks and memberships become WITHOUT ROWID, the log's `seq` its rowid and its entries take
+ * the compact stored form (log-codec.ts). SQLite cannot change a table's kind in place, so each is copied
+ * into a new one of the v3 shape (the log row by row, re-encoded), in one transaction with the version bump.
+ */
+const V2_TO_V3 = `
+${['watermarks', 'memberships', 'log'].map((t) => `ALTER TABLE ${t} RENAME TO ${t}_v2;`).join('\n')}
+DROP INDEX IF EXISTS log_cycle;
+CREATE INDEX IF NOT EXISTS log_seq ON log_v2 (seq);
+${TABLES.watermarks};
+${TABLES.memberships};
+${TABLES.log};
+INSERT INTO watermarks SELECT source_id, object_type, hash FROM watermarks_v2;
+INSERT INTO memberships SELECT group_id, member_id FROM memberships_v2;
+DROP TABLE watermarks_v2;
+DROP TABLE memberships_v2;
+`;
+
+export interface LogQuery {
+  cycleId?: string;
+  status?: string;
+  action?: string;
+  /** Matches source id, target id or display name (case-insensitive substring). */
+  user?: string;
+  /** ISO time: entries at or after it. */
+  since?: string;
+  limit?: number;
+}
+
+export class StateStore {
+  readonly file: string;
+  readonly #db: Database.Database;
+
+  readonly #checkpointer: Checkpointer | undefined;
+
+  /** `options.checkpoint`: the background checkpointer's settings (store/checkpointer.ts); false: none. */
+  constructor(file: string, options: { checkpoint?: CheckpointerOptions | false } = {}) {
+    this.file = file;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    try {
+      // 16 KB pages for new files (no effect on an existing one): links and log entries are 1–2 KB each, and
+      // with SQLite's default 4 KB pages the log's inserts cost about twice as much (measured at schema v2).
+      this.#db.pragma('page_size = 16384');
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+
+      this.#db.exec(MIGRATION);
+    } catch (error) {
+      this.#db.close();
+      // Not an SQLite database, or one of other tables: refuse it rather than write into it.
+      throw new StateFileError(`${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`);
+    }
+    const version = this.#getMeta('schema_version');
+    if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) === 1 || Number(version) === 2) {
+      try {
+        this.transaction(() => {
+          // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
+          if (Number(version) === 1) this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
+          this.#db.exec(V2_TO_V3);
+          this.#copyLogFromV2();
+          this.#setMeta('schema_version', String(SCHEMA_VERSION));
+        });
+      } catch (error) {
+        this.#db.close();
+        // The transaction rolled back: the file is as it was.
+        throw new StateFileError(`could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`);
+      }
+    } else if (Number(version) !== SCHEMA_VERSION) {
+      this.#db.close();
+      throw new StateFileError(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
+    }
+    this.#checkpointer = file === ':memory:' || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
+  }
+
+  /**
+   * Copies the v2 log in its order (seq, then insertion, since v2 could store a seq twice: two processes
+   * appending at once both read the same MAX(seq)), each entry re-encoded and given a new, unique seq.
+   * In pages along the seq index (a connection cannot write while it iterates), so a large log is never all
+   * in memory and each page is an index range, not a scan.
+   */
+  #copyLogFromV2(): void {
+    const ins = this.#db.prepare('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const first = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 ORDER BY seq, rowid LIMIT 1000');
+    const next = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 WHERE (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT 1000');
+    type Row = { seq: number; r: number; entry: string };
+    for (let rows = first.all() as Row[]; rows.length > 0; rows = next.all(rows[rows.length - 1]!.seq, rows[rows.length - 1]!.r) as Row[]) {
+      for (const row of rows) {
+        const e = JSON.parse(row.entry) as LogEntry;
+        const c = columnsOf(e);
+        ins.run(c.id, c.cycle_id, c.activity_at, c.action, c.status, c.source_id, c.display_name, c.object_type, encodeLogEntry(e));
+      }
+    }
+    this.#db.exec('DROP TABLE log_v2; CREATE INDEX log_cycle ON log (cycle_id);');
+  }
+
+  readonly #statements = new Map<string, Database.Statement>();
+
+  /** Prepared statements are compiled once per store (preparing costs more than most executions). */
+  #stmt(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+
+  close(): void {
+    // The worker's connection first: the last connection to close folds the WAL into the file.
+    this.#checkpointer?.close();
+    this.#db.close();
+  }
+
+  /** One wrapper for every transaction: better-sqlite3 builds four functions per `db.transaction()` call. */
+  #transaction: ((fn: () => unknown) => unknown) | undefined;
+
+  transaction<T>(fn: () => T): T {
+    this.#transaction ??= this.#db.transaction((body: () => unknown) => body());
+    const result = this.#transaction(fn) as T;
+    if (!this.#db.inTransaction) this.#checkpointer?.afterCommit();
+    return result;
+  }
+
+  #getMeta(key: string): string | null {
+    const row = this.#stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  #setMeta(key: string, value: string): void {
+    this.#stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The target (tenant URL without query) this state belongs to; anchors are only valid for it. */
+  target(): string | null {
+    return this.#getMeta('target');
+  }
+
+  setTarget(url: string): void {
+    this.#setMeta('target', url);
+  }
+
+  quarantine(): Quarantine | null {
+    const q = this.#getMeta('quarantine');
+    return q === null ? null : (JSON.parse(q) as Quarantine);
+  }
+
+  setQuarantine(q: Quarantine | null): void {
+    if (q === null) this.#stmt("DELETE FROM meta WHERE key = 'quarantine'").run();
+    else this.#setMeta('quarantine', JSON.stringify(q));
+  }
+
+  /** A one-shot flag for the next cycle (Entra's restart scopes): `force-deletes`, `initial`. */
+  flag(name: 'force-deletes' | 'initial'): boolean {
+    return this.#getMeta(`flag:${name}`) === '1';
+  }
+
+  setFlag(name: 'force-deletes' | 'initial', on: boolean): void {
+    if (on) this.#setMeta(`flag:${name}`, '1');
+    else this.#stmt('DELETE FROM meta WHERE key = ?').run(`flag:${name}`);
+  }
+
+  clearWatermarks(): void {
+    this.#db.exec('DELETE FROM watermarks');
+  }
+
+  /** Entra's Full restart: forget every link (the next cycle matches everything again). */
+  clearLinks(): void {
+    this.#db.exec('DELETE FROM anchors; DELETE FROM memberships;');
+  }
+
+  /** The hash of the mapping the last completed cycle ran with. */
+  jobHash(): string | null {
+    return this.#getMeta('job_hash');
+  }
+
+  setJobHash(hash: string): void {
+    this.#setMeta('job_hash', hash);
+  }
+
+  /**
+   * Every link. Each link's `exported` values are read from the store on first access (while the store is
+   * open): a cycle looks at every link, but an incremental one needs the exported values of the few
+   * objects it works on, and reading and parsing them all was the largest cost of a small cycle.
+   */
+  /** The links, read on demand (store/stored-anchors.ts). */
+  anchors(): StoredAnchors {
+    return new StoredAnchors({
+      ids: () => this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[],
+      one: (sourceId) => this.anchor(sourceId),
+      targetIds: () => new Map(this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).all() as Array<[string, string]>),
+    });
+  }
+
+  /** One link, or null. */
+  anchor(sourceId: string): Anchor | null {
+    const r = this.#stmt('SELECT * FROM anchors WHERE source_id = ?').get(sourceId) as Record<string, string> | undefined;
+    return r ? anchorFromRow(r, () => r['exported']!) : null;
+  }
+
+  /** How many links there are by object type, and how many are not active, in one read. */
+  linkCounts(): { users: number; groups: number; disabled: number } {
+    const r = this.#stmt("SELECT COALESCE(SUM(object_type = 'User'), 0) AS users, COALESCE(SUM(object_type = 'Group'), 0) AS groups, COALESCE(SUM(status <> 'active'), 0) AS disabled FROM anchors").get() as { users: number; groups: number; disabled: number };
+    return { users: r.users, groups: r.groups, disabled: r.disabled };
+  }
+
+  /** The linked source ids, without loading each link's exported values. */
+  anchorIds(): Set<string> {
+    return new Set(this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[]);
+  }
+
+  putAnchor(a: Anchor): void {
+    this.#stmt(
+        `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, target_id = excluded.target_id,
+         display_name = excluded.display_name, status = excluded.status, exported = excluded.exported`,
+      )
+      .run(a.sourceId, a.objectType, a.targetId, a.displayName, a.status, JSON.stringify(a.exported));
+  }
+
+  deleteAnchor(sourceId: string): void {
+    this.#stmt('DELETE FROM anchors WHERE source_id = ?').run(sourceId);
+    this.#stmt('DELETE FROM memberships WHERE group_id = ? OR member_id = ?').run(sourceId, sourceId);
+  }
+
+  watermarks(): Map<string, string> {
+    // Rows as arrays: a large tenant has one per object.
+    return new Map(this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).all() as Array<[string, string]>);
+  }
+
+  putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {
+    this.#stmt('INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash')
+      .run(sourceId, objectType, hash);
+  }
+
+  deleteWatermark(sourceId: string): void {
+    this.#stmt('DELETE FROM watermarks WHERE source_id = ?').run(sourceId);
+  }
+
+  /** The members provsim has added to one group (source ids), i.e. what Entra believes it holds; undefined when none. */
+  membersOf(groupId: string): Set<string> | undefined {
+    const ids = this.#stmt('SELECT member_id FROM memberships WHERE group_id = ?').pluck(true).all(groupId) as string[];
+    return ids.length > 0 ? new Set(ids) : undefined;
+  }
+
+  recordMembership(groupId: string, added: readonly string[], removed: readonly string[]): void {
+    const ins = this.#stmt('INSERT OR IGNORE INTO memberships (group_id, member_id) VALUES (?, ?)');
+    const del = this.#stmt('DELETE FROM memberships WHERE group_id = ? AND member_id = ?');
+    this.transaction(() => {
+      for (const m of added) ins.run(groupId, m);
+      for (const m of removed) del.run(groupId, m);
+    });
+  }
+
+  escrows(): Map<string, Escrow> {
+    const rows = this.#stmt('SELECT * FROM escrows').all() as Array<Record<string, string | number>>;
+    return new Map(
+      rows.map((r) => [
+        String(r['source_id']),
+        {
+          sourceId: String(r['source_id']),
+          objectType: r['object_type'] as ObjectType,
+          firstFailureAt: String(r['first_failure_at']),
+          lastFailureAt: String(r['last_failure_at']),
+          attempts: Number(r['attempts']),
+          errorCode: String(r['error_code']),
+          nextRetryAt: String(r['next_retry_at'] ?? ''),
+        },
+      ]),
+    );
+  }
+
+  escrowCount(): number {
+    return (this.#stmt('SELECT COUNT(*) AS n FROM escrows').get() as { n: number }).n;
+  }
+
+  putEscrow(e: Escrow): void {
+    this.#stmt(
+        `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, first_failure_at = excluded.first_failure_at,
+         last_failure_at = excluded.last_failure_at, attempts = excluded.attempts, error_code = excluded.error_code, next_retry_at = excluded.next_retry_at`,
+      )
+      .run(e.sourceId, e.objectType, e.firstFailureAt, e.lastFailureAt, e.attempts, e.errorCode, e.nextRetryAt);
+  }
+
+  clearEscrows(): void {
+    this.#db.exec('DELETE FROM escrows');
+  }
+
+  clearEscrow(sourceId: string): void {
+    this.#stmt('DELETE FROM escrows WHERE source_id = ?').run(sourceId);
+  }
+
+  beginCycle(c: Omit<CycleRecord, 'finishedAt' | 'status' | 'counts'>): void {
+    const seq = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
+    this.#stmt('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
+      .run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
+  }
+
+  finishCycle(id: string, status: CycleStatus, finishedAt: string, counts: Record<string, number>): void {
+    this.#stmt('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(status, finishedAt, JSON.stringify(counts), id);
+  }
+
+  cycles(): CycleRecord[] {
+    const rows = this.#stmt('SELECT * FROM cycles ORDER BY seq').all() as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      id: String(r['id']),
+      kind: r['kind'] as CycleRecord['kind'],
+      startedAt: String(r['started_at']),
+      finishedAt: r['finished_at'] === null ? null : String(r['finished_at']),
+      status: r['status'] as CycleStatus,
+      dryRun: r['dry_run'] === 1,
+      jobHash: String(r['job_hash']),
+      counts: JSON.parse(String(r['counts'])) as Record<string, number>,
+    }));
+  }
+
+  /** The last cycle that ran to its end and wrote (dry runs, on-demand runs and interrupted cycles do not count). */
+  lastCompletedCycle(): CycleRecord | null {
+    const done = this.cycles().filter((c) => !c.dryRun && c.kind !== 'on-demand' && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed');
+    return done[done.length - 1] ?? null;
+  }
+
+  appendLog(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) return;
+    // `seq` is the rowid: SQLite gives each row the next one, so entries keep the order they are appended in.
+    const ins = this.#stmt('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.transaction(() => {
+      for (const e of entries) {
+        ins.run(e.id, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, encodeLogEntry(e));
+      }
+    });
+  }
+
+  logs(query: LogQuery = {}): LogEntry[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.cycleId) (where.push('cycle_id = ?'), args.push(query.cycleId));
+    if (query.status) (where.push('LOWER(status) = LOWER(?)'), args.push(query.status));
+    if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
+    if (query.since) (where.push('activity_at >= ?'), args.push(query.since));
+    if (query.user) {
+      where.push("(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))");
+      const like = `%${query.user}%`;
+      args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
+    }
+    const sql = `SELECT id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
+    const rows = this.#stmt(sql).all(...args) as Array<LogColumns & { entry: string }>;
+    return rows.map((r) => decodeLogEntry(r, r.entry));
+  }
+}
+
+/** A link as stored; `exported` is parsed on first read, from the text `readExported` returns. */
+function anchorFromRow(r: Record<string, string>, readExported: () => string): Anchor {
+  let exported: Record<string, unknown> | undefined;
+  return {
+    sourceId: r['source_id']!,
+    objectType: r['object_type'] as ObjectType,
+    targetId: r['target_id']!,
+    displayName: r['display_name']!,
+    status: r['status'] as Anchor['status'],
+    get exported(): Record<string, unknown> {
+      return (exported ??= JSON.parse(readExported()) as Record<string, unknown>);
+    },
+  };
+}
