@@ -20,7 +20,7 @@ import { createQueue } from '../engine/queue.js';
 import { runCycle, type CycleResult } from '../engine/reconcile.js';
 import type { CompiledJob } from '../mapping/compile.js';
 import { ScimClient } from '../scim/client.js';
-import type { DialectName } from '../scim/dialect.js';
+import type { DialectName } from '../scim/types.js';
 import { createHttpClient } from '../scim/http.js';
 import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';

@@ -3,7 +3,7 @@
  * writers (report-*.ts). Nothing here holds a token: request headers are recorded with the Authorization
  * value redacted, and bodies pass through the token redaction before they are stored (evidence.ts).
  */
-import type { DialectName } from '../scim/dialect.js';
+import type { DialectName } from '../scim/types.js';
 
 /** As in Microsoft's validation suites (spec §6): a mandatory failure fails the run (exit 1). */
 export type Severity = 'mandatory' | 'optional';

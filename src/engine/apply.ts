@@ -5,7 +5,7 @@
  * store/write-behind.ts). Returns one outcome per change; partial success is a normal result.
  */
 import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
-import { parseTargetPath } from '../mapping/target-path.js';
+import { attributePathOrNull } from '../scim/attribute-path.js';
 import { resourceTypeOf } from '../scim/types.js';
 import { StoredAnchors } from '../store/stored-anchors.js';
 import type { Anchor } from '../model/records.js';
@@ -116,7 +116,7 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       if (!resolved) return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId] };
       managerTargetId = resolved;
     }
-    const path = parseTargetPath(change.path)!;
+    const path = attributePathOrNull(change.path)!;
     await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous)]));
     const anchor = anchors.get(change.object.sourceId) ?? ctx.store.anchor(change.object.sourceId);
     if (anchor) {

@@ -10,12 +10,12 @@
 import type { RoleList } from '../expression/index.js';
 import type { CompiledAttribute, CompiledJob, CompiledObjectMapping } from '../mapping/compile.js';
 import type { MappedAttribute } from '../mapping/map-object.js';
-import { readPath, type TargetPath } from '../mapping/target-path.js';
+import { readAttributePath, type AttributePath } from '../scim/attribute-path.js';
 import { buildCreateBody, type BodyEntry, type RoleEntry } from '../scim/build-resource.js';
 import type { Quirks } from '../scim/quirks.js';
 import type { AppRole } from '../model/directory.js';
-import { attributeOperations, type AttributeChange, type DialectName } from '../scim/dialect.js';
-import type { ScimResource } from '../scim/types.js';
+import { attributeOperations, type AttributeChange } from '../scim/dialect.js';
+import type { DialectName, ScimResource } from '../scim/types.js';
 import type { Anchor, CycleKind, ModifiedProperty } from '../model/records.js';
 import type { Observation, RequestFailure } from './observation.js';
 import {
@@ -163,12 +163,12 @@ function referencesPending(source: SourceState, pending: ReadonlySet<string>): b
 /** The target's current values: from a resource read in this cycle, or from what provsim last exported. */
 export interface CurrentValues {
   targetId: string;
-  get(path: TargetPath): unknown;
+  get(path: AttributePath): unknown;
   resource: ScimResource | null;
 }
 
 function fromResource(targetId: string, resource: ScimResource): CurrentValues {
-  return { targetId, resource, get: (p) => readPath(resource, p) };
+  return { targetId, resource, get: (p) => readAttributePath(resource, p) };
 }
 
 function fromExported(anchor: Anchor): CurrentValues {

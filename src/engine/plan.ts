@@ -2,8 +2,7 @@
  * The plan: pure data, versioned, in ordered phases. `diff` computes it; `apply` executes it and never
  * decides. Decisions are in `action` and its payload; `reason` is for humans only.
  */
-import type { DialectName } from '../scim/dialect.js';
-import type { PatchOperation, ScimResource } from '../scim/types.js';
+import type { DialectName, PatchOperation, ScimResource } from '../scim/types.js';
 import type { Anchor, CycleKind, ModifiedProperty, ObjectType } from '../model/records.js';
 
 export const PLAN_FORMAT_VERSION = 1;

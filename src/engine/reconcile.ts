@@ -11,7 +11,7 @@
 import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
 import type { ScimClient } from '../scim/client.js';
-import type { DialectName } from '../scim/dialect.js';
+import type { DialectName } from '../scim/types.js';
 import { defaultQuirks, type Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import { JobFailure, ScimRequestError } from '../shared/errors.js';

@@ -15,6 +15,4 @@ export {
   sourceAttributesOf,
 } from './source-attributes.js';
 export type { SourceObjectKind } from './source-attributes.js';
-export { isIdTarget, parseTargetPath, targetKey } from './target-path.js';
-export type { TargetPath, TargetPathResult } from './target-path.js';
 export * from '../model/job.js';

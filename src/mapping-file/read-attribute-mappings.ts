@@ -17,8 +17,8 @@ import { MAPPING_CODES as C } from './mapping-codes.js';
 import { reportUnknownSource } from './read-scoping.js';
 import { REFERENCE_SOURCE_ATTRIBUTES, isSourceAttribute } from './source-attributes.js';
 import type { SourceObjectKind } from './source-attributes.js';
-import { isIdTarget, isReferenceTarget, parseTargetPath, targetKey } from './target-path.js';
-import type { TargetPath } from './target-path.js';
+import { isIdTarget, isReferenceTarget, parseAttributePath, targetKey } from '../scim/attribute-path.js';
+import type { AttributePath } from '../scim/attribute-path.js';
 import type { AttributeMapping, AttributeSource } from '../model/job.js';
 
 const ROW_KEYS = ['target', 'source', 'expression', 'constant', 'match', 'apply', 'default', 'caseExact'] as const;
@@ -81,13 +81,13 @@ function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: Sourc
   const e = reader.entries(map, what, ROW_KEYS);
   let ok = true;
 
-  let target: TargetPath | null = null;
+  let target: AttributePath | null = null;
   let targetText: string | null = null;
   const targetNode = reader.required(e, 'target', map, what, 'name the app attribute this row writes, e.g. `userName`');
   if (targetNode !== null) {
     targetText = reader.string(targetNode, `${what}.target`);
     if (targetText !== null) {
-      const parsed = parseTargetPath(targetText);
+      const parsed = parseAttributePath(targetText);
       if (!parsed.ok) {
         reader.error(
           C.MAPPING_INVALID_TARGET,

@@ -9,7 +9,8 @@ import type { AttributeMapping, Job, ObjectAction, ObjectMapping, ScopingGroup }
 import { error, type Diagnostic, type Position } from '../shared/diagnostics.js';
 import type { ObjectType } from '../model/records.js';
 import { scopingRegexError } from '../scoping/operators.js';
-import { ENTERPRISE_USER_SCHEMA, parseTargetPath, type TargetPath } from './target-path.js';
+import { attributePathOrNull, type AttributePath } from '../scim/attribute-path.js';
+import { ENTERPRISE_USER_SCHEMA } from '../scim/types.js';
 
 const EXTENSION_REFERENCE = /^\[?extension_[0-9a-fA-F]{32}_\w+\]?$/;
 
@@ -17,7 +18,7 @@ export type ReferenceKind = 'manager' | 'members';
 
 export interface CompiledAttribute {
   mapping: AttributeMapping;
-  path: TargetPath;
+  path: AttributePath;
   /** Reference attributes are not sent in POST; they flow in a later phase as target ids. */
   reference: ReferenceKind | null;
   /** Parsed expression for `expression` rows. */
@@ -58,7 +59,7 @@ export function compileJob(job: Job, knownAttributes: { users: readonly string[]
 function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, file: string, known: readonly string[], diagnostics: Diagnostic[]): CompiledObjectMapping {
   const attributes: CompiledAttribute[] = [];
   for (const row of mapping.attributes) {
-    const path = parseTargetPath(row.target);
+    const path = attributePathOrNull(row.target);
     if (!path) {
       diagnostics.push(error('MAPPING_BAD_TARGET_PATH', `target "${row.target}" is not a SCIM attribute path`, { file, position: row.position, hint: 'use a path like name.givenName, emails[type eq "work"].value or urn:…:User:department' }));
       continue;
@@ -93,7 +94,7 @@ function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, fi
   return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching, watched: [...watched].sort() };
 }
 
-function referenceKind(objectType: ObjectType, row: AttributeMapping, path: TargetPath): ReferenceKind | null {
+function referenceKind(objectType: ObjectType, row: AttributeMapping, path: AttributePath): ReferenceKind | null {
   if (row.source.kind !== 'direct') return null;
   if (objectType === 'User' && row.source.attribute === 'manager' && path.schema === ENTERPRISE_USER_SCHEMA && path.attribute === 'manager') return 'manager';
   if (objectType === 'Group' && row.source.attribute === 'members' && path.attribute === 'members' && !path.schema) return 'members';

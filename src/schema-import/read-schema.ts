@@ -21,7 +21,7 @@ import { isJsonObject, jsonText, rebuildExpression } from './expression.js';
 import { OBJECT_ACTIONS } from '../mapping-file/read-object-mapping.js';
 import { REFERENCE_SOURCE_ATTRIBUTES, UNSCOPABLE_SOURCE_ATTRIBUTES, isSourceAttribute, sourceAttributesOf } from '../mapping-file/source-attributes.js';
 import type { SourceObjectKind } from '../mapping-file/source-attributes.js';
-import { isIdTarget, isReferenceTarget, parseTargetPath, targetKey } from '../mapping-file/target-path.js';
+import { isIdTarget, isReferenceTarget, parseAttributePath, targetKey } from '../scim/attribute-path.js';
 import { SCOPING_OPERATORS, UNARY_SCOPING_OPERATORS } from '../model/job.js';
 import type { ObjectAction, ScopingOperator } from '../model/job.js';
 
@@ -197,7 +197,7 @@ function readRows(value: unknown, kind: SourceObjectKind, path: string, caseExac
     const row = readRow(am, kind, where, caseExact, note);
     if (row === null) return;
     if (!row.skipped) {
-      const parsed = parseTargetPath(row.target);
+      const parsed = parseAttributePath(row.target);
       const key = parsed.ok ? targetKey(parsed.path) : row.target;
       const first = targets.get(key);
       if (first !== undefined) {
@@ -250,7 +250,7 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
     remarks.push('mapping type None: default applied on create');
   }
 
-  const parsed = parseTargetPath(target);
+  const parsed = parseAttributePath(target);
   if (!parsed.ok) return skip(`the target is not a SCIM path provsim can write (${parsed.message})`, described, 'provsim writes `attr`, `attr.sub`, `attr[type eq "x"].sub` and `urn:…:attr`');
   if (isIdTarget(parsed.path)) return skip('it maps the target `id`, which the app assigns', described, "map Entra's objectId to externalId instead");
 

@@ -5,13 +5,10 @@
  * body (scim/quirks.ts, each with its evidence): `"roles": []` and `"members": []` when nothing fills
  * them, the ADSCIM group URI, `primary` on work elements, and the key order of Entra's captured POSTs.
  */
-import { CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, isBooleanPath, toJsonBoolean, type TargetPath } from '../mapping/target-path.js';
+import { isBooleanPath, toJsonBoolean, type AttributePath } from './attribute-path.js';
 import { defaultQuirks, type Quirks } from './quirks.js';
 import type { ObjectType } from '../model/records.js';
-import type { ScimResource } from './types.js';
-
-/** The second schema URI of Entra's documented group POST (spec §1.10; UNCONFIRMED that it is still sent). */
-export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+import { ADSCIM_GROUP_SCHEMA, CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, type ScimResource } from './types.js';
 
 /** The quirks that shape POST bodies. */
 export type CreateBodyOptions = Pick<Quirks, 'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements' | 'emptyMembersOnCreate' | 'captureKeyOrder'>;
@@ -24,7 +21,7 @@ export interface RoleEntry {
 }
 
 export interface BodyEntry {
-  path: TargetPath;
+  path: AttributePath;
   /** A string, or a list of role entries for role expressions. */
   value: string | RoleEntry[];
 }
@@ -79,7 +76,7 @@ function ordinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function containerFor(body: ScimResource, path: TargetPath): Record<string, unknown> {
+function containerFor(body: ScimResource, path: AttributePath): Record<string, unknown> {
   if (!path.schema) return body;
   const existing = body[path.schema];
   if (existing && typeof existing === 'object') return existing as Record<string, unknown>;

@@ -9,17 +9,15 @@
  *
  * Shapes the spec marks UNCONFIRMED are quirks (scim/quirks.ts) that can be switched one by one.
  */
-import type { TargetPath } from '../mapping/target-path.js';
-import { isBooleanPath, toJsonBoolean } from '../mapping/target-path.js';
+import { isBooleanPath, toJsonBoolean, type AttributePath } from './attribute-path.js';
 import { defaultQuirks, type Quirks } from './quirks.js';
-import type { PatchOperation } from './types.js';
+import type { DialectName, PatchOperation } from './types.js';
 
-export type DialectName = 'legacy' | 'aadOptscim062020';
 export const DIALECTS: readonly DialectName[] = ['legacy', 'aadOptscim062020'];
 
 /** One attribute change decided by the diff. */
 export interface AttributeChange {
-  path: TargetPath;
+  path: AttributePath;
   op: 'add' | 'replace';
   /** A string, or a structured value (roles) that is sent as-is. */
   value: unknown;
@@ -82,7 +80,7 @@ export function attributeOperations(dialect: DialectName, changes: readonly Attr
  * is `Replace` with `""` in legacy (Microsoft's SCIM_Update_Manager_Test) and `remove` with the path in the
  * flag dialect; quirk managerRemoveFilter sends `remove` on `…:manager[value eq "<previous id>"]` instead.
  */
-export function managerOperation(dialect: DialectName, path: TargetPath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> & Partial<Pick<Quirks, 'managerRemoveFilter'>> = defaultQuirks(dialect), previousTargetId: string | null = null): PatchOperation {
+export function managerOperation(dialect: DialectName, path: AttributePath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> & Partial<Pick<Quirks, 'managerRemoveFilter'>> = defaultQuirks(dialect), previousTargetId: string | null = null): PatchOperation {
   if (managerTargetId === '') {
     if (quirks.managerRemoveFilter && previousTargetId !== null) return { op: opName(dialect, 'remove'), path: `${path.raw}[value eq "${previousTargetId.replace(/["\\]/g, '\\$&')}"]` };
     return dialect === 'legacy' ? { op: opName(dialect, 'replace'), path: path.raw, value: '' } : { op: 'remove', path: path.raw };

@@ -7,8 +7,8 @@
  * them; tests pin both settings.
  */
 import { UsageError } from '../shared/errors.js';
-import type { DialectName } from './dialect.js';
 import type { Evidence } from './evidence.js';
+import type { DialectName } from './types.js';
 
 export interface QuirkDefinition {
   name: QuirkName;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseTargetPath } from '../../src/mapping/target-path.js';
+import { attributePathOrNull } from '../../src/scim/attribute-path.js';
 import { buildCreateBody } from '../../src/scim/build-resource.js';
 import { defaultQuirks } from '../../src/scim/quirks.js';
 
-const entry = (path: string, value: string) => ({ path: parseTargetPath(path)!, value });
+const entry = (path: string, value: string) => ({ path: attributePathOrNull(path)!, value });
 /** provsim 0.1's shapes: the documented samples' `roles: []` and ADSCIM URI, no `members: []`, mapping row order. */
 const DOCUMENTED = { ...defaultQuirks('legacy'), emptyRolesOnCreate: true, adscimGroupSchema: true, emptyMembersOnCreate: false, captureKeyOrder: false };
 

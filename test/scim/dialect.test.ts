@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseTargetPath } from '../../src/mapping/target-path.js';
+import { attributePathOrNull } from '../../src/scim/attribute-path.js';
 import { attributeOperations, dialectFromUrl, memberAddOperation, memberRemoveOperations } from '../../src/scim/dialect.js';
 
-const change = (path: string, op: 'add' | 'replace', value: string) => ({ path: parseTargetPath(path)!, op, value });
+const change = (path: string, op: 'add' | 'replace', value: string) => ({ path: attributePathOrNull(path)!, op, value });
 
 describe('dialects (spec §1.14)', () => {
   it('chooses the dialect from the tenant URL flags', () => {
@@ -50,7 +50,7 @@ describe('dialects (spec §1.14)', () => {
 });
 
 describe('quirks (UNCONFIRMED shapes, switchable)', () => {
-  const managerPath = parseTargetPath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager')!;
+  const managerPath = attributePathOrNull('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager')!;
 
   it('defaults per dialect, and --quirk settings on top', async () => {
     const { defaultQuirks, resolveQuirks } = await import('../../src/scim/quirks.js');
@@ -92,7 +92,7 @@ describe('quirks (UNCONFIRMED shapes, switchable)', () => {
 
   it('roles as a JSON string inside value (legacy, spec §1.7)', () => {
     const role = { id: '06b07648-ecfe-589f-9d2f-6f1d8a8ef5ce', value: '25', displayName: 'Role1234' };
-    const c = { path: parseTargetPath('roles[primary eq "True"].value')!, op: 'add' as const, value: '25', roles: [role] };
+    const c = { path: attributePathOrNull('roles[primary eq "True"].value')!, op: 'add' as const, value: '25', roles: [role] };
     expect(attributeOperations('legacy', [c], { pathlessAdd: false, rolesAsJsonString: true })).toEqual([
       { op: 'Add', path: 'roles', value: [{ value: '{"id":"06b07648-ecfe-589f-9d2f-6f1d8a8ef5ce","value":"25","displayName":"Role1234"}' }] },
     ]);

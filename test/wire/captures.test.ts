@@ -8,7 +8,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultQuirks } from '../../src/scim/quirks.js';
-import type { DialectName } from '../../src/scim/dialect.js';
+import type { DialectName } from '../../src/scim/types.js';
 import { emptyFilters, fakeTarget, job, list, sequence, tenant, WireRun, writes, type Captured, type Route } from './scenario.js';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

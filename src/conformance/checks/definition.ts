@@ -2,7 +2,7 @@
  * The shape of a declared check. Check lists (lifecycle.ts, quirks.ts, protocol.ts) are arrays of these;
  * the runner decides what runs (`--only`), in what order, and turns outcomes into CheckResults.
  */
-import type { DialectName } from '../../scim/dialect.js';
+import type { DialectName } from '../../scim/types.js';
 import type { CheckPart, QuirkDialect, Severity } from '../types.js';
 import type { Dependency } from './dependencies.js';
 import type { CheckContext, CheckOutcome } from './kit.js';

@@ -2,7 +2,7 @@
  * Every check of the suite, in report order (the connection check, lifecycle, quirk matrix, protocol),
  * with its severity for a given run dialect and what it depends on; and the `--only` selection over their ids.
  */
-import type { DialectName } from '../../scim/dialect.js';
+import type { DialectName } from '../../scim/types.js';
 import { didYouMean } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import type { Severity } from '../types.js';

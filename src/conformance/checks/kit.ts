@@ -8,8 +8,7 @@
  * and checks read back with `ctx.client` (GET by id, filter) or `ctx.raw` (a group with its members, pages).
  */
 import type { ScimClient } from '../../scim/client.js';
-import type { DialectName } from '../../scim/dialect.js';
-import type { ScimResource } from '../../scim/types.js';
+import type { DialectName, ScimResource } from '../../scim/types.js';
 import { ScimRequestError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
 import type { RawClient } from '../raw-client.js';

@@ -14,8 +14,7 @@
  */
 import type { ChangeOutcome } from '../../engine/outcome.js';
 import type { Change } from '../../engine/plan.js';
-import type { DialectName } from '../../scim/dialect.js';
-import type { ScimResource } from '../../scim/types.js';
+import type { DialectName, ScimResource } from '../../scim/types.js';
 import type { Scenario, ScenarioState, ScenarioUser, SubjectAttributes } from '../scenario.js';
 import type { Evidence, Severity } from '../types.js';
 import type { CheckInfo } from './definition.js';

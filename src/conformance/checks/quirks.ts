@@ -12,9 +12,9 @@
  * Each probe declares the request shape it sends (request-shapes.ts): a lifecycle step refused the same
  * way for the same shape is reported as a consequence of the probe (consequences.ts).
  */
-import { attributeOperations, managerOperation, memberRemoveOperations, type AttributeChange, type DialectName } from '../../scim/dialect.js';
-import { parseTargetPath, type TargetPath } from '../../mapping/target-path.js';
-import type { PatchOperation } from '../../scim/types.js';
+import { attributeOperations, managerOperation, memberRemoveOperations, type AttributeChange } from '../../scim/dialect.js';
+import { attributePathOrNull, type AttributePath } from '../../scim/attribute-path.js';
+import type { DialectName, PatchOperation } from '../../scim/types.js';
 import { ScimRequestError } from '../../shared/errors.js';
 import type { QuirkDialect } from '../types.js';
 import type { StandaloneCheck } from './definition.js';
@@ -29,7 +29,7 @@ export interface QuirkDefinition {
   probes: StandaloneCheck[];
 }
 
-const path = (raw: string): TargetPath => parseTargetPath(raw)!;
+const path = (raw: string): AttributePath => attributePathOrNull(raw)!;
 
 /** Lowercase every op: the legacy column isolates one quirk per row (see the file comment). */
 function lowercased(operations: PatchOperation[]): PatchOperation[] {
