@@ -52,7 +52,13 @@ describe('the dependency rules', () => {
     ];
     for (const v of planted) expect(found, render(found)).toContainEqual(v);
     // The dev dependency resolves to a path under node_modules that depends on where node_modules is.
-    expect(found).toContainEqual(expect.objectContaining({ rule: 'no-dev-dependencies-in-src', from: 'src/shared/dev.ts', to: expect.stringMatching(/node_modules\/vitest\//) }));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        rule: 'no-dev-dependencies-in-src',
+        from: 'src/shared/dev.ts',
+        to: expect.stringMatching(/node_modules\/vitest\//),
+      }),
+    );
     // What the tree does that is allowed (the store from engine/apply.ts, files read in source/load-tenant.ts,
     // express and src/shared from the embedded server, the two entry points) is reported by no rule.
     expect(found).toHaveLength(planted.length + 1);

@@ -59,7 +59,9 @@ const isProperty = (node: ts.Node, object: string, name: string): boolean =>
   ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === object && node.name.text === name;
 
 const isAssignment = (node: ts.Node): node is ts.BinaryExpression =>
-  ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  ts.isBinaryExpression(node) &&
+  node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+  node.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
 
 /** What a source text does that only the seams, or main, may do. */
 function scan(file: string, text: string): { exits: Finding[]; clock: Finding[] } {
@@ -67,7 +69,8 @@ function scan(file: string, text: string): { exits: Finding[]; clock: Finding[] 
   const exits: Finding[] = [];
   const clock: Finding[] = [];
   const at = (position: number): string => `${file}:${source.getLineAndCharacterOfPosition(position).line + 1}`;
-  const found = (list: Finding[], node: ts.Node, what: string, offset = 0): void => void list.push({ at: at(node.getStart(source) + offset), file, what });
+  const found = (list: Finding[], node: ts.Node, what: string, offset = 0): void =>
+    void list.push({ at: at(node.getStart(source) + offset), file, what });
   const searchText = (node: ts.Node, body: string): void => {
     for (const m of body.matchAll(TIME_TEXT)) found(clock, node, m[0], 1 + m.index);
     for (const m of body.matchAll(EXIT_TEXT)) found(exits, node, m[0], 1 + m.index);
@@ -77,7 +80,13 @@ function scan(file: string, text: string): { exits: Finding[]; clock: Finding[] 
     if (ts.isCallExpression(node) && isProperty(node.expression, 'process', 'exit')) found(exits, node, 'process.exit(');
     if (isAssignment(node) && isProperty(node.left, 'process', 'exitCode')) found(exits, node, 'process.exitCode =');
     for (const [object, name] of TIME_CALLS) if (isProperty(node, object, name)) found(clock, node, `${object}.${name}`);
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Date' && (node.arguments?.length ?? 0) === 0) found(clock, node, 'new Date()');
+    if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'Date' &&
+      (node.arguments?.length ?? 0) === 0
+    )
+      found(clock, node, 'new Date()');
     if (ts.isIdentifier(node) && TIME_NAMES.has(node.text)) found(clock, node, node.text);
     if (ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)) searchText(node, node.text);
     if (ts.isTemplateExpression(node)) {
@@ -102,14 +111,29 @@ const list = (findings: readonly Finding[]): string => findings.map((f) => `${f.
 describe('only cli/main.ts ends the process', () => {
   it('no other file calls process.exit or sets process.exitCode', () => {
     const { exits } = scanSrc();
-    expect(exits.filter((f) => f.file === 'src/cli/main.ts').length, 'the scan sees main.ts\'s own exits').toBeGreaterThan(0);
+    expect(exits.filter((f) => f.file === 'src/cli/main.ts').length, "the scan sees main.ts's own exits").toBeGreaterThan(0);
     const outside = exits.filter((f) => f.file !== 'src/cli/main.ts');
     expect(outside, `exits outside src/cli/main.ts:\n${list(outside)}`).toEqual([]);
   });
 
   it('the check sees calls, assignments and code in strings, and names file:line', () => {
-    const { exits } = scan('src/x.ts', ['const a = 1;', 'process.exit(2);', 'process.exitCode = 1;', 'process.exitCode ??= 3;', 'const w = `process.exit(1)`;', 'if (process.exitCode === 1) a;'].join('\n'));
-    expect(exits.map((f) => `${f.at}: ${f.what}`)).toEqual(['src/x.ts:2: process.exit(', 'src/x.ts:3: process.exitCode =', 'src/x.ts:4: process.exitCode =', 'src/x.ts:5: process.exit(']);
+    const { exits } = scan(
+      'src/x.ts',
+      [
+        'const a = 1;',
+        'process.exit(2);',
+        'process.exitCode = 1;',
+        'process.exitCode ??= 3;',
+        'const w = `process.exit(1)`;',
+        'if (process.exitCode === 1) a;',
+      ].join('\n'),
+    );
+    expect(exits.map((f) => `${f.at}: ${f.what}`)).toEqual([
+      'src/x.ts:2: process.exit(',
+      'src/x.ts:3: process.exitCode =',
+      'src/x.ts:4: process.exitCode =',
+      'src/x.ts:5: process.exit(',
+    ]);
   });
 });
 
