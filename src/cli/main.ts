@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The entry point, and the ONLY place that maps results and errors to exit codes:
- * 0 ok · 1 failures during a cycle · 2 bad input or usage · 130 interrupted. Anything unexpected is an
- * internal error (exit 1) with a request to report it.
+ * The entry point, and the only module that ends the process or sets its exit code. The codes are in
+ * exit-codes.ts (0 ok · 1 failed · 2 bad input or usage · 130 interrupted): a command returns the code of its
+ * result, chosen there; `main` maps what is thrown (bad input or usage 2, a job failure 1, anything
+ * unexpected an internal error, 1, with a request to report it), and a run ended by a signal exits 130.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,36 +12,37 @@ import { formatDiagnostic } from '../shared/diagnostics.js';
 import { InputError, JobFailure, UsageError } from '../shared/errors.js';
 import { systemClock } from '../shared/clock.js';
 import { systemRandom } from '../shared/random.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import type { CliDeps, CommandResult } from './io.js';
 import { buildProgram } from './program.js';
 import { redact } from './token.js';
 
-export async function main(argv: string[], deps: CliDeps): Promise<number> {
+export async function main(argv: string[], deps: CliDeps): Promise<ExitCode> {
   let result: CommandResult | null = null;
   const program = buildProgram(deps, (r) => (result = r));
   const token = deps.env['PROVSIM_TOKEN'] ?? null;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return (result as CommandResult | null)?.exitCode ?? 0;
+    return (result as CommandResult | null)?.exitCode ?? EXIT_CODES.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     if (error instanceof InputError) {
       for (const d of error.diagnostics) deps.stderr.write(formatDiagnostic(d) + '\n');
       const n = error.diagnostics.filter((d) => d.severity === 'error').length;
       deps.stderr.write(`provsim: ${error.message} (${n} error${n === 1 ? '' : 's'}); nothing was sent\n`);
-      return 2;
+      return EXIT_CODES.usage;
     }
     if (error instanceof UsageError) {
       deps.stderr.write(`provsim: ${redact(error.message, token)}\n`);
-      return 2;
+      return EXIT_CODES.usage;
     }
     if (error instanceof JobFailure) {
       deps.stderr.write(`provsim: ${redact(error.message, token)} (${error.reason})\n`);
-      return 1;
+      return EXIT_CODES.failed;
     }
     const e = error as Error;
     deps.stderr.write(`provsim: internal error: ${redact(e?.stack ?? String(error), token)}\nThis is a bug; please report it with the command you ran.\n`);
-    return 1;
+    return EXIT_CODES.failed;
   }
 }
 
@@ -59,14 +61,14 @@ if (isEntryPoint()) {
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts += 1;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(EXIT_CODES.interrupted);
     process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
     controller.abort(new Error('interrupted'));
   };
   // `provsim logs | head`: a closed pipe ends the output quietly, as Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_CODES.ok);
       throw e;
     });
   }
@@ -82,5 +84,5 @@ if (isEntryPoint()) {
     signal: controller.signal,
     cwd: process.cwd(),
   });
-  process.exitCode = controller.signal.aborted && code === 0 ? 130 : code;
+  process.exitCode = controller.signal.aborted && code === EXIT_CODES.ok ? EXIT_CODES.interrupted : code;
 }

@@ -267,7 +267,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .description('Start the embedded target and run the Contoso demo: an initial cycle, an incremental one, and one with nothing changed.')
     .addOption(new Option('--profile <profile>', 'the embedded target\'s profile').choices(['tolerant', 'strict']).default('tolerant'))
     .action(async (o: Record<string, unknown>) => {
-      done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps));
+      done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps, syncCommand));
     });
 
   const fixtures = program.command('fixtures').description('Make fixture tenants.');

@@ -6,6 +6,7 @@
  */
 import { parseTenant } from '../source/index.js';
 import type { Tenant } from '../model/directory.js';
+import { InternalError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { RunObjects } from './run-objects.js';
 
@@ -114,7 +115,7 @@ export function createScenario(objects: RunObjects, random: Random): Scenario {
       groups: { file: 'groups.yaml', text: JSON.stringify(groups, null, 1) },
       assignments: { file: 'assignments.yaml', text: JSON.stringify({ app: { name: 'provsim conformance', appRoles: [] }, assignments }, null, 1) },
     });
-    if (!parsed) throw new Error(`the built-in conformance scenario does not parse (a provsim bug): ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+    if (!parsed) throw new InternalError(`the built-in conformance scenario does not parse (a provsim bug): ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
     return parsed;
   };
 

@@ -40,5 +40,3 @@ export const IMPORT_CODES = {
   /** `inputFilterGroups` / `categoryFilterGroups` (experimental filters) are not imported. */
   SCHEMA_EXPERIMENTAL_FILTER: 'SCHEMA_EXPERIMENTAL_FILTER',
 } as const;
-
-export type ImportCode = keyof typeof IMPORT_CODES;

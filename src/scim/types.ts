@@ -29,11 +29,6 @@ export interface PatchOperation {
   value?: unknown;
 }
 
-export interface PatchRequest {
-  schemas: [typeof PATCH_OP_SCHEMA];
-  Operations: PatchOperation[];
-}
-
 export interface ListResponse {
   schemas?: string[];
   totalResults: number;

@@ -227,11 +227,6 @@ export class StateStore {
     this.#setMeta('job_hash', hash);
   }
 
-  /**
-   * Every link. Each link's `exported` values are read from the store on first access (while the store is
-   * open): a cycle looks at every link, but an incremental one needs the exported values of the few
-   * objects it works on, and reading and parsing them all was the largest cost of a small cycle.
-   */
   /** The links, read on demand (store/stored-anchors.ts). */
   anchors(): StoredAnchors {
     return new StoredAnchors({

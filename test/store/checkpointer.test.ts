@@ -27,12 +27,16 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 describe('StateStore with the background checkpointer', () => {
   it('checkpoints on its worker once the WAL has grown, and closing leaves one whole file', async () => {
     const file = fresh();
-    const store = new StateStore(file, { checkpoint: { startBytes: 64 * 1024, intervalMs: 20 } });
+    let checkpointNow: (() => Promise<void>) | undefined;
+    const store = new StateStore(file, { checkpoint: { startBytes: 64 * 1024, onDemand: (c) => (checkpointNow = c) } });
     for (let i = 0; i < 10; i++) store.appendLog(Array.from({ length: 100 }, (_, k) => entry(i * 100 + k)));
-    // About 1.5 MB of WAL, far below SQLite's own automatic checkpoint (1000 pages): only the worker copies
-    // the frames into the database file, while this connection stays idle.
+    expect(checkpointNow).toBeDefined(); // the WAL passed startBytes: the worker started
+    // About 1.5 MB of WAL, far below SQLite's own automatic checkpoint (1000 pages), and the worker has not
+    // been asked yet: nothing has copied the frames into the database file.
     expect(statSync(file).size).toBeLessThan(256 * 1024);
-    await until(() => statSync(file).size > 512 * 1024, 'the database file to receive the checkpointed pages');
+    await checkpointNow!();
+    // Only the worker's connection checkpointed, while this one stayed idle.
+    expect(statSync(file).size).toBeGreaterThan(512 * 1024);
     store.appendLog([entry(1000)]);
     store.close();
     expect(existsSync(`${file}-wal`)).toBe(false);
@@ -40,6 +44,25 @@ describe('StateStore with the background checkpointer', () => {
     expect(reopened.logs()).toHaveLength(1001);
     expect(reopened.logs({ limit: 1 })[0]).toStrictEqual(entry(0));
     reopened.close();
+  });
+
+  it('without onDemand, checkpoints on the worker\'s own timer', async () => {
+    const file = fresh();
+    const store = new StateStore(file, { checkpoint: { startBytes: 64 * 1024, intervalMs: 20 } });
+    for (let i = 0; i < 10; i++) store.appendLog(Array.from({ length: 100 }, (_, k) => entry(i * 100 + k)));
+    await until(() => statSync(file).size > 512 * 1024, 'the database file to receive the checkpointed pages');
+    store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('a checkpoint asked for after close() is refused', async () => {
+    const file = fresh();
+    let checkpointNow: (() => Promise<void>) | undefined;
+    const store = new StateStore(file, { checkpoint: { startBytes: 1024, onDemand: (c) => (checkpointNow = c) } });
+    store.appendLog([entry(1), entry(2)]);
+    await checkpointNow!();
+    store.close();
+    await expect(checkpointNow!()).rejects.toThrow(/not running/);
   });
 
   it('never starts a thread for a store that writes little', async () => {
@@ -63,5 +86,16 @@ describe('StateStore with the background checkpointer', () => {
     expect(checkpointer.failure).toMatch(/unable to open|does not exist|no such file/i);
     checkpointer.close(); // would block for a minute if the failed worker had not signalled
     expect(checkpointer.started).toBe(false);
+  });
+
+  it('a checkpoint asked of a worker that could not open the file is rejected with the reason', async () => {
+    const file = fresh();
+    writeFileSync(`${file}-wal`, Buffer.alloc(2048));
+    let checkpointNow: (() => Promise<void>) | undefined;
+    const checkpointer = new Checkpointer(file, { startBytes: 1024, onDemand: (c) => (checkpointNow = c) });
+    checkpointer.afterCommit();
+    await expect(checkpointNow!()).rejects.toThrow(/unable to open|does not exist|no such file/i);
+    expect(checkpointer.failure).toMatch(/unable to open|does not exist|no such file/i);
+    checkpointer.close();
   });
 });

@@ -17,6 +17,7 @@ import { checkLine, renderTextSummary } from '../../conformance/report-text.js';
 import { runConformance } from '../../conformance/run.js';
 import type { ConformanceReport } from '../../conformance/types.js';
 import { UsageError } from '../../shared/errors.js';
+import { conformanceExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { chooseDialect } from '../session.js';
 import { parseTenantUrl } from '../target-url.js';
@@ -66,7 +67,7 @@ export async function conformanceCommand(options: ConformanceCommandOptions, dep
 
   for (const { file, render } of outputs) writeFileSync(file, redact(render(report), token));
   out(renderTextSummary(report, outputs.map((o) => o.file)));
-  return { exitCode: report.interrupted ? 130 : report.ok ? 0 : 1, report };
+  return { exitCode: conformanceExitCode(report), report };
 }
 
 /** Fails before anything is sent when a report cannot be written there; creates missing directories. */

@@ -4,27 +4,35 @@
  * (fixtures/contoso-day2: a new hire, a rename, a department move, an unassignment, a disabled account,
  * a soft delete, a hard delete, a membership change), then a third cycle with nothing changed.
  * State lives in a temporary directory, so the demo can be run again and again.
+ * Each cycle is a `provsim sync` run; the caller (program.ts) passes the sync command in, so commands do not
+ * import one another.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTarget } from '../../scim-server/index.js';
+import { worstExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { packageRoot } from '../package-root.js';
-import { syncCommand, type SyncResult } from './sync.js';
 
 export interface DemoOptions {
   /** @default 'tolerant' */
   profile?: 'tolerant' | 'strict';
 }
 
-export async function demoCommand(options: DemoOptions, deps: CliDeps): Promise<CommandResult & { cycles: SyncResult[] }> {
+/** One `provsim sync` run with these options (`syncCommand`). */
+export type DemoSync = (
+  options: { fixtures: string; mapping: string; target: string; state: string; verbose: boolean },
+  deps: CliDeps,
+) => Promise<CommandResult>;
+
+export async function demoCommand(options: DemoOptions, deps: CliDeps, sync: DemoSync): Promise<CommandResult & { cycles: CommandResult[] }> {
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'provsim-demo-'));
   const token = `demo-${deps.random.uuid()}`;
   const target = await startTarget({ port: 0, profile: options.profile ?? 'tolerant', token });
   const say = (s: string): void => void deps.stdout.write(s + '\n');
-  const cycles: SyncResult[] = [];
+  const cycles: CommandResult[] = [];
   try {
     say(`provsim demo: embedded SCIM target (${target.profile} profile) at ${target.url}, bearer token required`);
     const env = { ...deps.env, PROVSIM_TOKEN: token };
@@ -35,7 +43,7 @@ export async function demoCommand(options: DemoOptions, deps: CliDeps): Promise<
     ];
     for (const [title, fixtures] of steps) {
       say(`\n== ${title}`);
-      const result = await syncCommand(
+      const result = await sync(
         { fixtures: join(root, 'fixtures', fixtures), mapping: join(root, 'mappings', 'customappsso.yaml'), target: target.url, state: join(dir, 'state.db'), verbose: true },
         { ...deps, env, isTTY: false, cwd: root },
       );
@@ -50,8 +58,7 @@ export async function demoCommand(options: DemoOptions, deps: CliDeps): Promise<
       say(`  ${String(g['displayName'])}: ${members} member(s)`);
     }
     say(`\nNext: provsim serve, then provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target <url> --dry-run`);
-    const worst = cycles.reduce<0 | 1 | 2 | 130>((m, c) => (c.exitCode > m ? c.exitCode : m), 0);
-    return { exitCode: worst, cycles };
+    return { exitCode: worstExitCode(cycles.map((c) => c.exitCode)), cycles };
   } finally {
     await target.close();
     rmSync(dir, { recursive: true, force: true });

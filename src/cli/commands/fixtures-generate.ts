@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { writeTenantFixtures } from '../../source/generate/generate-tenant.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
 export interface FixturesGenerateOptions {
@@ -35,5 +36,5 @@ export async function fixturesGenerateCommand(options: FixturesGenerateOptions, 
   }
   const seconds = ((deps.clock.now().getTime() - started) / 1000).toFixed(1);
   deps.stderr.write(`provsim: wrote ${options.users} users and ${options.groups} groups (seed ${options.seed ?? 1}) to ${options.out} in ${seconds}s\n`);
-  return { exitCode: 0 };
+  return { exitCode: EXIT_CODES.ok };
 }

@@ -6,6 +6,7 @@ import { parseInstant } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../store/store.js';
 import type { LogEntry } from '../../model/records.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 
@@ -53,7 +54,7 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
     else if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
     else if (options.csv) deps.stdout.write(renderLogCsv(entries));
     else deps.stdout.write(renderLogTable(entries) + '\n');
-    return { exitCode: 0, entries };
+    return { exitCode: EXIT_CODES.ok, entries };
   } finally {
     store.close();
   }

@@ -18,6 +18,7 @@ import type { Job } from '../../model/job.js';
 import { error, formatDiagnostic, hasErrors } from '../../shared/diagnostics.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { loadJobFile } from '../load-inputs.js';
 
@@ -47,12 +48,12 @@ export async function mappingsImportCommand(options: MappingsImportOptions, deps
   } catch (e) {
     const notes = [error(IMPORT_CODES.SCHEMA_READ_FAILED, `cannot read the schema file: ${describeFsError(e)}`, { file: schemaFile, hint: 'pass the JSON file exported from the schema editor or from Graph …/synchronization/jobs/{jobId}/schema' })];
     report(notes);
-    return { exitCode: 2, notes, job: null };
+    return { exitCode: EXIT_CODES.usage, notes, job: null };
   }
   const parsed = parseSchemaJson({ file: schemaFile, text });
   if (hasErrors(parsed.diagnostics)) {
     report(parsed.diagnostics);
-    return { exitCode: 2, notes: parsed.diagnostics, job: null };
+    return { exitCode: EXIT_CODES.usage, notes: parsed.diagnostics, job: null };
   }
 
   const outputFile = options.output === undefined ? undefined : inputPath(deps, options.output);
@@ -61,7 +62,7 @@ export async function mappingsImportCommand(options: MappingsImportOptions, deps
   if (result.job === null) {
     const n = result.notes.filter((d) => d.severity === 'error').length;
     deps.stderr.write(`provsim: cannot import ${schemaFile} (${n} error${n === 1 ? '' : 's'}); nothing was written\n`);
-    return { exitCode: 2, notes: result.notes, job: null };
+    return { exitCode: EXIT_CODES.usage, notes: result.notes, job: null };
   }
 
   if (outputFile === undefined) deps.stdout.write(result.yaml);
@@ -74,7 +75,7 @@ export async function mappingsImportCommand(options: MappingsImportOptions, deps
     const warnings = result.notes.length;
     deps.stderr.write(`provsim: wrote ${outputFile}${warnings === 0 ? '' : ` (${warnings} note${warnings === 1 ? '' : 's'}, also listed in its header)`}\n`);
   }
-  return { exitCode: 0, notes: result.notes, job: result.job };
+  return { exitCode: EXIT_CODES.ok, notes: result.notes, job: result.job };
 }
 
 export async function mappingsCheckCommand(options: MappingsCheckOptions, deps: CliDeps): Promise<CommandResult & { job: Job }> {
@@ -82,7 +83,7 @@ export async function mappingsCheckCommand(options: MappingsCheckOptions, deps: 
   for (const w of warnings) deps.stderr.write(formatDiagnostic(w) + '\n');
   const job = compiled.job;
   deps.stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : renderMappingTable(job) + '\n');
-  return { exitCode: 0, job };
+  return { exitCode: EXIT_CODES.ok, job };
 }
 
 /**

@@ -11,8 +11,8 @@ import type { SourceState } from '../../engine/source-state.js';
 import { explainScope, type ScopeExplanation } from '../../scoping/explain-scope.js';
 import type { Tenant } from '../../model/directory.js';
 import type { LogEntry } from '../../model/records.js';
+import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { exitCodeFor } from './sync.js';
 import { resolveQuirks } from '../../scim/quirks.js';
 import { openSession, type SessionOptions } from '../session.js';
 
@@ -63,7 +63,7 @@ export async function provisionCommand(options: ProvisionOptions, deps: CliDeps)
       if (cycle.jobFailure) session.out(`✗ Test connection: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}`);
       for (const r of reports) session.out(renderReport(r));
     }
-    return { exitCode: exitCodeFor(cycle), reports, cycle };
+    return { exitCode: cycleExitCode(cycle), reports, cycle };
   } finally {
     session.close();
   }

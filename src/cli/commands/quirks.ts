@@ -6,6 +6,7 @@
 import type { Evidence } from '../../scim/evidence.js';
 import { QUIRKS, type QuirkDefinition } from '../../scim/quirks.js';
 import { WIRE_CHOICES, type WireChoice } from '../../scim/wire-choices.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
 export interface QuirksOptions {
@@ -23,7 +24,7 @@ export function quirksCommand(options: QuirksOptions, deps: CliDeps): CommandRes
   if (options.json) deps.stdout.write(JSON.stringify(data, null, 2) + '\n');
   else if (options.markdown) deps.stdout.write(fidelityMarkdown(data));
   else deps.stdout.write(fidelityText(data));
-  return { exitCode: 0, ...data };
+  return { exitCode: EXIT_CODES.ok, ...data };
 }
 
 const onOff = (v: boolean): string => (v ? 'on ' : 'off');

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../store/store.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 
@@ -51,7 +52,7 @@ export async function restartCommand(options: RestartOptions, deps: CliDeps): Pr
   try {
     const done = restart(store, scopes);
     for (const d of done) deps.stdout.write(`provsim: ${d}\n`);
-    return { exitCode: 0, done };
+    return { exitCode: EXIT_CODES.ok, done };
   } finally {
     store.close();
   }

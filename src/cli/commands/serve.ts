@@ -1,6 +1,7 @@
 /** `provsim serve`: the embedded SCIM target, in memory, on 127.0.0.1, until interrupted. */
 import { startTarget, type RunningTarget } from '../../scim-server/index.js';
 import { UsageError } from '../../shared/errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
 export interface ServeOptions {
@@ -31,5 +32,5 @@ export async function serveCommand(options: ServeOptions, deps: CliDeps): Promis
     deps.signal?.addEventListener('abort', () => resolveDone(), { once: true });
   });
   await target.close();
-  return { exitCode: 0 };
+  return { exitCode: EXIT_CODES.ok };
 }

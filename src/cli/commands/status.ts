@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
 import { StateStore } from '../../store/store.js';
 import type { CycleRecord, Escrow, Quarantine } from '../../model/records.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { DEFAULT_STATE_FILE } from '../session.js';
 
@@ -44,7 +45,7 @@ export async function statusCommand(options: StatusOptions, deps: CliDeps): Prom
   try {
     const status = readStatus(store);
     deps.stdout.write((options.json ? JSON.stringify(status, null, 2) : renderStatus(status)) + '\n');
-    return { exitCode: 0, status };
+    return { exitCode: EXIT_CODES.ok, status };
   } finally {
     store.close();
   }

@@ -3,13 +3,14 @@
  */
 import { heapGuard } from '../../shared/heap-guard.js';
 import { SingleBar } from 'cli-progress';
-import { ESCROW_SCHEDULES, type EscrowSchedule } from '../../engine/escrow-schedule.js';
 import { isWrite, type Plan } from '../../engine/plan.js';
-import { UsageError } from '../../shared/errors.js';
 import { runCycle, type CycleResult } from '../../engine/reconcile.js';
 import type { RequestEvent } from '../../scim/client.js';
 import { openSession, type SessionOptions } from '../session.js';
+import { chooseEscrowSchedule } from '../escrow-schedule-flag.js';
+import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
+import { countRequests } from '../request-counts.js';
 import { renderCycle, renderEntry, renderPlan } from '../render/human.js';
 import { cycleJson } from '../render/json.js';
 
@@ -61,7 +62,10 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
               // A batched cycle plans batch by batch: the bar's total grows with each batch.
               if (bar) (bar as SingleBar).setTotal((bar as SingleBar).getTotal() + writes);
               else {
-                bar = new SingleBar({ format: '  {bar} {value}/{total} changes | {eta}s left', stream: process.stderr, hideCursor: true, clearOnComplete: true });
+                // cli-progress draws through `write` (readline's cursor moves too) and reads `isTTY` and
+                // `columns`: any Writer will do; deps.stderr is process.stderr in the CLI.
+                const stream = deps.stderr as NodeJS.WritableStream;
+                bar = new SingleBar({ format: '  {bar} {value}/{total} changes | {eta}s left', stream, hideCursor: true, clearOnComplete: true });
                 bar.start(writes, 0);
               }
             }
@@ -95,7 +99,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       if (options.verbose) for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') out(renderEntry(e));
       out(renderCycle(cycle, countRequests(requests)));
     }
-    return { exitCode: exitCodeFor(cycle), cycle, requests };
+    return { exitCode: cycleExitCode(cycle), cycle, requests };
   } finally {
     session.close();
   }
@@ -103,21 +107,4 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
 
 function renderPlanHeadline(plan: Plan): string {
   return renderPlan(plan).split('\n')[0]!;
-}
-
-export function chooseEscrowSchedule(name: string | undefined): EscrowSchedule {
-  if (name === undefined) return ESCROW_SCHEDULES.current;
-  if (name === 'current' || name === '2022') return ESCROW_SCHEDULES[name];
-  throw new UsageError(`--escrow-schedule ${name} is not one of current, 2022`);
-}
-
-export function countRequests(requests: readonly RequestEvent[]): { total: number; byMethod: Record<string, number> } {
-  const byMethod: Record<string, number> = {};
-  for (const r of requests) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
-  return { total: requests.length, byMethod };
-}
-
-export function exitCodeFor(cycle: CycleResult): 0 | 1 | 130 {
-  if (cycle.status === 'interrupted') return 130;
-  return cycle.status === 'succeeded' && !cycle.jobFailure ? 0 : 1;
 }

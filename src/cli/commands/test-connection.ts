@@ -6,6 +6,7 @@
 import { ScimClient } from '../../scim/client.js';
 import { createHttpClient } from '../../scim/http.js';
 import { ScimRequestError } from '../../shared/errors.js';
+import { passFailExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { parseTenantUrl } from '../target-url.js';
 import { redact, resolveToken } from '../token.js';
@@ -60,7 +61,7 @@ export async function testConnectionCommand(options: TestConnectionOptions, deps
     for (const r of results) deps.stdout.write(redact(`${r.ok ? '✓' : '✗'} ${r.request} → ${r.status ?? 'no response'}: ${r.verdict}${r.errorCode && !r.ok ? ` (${r.errorCode})` : ''}`, token) + '\n');
     deps.stdout.write(ok ? 'Test connection succeeded: Entra would let you enable provisioning.\n' : 'Test connection failed: Entra would not let you save this configuration (and would quarantine a running job).\n');
   }
-  return { exitCode: ok ? 0 : 1, results };
+  return { exitCode: passFailExitCode(ok), results };
 }
 
 function verdictFor(e: ScimRequestError): string {

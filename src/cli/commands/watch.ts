@@ -12,11 +12,13 @@ import { runCycle, type CycleResult } from '../../engine/reconcile.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
 import { parseDuration } from '../../shared/duration.js';
 import { InputError, UsageError } from '../../shared/errors.js';
+import { chooseEscrowSchedule } from '../escrow-schedule-flag.js';
+import { lastCycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs } from '../load-inputs.js';
 import { renderEntry } from '../render/human.js';
 import { openSession, type SessionOptions } from '../session.js';
-import { chooseEscrowSchedule, countRequests } from './sync.js';
+import { countRequests } from '../request-counts.js';
 
 export interface WatchOptions extends Omit<SessionOptions, 'readOnly' | 'at'> {
   /** `40m`, `30s`, `PT40M`… @default '40m' */
@@ -39,6 +41,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   let changed: (() => void) | null = null;
   let pendingChange = false;
   let debounce: NodeJS.Timeout | null = null;
+  // NOTE: the debounce runs on real time, not on deps.clock. File events arrive in real time, while
+  // deps.clock may be simulated: a ManualClock's sleep ends at once (no quiet period) and a test's frozen
+  // clock never ends one (no cycle). The intervals between cycles do run on the session's clock.
   const onFileEvent = (): void => {
     if (debounce) clearTimeout(debounce);
     debounce = setTimeout(() => {
@@ -102,7 +107,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     session.close();
   }
   const last = cycles[cycles.length - 1];
-  return { exitCode: last && (last.status === 'failed' || last.status === 'entry-level-errors') ? 1 : 0, cycles };
+  return { exitCode: lastCycleExitCode(last), cycles };
 }
 
 function cycleLine(c: CycleResult, requests: number): string {

@@ -69,6 +69,3 @@ export function normalizeDiacritics(source: string): string {
   }
   return out;
 }
-
-/** The number of distinct table entries, for tests. */
-export const DIACRITICS_TABLE_SIZE = MAP.size;
