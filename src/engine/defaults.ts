@@ -3,7 +3,7 @@
  * them from here; nowhere else writes the numbers. Where Entra publishes a figure it is Entra's; where it
  * does not, the comment says why the number was chosen.
  */
-import { DEFAULT_TIMEOUT_MS } from '../scim/http.js';
+import { DEFAULT_TIMEOUT_MS } from '../scim/types.js';
 
 export const DEFAULTS = {
   /** Requests in flight at once. Entra's own figure is not published; 8 keeps a laptop server responsive. */

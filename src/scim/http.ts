@@ -21,10 +21,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { Axios } from 'axios';
 import { Agent } from 'undici';
+import { DEFAULT_TIMEOUT_MS } from './types.js';
 import { undiciAdapter } from './undici-adapter.js';
-
-/** Per-request timeout in ms when none is given. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface HttpOptions {
   /** Per-request timeout. @default DEFAULT_TIMEOUT_MS */

@@ -36,3 +36,6 @@ export interface ListResponse {
   startIndex?: number;
   itemsPerPage?: number;
 }
+
+/** Per-request timeout in ms when none is given. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
