@@ -139,6 +139,15 @@ module.exports = {
       to: { path: '^src/store/' },
     },
     {
+      name: 'expression-through-its-index',
+      comment:
+        "src/expression/ is reached through its contract, expression/index.ts: the parser, evaluator and .NET " +
+        'runtime behind it can be reorganised without touching mapping, scoping or the schema importer.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/expression/', '^src/index\\.ts$'] },
+      to: { path: '^src/expression/', pathNot: '^src/expression/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment:
         'No module reaches itself through its imports (type-only imports included): a cycle means two modules ' +

@@ -10,5 +10,7 @@ export { parseExpression, MAX_EXPRESSION_LENGTH } from './parse-expression.js';
 export { evaluate } from './evaluate.js';
 export { referencedAttributes } from './referenced-attributes.js';
 export { printExpression } from './print.js';
-export { SUPPORTED_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './registry.js';
+export { FUNCTIONS, SUPPORTED_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './registry.js';
 export { EXPR_CODES, type ExprCode } from './codes.js';
+// .NET regex semantics, shared with scoping's REGEX MATCH operator.
+export { compileDotNetRegex, firstMatch } from './runtime/dotnet-regex.js';

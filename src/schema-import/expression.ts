@@ -13,7 +13,7 @@
  * listed. Otherwise — an unknown function, or keys that name no parameter — the values are written in the
  * order listed and `orderAssumed` is set, so the caller can ask the user to check.
  */
-import { FUNCTIONS } from '../expression/registry.js';
+import { FUNCTIONS } from '../expression/index.js';
 
 export interface RebuiltExpression {
   text: string;

@@ -9,7 +9,7 @@
  */
 import type { ScopingOperator } from '../model/job.js';
 import type { SourceValue } from '../model/directory.js';
-import { compileDotNetRegex, firstMatch } from '../expression/runtime/dotnet-regex.js';
+import { compileDotNetRegex, firstMatch } from '../expression/index.js';
 
 export type ScopingPredicate = (value: string, operand: string | undefined) => boolean;
 

@@ -46,6 +46,7 @@ describe('the dependency rules', () => {
       { rule: 'model-is-a-leaf', from: 'src/model/job.ts', to: 'src/scoping/q.ts' },
       { rule: 'model-imports-diagnostics-types-only', from: 'src/model/job.ts', to: 'src/shared/diagnostics.ts' },
       { rule: 'scim-server-self-contained', from: 'src/scim-server/app.ts', to: 'src/scim/x.ts' },
+      { rule: 'expression-through-its-index', from: 'src/scoping/s.ts', to: 'src/expression/runtime/r.ts' },
       { rule: 'no-circular', from: 'src/scoping/p.ts', to: 'src/scoping/q.ts' },
       { rule: 'no-orphans', from: 'src/shared/orphan.ts', to: 'src/shared/orphan.ts' },
       { rule: 'no-unresolvable-imports', from: 'src/shared/broken.ts', to: './missing.js' },
