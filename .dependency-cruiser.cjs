@@ -141,7 +141,7 @@ module.exports = {
     {
       name: 'expression-through-its-index',
       comment:
-        "src/expression/ is reached through its contract, expression/index.ts: the parser, evaluator and .NET " +
+        'src/expression/ is reached through its contract, expression/index.ts: the parser, evaluator and .NET ' +
         'runtime behind it can be reorganised without touching mapping, scoping or the schema importer.',
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/expression/', '^src/index\\.ts$'] },

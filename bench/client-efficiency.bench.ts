@@ -44,8 +44,15 @@ export const benchmark: Benchmark = {
       const engineRps = counter.total / (wallMs / 1000);
 
       const requests = requestMix(counter, stub.origin);
-      const result = await autocannon({ url: stub.origin, connections: CONCURRENCY, pipelining: 1, duration: AUTOCANNON_SECONDS, requests });
-      if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) throw new Error(`autocannon: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
+      const result = await autocannon({
+        url: stub.origin,
+        connections: CONCURRENCY,
+        pipelining: 1,
+        duration: AUTOCANNON_SECONDS,
+        requests,
+      });
+      if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0)
+        throw new Error(`autocannon: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
       const ceilingRps = result.requests.total / result.duration;
 
       return {

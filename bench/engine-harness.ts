@@ -33,7 +33,8 @@ export function defaultJob(): Promise<CompiledJob> {
     const parsed = parseJob({ file: MAPPING, text });
     if (!parsed.job) throw new Error(`${MAPPING} does not load:\n${parsed.diagnostics.map(formatDiagnostic).join('\n')}`);
     const result = compileJob(parsed.job, { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES });
-    if (!result.compiled || hasErrors(result.diagnostics)) throw new Error(`${MAPPING} does not compile:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
+    if (!result.compiled || hasErrors(result.diagnostics))
+      throw new Error(`${MAPPING} does not compile:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
     return result.compiled;
   })());
 }
@@ -84,7 +85,9 @@ export function requestKind(e: { method: string; url: string }): string {
 }
 
 /** A state file in a fresh temporary directory; `dispose()` closes it and removes the directory. */
-export function tempStore<S extends StateStore = StateStore>(make: (file: string) => S = (f) => new StateStore(f) as S): { store: S; dispose(): void } {
+export function tempStore<S extends StateStore = StateStore>(
+  make: (file: string) => S = (f) => new StateStore(f) as S,
+): { store: S; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-'));
   const store = make(join(dir, 'state.db'));
   return {
@@ -114,9 +117,30 @@ export interface EngineRun {
  */
 export async function runEngineCycle(r: EngineRun): Promise<CycleResult> {
   const clock = r.clock ?? new ManualClock('2026-05-01T08:00:00Z');
-  const client = new ScimClient({ baseUrl: r.baseUrl, http: createHttpClient({ maxSockets: r.concurrency }), token: 'bench-token', clock, onRequest: r.counter.onRequest });
-  const result = await runCycle({ tenant: r.tenant, job: r.job, client, store: r.store, queue: createQueue({ concurrency: r.concurrency }), clock, random: r.random ?? seededRandom(7), hooks: { onBatchDone: heapGuard() } }, r.options ?? {});
-  if (result.status !== 'succeeded') throw new Error(`the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`);
+  const client = new ScimClient({
+    baseUrl: r.baseUrl,
+    http: createHttpClient({ maxSockets: r.concurrency }),
+    token: 'bench-token',
+    clock,
+    onRequest: r.counter.onRequest,
+  });
+  const result = await runCycle(
+    {
+      tenant: r.tenant,
+      job: r.job,
+      client,
+      store: r.store,
+      queue: createQueue({ concurrency: r.concurrency }),
+      clock,
+      random: r.random ?? seededRandom(7),
+      hooks: { onBatchDone: heapGuard() },
+    },
+    r.options ?? {},
+  );
+  if (result.status !== 'succeeded')
+    throw new Error(
+      `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,
+    );
   if (r.counter.failures > 0) throw new Error(`${r.counter.failures} requests failed`);
   return result;
 }

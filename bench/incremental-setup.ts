@@ -67,14 +67,19 @@ async function prepare(): Promise<Setup> {
   const users = tenant.users.filter((u) => anchors.get(u.id)?.objectType === 'User');
   const groups = tenant.groups.filter((g) => anchors.has(g.id));
   // n objects out of the provisioned ones (changes to others send nothing), spread evenly.
-  const pick = <T>(all: readonly T[], n: number): Set<T> => new Set(Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!));
+  const pick = <T>(all: readonly T[], n: number): Set<T> =>
+    new Set(Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!));
   const changedUsers = pick(users, Math.round(tenant.users.length * CHANGED_SHARE));
   const changedGroups = pick(groups, Math.round(tenant.groups.length * CHANGED_SHARE));
   const provisionedUsers = users.map((u) => u.id);
   let g = 0;
   const changed: Tenant = {
     ...tenant,
-    users: tenant.users.map((u) => (changedUsers.has(u) ? { ...u, attributes: { ...u.attributes, department: `${String(u.attributes['department'] ?? '')} (reorganised)` } } : u)),
+    users: tenant.users.map((u) =>
+      changedUsers.has(u)
+        ? { ...u, attributes: { ...u.attributes, department: `${String(u.attributes['department'] ?? '')} (reorganised)` } }
+        : u,
+    ),
     groups: tenant.groups.map((group) => {
       if (!changedGroups.has(group)) return group;
       const members = new Set(group.memberIds);
@@ -90,7 +95,17 @@ async function prepare(): Promise<Setup> {
       return { ...group, memberIds: group.memberIds.filter((id) => id !== remove) };
     }),
   };
-  return { stub, job, changed, snapshot, initialWallMs, initialRequests: counter.total, changedUsers: changedUsers.size, changedGroups: changedGroups.size, membershipPatches: changedGroups.size };
+  return {
+    stub,
+    job,
+    changed,
+    snapshot,
+    initialWallMs,
+    initialRequests: counter.total,
+    changedUsers: changedUsers.size,
+    changedGroups: changedGroups.size,
+    membershipPatches: changedGroups.size,
+  };
 }
 
 export interface IncrementalRun {
@@ -113,7 +128,16 @@ export async function runIncremental(s: Setup): Promise<IncrementalRun> {
     const clock = new ManualClock('2026-05-01T09:00:00Z');
     const cpu = process.cpuUsage();
     const start = performance.now();
-    const result = await runEngineCycle({ tenant: s.changed, job: s.job, baseUrl: s.stub.baseUrl, store, concurrency: CONCURRENCY, counter, clock, random: seededRandom(8) });
+    const result = await runEngineCycle({
+      tenant: s.changed,
+      job: s.job,
+      baseUrl: s.stub.baseUrl,
+      store,
+      concurrency: CONCURRENCY,
+      counter,
+      clock,
+      random: seededRandom(8),
+    });
     const wallMs = performance.now() - start;
     const cpuMs = cpuMsSince(cpu);
     if (result.kind !== 'incremental') throw new Error(`expected an incremental cycle, got ${result.kind}`);

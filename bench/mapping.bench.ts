@@ -43,7 +43,10 @@ export const benchmark: Benchmark = {
     const cpu = process.cpuUsage();
     const start = performance.now();
     const parsed = parseJob({ file: MAPPING, text });
-    const { compiled } = compileJob({ ...parsed.job!, users: { ...parsed.job!.users, scoping: SCOPING } }, { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES });
+    const { compiled } = compileJob(
+      { ...parsed.job!, users: { ...parsed.job!.users, scoping: SCOPING } },
+      { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES },
+    );
     const job = compiled!.users;
     let inScope = 0;
     let values = 0;
@@ -56,6 +59,12 @@ export const benchmark: Benchmark = {
     const wallMs = performance.now() - start;
     const { user, system } = process.cpuUsage(cpu);
     if (values < USERS) throw new Error(`only ${values} mapped values for ${USERS} users`);
-    return { value: USERS / (wallMs / 1000), unit: 'users/s', wallMs, cpuMs: (user + system) / 1000, details: { users: USERS, inScope, mappedValues: values } };
+    return {
+      value: USERS / (wallMs / 1000),
+      unit: 'users/s',
+      wallMs,
+      cpuMs: (user + system) / 1000,
+      details: { users: USERS, inScope, mappedValues: values },
+    };
   },
 };

@@ -47,9 +47,13 @@ function parseArgs(argv: readonly string[]): { only: string | null; runs: number
     if (arg === '--only' && value !== undefined) [only, i] = [value, i + 1];
     else if (arg === '--child' && value !== undefined) [child, i] = [value, i + 1];
     else if (arg === '--runs' && value !== undefined) {
-      if (!/^\d+$/.test(value) || Number(value) < MIN_RUNS) throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS}, got ${JSON.stringify(value)}`);
+      if (!/^\d+$/.test(value) || Number(value) < MIN_RUNS)
+        throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS}, got ${JSON.stringify(value)}`);
       [runs, i] = [Number(value), i + 1];
-    } else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; usage: npm run bench [-- --only ID] [-- --runs N (>= ${MIN_RUNS})]`);
+    } else
+      throw new UsageError(
+        `unexpected argument ${JSON.stringify(arg)}; usage: npm run bench [-- --only ID] [-- --runs N (>= ${MIN_RUNS})]`,
+      );
   }
   return { only, runs, child };
 }
@@ -62,7 +66,8 @@ async function discover(): Promise<Benchmark[]> {
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(BENCH_DIR, file)).href)) as { benchmark?: Benchmark };
     const b = mod.benchmark;
-    if (!b || typeof b.id !== 'string' || typeof b.run !== 'function') throw new Error(`bench/${file} does not export \`benchmark: Benchmark\``);
+    if (!b || typeof b.id !== 'string' || typeof b.run !== 'function')
+      throw new Error(`bench/${file} does not export \`benchmark: Benchmark\``);
     if (out.some((o) => o.id === b.id)) throw new Error(`bench/${file}: id ${b.id} is already used`);
     out.push(b);
   }
@@ -96,10 +101,23 @@ async function measure(b: Benchmark, runs: number): Promise<Result> {
       const m = await b.run();
       if (m.unit !== b.target.unit) throw new Error(`run() reported ${m.unit}, the target is in ${b.target.unit}`);
       measurements.push(m);
-      process.stdout.write(`  ${b.id} run ${i + 1}/${runs}: ${format(m.value)} ${m.unit} (wall ${m.wallMs.toFixed(0)} ms, cpu ${m.cpuMs.toFixed(0)} ms)\n`);
+      process.stdout.write(
+        `  ${b.id} run ${i + 1}/${runs}: ${format(m.value)} ${m.unit} (wall ${m.wallMs.toFixed(0)} ms, cpu ${m.cpuMs.toFixed(0)} ms)\n`,
+      );
     }
   } catch (e) {
-    return { id: b.id, title: b.title, target: b.target, unit: b.target.unit, median: null, cpuMsMedian: null, wallMsMedian: null, pass: false, runs: measurements, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    return {
+      id: b.id,
+      title: b.title,
+      target: b.target,
+      unit: b.target.unit,
+      median: null,
+      cpuMsMedian: null,
+      wallMsMedian: null,
+      pass: false,
+      runs: measurements,
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    };
   }
   const value = median(measurements.map((m) => m.value));
   const also = Object.keys(measurements[0]?.also ?? {}).map((name) => {
@@ -127,17 +145,35 @@ function format(n: number): string {
 
 function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]): string => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const line = (r: readonly string[]): string =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
 /** Runs one benchmark in a child process (`--child ID`) and returns its result. */
 function measureInChild(b: Benchmark, runs: number): Promise<Result> {
   return new Promise((resolve) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', b.id, '--runs', String(runs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--child', b.id, '--runs', String(runs)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: Result | undefined;
     child.once('message', (m: unknown) => (result = m as Result));
-    const failed = (why: string): Result => ({ id: b.id, title: b.title, target: b.target, unit: b.target.unit, median: null, cpuMsMedian: null, wallMsMedian: null, pass: false, runs: [], error: why });
+    const failed = (why: string): Result => ({
+      id: b.id,
+      title: b.title,
+      target: b.target,
+      unit: b.target.unit,
+      median: null,
+      cpuMsMedian: null,
+      wallMsMedian: null,
+      pass: false,
+      runs: [],
+      error: why,
+    });
     child.once('error', (e) => resolve(failed(e.message)));
     child.once('exit', (code, signal) => resolve(result ?? failed(`the benchmark's process exited (${signal ?? code}) without a result`)));
   });
@@ -157,7 +193,12 @@ async function main(): Promise<number> {
   const selected = only === null ? all : all.filter((b) => b.id === only);
   if (selected.length === 0) throw new UsageError(`no benchmark ${JSON.stringify(only)}; known: ${all.map((b) => b.id).join(', ')}`);
 
-  const machine = { cores: os.availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}`, cpu: os.cpus()[0]?.model ?? 'unknown' };
+  const machine = {
+    cores: os.availableParallelism(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+  };
   process.stdout.write(`${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}; ${runs} runs each\n`);
 
   const results: Result[] = [];
@@ -175,12 +216,25 @@ async function main(): Promise<number> {
       String(r.runs.length),
       r.cpuMsMedian === null ? '-' : r.cpuMsMedian.toFixed(0),
     ]);
-    for (const a of r.also ?? []) rows.push([`${r.id} ${a.name}`, `the same runs: ${a.name}`, format(a.median), a.target.unit, `${a.target.op} ${format(a.target.value)}`, a.pass ? 'pass' : 'FAIL', String(r.runs.length), '']);
+    for (const a of r.also ?? [])
+      rows.push([
+        `${r.id} ${a.name}`,
+        `the same runs: ${a.name}`,
+        format(a.median),
+        a.target.unit,
+        `${a.target.op} ${format(a.target.value)}`,
+        a.pass ? 'pass' : 'FAIL',
+        String(r.runs.length),
+        '',
+      ]);
   }
   console.log(`\n${table(rows)}\n\ncores: ${machine.cores} (os.availableParallelism), node: ${machine.node}`);
   for (const r of results) if (r.error) console.error(`\n${r.id} failed:\n${r.error}`);
 
-  await writeFile(join(BENCH_DIR, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerBenchmark: runs, results }, null, 2)}\n`);
+  await writeFile(
+    join(BENCH_DIR, 'results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerBenchmark: runs, results }, null, 2)}\n`,
+  );
   return results.every((r) => r.pass) ? 0 : 1;
 }
 

@@ -19,7 +19,8 @@ export interface ScaleFigures {
 }
 
 const [users, groups, members, concurrency] = process.argv.slice(2).map(Number);
-if (![users, groups, members, concurrency].every((n) => Number.isInteger(n) && n! >= 0)) throw new Error('usage: scale-child.ts USERS GROUPS MEMBERS CONCURRENCY');
+if (![users, groups, members, concurrency].every((n) => Number.isInteger(n) && n! >= 0))
+  throw new Error('usage: scale-child.ts USERS GROUPS MEMBERS CONCURRENCY');
 
 const rss = rssSampler(100);
 const job = await defaultJob();
@@ -33,7 +34,14 @@ try {
   const start = performance.now();
   await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: concurrency!, counter });
   const wallMs = performance.now() - start;
-  const figures: ScaleFigures = { wallMs, cpuMs: cpuMsSince(cpu), peakRssBytes: rss.stop(), rssBeforeBytes: rssBefore, requests: counter.total, byMethod: counter.byMethod };
+  const figures: ScaleFigures = {
+    wallMs,
+    cpuMs: cpuMsSince(cpu),
+    peakRssBytes: rss.stop(),
+    rssBeforeBytes: rssBefore,
+    requests: counter.total,
+    byMethod: counter.byMethod,
+  };
   process.send?.(figures);
 } finally {
   dispose();

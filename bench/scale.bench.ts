@@ -57,10 +57,17 @@ export const benchmark: Benchmark = {
 
 function runChild(): Promise<ScaleFigures> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [USERS, GROUPS, MEMBERS, CONCURRENCY].map(String), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD, [USERS, GROUPS, MEMBERS, CONCURRENCY].map(String), {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let figures: ScaleFigures | undefined;
     child.once('message', (m: unknown) => (figures = m as ScaleFigures));
     child.once('error', reject);
-    child.once('exit', (code) => (figures && code === 0 ? resolve(figures) : reject(new Error(`the scale run exited with ${code} ${figures ? '' : 'before reporting its figures'}`))));
+    child.once('exit', (code) =>
+      figures && code === 0
+        ? resolve(figures)
+        : reject(new Error(`the scale run exited with ${code} ${figures ? '' : 'before reporting its figures'}`)),
+    );
   });
 }

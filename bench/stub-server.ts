@@ -52,7 +52,8 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
       res.end(body);
     }
   };
-  const notFound = (res: http.ServerResponse): void => send(res, 404, JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'not found' }));
+  const notFound = (res: http.ServerResponse): void =>
+    send(res, 404, JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'not found' }));
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
     const url = req.url ?? '/';
@@ -85,13 +86,26 @@ function serve(port: number, onListening: (port: number) => void): http.Server {
         const filter = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('filter');
         const f = filter === null ? null : /^(\S+) eq "((?:[^"\\]|\\.)*)"$/.exec(filter);
         if (!f || f[1]!.toLowerCase() !== MATCHING[resource]!.toLowerCase()) {
-          return send(res, 400, JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'the stub only answers eq filters on the matching attribute' }));
+          return send(
+            res,
+            400,
+            JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+              status: '400',
+              scimType: 'invalidFilter',
+              detail: 'the stub only answers eq filters on the matching attribute',
+            }),
+          );
         }
         const value = f[2]!.replace(/\\(.)/g, '$1').toLowerCase();
         const found = kind.index.get(value);
         const r = found === undefined ? undefined : kind.byId.get(found);
         if (!r) return send(res, 200, EMPTY_LIST);
-        return send(res, 200, JSON.stringify({ schemas: [LIST], totalResults: 1, Resources: [withoutMembers(r)], startIndex: 1, itemsPerPage: 1 }));
+        return send(
+          res,
+          200,
+          JSON.stringify({ schemas: [LIST], totalResults: 1, Resources: [withoutMembers(r)], startIndex: 1, itemsPerPage: 1 }),
+        );
       }
       if (method === 'POST') {
         const r = JSON.parse(body) as Record<string, unknown>;

@@ -41,7 +41,9 @@ export async function main(argv: string[], deps: CliDeps): Promise<ExitCode> {
       return EXIT_CODES.failed;
     }
     const e = error as Error;
-    deps.stderr.write(`provsim: internal error: ${redact(e?.stack ?? String(error), token)}\nThis is a bug; please report it with the command you ran.\n`);
+    deps.stderr.write(
+      `provsim: internal error: ${redact(e?.stack ?? String(error), token)}\nThis is a bug; please report it with the command you ran.\n`,
+    );
     return EXIT_CODES.failed;
   }
 }

@@ -47,10 +47,21 @@ function withSessionOptions(cmd: Command): Command {
     .requiredOption('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', '.provsim/state.db')
-    .addOption(new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']))
-    .option('--quirk <name=on|off>', 'switch one quirk, a request shape or sequence with thin evidence (repeatable; `provsim quirks` lists them with their evidence)', collect, [])
+    .addOption(
+      new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']),
+    )
+    .option(
+      '--quirk <name=on|off>',
+      'switch one quirk, a request shape or sequence with thin evidence (repeatable; `provsim quirks` lists them with their evidence)',
+      collect,
+      [],
+    )
     .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
-    .option('--max-retry-after <duration>', 'the longest Retry-After waited for within a cycle (e.g. 60s, 5m); longer leaves the object to a later cycle', '60s');
+    .option(
+      '--max-retry-after <duration>',
+      'the longest Retry-After waited for within a cycle (e.g. 60s, 5m); longer leaves the object to a later cycle',
+      '60s',
+    );
 }
 
 function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
@@ -71,7 +82,9 @@ function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
 
 export function buildProgram(deps: CliDeps, done: (result: CommandResult) => void): Command {
   const program = new Command('provsim')
-    .description('Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.')
+    .description(
+      'Simulates the Microsoft Entra ID provisioning engine: Entra-shaped SCIM traffic from a fixture tenant, locally and deterministically.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -87,12 +100,20 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
-    .option('--batch-size <n>', 'objects per batch when a cycle has more work than that (bounds memory on large tenants)', integer('--batch-size', 1), 2000)
+    .option(
+      '--batch-size <n>',
+      'objects per batch when a cycle has more work than that (bounds memory on large tenants)',
+      integer('--batch-size', 1),
+      2000,
+    )
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
     .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
     .option('-v, --verbose', 'print one line per object that changed')
-    .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run')
+    .addHelpText(
+      'after',
+      '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run',
+    )
     .action(async (o: Record<string, unknown>) => {
       done(
         await syncCommand(
@@ -116,14 +137,19 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     });
 
   withSessionOptions(program.command('watch'))
-    .description("Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).")
+    .description(
+      "Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).",
+    )
     .option('--interval <duration>', "time between cycles: 40m, 30s, PT40M (Entra's is 40 minutes)", '40m')
     .option('--on-change', 'also start a cycle about a second after a fixture or mapping edit')
     .option('--max-cycles <n>', 'stop after this many cycles', integer('--max-cycles', 1))
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
-    .addHelpText('after', '\nExample:\n  provsim watch --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --interval 30s --on-change')
+    .addHelpText(
+      'after',
+      '\nExample:\n  provsim watch --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --interval 30s --on-change',
+    )
     .action(async (o: Record<string, unknown>) => {
       done(
         await watchCommand(
@@ -144,7 +170,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--user <upn-or-id>', 'the user to provision')
     .option('--group <name-or-id>', 'the group to provision (with up to 5 of its members)')
     .option('--json', 'print the steps as JSON')
-    .addHelpText('after', '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com')
+    .addHelpText(
+      'after',
+      '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com',
+    )
     .action(async (o: Record<string, unknown>) => {
       done(
         await provisionCommand(
@@ -169,22 +198,46 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim test-connection --target https://scim.example.com/scim/v2')
     .action(async (o: Record<string, unknown>) => {
-      done(await testConnectionCommand({ target: o['target'] as string, ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}), attribute: o['attribute'] as string, allowHttp: Boolean(o['allowHttp']), json: Boolean(o['json']) }, deps));
+      done(
+        await testConnectionCommand(
+          {
+            target: o['target'] as string,
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
+            attribute: o['attribute'] as string,
+            allowHttp: Boolean(o['allowHttp']),
+            json: Boolean(o['json']),
+          },
+          deps,
+        ),
+      );
     });
 
   program
     .command('conformance')
-    .description('Check a SCIM endpoint against what Entra sends: the lifecycle through the real engine, the quirk matrix and protocol checks. Exit 0 when every mandatory check passes.')
+    .description(
+      'Check a SCIM endpoint against what Entra sends: the lifecycle through the real engine, the quirk matrix and protocol checks. Exit 0 when every mandatory check passes.',
+    )
     .requiredOption('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect)')
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
-    .addOption(new Option('--dialect <name>', "the lifecycle's dialect; its quirk probes are the mandatory ones (default: from the target URL, else legacy)").choices(['legacy', 'aadOptscim062020']))
+    .addOption(
+      new Option(
+        '--dialect <name>',
+        "the lifecycle's dialect; its quirk probes are the mandatory ones (default: from the target URL, else legacy)",
+      ).choices(['legacy', 'aadOptscim062020']),
+    )
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--json <file>', 'write the report as JSON, with every request and response')
     .option('--html <file>', 'write the report as one self-contained HTML page')
-    .option('--only <id...>', 'run only these checks: ids or prefixes (lifecycle, quirk.member-remove, protocol.paging); the rest are reported as skipped')
+    .option(
+      '--only <id...>',
+      'run only these checks: ids or prefixes (lifecycle, quirk.member-remove, protocol.paging); the rest are reported as skipped',
+    )
     .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
     .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
-    .addHelpText('after', '\nExamples:\n  PROVSIM_TOKEN=secret provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html\n  provsim conformance --target http://127.0.0.1:8080/scim/v2 --only quirk protocol.paging')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  PROVSIM_TOKEN=secret provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html\n  provsim conformance --target http://127.0.0.1:8080/scim/v2 --only quirk protocol.paging',
+    )
     .action(async (o: Record<string, unknown>) => {
       done(
         await conformanceCommand(
@@ -216,14 +269,32 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--since <time>', 'only entries at or after this ISO-8601 time')
     .option('--csv', 'print CSV (one row per entry)')
     .option('--jsonpath <path>', 'print what this JSONPath selects from the entries (JSON)')
-    .addHelpText('after', '\nExamples:\n  provsim logs --cycle last --status Failure\n  provsim logs --jsonpath \'$[?(@.status=="Failure")].errorDetails\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  provsim logs --cycle last --status Failure\n  provsim logs --jsonpath \'$[?(@.status=="Failure")].errorDetails\'',
+    )
     .action(async (o: Record<string, unknown>) => {
-      done(await logsCommand({ state: o['state'] as string, ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}), ...(o['status'] ? { status: o['status'] as string } : {}), ...(o['action'] ? { action: o['action'] as string } : {}), ...(o['user'] ? { user: o['user'] as string } : {}), ...(o['jsonpath'] ? { jsonpath: o['jsonpath'] as string } : {}), ...(o['since'] ? { since: o['since'] as string } : {}), csv: Boolean(o['csv']), json: Boolean(o['json']) }, deps));
+      done(
+        await logsCommand(
+          {
+            state: o['state'] as string,
+            ...(o['cycle'] ? { cycle: o['cycle'] as string } : {}),
+            ...(o['status'] ? { status: o['status'] as string } : {}),
+            ...(o['action'] ? { action: o['action'] as string } : {}),
+            ...(o['user'] ? { user: o['user'] as string } : {}),
+            ...(o['jsonpath'] ? { jsonpath: o['jsonpath'] as string } : {}),
+            ...(o['since'] ? { since: o['since'] as string } : {}),
+            csv: Boolean(o['csv']),
+            json: Boolean(o['json']),
+          },
+          deps,
+        ),
+      );
     });
 
   program
     .command('status')
-    .description("The job as the portal shows it: state, quarantine, escrows waiting for a retry, links, the last cycles.")
+    .description('The job as the portal shows it: state, quarantine, escrows waiting for a retry, links, the last cycles.')
     .option('--state <file>', 'the state database', '.provsim/state.db')
     .option('--json', 'print the status as JSON')
     .addHelpText('after', '\nExample:\n  provsim status')
@@ -233,8 +304,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
 
   program
     .command('quirks')
-    .description('Every quirk (switchable with --quirk NAME=on|off) and every fixed wire choice, with its evidence: source, date, confidence.')
-    .option('--json', 'print them as JSON, with each piece of evidence\'s note')
+    .description(
+      'Every quirk (switchable with --quirk NAME=on|off) and every fixed wire choice, with its evidence: source, date, confidence.',
+    )
+    .option('--json', "print them as JSON, with each piece of evidence's note")
     .option('--markdown', "print the README's Fidelity tables")
     .addHelpText('after', '\nExamples:\n  provsim quirks\n  provsim quirks --json')
     .action((o: Record<string, unknown>) => {
@@ -245,7 +318,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .command('restart')
     .description("Restart the job (Graph's restart): clear escrows, watermark, quarantine; allow deletes once; or forget links (full).")
     .option('--state <file>', 'the state database', '.provsim/state.db')
-    .option('--scope <scopes>', 'comma-separated: escrows, watermark, quarantine, force-deletes, full (default: quarantine,watermark,escrows)')
+    .option(
+      '--scope <scopes>',
+      'comma-separated: escrows, watermark, quarantine, force-deletes, full (default: quarantine,watermark,escrows)',
+    )
     .addHelpText('after', '\nExamples:\n  provsim restart\n  provsim restart --scope force-deletes')
     .action(async (o: Record<string, unknown>) => {
       done(await restartCommand({ state: o['state'] as string, ...(o['scope'] ? { scope: o['scope'] as string } : {}) }, deps));
@@ -256,16 +332,25 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .description('Run the embedded SCIM 2.0 target (SCIMMY, in memory) on 127.0.0.1 until Ctrl-C.')
     .option('--port <n>', 'port (0 = any free port)', integer('--port', 0), 8080)
     .option('--token <token>', 'require this bearer token (default: PROVSIM_TOKEN, else none)')
-    .addOption(new Option('--profile <profile>', 'tolerant accepts Entra\'s legacy shapes; strict rejects what RFC 7643/7644 reject').choices(['tolerant', 'strict']).default('tolerant'))
+    .addOption(
+      new Option('--profile <profile>', "tolerant accepts Entra's legacy shapes; strict rejects what RFC 7643/7644 reject")
+        .choices(['tolerant', 'strict'])
+        .default('tolerant'),
+    )
     .addHelpText('after', '\nExample:\n  provsim serve --port 8080 --profile strict')
     .action(async (o: Record<string, unknown>) => {
-      done(await serveCommand({ port: o['port'] as number, profile: o['profile'] as string, ...(o['token'] ? { token: o['token'] as string } : {}) }, deps));
+      done(
+        await serveCommand(
+          { port: o['port'] as number, profile: o['profile'] as string, ...(o['token'] ? { token: o['token'] as string } : {}) },
+          deps,
+        ),
+      );
     });
 
   program
     .command('demo')
     .description('Start the embedded target and run the Contoso demo: an initial cycle, an incremental one, and one with nothing changed.')
-    .addOption(new Option('--profile <profile>', 'the embedded target\'s profile').choices(['tolerant', 'strict']).default('tolerant'))
+    .addOption(new Option('--profile <profile>', "the embedded target's profile").choices(['tolerant', 'strict']).default('tolerant'))
     .action(async (o: Record<string, unknown>) => {
       done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps, syncCommand));
     });
@@ -273,23 +358,45 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
   const fixtures = program.command('fixtures').description('Make fixture tenants.');
   fixtures
     .command('generate')
-    .description('Write a realistic, deterministic tenant (diacritics, departments, a manager tree, guests, disabled and soft-deleted accounts, assignments by user and group), streamed so a million users fit in memory.')
+    .description(
+      'Write a realistic, deterministic tenant (diacritics, departments, a manager tree, guests, disabled and soft-deleted accounts, assignments by user and group), streamed so a million users fit in memory.',
+    )
     .requiredOption('--users <n>', 'how many users', integer('--users', 0))
     .requiredOption('--groups <n>', 'how many groups', integer('--groups', 0))
     .option('--members-per-group <n>', 'members per group', integer('--members-per-group', 0), 10)
     .option('--seed <n>', 'the seed (same seed, same tenant, byte for byte)', integer('--seed', 0), 1)
     .requiredOption('--out <dir>', 'the directory to write users.yaml, groups.yaml and assignments.yaml into')
     .option('--force', 'write into a non-empty directory')
-    .addOption(new Option('--format <format>', 'yaml, or json (loads about 20× faster for large tenants)').choices(['yaml', 'json']).default('yaml'))
-    .addHelpText('after', '\nExample:\n  provsim fixtures generate --users 10000 --groups 500 --members-per-group 50 --seed 7 --out /tmp/tenant-10k')
+    .addOption(
+      new Option('--format <format>', 'yaml, or json (loads about 20× faster for large tenants)').choices(['yaml', 'json']).default('yaml'),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  provsim fixtures generate --users 10000 --groups 500 --members-per-group 50 --seed 7 --out /tmp/tenant-10k',
+    )
     .action(async (o: Record<string, unknown>) => {
-      done(await fixturesGenerateCommand({ users: o['users'] as number, groups: o['groups'] as number, membersPerGroup: o['membersPerGroup'] as number, seed: o['seed'] as number, out: o['out'] as string, force: Boolean(o['force']), format: o['format'] as string }, deps));
+      done(
+        await fixturesGenerateCommand(
+          {
+            users: o['users'] as number,
+            groups: o['groups'] as number,
+            membersPerGroup: o['membersPerGroup'] as number,
+            seed: o['seed'] as number,
+            out: o['out'] as string,
+            force: Boolean(o['force']),
+            format: o['format'] as string,
+          },
+          deps,
+        ),
+      );
     });
 
   const mappings = program.command('mappings').description('Convert and check attribute-mapping files.');
   mappings
     .command('import')
-    .description("Convert the synchronizationSchema JSON of Entra's schema editor (or Graph …/synchronization/jobs/{jobId}/schema) into a mapping YAML; notes on stderr.")
+    .description(
+      "Convert the synchronizationSchema JSON of Entra's schema editor (or Graph …/synchronization/jobs/{jobId}/schema) into a mapping YAML; notes on stderr.",
+    )
     .argument('<schema>', 'the synchronizationSchema JSON file')
     .option('-o, --output <file>', 'write the YAML to this file instead of stdout')
     .addHelpText('after', '\nExample:\n  provsim mappings import schema.json > mapping.yaml')

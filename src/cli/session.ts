@@ -74,7 +74,8 @@ export interface Session {
 export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
   const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
   const at = options.at === undefined ? null : parseInstant(options.at);
-  if (options.at !== undefined && !at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
+  if (options.at !== undefined && !at)
+    throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
   let clock = deps.clock;
   const cycleClock = (): Clock => (clock = at ? offsetClock(at, deps.clock) : deps.clock);
   const dialect = chooseDialect(options.dialect, options.target);
@@ -97,7 +98,9 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   try {
     const knownTarget = store.target();
     if (knownTarget !== null && knownTarget !== tenantUrl.base) {
-      throw new UsageError(`the state file ${stateFile} belongs to ${knownTarget}, not ${tenantUrl.base}; its links would be wrong there. Use --state with another file for this target`);
+      throw new UsageError(
+        `the state file ${stateFile} belongs to ${knownTarget}, not ${tenantUrl.base}; its links would be wrong there. Use --state with another file for this target`,
+      );
     }
     if (!options.readOnly) store.setTarget(tenantUrl.base);
   } catch (error) {
@@ -118,7 +121,14 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     contentType: contentTypeFor(quirks),
     onRequest: (e) => {
       // Keep what summaries need; bodies stay only in the transcript.
-      requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
+      requests.push({
+        method: e.method,
+        url: e.url,
+        status: e.status,
+        durationMs: e.durationMs,
+        startedAt: e.startedAt,
+        requestHeaders: {},
+      });
       transcript?.record(e);
     },
   });
@@ -128,6 +138,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {
   if (explicit === undefined) return dialectFromUrl(target);
-  if (!(DIALECTS as readonly string[]).includes(explicit)) throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
+  if (!(DIALECTS as readonly string[]).includes(explicit))
+    throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
   return explicit as DialectName;
 }

@@ -22,7 +22,8 @@ export function parseTenantUrl(raw: string, allowHttp: boolean): TenantUrl {
     throw new UsageError(`--target ${JSON.stringify(raw)} is not a URL; give the SCIM base URL, e.g. https://app.example.com/scim/v2`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--target must be an http(s) URL, got ${url.protocol}`);
-  if (url.username || url.password) throw new UsageError('--target must not carry credentials; pass the token with PROVSIM_TOKEN or --token-file');
+  if (url.username || url.password)
+    throw new UsageError('--target must not carry credentials; pass the token with PROVSIM_TOKEN or --token-file');
   const loopback = LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol === 'http:' && !loopback && !allowHttp) {
     throw new UsageError(`--target ${url.origin} uses plain http; Entra only talks HTTPS. Use https, a loopback address, or --allow-http`);

@@ -22,7 +22,10 @@ export function openTranscript(file: string, token: string | null): Transcript {
         startedAt: event.startedAt,
         durationMs: event.durationMs,
         request: { method: event.method, url: event.url, headers: event.requestHeaders, body: event.body ?? null },
-        response: event.status === null ? null : { status: event.status, headers: event.responseHeaders ?? {}, body: parseBody(event.responseBody) },
+        response:
+          event.status === null
+            ? null
+            : { status: event.status, headers: event.responseHeaders ?? {}, body: parseBody(event.responseBody) },
         ...(event.error ? { error: event.error } : {}),
       };
       appendFileSync(file, redact(JSON.stringify(line), token) + '\n');

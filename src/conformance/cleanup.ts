@@ -39,7 +39,12 @@ export async function cleanup(objects: RunObjects, client: ScimClient, raw: RawC
     if (response.status === 404) continue;
     const list = response.json as { Resources?: unknown } | undefined;
     if (response.status !== 200 || !list || typeof list !== 'object') {
-      report.leftovers.push({ resource, id: null, name, reason: `could not search for it by name (GET ${attribute} eq "${name}" → ${response.status ?? response.error ?? 'no response'})` });
+      report.leftovers.push({
+        resource,
+        id: null,
+        name,
+        reason: `could not search for it by name (GET ${attribute} eq "${name}" → ${response.status ?? response.error ?? 'no response'})`,
+      });
       continue;
     }
     const found = Array.isArray(list.Resources) ? list.Resources : [];
@@ -48,7 +53,8 @@ export async function cleanup(objects: RunObjects, client: ScimClient, raw: RawC
       const { id, [attribute]: itemName } = item as Record<string, unknown>;
       // Only what carries this run's name: a target that ignores the filter lists everything, and cleanup
       // must never delete an object it did not create.
-      if (typeof id === 'string' && typeof itemName === 'string' && itemName.toLowerCase() === name.toLowerCase()) await remove(resource, id, name);
+      if (typeof id === 'string' && typeof itemName === 'string' && itemName.toLowerCase() === name.toLowerCase())
+        await remove(resource, id, name);
     }
   }
   return { ...report, evidence: recorder.since(mark) };

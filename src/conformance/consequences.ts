@@ -15,7 +15,11 @@
 import { stoppedBy, type Dependency, type FailureFacts, type FailureView } from './checks/dependencies.js';
 import type { CheckResult, Consequence } from './types.js';
 
-export function attributeConsequences(checks: readonly CheckResult[], facts: ReadonlyMap<string, FailureFacts>, dependencies: (id: string) => readonly Dependency[]): CheckResult[] {
+export function attributeConsequences(
+  checks: readonly CheckResult[],
+  facts: ReadonlyMap<string, FailureFacts>,
+  dependencies: (id: string) => readonly Dependency[],
+): CheckResult[] {
   const byId = new Map(checks.map((c) => [c.id, c]));
   const memo = new Map<string, Consequence | null>();
   const inProgress = new Set<string>();

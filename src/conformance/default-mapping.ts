@@ -18,7 +18,9 @@ export async function loadDefaultMapping(file: string = DEFAULT_MAPPING_FILE): P
   const compiled = loaded.job ? compileJob(loaded.job, { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES }) : null;
   const diagnostics = [...loaded.diagnostics, ...(compiled?.diagnostics ?? [])];
   if (!compiled?.compiled || hasErrors(diagnostics)) {
-    throw new InternalError(`the default mapping ${file} does not load (${diagnostics.map((d) => d.message).join('; ')}); reinstall provsim`);
+    throw new InternalError(
+      `the default mapping ${file} does not load (${diagnostics.map((d) => d.message).join('; ')}); reinstall provsim`,
+    );
   }
   return compiled.compiled;
 }

@@ -58,7 +58,9 @@ export interface CauseGroup {
 export function failuresByCause(checks: readonly CheckResult[]): CauseGroup[] {
   const failed = checks.filter((c) => c.status === 'failed');
   const roots = new Set(failed.filter((c) => c.consequence === undefined).map((c) => c.id));
-  const groups = failed.filter((c) => c.consequence === undefined || !roots.has(c.consequence.of)).map((cause) => ({ cause, consequences: [] as CheckResult[] }));
+  const groups = failed
+    .filter((c) => c.consequence === undefined || !roots.has(c.consequence.of))
+    .map((cause) => ({ cause, consequences: [] as CheckResult[] }));
   const byId = new Map(groups.map((g) => [g.cause.id, g]));
   for (const c of failed) if (c.consequence !== undefined && roots.has(c.consequence.of)) byId.get(c.consequence.of)!.consequences.push(c);
   return groups;

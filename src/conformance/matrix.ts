@@ -9,7 +9,13 @@ export function quirkMatrix(quirks: readonly QuirkDefinition[], results: readonl
     for (const probe of q.probes) {
       const result = byId.get(probe.id);
       if (!result) continue;
-      const cell = { checkId: result.id, status: result.status, verdict: result.verdict ?? null, severity: result.severity, consequenceOf: result.consequence?.of ?? null };
+      const cell = {
+        checkId: result.id,
+        status: result.status,
+        verdict: result.verdict ?? null,
+        severity: result.severity,
+        consequenceOf: result.consequence?.of ?? null,
+      };
       // A shape both dialects send fills both columns with the same probe.
       if (probe.dialect === 'both' || probe.dialect === 'legacy') cells.legacy = cell;
       if (probe.dialect === 'both' || probe.dialect === 'aadOptscim062020') cells.aadOptscim062020 = cell;

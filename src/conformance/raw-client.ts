@@ -44,7 +44,10 @@ export class RawClient {
 
   /** GET of a full URL on the target's origin, e.g. another base path on its host; never another origin (the token goes with it). */
   getUrl(url: string): Promise<RawResponse> {
-    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) throw new Error(`RawClient.getUrl: ${url} is not on the target's origin ${new URL(this.options.baseUrl).origin}; the bearer token is only sent there`);
+    if (new URL(url).origin !== new URL(this.options.baseUrl).origin)
+      throw new Error(
+        `RawClient.getUrl: ${url} is not on the target's origin ${new URL(this.options.baseUrl).origin}; the bearer token is only sent there`,
+      );
     return this.send('GET', url);
   }
 
@@ -58,7 +61,13 @@ export class RawClient {
       const response = await this.options.http.request<string>({ method, url, headers });
       const text = typeof response.data === 'string' ? response.data : '';
       const plain = plainHeaders(response.headers);
-      this.options.onRequest({ ...base, status: response.status, durationMs: this.options.clock.now().getTime() - started, responseHeaders: plain, responseBody: text });
+      this.options.onRequest({
+        ...base,
+        status: response.status,
+        durationMs: this.options.clock.now().getTime() - started,
+        responseHeaders: plain,
+        responseBody: text,
+      });
       return { status: response.status, headers: lowerKeys(plain), json: parseJsonBody(text), text };
     } catch (err) {
       // Keep only code and message: the axios error holds the request config, token included.
@@ -72,4 +81,3 @@ export class RawClient {
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
-

@@ -35,15 +35,28 @@ export function renderHtmlReport(report: ConformanceReport): string {
   const body = [
     header(report),
     summary(report),
-    section('quirk-matrix', 'Quirk matrix', matrix(report.quirkMatrix), 'Each Entra quirk sent on its own (legacy ops lowercased except in the capitalised-ops row), then read back with GET. "Not sent": that dialect does not send this shape.'),
+    section(
+      'quirk-matrix',
+      'Quirk matrix',
+      matrix(report.quirkMatrix),
+      'Each Entra quirk sent on its own (legacy ops lowercased except in the capitalised-ops row), then read back with GET. "Not sent": that dialect does not send this shape.',
+    ),
     section(
       'failures',
       `Failures (${groups.length} root cause${groups.length === 1 ? '' : 's'}${consequenceCount > 0 ? `, ${consequenceCount} consequence${consequenceCount === 1 ? '' : 's'}` : ''})`,
       groups.length === 0 ? '<p>None.</p>' : groups.map(failure).join('\n'),
-      consequenceCount > 0 ? 'A consequence is a failure that an earlier failure already explains (the same refused request shape and answer, or the state or object the earlier check was to leave); it is listed under its root cause and not counted again.' : undefined,
+      consequenceCount > 0
+        ? 'A consequence is a failure that an earlier failure already explains (the same refused request shape and answer, or the state or object the earlier check was to leave); it is listed under its root cause and not counted again.'
+        : undefined,
     ),
-    ...(['lifecycle', 'quirks', 'protocol'] as const).map((part) => section(`part-${part}`, PART_TITLES[part], checksTable(report.checks.filter((c) => c.part === part)))),
-    section('gaps', 'Not checked (known gaps)', `<ul>${report.gaps.map((g) => `<li><b>${esc(g.title)}</b>: ${esc(g.reason)}</li>`).join('')}</ul>`),
+    ...(['lifecycle', 'quirks', 'protocol'] as const).map((part) =>
+      section(`part-${part}`, PART_TITLES[part], checksTable(report.checks.filter((c) => c.part === part))),
+    ),
+    section(
+      'gaps',
+      'Not checked (known gaps)',
+      `<ul>${report.gaps.map((g) => `<li><b>${esc(g.title)}</b>: ${esc(g.reason)}</li>`).join('')}</ul>`,
+    ),
     section('cleanup', 'Cleanup', cleanupHtml(report)),
   ].join('\n');
   return `<!DOCTYPE html>
@@ -62,9 +75,22 @@ ${body}
 }
 
 function header(report: ConformanceReport): string {
-  const [cls, word] = report.aborted !== null ? ['fail', 'NOT RUN'] : report.interrupted ? ['warn', 'INTERRUPTED'] : report.ok ? ['pass', 'PASSED'] : ['fail', 'FAILED'];
+  const [cls, word] =
+    report.aborted !== null
+      ? ['fail', 'NOT RUN']
+      : report.interrupted
+        ? ['warn', 'INTERRUPTED']
+        : report.ok
+          ? ['pass', 'PASSED']
+          : ['fail', 'FAILED'];
   const s = report.summary;
-  const detail = report.aborted ?? (report.interrupted ? 'stopped before every check ran; objects created so far were cleaned up' : report.ok ? 'every mandatory check passed' : `${s.mandatoryFailed} mandatory check(s) failed${s.consequences > 0 ? `, and ${s.consequences} more failure(s) are consequences of the failures` : ''}`);
+  const detail =
+    report.aborted ??
+    (report.interrupted
+      ? 'stopped before every check ran; objects created so far were cleaned up'
+      : report.ok
+        ? 'every mandatory check passed'
+        : `${s.mandatoryFailed} mandatory check(s) failed${s.consequences > 0 ? `, and ${s.consequences} more failure(s) are consequences of the failures` : ''}`);
   const rows: Array<[string, string]> = [
     ['Target', report.target],
     ['Dialect', report.dialect],
@@ -103,7 +129,10 @@ function matrix(rows: readonly QuirkMatrixRow[]): string {
     return `<td class="${cls}">${esc(c.verdict ? VERDICT_WORDS[c.verdict] : c.status)} <span class="badge ${c.severity}">${c.severity}</span><br><code>${esc(c.checkId)}</code>${consequence}</td>`;
   };
   return `<table id="quirk-matrix-table"><tr><th>Quirk</th><th>legacy (Entra's default)</th><th>aadOptscim062020</th></tr>${rows
-    .map((r) => `<tr><td><b>${esc(r.quirk)}</b><br><span class="muted">${esc(r.title)}</span></td>${cell(r.cells.legacy)}${cell(r.cells.aadOptscim062020)}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td><b>${esc(r.quirk)}</b><br><span class="muted">${esc(r.title)}</span></td>${cell(r.cells.legacy)}${cell(r.cells.aadOptscim062020)}</tr>`,
+    )
     .join('')}</table>`;
 }
 

@@ -56,13 +56,31 @@ function testcase(check: CheckResult, all: readonly CheckResult[], seconds: (ms:
   if (check.consequence) {
     const { of, via, reason } = check.consequence;
     const summary = `failed as a consequence of ${of} (counted there): ${reason}`;
-    const details = [`${check.severity} check ${check.id} failed as a consequence of ${of}${via.length > 0 ? ` (via ${via.join(' → ')})` : ''}: ${reason}`, check.message, ...exchanges].join('\n\n');
+    const details = [
+      `${check.severity} check ${check.id} failed as a consequence of ${of}${via.length > 0 ? ` (via ${via.join(' → ')})` : ''}: ${reason}`,
+      check.message,
+      ...exchanges,
+    ].join('\n\n');
     return [`${open}>`, `      <skipped message="${attr(summary)}">${text(details)}</skipped>`, '    </testcase>'];
   }
   const consequences = all.filter((c) => c.consequence?.of === check.id);
-  const listed = consequences.length > 0 ? [`Consequences of this failure (${consequences.length}, reported as skipped):\n${consequences.map((c) => `- ${c.id} [${c.severity}]: ${c.consequence!.reason}`).join('\n')}`] : [];
-  const details = [`${check.severity} check ${check.id} failed (${check.source ?? 'provsim'})`, check.message, ...listed, ...exchanges].join('\n\n');
-  return [`${open}>`, `      <failure type="${check.severity}" message="${attr(`${verdict}${check.message}`)}">${text(details)}</failure>`, '    </testcase>'];
+  const listed =
+    consequences.length > 0
+      ? [
+          `Consequences of this failure (${consequences.length}, reported as skipped):\n${consequences.map((c) => `- ${c.id} [${c.severity}]: ${c.consequence!.reason}`).join('\n')}`,
+        ]
+      : [];
+  const details = [
+    `${check.severity} check ${check.id} failed (${check.source ?? 'provsim'})`,
+    check.message,
+    ...listed,
+    ...exchanges,
+  ].join('\n\n');
+  return [
+    `${open}>`,
+    `      <failure type="${check.severity}" message="${attr(`${verdict}${check.message}`)}">${text(details)}</failure>`,
+    '    </testcase>',
+  ];
 }
 
 /** Characters XML 1.0 does not allow at all (most C0 controls, lone surrogates, U+FFFE/FFFF). */

@@ -13,23 +13,40 @@ export function checkLine(check: CheckResult): string {
 
 export function renderTextSummary(report: ConformanceReport, files: string[] = []): string {
   const lines: string[] = ['', 'Quirk matrix                        legacy                    aadOptscim062020'];
-  for (const row of report.quirkMatrix) lines.push(`  ${row.quirk.padEnd(34)}${cellText(row.cells.legacy).padEnd(26)}${cellText(row.cells.aadOptscim062020)}`);
+  for (const row of report.quirkMatrix)
+    lines.push(`  ${row.quirk.padEnd(34)}${cellText(row.cells.legacy).padEnd(26)}${cellText(row.cells.aadOptscim062020)}`);
   const s = report.summary;
   const groups = failuresByCause(report.checks);
   if (groups.length > 0) {
-    lines.push('', `Failures by root cause (${groups.length}${s.consequences > 0 ? `; ${s.consequences} more failure(s) are consequences, listed under their cause` : ''}):`);
+    lines.push(
+      '',
+      `Failures by root cause (${groups.length}${s.consequences > 0 ? `; ${s.consequences} more failure(s) are consequences, listed under their cause` : ''}):`,
+    );
     for (const { cause, consequences } of groups) {
       lines.push(`  ✗ ${cause.id} (${cause.severity}): ${cause.message}`);
-      for (const c of consequences) lines.push(`      ↳ consequence: ${c.id} (${c.severity}) ${c.title}${c.consequence!.via.length > 0 ? ` [via ${c.consequence!.via.join(' → ')}]` : ''}`);
+      for (const c of consequences)
+        lines.push(
+          `      ↳ consequence: ${c.id} (${c.severity}) ${c.title}${c.consequence!.via.length > 0 ? ` [via ${c.consequence!.via.join(' → ')}]` : ''}`,
+        );
     }
   }
-  lines.push('', `${s.total} checks: ${s.passed} passed, ${s.failed} failed (${s.mandatoryFailed} mandatory, ${s.optionalFailed} optional${s.consequences > 0 ? `, ${s.consequences} consequence(s) of those` : ''}), ${s.skipped} skipped.`);
+  lines.push(
+    '',
+    `${s.total} checks: ${s.passed} passed, ${s.failed} failed (${s.mandatoryFailed} mandatory, ${s.optionalFailed} optional${s.consequences > 0 ? `, ${s.consequences} consequence(s) of those` : ''}), ${s.skipped} skipped.`,
+  );
   const { deleted, leftovers } = report.cleanup;
-  lines.push(`Cleanup: deleted ${deleted.length} object(s) of run ${report.runId}${leftovers.length > 0 ? `; ${leftovers.length} left, delete by hand: ${leftovers.map((l) => `${l.resource} ${l.name ?? l.id ?? ''} (${l.reason})`).join('; ')}` : '; nothing left'}.`);
+  lines.push(
+    `Cleanup: deleted ${deleted.length} object(s) of run ${report.runId}${leftovers.length > 0 ? `; ${leftovers.length} left, delete by hand: ${leftovers.map((l) => `${l.resource} ${l.name ?? l.id ?? ''} (${l.reason})`).join('; ')}` : '; nothing left'}.`,
+  );
   for (const file of files) lines.push(`Report written: ${file}`);
   if (report.aborted !== null) lines.push(`Conformance NOT RUN: ${report.aborted}.`);
   else if (report.interrupted) lines.push('Conformance INTERRUPTED: checks not reached are skipped.');
-  else lines.push(report.ok ? 'Conformance PASSED: every mandatory check passed.' : `Conformance FAILED: ${s.mandatoryFailed} mandatory check(s) failed${s.consequences > 0 ? ` (not counting ${s.consequences} consequence(s))` : ''}.`);
+  else
+    lines.push(
+      report.ok
+        ? 'Conformance PASSED: every mandatory check passed.'
+        : `Conformance FAILED: ${s.mandatoryFailed} mandatory check(s) failed${s.consequences > 0 ? ` (not counting ${s.consequences} consequence(s))` : ''}.`,
+    );
   return lines.join('\n');
 }
 

@@ -88,7 +88,10 @@ export interface ConformanceDeps {
 export async function runConformance(options: ConformanceOptions, deps: ConformanceDeps): Promise<ConformanceReport> {
   const entries = catalogue(options.dialect);
   // Before anything is sent: an unknown --only id is a usage error (exit 2).
-  const selected = selectChecks(options.only, entries.map((e) => e.id));
+  const selected = selectChecks(
+    options.only,
+    entries.map((e) => e.id),
+  );
   const { clock, random, signal } = deps;
   const startedAt = clock.now().toISOString();
   const runId = random.uuid().slice(0, 8);
@@ -117,7 +120,9 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
   let aborted: string | null = null;
   let cleanupReport: ConformanceReport['cleanup'] = { deleted: [], leftovers: [], evidence: [] };
   try {
-    const connection = await execute(CONNECTION_CHECK, CONNECTION_CHECK.severity, recorder, clock, () => testConnection(raw, options.baseUrl, random));
+    const connection = await execute(CONNECTION_CHECK, CONNECTION_CHECK.severity, recorder, clock, () =>
+      testConnection(raw, options.baseUrl, random),
+    );
     done(connection);
     if (connection.result.status === 'failed') aborted = connection.result.message;
     if (aborted === null) {
@@ -133,7 +138,14 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
     cleanupReport = await cleanup(objects, client, raw, recorder);
   }
 
-  const ran = entries.map((entry) => results.get(entry.id) ?? skipped(entry, !isSelected(entry.id) ? 'not selected with --only' : aborted !== null ? `not run: ${aborted}` : 'not run: the run was interrupted'));
+  const ran = entries.map(
+    (entry) =>
+      results.get(entry.id) ??
+      skipped(
+        entry,
+        !isSelected(entry.id) ? 'not selected with --only' : aborted !== null ? `not run: ${aborted}` : 'not run: the run was interrupted',
+      ),
+  );
   const checks = redactDeep(attributeConsequences(ran, facts, dependenciesOf(options.dialect)), options.token);
   const summary = summarise(checks);
   return {
@@ -175,7 +187,14 @@ interface ExecuteContext {
 }
 
 /** Runs one check body: a returned outcome passes, CheckFailure (or any error) fails. */
-async function execute(info: Info, severity: CheckResult['severity'], recorder: EvidenceRecorder, clock: Clock, body: () => Promise<CheckOutcome>, context: ExecuteContext = {}): Promise<Executed> {
+async function execute(
+  info: Info,
+  severity: CheckResult['severity'],
+  recorder: EvidenceRecorder,
+  clock: Clock,
+  body: () => Promise<CheckOutcome>,
+  context: ExecuteContext = {},
+): Promise<Executed> {
   const mark = recorder.mark();
   // A lifecycle step's time includes its engine cycle.
   const started = context.startedMs ?? clock.now().getTime();
@@ -196,7 +215,10 @@ async function execute(info: Info, severity: CheckResult['severity'], recorder: 
   });
   try {
     const outcome = await body();
-    return { result: finish({ status: 'passed', message: outcome.message, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) }), failure: null };
+    return {
+      result: finish({ status: 'passed', message: outcome.message, ...(outcome.verdict ? { verdict: outcome.verdict } : {}) }),
+      failure: null,
+    };
   } catch (error) {
     const extra = context.onFailure?.() ?? '';
     const message = error instanceof CheckFailure ? error.message : `the check stopped on an error: ${describeRequestError(error)}`;
@@ -205,12 +227,21 @@ async function execute(info: Info, severity: CheckResult['severity'], recorder: 
     const detail = error instanceof CheckFailure ? error.detail : {};
     const refusal = error instanceof ScimRequestError ? error : detail.refused;
     const own = context.requests?.() ?? {
-      refused: refusal && refusal.status !== null ? result.evidence.filter((e) => e.method === refusal.method && e.url === refusal.url && e.status === refusal.status).slice(-1) : [],
+      refused:
+        refusal && refusal.status !== null
+          ? result.evidence.filter((e) => e.method === refusal.method && e.url === refusal.url && e.status === refusal.status).slice(-1)
+          : [],
       accepted: result.evidence.filter((e) => e.method !== 'GET' && isSuccess(e)),
     };
     return {
       result,
-      failure: { ...own, symptom: detail.symptom ?? null, missing: detail.missing ?? null, precondition: detail.precondition ?? null, stoppedBy: detail.stoppedBy ?? null },
+      failure: {
+        ...own,
+        symptom: detail.symptom ?? null,
+        missing: detail.missing ?? null,
+        precondition: detail.precondition ?? null,
+        stoppedBy: detail.stoppedBy ?? null,
+      },
     };
   }
 }
@@ -239,7 +270,13 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
   const lastIndex = LIFECYCLE_STEPS.reduce((last, s, i) => (run.isSelected(s.id) ? i : last), -1);
   const job = deps.job ?? (await loadDefaultMapping());
   const scenario = createScenario(run.objects, random);
-  const engineClient = new ScimClient({ baseUrl: options.baseUrl, http: run.http, token: options.token, clock, onRequest: recorder.record });
+  const engineClient = new ScimClient({
+    baseUrl: options.baseUrl,
+    http: run.http,
+    token: options.token,
+    clock,
+    onRequest: recorder.record,
+  });
   const queue = createQueue({ concurrency: 4 });
   const dir = mkdtempSync(join(tmpdir(), 'provsim-conformance-'));
   const store = new StateStore(join(dir, 'state.db'));
@@ -251,7 +288,12 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
   const lookup = async (key: ScenarioUser | 'group'): Promise<string | undefined> => {
     const cached = ids.get(key);
     if (cached) return cached;
-    const names = key === 'group' ? (state.group?.renamed ? [scenario.groupRenamed, scenario.groupName] : [scenario.groupName, scenario.groupRenamed]) : [scenario.userNames[key]];
+    const names =
+      key === 'group'
+        ? state.group?.renamed
+          ? [scenario.groupRenamed, scenario.groupName]
+          : [scenario.groupName, scenario.groupRenamed]
+        : [scenario.userNames[key]];
     for (const name of names) {
       try {
         const found = await run.client.filter(key === 'group' ? 'Groups' : 'Users', key === 'group' ? 'displayName' : 'userName', name);
@@ -275,9 +317,19 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
     outcomes: [],
     targetId: async (key) => {
       const id = await lookup(key);
-      const what = key === 'group' ? `group "${state.group?.renamed ? scenario.groupRenamed : scenario.groupName}"` : `user ${scenario.userNames[key]}`;
+      const what =
+        key === 'group'
+          ? `group "${state.group?.renamed ? scenario.groupRenamed : scenario.groupName}"`
+          : `user ${scenario.userNames[key]}`;
       const failed = lookupErrors.get(key);
-      if (!id) throw new CheckFailure(failed ? `the ${what} could not be looked up by its name: ${failed}` : `the ${what} is not in the target (a filter by its name finds nothing)`, undefined, failed ? {} : { missing: key });
+      if (!id)
+        throw new CheckFailure(
+          failed
+            ? `the ${what} could not be looked up by its name: ${failed}`
+            : `the ${what} is not in the target (a filter by its name finds nothing)`,
+          undefined,
+          failed ? {} : { missing: key },
+        );
       return id;
     },
   };
@@ -313,7 +365,10 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
           );
         } catch (error) {
           // Not the target's doing (runCycle reports request failures in its result): later steps cannot run.
-          fatal = { message: `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`, step: step.id };
+          fatal = {
+            message: `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`,
+            step: step.id,
+          };
           const stopped = new CheckFailure(fatal.message);
           if (run.isSelected(step.id)) run.done(await execute(step, step.severity, recorder, clock, () => Promise.reject(stopped)));
           continue;
@@ -356,9 +411,14 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
  * read that failed on an error is that error (it says nothing about what `after` left).
  */
 function preconditionFailure(error: unknown, after: string): CheckFailure {
-  if (!(error instanceof CheckFailure)) return new CheckFailure(`not verifiable: reading the state this step starts from failed: ${describeRequestError(error)}`);
+  if (!(error instanceof CheckFailure))
+    return new CheckFailure(`not verifiable: reading the state this step starts from failed: ${describeRequestError(error)}`);
   if (error.detail.missing !== undefined) return error;
-  return new CheckFailure(`not verifiable: ${error.message}. That is the state ${after} was to leave; without it this step cannot show that it works`, undefined, { precondition: after });
+  return new CheckFailure(
+    `not verifiable: ${error.message}. That is the state ${after} was to leave; without it this step cannot show that it works`,
+    undefined,
+    { precondition: after },
+  );
 }
 
 /**
@@ -366,15 +426,28 @@ function preconditionFailure(error: unknown, after: string): CheckFailure {
  * Refused ones count only when the step's own change was among them (a stale retry of an earlier step's
  * change that fails again does not explain this step's failure).
  */
-function stepRequests(step: LifecycleStep, ctx: LifecycleContext, cycle: Evidence[], targetId: string | undefined, baseUrl: string): Pick<FailureFacts, 'refused' | 'accepted'> {
+function stepRequests(
+  step: LifecycleStep,
+  ctx: LifecycleContext,
+  cycle: Evidence[],
+  targetId: string | undefined,
+  baseUrl: string,
+): Pick<FailureFacts, 'refused' | 'accepted'> {
   const sourceId = ctx.scenario.ids[step.engine.object];
   const mine = ctx.outcomes.filter((o) => o.change.object.sourceId === sourceId);
   const ownRefused = mine.some((o) => o.change.action === step.engine.action && o.status === 'failure');
-  const failedRequests = (own: boolean) => mine.flatMap((o) => (o.status === 'failure' && o.failure?.details && (o.change.action === step.engine.action) === own ? [o.failure.details] : []));
-  const refusedFor = (details: ReturnType<typeof failedRequests>) => cycle.filter((e) => e.status !== null && e.status >= 400 && details.some((d) => d.method === e.method && d.url === e.url && d.status === e.status));
+  const failedRequests = (own: boolean) =>
+    mine.flatMap((o) =>
+      o.status === 'failure' && o.failure?.details && (o.change.action === step.engine.action) === own ? [o.failure.details] : [],
+    );
+  const refusedFor = (details: ReturnType<typeof failedRequests>) =>
+    cycle.filter(
+      (e) => e.status !== null && e.status >= 400 && details.some((d) => d.method === e.method && d.url === e.url && d.status === e.status),
+    );
   // The step's own change first: the reason quotes the first refusal.
   const refused = ownRefused ? [...new Set([...refusedFor(failedRequests(true)), ...refusedFor(failedRequests(false))])] : [];
-  const accepted = targetId === undefined ? [] : cycle.filter((e) => e.method !== 'GET' && isSuccess(e) && resourceOf(e.url, baseUrl)?.id === targetId);
+  const accepted =
+    targetId === undefined ? [] : cycle.filter((e) => e.method !== 'GET' && isSuccess(e) && resourceOf(e.url, baseUrl)?.id === targetId);
   return { refused, accepted };
 }
 

@@ -68,8 +68,22 @@ export function createScenario(objects: RunObjects, random: Random): Scenario {
   const groupName = objects.groupName('lifecycle');
   const groupRenamed = objects.groupName('lifecycle renamed');
   const subject = {
-    initial: { displayName: `provsim lifecycle ${run}`, givenName: 'Ada', surname: 'Lovelace', mail: userNames.user, jobTitle: 'Engineer', department: 'Research' },
-    updated: { displayName: `provsim lifecycle ${run} updated`, givenName: 'Augusta', surname: 'Lovelace', mail: `provsim-${run}-lifecycle.updated@example.com`, jobTitle: 'Principal Engineer', department: 'Analytics' },
+    initial: {
+      displayName: `provsim lifecycle ${run}`,
+      givenName: 'Ada',
+      surname: 'Lovelace',
+      mail: userNames.user,
+      jobTitle: 'Engineer',
+      department: 'Research',
+    },
+    updated: {
+      displayName: `provsim lifecycle ${run} updated`,
+      givenName: 'Augusta',
+      surname: 'Lovelace',
+      mail: `provsim-${run}-lifecycle.updated@example.com`,
+      jobTitle: 'Principal Engineer',
+      department: 'Analytics',
+    },
   };
 
   const person = (key: ScenarioUser, first: string, last: string): Record<string, unknown> => ({
@@ -83,8 +97,16 @@ export function createScenario(objects: RunObjects, random: Random): Scenario {
   });
 
   const tenant = (state: ScenarioState): Tenant => {
-    const users: Array<Record<string, unknown>> = [person('manager1', 'Grace', 'Hopper'), person('manager2', 'Margaret', 'Hamilton'), person('member', 'Alan', 'Turing')];
-    const assignments: Array<Record<string, unknown>> = [{ principal: ids.manager1 }, { principal: ids.manager2 }, { principal: ids.member }];
+    const users: Array<Record<string, unknown>> = [
+      person('manager1', 'Grace', 'Hopper'),
+      person('manager2', 'Margaret', 'Hamilton'),
+      person('member', 'Alan', 'Turing'),
+    ];
+    const assignments: Array<Record<string, unknown>> = [
+      { principal: ids.manager1 },
+      { principal: ids.manager2 },
+      { principal: ids.member },
+    ];
     if (state.userPresent) {
       const a = state.userUpdated ? subject.updated : subject.initial;
       users.unshift({
@@ -105,7 +127,12 @@ export function createScenario(objects: RunObjects, random: Random): Scenario {
     }
     const groups: Array<Record<string, unknown>> = [];
     if (state.group) {
-      groups.push({ id: ids.group, displayName: state.group.renamed ? groupRenamed : groupName, mailNickname: `provsim-${run}-group`, members: state.group.members.map((m) => ids[m]) });
+      groups.push({
+        id: ids.group,
+        displayName: state.group.renamed ? groupRenamed : groupName,
+        mailNickname: `provsim-${run}-group`,
+        members: state.group.members.map((m) => ids[m]),
+      });
       assignments.push({ principal: ids.group });
     }
     // JSON is YAML: the texts go through the fixture parser unchanged.
@@ -113,9 +140,15 @@ export function createScenario(objects: RunObjects, random: Random): Scenario {
       dir: 'conformance-scenario',
       users: { file: 'users.yaml', text: JSON.stringify(users, null, 1) },
       groups: { file: 'groups.yaml', text: JSON.stringify(groups, null, 1) },
-      assignments: { file: 'assignments.yaml', text: JSON.stringify({ app: { name: 'provsim conformance', appRoles: [] }, assignments }, null, 1) },
+      assignments: {
+        file: 'assignments.yaml',
+        text: JSON.stringify({ app: { name: 'provsim conformance', appRoles: [] }, assignments }, null, 1),
+      },
     });
-    if (!parsed) throw new InternalError(`the built-in conformance scenario does not parse (a provsim bug): ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+    if (!parsed)
+      throw new InternalError(
+        `the built-in conformance scenario does not parse (a provsim bug): ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`,
+      );
     return parsed;
   };
 

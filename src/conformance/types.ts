@@ -85,7 +85,10 @@ export interface Consequence {
 export interface QuirkMatrixRow {
   quirk: string;
   title: string;
-  cells: Record<DialectName, { checkId: string; status: CheckStatus; verdict: QuirkVerdict | null; severity: Severity; consequenceOf: string | null } | null>;
+  cells: Record<
+    DialectName,
+    { checkId: string; status: CheckStatus; verdict: QuirkVerdict | null; severity: Severity; consequenceOf: string | null } | null
+  >;
 }
 
 /** A part of Microsoft's suites provsim does not check, and why. */

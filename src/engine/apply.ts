@@ -22,19 +22,34 @@ import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, 
  * `ids`: target ids by source id, to resolve references; a batched cycle passes one map for all its
  * batches. @default the map's target ids
  */
-export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor> = ctx.store.anchors(), ids: TargetIds = targetIdsThrough(anchors)): Promise<ChangeOutcome[]> {
+export async function apply(
+  plan: Plan,
+  ctx: EngineContext,
+  anchors: Map<string, Anchor> = ctx.store.anchors(),
+  ids: TargetIds = targetIdsThrough(anchors),
+): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see store/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
   // Escrows are written only at the end of a cycle: with none stored, a success has none to clear.
   const clearEscrow = ctx.store.escrowCount() > 0 ? (sourceId: string) => writes.push((store) => store.clearEscrow(sourceId)) : () => {};
   const outcomes: ChangeOutcome[] = [];
 
-  const run = async (changes: readonly Change[], one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>): Promise<void> => {
+  const run = async (
+    changes: readonly Change[],
+    one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>,
+  ): Promise<void> => {
     await Promise.all(
       changes.map((change) =>
         ctx.queue.add(async () => {
           if (ctx.signal?.aborted) {
-            outcomes.push({ change, status: 'skipped', targetId: null, failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null }, unresolved: [], durationMs: 0 });
+            outcomes.push({
+              change,
+              status: 'skipped',
+              targetId: null,
+              failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null },
+              unresolved: [],
+              durationMs: 0,
+            });
             return;
           }
           ctx.hooks.onChangeStart?.(change);
@@ -59,7 +74,12 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
     ids.set(a.sourceId, a.targetId);
   };
 
-  const ok = (targetId: string | null): Omit<ChangeOutcome, 'change' | 'durationMs'> => ({ status: 'success', targetId, failure: null, unresolved: [] });
+  const ok = (targetId: string | null): Omit<ChangeOutcome, 'change' | 'durationMs'> => ({
+    status: 'success',
+    targetId,
+    failure: null,
+    unresolved: [],
+  });
 
   // Phase 1: users and groups.
   await run(plan.objects, async (c) => {
@@ -67,7 +87,14 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       case 'create': {
         const change = c as CreateChange;
         const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
-        saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: created.id!, displayName: change.object.displayName, status: 'active', exported: change.exported });
+        saveAnchor({
+          objectType: change.object.objectType,
+          sourceId: change.object.sourceId,
+          targetId: created.id!,
+          displayName: change.object.displayName,
+          status: 'active',
+          exported: change.exported,
+        });
         clearEscrow(change.object.sourceId);
         return ok(created.id!);
       }
@@ -75,13 +102,28 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       case 'disable': {
         const change = c as UpdateChange;
         await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
-        saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.targetId, displayName: change.object.displayName, status: change.anchorStatus, exported: change.exported });
+        saveAnchor({
+          objectType: change.object.objectType,
+          sourceId: change.object.sourceId,
+          targetId: change.targetId,
+          displayName: change.object.displayName,
+          status: change.anchorStatus,
+          exported: change.exported,
+        });
         clearEscrow(change.object.sourceId);
         return ok(change.targetId);
       }
       case 'skip': {
         const change = c as SkipChange;
-        if (change.link) saveAnchor({ objectType: change.object.objectType, sourceId: change.object.sourceId, targetId: change.link.targetId, displayName: change.object.displayName, status: change.link.anchorStatus, exported: change.link.exported });
+        if (change.link)
+          saveAnchor({
+            objectType: change.object.objectType,
+            sourceId: change.object.sourceId,
+            targetId: change.link.targetId,
+            displayName: change.object.displayName,
+            status: change.link.anchorStatus,
+            exported: change.link.exported,
+          });
         if (change.forget) {
           anchors.delete(change.object.sourceId);
           ids.delete(change.object.sourceId);
@@ -91,7 +133,12 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
         return { ...ok(change.targetId), status: 'skipped' };
       }
       case 'fail':
-        return { status: 'failure', targetId: c.targetId, failure: { code: c.errorCode, message: c.message, details: c.details ?? null }, unresolved: [] };
+        return {
+          status: 'failure',
+          targetId: c.targetId,
+          failure: { code: c.errorCode, message: c.message, details: c.details ?? null },
+          unresolved: [],
+        };
       default:
         throw new Error(`apply: unexpected ${c.action} in the objects phase`);
     }
@@ -108,8 +155,15 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
 
   async function applyManager(change: ManagerChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
     const userTargetId = ids.get(change.object.sourceId);
-    if (!userTargetId) return { status: 'skipped', targetId: null, failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null }, unresolved: [] };
-    if (!change.managerProvisioned) return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId ?? ''] };
+    if (!userTargetId)
+      return {
+        status: 'skipped',
+        targetId: null,
+        failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null },
+        unresolved: [],
+      };
+    if (!change.managerProvisioned)
+      return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId ?? ''] };
     let managerTargetId = '';
     if (change.managerSourceId !== null) {
       const resolved = ids.get(change.managerSourceId);
@@ -117,7 +171,11 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
       managerTargetId = resolved;
     }
     const path = attributePathOrNull(change.path)!;
-    await ctx.send('PATCH', () => ctx.client.patch('Users', userTargetId, [managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous)]));
+    await ctx.send('PATCH', () =>
+      ctx.client.patch('Users', userTargetId, [
+        managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous),
+      ]),
+    );
     const anchor = anchors.get(change.object.sourceId) ?? ctx.store.anchor(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };
@@ -130,7 +188,13 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
 
   async function applyMembers(change: MembersChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
     const groupTargetId = ids.get(change.object.sourceId);
-    if (!groupTargetId) return { status: 'skipped', targetId: null, failure: { code: 'ReferenceSourceMissing', message: 'the group itself was not provisioned in this cycle', details: null }, unresolved: [] };
+    if (!groupTargetId)
+      return {
+        status: 'skipped',
+        targetId: null,
+        failure: { code: 'ReferenceSourceMissing', message: 'the group itself was not provisioned in this cycle', details: null },
+        unresolved: [],
+      };
     const resolved: Array<[string, string]> = [];
     const unresolved: string[] = [];
     for (const id of change.memberSourceIds) {
@@ -141,7 +205,8 @@ export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string,
     for (let i = 0; i < resolved.length; i += ctx.membersPerPatch) {
       const chunk = resolved.slice(i, i + ctx.membersPerPatch);
       const targetIds = chunk.map(([, t]) => t);
-      const operations = change.action === 'add-members' ? [memberAddOperation(ctx.dialect, targetIds)] : memberRemoveOperations(ctx.dialect, targetIds);
+      const operations =
+        change.action === 'add-members' ? [memberAddOperation(ctx.dialect, targetIds)] : memberRemoveOperations(ctx.dialect, targetIds);
       await ctx.send('PATCH', () => ctx.client.patch('Groups', groupTargetId, operations));
       const sourceIds = chunk.map(([s]) => s);
       const group = change.object.sourceId;

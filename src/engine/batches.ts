@@ -53,8 +53,28 @@ export interface Applied {
 
 export type DiffBase = Omit<DiffInput, 'work' | 'observations' | 'existing' | 'pending'>;
 
-export async function applyInBatches(work: readonly WorkItem[], batchSize: number, base: DiffBase, ctx: EngineContext, tenant: Tenant, newId: () => string): Promise<Applied> {
-  const applied: Applied = { plan: null, outcomes: [], log: [], logStored: true, counts: {}, entryCount: 0, failed: [], touched: new Set(), notReached: new Set(), staged: new Set(), deletionThresholdExceeded: false, at: ctx.clock.now().toISOString() };
+export async function applyInBatches(
+  work: readonly WorkItem[],
+  batchSize: number,
+  base: DiffBase,
+  ctx: EngineContext,
+  tenant: Tenant,
+  newId: () => string,
+): Promise<Applied> {
+  const applied: Applied = {
+    plan: null,
+    outcomes: [],
+    log: [],
+    logStored: true,
+    counts: {},
+    entryCount: 0,
+    failed: [],
+    touched: new Set(),
+    notReached: new Set(),
+    staged: new Set(),
+    deletionThresholdExceeded: false,
+    at: ctx.clock.now().toISOString(),
+  };
   const { batches, deprovision } = arrange(work, batchSize, tenant);
   const pending = new Set<string>();
   for (const batch of batches) for (const w of batch) pending.add(w.sourceId);
@@ -116,7 +136,16 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
     const willExist = new Set(existing);
     for (const id of base.anchors.keys()) if (base.sources.has(id)) willExist.add(id);
     const references = planDeferredReferences(deferred, willExist, { ...base, work: [], observations: new Map(), linkedEarlier: ids });
-    const plan: Plan = { formatVersion: PLAN_FORMAT_VERSION, cycleId: base.cycleId, kind: base.kind, dialect: base.dialect, objects: [], references, deletes: [], deletionThresholdExceeded: false };
+    const plan: Plan = {
+      formatVersion: PLAN_FORMAT_VERSION,
+      cycleId: base.cycleId,
+      kind: base.kind,
+      dialect: base.dialect,
+      objects: [],
+      references,
+      deletes: [],
+      deletionThresholdExceeded: false,
+    };
     ctx.hooks.onPlan?.(plan, { index: batches.length + 1, count: all.length + 1 });
     const outcomes = await apply(plan, ctx, new Map(), ids);
     for (const o of outcomes) {
@@ -144,7 +173,8 @@ export async function applyInBatches(work: readonly WorkItem[], batchSize: numbe
   if (completed && deferred.length > 0 && all.length === batches.length) await runDeferred();
   // Interrupted before the deferred references were sent: those objects keep their old watermark, so the
   // next cycle works on them again (a one-shot cycle marks each unsent reference Interrupted likewise).
-  if (!completed) for (const d of deferred) if (!held.get(d.source.id)?.some((o) => isReference(o.change.action))) applied.notReached.add(d.source.id);
+  if (!completed)
+    for (const d of deferred) if (!held.get(d.source.id)?.some((o) => isReference(o.change.action))) applied.notReached.add(d.source.id);
 
   // Entries of deferred objects (with their references, when they were sent).
   const rest = [...held.values()].flat();

@@ -143,12 +143,25 @@ export function diffBatch(input: DiffInput): BatchDiff {
     return { plan, exists, deferred };
   }
 
-  const plan: Plan = { formatVersion: PLAN_FORMAT_VERSION, cycleId: input.cycleId, kind: input.kind, dialect: input.dialect, objects, references, deletes, deletionThresholdExceeded };
+  const plan: Plan = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    cycleId: input.cycleId,
+    kind: input.kind,
+    dialect: input.dialect,
+    objects,
+    references,
+    deletes,
+    deletionThresholdExceeded,
+  };
   return { plan, exists, deferred };
 }
 
 /** The references of deferred objects, once every batch is planned: `willExist` is the whole cycle's. */
-export function planDeferredReferences(deferred: readonly DeferredReferences[], willExist: ReadonlySet<string>, input: DiffInput): ReferenceChange[] {
+export function planDeferredReferences(
+  deferred: readonly DeferredReferences[],
+  willExist: ReadonlySet<string>,
+  input: DiffInput,
+): ReferenceChange[] {
   return deferred.flatMap(({ source, current }) => planReferences(source, current, willExist, input));
 }
 
@@ -202,10 +215,36 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
   if (!source) {
     const a = anchor!;
     if (a.objectType === 'User' && a.status === 'disabled-out-of-scope') {
-      return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: a.targetId, skipReason: 'NotManaged', link: null, forget: true, reason: 'hard-deleted in Entra after it was disabled by unassignment or scoping: Entra no longer manages it and sends no DELETE' } };
+      return {
+        ...none,
+        isDeprovision: true,
+        change: {
+          action: 'skip',
+          id: `${object.sourceId}/skip`,
+          object,
+          targetId: a.targetId,
+          skipReason: 'NotManaged',
+          link: null,
+          forget: true,
+          reason: 'hard-deleted in Entra after it was disabled by unassignment or scoping: Entra no longer manages it and sends no DELETE',
+        },
+      };
     }
     if (!mapping.actions.has('delete')) {
-      return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: a.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: 'hard-deleted in Entra, but the Delete target object action is switched off' } };
+      return {
+        ...none,
+        isDeprovision: true,
+        change: {
+          action: 'skip',
+          id: `${object.sourceId}/skip`,
+          object,
+          targetId: a.targetId,
+          skipReason: 'DeleteActionDisabled',
+          link: null,
+          forget: true,
+          reason: 'hard-deleted in Entra, but the Delete target object action is switched off',
+        },
+      };
     }
     return planDelete(object, a, observation, 'hard-deleted in Entra');
   }
@@ -213,21 +252,58 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
   // Never provisioned and not to be: skipped at scoping, before any mapping row is evaluated (Entra's step
   // order: import, scoping, then matching and export). An expression that would fail for it is not reported.
   if (!source.provision && !anchor) {
-    const skipReason = source.cause === 'unassigned' ? 'NotEffectivelyEntitled' : source.cause === 'out-of-scope' ? 'ScopeFilterNotSatisfied' : 'NotActive';
-    const detail = source.cause === 'disabled' || source.cause === 'soft-deleted' ? `${source.causeDetail}; a user that was never provisioned is not created while inactive` : (source.causeDetail ?? '');
-    return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason, link: null, forget: false, reason: detail } };
+    const skipReason =
+      source.cause === 'unassigned' ? 'NotEffectivelyEntitled' : source.cause === 'out-of-scope' ? 'ScopeFilterNotSatisfied' : 'NotActive';
+    const detail =
+      source.cause === 'disabled' || source.cause === 'soft-deleted'
+        ? `${source.causeDetail}; a user that was never provisioned is not created while inactive`
+        : (source.causeDetail ?? '');
+    return {
+      ...none,
+      change: {
+        action: 'skip',
+        id: `${object.sourceId}/skip`,
+        object,
+        targetId: null,
+        skipReason,
+        link: null,
+        forget: false,
+        reason: detail,
+      },
+    };
   }
 
   if (source.mapped.failures.length > 0) {
     const f = source.mapped.failures[0]!;
-    return { ...none, change: failChange(object, anchor?.targetId ?? null, 'ExpressionEvaluationFailed', `mapping to ${f.target} failed: ${f.code}: ${f.message}`) };
+    return {
+      ...none,
+      change: failChange(
+        object,
+        anchor?.targetId ?? null,
+        'ExpressionEvaluationFailed',
+        `mapping to ${f.target} failed: ${f.code}: ${f.message}`,
+      ),
+    };
   }
 
   // No longer to be provisioned (linked).
   if (!source.provision && anchor) {
     if (object.objectType === 'Group') {
       if (!mapping.actions.has('delete')) {
-        return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'DeleteActionDisabled', link: null, forget: true, reason: `${source.causeDetail}; the Delete target object action is switched off` } };
+        return {
+          ...none,
+          isDeprovision: true,
+          change: {
+            action: 'skip',
+            id: `${object.sourceId}/skip`,
+            object,
+            targetId: anchor.targetId,
+            skipReason: 'DeleteActionDisabled',
+            link: null,
+            forget: true,
+            reason: `${source.causeDetail}; the Delete target object action is switched off`,
+          },
+        };
       }
       return planDelete(object, anchor, observation, `${source.causeDetail}: groups have no soft delete, Entra deletes them`);
     }
@@ -240,8 +316,17 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
   if (anchor) {
     if (observation?.kind === 'read') current = fromResource(anchor.targetId, observation.resource);
     else if (observation?.kind === 'anchor-missing') {
-      return { ...none, change: failChange(object, anchor.targetId, 'InvalidAnchor', `the target no longer has ${object.objectType} ${anchor.targetId} (404 on GET by id), which provsim created or matched earlier; if it was deleted in the app on purpose, run \`provsim restart --scope full\` to match or create it again`) };
-    } else if (observation?.kind === 'failed') return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
+      return {
+        ...none,
+        change: failChange(
+          object,
+          anchor.targetId,
+          'InvalidAnchor',
+          `the target no longer has ${object.objectType} ${anchor.targetId} (404 on GET by id), which provsim created or matched earlier; if it was deleted in the app on purpose, run \`provsim restart --scope full\` to match or create it again`,
+        ),
+      };
+    } else if (observation?.kind === 'failed')
+      return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
     else current = fromExported(anchor);
   } else {
     switch (observation?.kind) {
@@ -251,13 +336,50 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
         break;
       case 'not-found':
         if (!mapping.actions.has('create')) {
-          return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason: 'CreateActionDisabled', link: null, forget: false, reason: 'no matching target object, and the Create target object action is switched off' } };
+          return {
+            ...none,
+            change: {
+              action: 'skip',
+              id: `${object.sourceId}/skip`,
+              object,
+              targetId: null,
+              skipReason: 'CreateActionDisabled',
+              link: null,
+              forget: false,
+              reason: 'no matching target object, and the Create target object action is switched off',
+            },
+          };
         }
-        return { change: planCreate(object, source, mapping, input, observation.queried), isDeprovision: false, exists: true, current: null };
+        return {
+          change: planCreate(object, source, mapping, input, observation.queried),
+          isDeprovision: false,
+          exists: true,
+          current: null,
+        };
       case 'duplicate':
-        return { ...none, change: failChange(object, null, 'DuplicateTargetEntries', `${observation.count} target objects have ${observation.attribute} eq "${observation.value}"; matching attributes must be unique in the target`) };
+        return {
+          ...none,
+          change: failChange(
+            object,
+            null,
+            'DuplicateTargetEntries',
+            `${observation.count} target objects have ${observation.attribute} eq "${observation.value}"; matching attributes must be unique in the target`,
+          ),
+        };
       case 'no-match-value':
-        return { ...none, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: null, skipReason: 'ImportSkipped', link: null, forget: false, reason: `none of the matching attributes (${mapping.matching.map((m) => m.mapping.target).join(', ')}) has a value for this object` } };
+        return {
+          ...none,
+          change: {
+            action: 'skip',
+            id: `${object.sourceId}/skip`,
+            object,
+            targetId: null,
+            skipReason: 'ImportSkipped',
+            link: null,
+            forget: false,
+            reason: `none of the matching attributes (${mapping.matching.map((m) => m.mapping.target).join(', ')}) has a value for this object`,
+          },
+        };
       case 'failed':
         return { ...none, change: failFromObservation(object, observation.failure, null) };
       default:
@@ -267,14 +389,41 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
 
   const exists = true;
   if (!mapping.actions.has('update')) {
-    return { change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'UpdateActionDisabled', link: link ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false, mapping), anchorStatus: 'active' } : null, forget: false, reason: 'the Update target object action is switched off' }, isDeprovision: false, exists, current };
+    return {
+      change: {
+        action: 'skip',
+        id: `${object.sourceId}/skip`,
+        object,
+        targetId: current.targetId,
+        skipReason: 'UpdateActionDisabled',
+        link: link
+          ? { targetId: current.targetId, exported: exportedFrom(current, source.mapped.values, false, mapping), anchorStatus: 'active' }
+          : null,
+        forget: false,
+        reason: 'the Update target object action is switched off',
+      },
+      isDeprovision: false,
+      exists,
+      current,
+    };
   }
   const changes = attributeChanges(source.mapped.values, current, false, source.view.appRoleAssignments);
   const exported = exportedFrom(current, source.mapped.values, true, mapping);
   const wasDisabled = anchor !== null && anchor.status !== 'active';
   if (changes.changes.length === 0) {
     return {
-      change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: current.targetId, skipReason: 'RedundantExport', link: link || wasDisabled ? { targetId: current.targetId, exported, anchorStatus: 'active' } : null, forget: false, reason: link ? `matched on ${observationText(observation)}; the state of the object in both systems already matches` : 'the state of the object in both the source and target systems already matches' },
+      change: {
+        action: 'skip',
+        id: `${object.sourceId}/skip`,
+        object,
+        targetId: current.targetId,
+        skipReason: 'RedundantExport',
+        link: link || wasDisabled ? { targetId: current.targetId, exported, anchorStatus: 'active' } : null,
+        forget: false,
+        reason: link
+          ? `matched on ${observationText(observation)}; the state of the object in both systems already matches`
+          : 'the state of the object in both the source and target systems already matches',
+      },
       isDeprovision: false,
       exists,
       current,
@@ -291,7 +440,11 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
       link,
       exported,
       anchorStatus: 'active',
-      reason: link ? `matched on ${observationText(observation)}; ${changes.changes.length} attribute(s) differ` : wasDisabled ? 'back in scope and active: re-enabled' : `${changes.changes.length} attribute(s) changed`,
+      reason: link
+        ? `matched on ${observationText(observation)}; ${changes.changes.length} attribute(s) differ`
+        : wasDisabled
+          ? 'back in scope and active: re-enabled'
+          : `${changes.changes.length} attribute(s) changed`,
     },
     isDeprovision: false,
     exists,
@@ -320,13 +473,36 @@ function failChange(object: ObjectRef, targetId: string | null, errorCode: strin
 function planDelete(object: ObjectRef, anchor: Anchor, observation: Observation | undefined, reason: string): ObjectPlan {
   const none: ObjectPlan = { change: null, isDeprovision: false, exists: false, current: null };
   if (observation?.kind === 'anchor-missing') {
-    return { ...none, isDeprovision: true, change: { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'TargetObjectMissing', link: null, forget: true, reason: `${reason}, but the target no longer has ${object.objectType} ${anchor.targetId} (404 on the read before the DELETE): nothing to delete` } };
+    return {
+      ...none,
+      isDeprovision: true,
+      change: {
+        action: 'skip',
+        id: `${object.sourceId}/skip`,
+        object,
+        targetId: anchor.targetId,
+        skipReason: 'TargetObjectMissing',
+        link: null,
+        forget: true,
+        reason: `${reason}, but the target no longer has ${object.objectType} ${anchor.targetId} (404 on the read before the DELETE): nothing to delete`,
+      },
+    };
   }
   if (observation?.kind === 'failed') return { ...none, change: failFromObservation(object, observation.failure, anchor.targetId) };
-  return { ...none, isDeprovision: true, change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: anchor.targetId, reason } };
+  return {
+    ...none,
+    isDeprovision: true,
+    change: { action: 'delete', id: `${object.sourceId}/delete`, object, targetId: anchor.targetId, reason },
+  };
 }
 
-function planCreate(object: ObjectRef, source: SourceState, mapping: CompiledObjectMapping, input: DiffInput, queried: Array<{ attribute: string; value: string }>): ObjectChange {
+function planCreate(
+  object: ObjectRef,
+  source: SourceState,
+  mapping: CompiledObjectMapping,
+  input: DiffInput,
+  queried: Array<{ attribute: string; value: string }>,
+): ObjectChange {
   const entries: BodyEntry[] = [];
   const exported: Record<string, unknown> = {};
   const modified: ModifiedProperty[] = [];
@@ -350,26 +526,58 @@ function planCreate(object: ObjectRef, source: SourceState, mapping: CompiledObj
   };
 }
 
-function planDisable(item: WorkItem, source: SourceState, anchor: Anchor, observation: Observation | undefined, mapping: CompiledObjectMapping, input: DiffInput): ObjectChange {
+function planDisable(
+  item: WorkItem,
+  source: SourceState,
+  anchor: Anchor,
+  observation: Observation | undefined,
+  mapping: CompiledObjectMapping,
+  input: DiffInput,
+): ObjectChange {
   const object = ref(item);
   const outOfScope = source.cause === 'unassigned' || source.cause === 'out-of-scope';
-  const skip = (skipReason: string, reason: string): ObjectChange => ({ action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason, link: null, forget: false, reason });
+  const skip = (skipReason: string, reason: string): ObjectChange => ({
+    action: 'skip',
+    id: `${object.sourceId}/skip`,
+    object,
+    targetId: anchor.targetId,
+    skipReason,
+    link: null,
+    forget: false,
+    reason,
+  });
   if (outOfScope && input.job.job.settings.skipOutOfScopeDeletions) {
     return skip('SkipOutOfScopeDeletions', `${source.causeDetail}; skipOutOfScopeDeletions is on, so the account is left as it is`);
   }
-  if (!mapping.actions.has('update')) return skip('UpdateActionDisabled', `${source.causeDetail}; the Update target object action is switched off, so no disable is sent`);
+  if (!mapping.actions.has('update'))
+    return skip('UpdateActionDisabled', `${source.causeDetail}; the Update target object action is switched off, so no disable is sent`);
   if (observation?.kind === 'anchor-missing') {
-    return failChange(object, anchor.targetId, 'InvalidAnchor', `${source.causeDetail}, but the target no longer has User ${anchor.targetId} (404 on the read before the disable); nothing to disable. Run \`provsim restart --scope full\` to forget the link`);
+    return failChange(
+      object,
+      anchor.targetId,
+      'InvalidAnchor',
+      `${source.causeDetail}, but the target no longer has User ${anchor.targetId} (404 on the read before the disable); nothing to disable. Run \`provsim restart --scope full\` to forget the link`,
+    );
   }
   if (observation?.kind === 'failed') return failFromObservation(object, observation.failure, anchor.targetId);
   const current = observation?.kind === 'read' ? fromResource(anchor.targetId, observation.resource) : fromExported(anchor);
   // Only the attributes that follow IsSoftDeleted flow on a deprovisioning update (Entra's EntryExportUpdateSoftDelete).
   const softDeleteValues = source.mapped.values.filter((v) => dependsOnSoftDelete(v.attribute));
-  if (softDeleteValues.length === 0) return skip('NoSoftDeleteMapping', `${source.causeDetail}; no attribute is mapped from IsSoftDeleted, so Entra sends no disable`);
+  if (softDeleteValues.length === 0)
+    return skip('NoSoftDeleteMapping', `${source.causeDetail}; no attribute is mapped from IsSoftDeleted, so Entra sends no disable`);
   const changes = attributeChanges(softDeleteValues, current, false);
   const anchorStatus: Anchor['status'] = outOfScope ? 'disabled-out-of-scope' : 'disabled';
   if (changes.changes.length === 0) {
-    return { action: 'skip', id: `${object.sourceId}/skip`, object, targetId: anchor.targetId, skipReason: 'RedundantExport', link: anchor.status !== anchorStatus ? { targetId: anchor.targetId, exported: anchor.exported, anchorStatus } : null, forget: false, reason: `${source.causeDetail}; the target account is already disabled` };
+    return {
+      action: 'skip',
+      id: `${object.sourceId}/skip`,
+      object,
+      targetId: anchor.targetId,
+      skipReason: 'RedundantExport',
+      link: anchor.status !== anchorStatus ? { targetId: anchor.targetId, exported: anchor.exported, anchorStatus } : null,
+      forget: false,
+      reason: `${source.causeDetail}; the target account is already disabled`,
+    };
   }
   return {
     action: 'disable',
@@ -392,7 +600,12 @@ function dependsOnSoftDelete(a: CompiledAttribute): boolean {
   return false;
 }
 
-function attributeChanges(values: readonly MappedAttribute[], current: CurrentValues, includeCreateOnly: boolean, assigned: readonly AppRole[] = []): { changes: AttributeChange[]; modified: ModifiedProperty[] } {
+function attributeChanges(
+  values: readonly MappedAttribute[],
+  current: CurrentValues,
+  includeCreateOnly: boolean,
+  assigned: readonly AppRole[] = [],
+): { changes: AttributeChange[]; modified: ModifiedProperty[] } {
   const changes: AttributeChange[] = [];
   const modified: ModifiedProperty[] = [];
   for (const v of values) {
@@ -402,7 +615,11 @@ function attributeChanges(values: readonly MappedAttribute[], current: CurrentVa
     const before = current.get(v.attribute.path);
     if (typeof v.value === 'string') {
       if (sameValue(v.value, before, row.caseExact)) continue;
-      const change: AttributeChange = { path: v.attribute.path, op: before === null || before === undefined ? 'add' : 'replace', value: v.value };
+      const change: AttributeChange = {
+        path: v.attribute.path,
+        op: before === null || before === undefined ? 'add' : 'replace',
+        value: v.value,
+      };
       // SingleAppRoleAssignment into roles[primary eq "True"].value: the full role, for the legacy JSON-string shape.
       if (v.attribute.path.attribute.toLowerCase() === 'roles') {
         const role = assigned.find((r) => r.value === v.value);
@@ -423,7 +640,11 @@ function attributeChanges(values: readonly MappedAttribute[], current: CurrentVa
         roles: sent.map((r) => ({ id: r.id, value: r.value, displayName: r.displayName })),
       });
     }
-    modified.push({ displayName: row.target, oldValue: before === null || before === undefined ? null : display(before), newValue: v.redacted ? REDACTED : display(v.value) });
+    modified.push({
+      displayName: row.target,
+      oldValue: before === null || before === undefined ? null : display(before),
+      newValue: v.redacted ? REDACTED : display(v.value),
+    });
   }
   return { changes, modified };
 }
@@ -433,11 +654,21 @@ function attributeChanges(values: readonly MappedAttribute[], current: CurrentVa
  * the target holds it now (a reference is written by its own PATCH, which updates this record when it is
  * sent; without it here, the next cycle would take the manager for unset and send it again).
  */
-function exportedFrom(current: CurrentValues, values: readonly MappedAttribute[], withDesired: boolean, mapping: CompiledObjectMapping): Record<string, unknown> {
+function exportedFrom(
+  current: CurrentValues,
+  values: readonly MappedAttribute[],
+  withDesired: boolean,
+  mapping: CompiledObjectMapping,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const v of values) {
     const before = current.get(v.attribute.path);
-    const after = withDesired && v.value !== null && v.attribute.mapping.apply !== 'on-create' ? (typeof v.value === 'string' ? v.value : roleEntries(v.value)) : before;
+    const after =
+      withDesired && v.value !== null && v.attribute.mapping.apply !== 'on-create'
+        ? typeof v.value === 'string'
+          ? v.value
+          : roleEntries(v.value)
+        : before;
     if (after !== null && after !== undefined) out[v.attribute.path.raw] = after;
   }
   const manager = managerAttribute(mapping);
@@ -473,7 +704,12 @@ function display(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function planReferences(source: SourceState, current: CurrentValues | null, willExist: ReadonlySet<string>, input: DiffInput): ReferenceChange[] {
+function planReferences(
+  source: SourceState,
+  current: CurrentValues | null,
+  willExist: ReadonlySet<string>,
+  input: DiffInput,
+): ReferenceChange[] {
   const out: ReferenceChange[] = [];
   const object: ObjectRef = { objectType: source.objectType, sourceId: source.id, displayName: source.displayName };
   const mapping = source.objectType === 'User' ? input.job.users : input.job.groups;
@@ -485,15 +721,49 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     const prev = typeof previous === 'string' ? previous : null;
     const managerId = source.mapped.managerSourceId;
     if (managerId === null) {
-      if (prev !== null) out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: 'replace', managerSourceId: null, managerDisplayName: null, managerProvisioned: true, previous: prev, reason: 'the manager was removed in Entra' });
+      if (prev !== null)
+        out.push({
+          action: 'set-manager',
+          id: `${source.id}/manager`,
+          object,
+          path: managerAttr.path.raw,
+          op: 'replace',
+          managerSourceId: null,
+          managerDisplayName: null,
+          managerProvisioned: true,
+          previous: prev,
+          reason: 'the manager was removed in Entra',
+        });
     } else if (willExist.has(managerId)) {
       const known = knownTargetId(managerId, input);
       if (known === null || prev === null || known.toLowerCase() !== prev.toLowerCase()) {
-        out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), managerProvisioned: true, previous: prev, reason: prev === null ? 'set the manager' : 'the manager changed' });
+        out.push({
+          action: 'set-manager',
+          id: `${source.id}/manager`,
+          object,
+          path: managerAttr.path.raw,
+          op: prev === null ? 'add' : 'replace',
+          managerSourceId: managerId,
+          managerDisplayName: nameOf(managerId),
+          managerProvisioned: true,
+          previous: prev,
+          reason: prev === null ? 'set the manager' : 'the manager changed',
+        });
       }
     } else {
       // Entra's known behaviour: a manager that is not provisioned is left out, and the log says so.
-      out.push({ action: 'set-manager', id: `${source.id}/manager`, object, path: managerAttr.path.raw, op: prev === null ? 'add' : 'replace', managerSourceId: managerId, managerDisplayName: nameOf(managerId), managerProvisioned: false, previous: prev, reason: `the manager ${nameOf(managerId)} is not provisioned in the target` });
+      out.push({
+        action: 'set-manager',
+        id: `${source.id}/manager`,
+        object,
+        path: managerAttr.path.raw,
+        op: prev === null ? 'add' : 'replace',
+        managerSourceId: managerId,
+        managerDisplayName: nameOf(managerId),
+        managerProvisioned: false,
+        previous: prev,
+        reason: `the manager ${nameOf(managerId)} is not provisioned in the target`,
+      });
     }
   }
 
@@ -503,8 +773,24 @@ function planReferences(source: SourceState, current: CurrentValues | null, will
     const add = desired.filter((id) => !stored.has(id));
     const desiredSet = new Set(desired);
     const remove = [...stored].filter((id) => !desiredSet.has(id) && input.anchors.has(id));
-    if (add.length > 0) out.push({ action: 'add-members', id: `${source.id}/add-members`, object, memberSourceIds: add, memberDisplayNames: add.map(nameOf), reason: `${add.length} member(s) to add` });
-    if (remove.length > 0) out.push({ action: 'remove-members', id: `${source.id}/remove-members`, object, memberSourceIds: remove, memberDisplayNames: remove.map(nameOf), reason: `${remove.length} member(s) to remove` });
+    if (add.length > 0)
+      out.push({
+        action: 'add-members',
+        id: `${source.id}/add-members`,
+        object,
+        memberSourceIds: add,
+        memberDisplayNames: add.map(nameOf),
+        reason: `${add.length} member(s) to add`,
+      });
+    if (remove.length > 0)
+      out.push({
+        action: 'remove-members',
+        id: `${source.id}/remove-members`,
+        object,
+        memberSourceIds: remove,
+        memberDisplayNames: remove.map(nameOf),
+        reason: `${remove.length} member(s) to remove`,
+      });
   }
   return out;
 }

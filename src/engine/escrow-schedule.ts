@@ -24,16 +24,32 @@ export interface EscrowSchedule {
 
 export const ESCROW_SCHEDULES: Readonly<Record<'current' | '2022', EscrowSchedule>> = {
   current: { name: 'current', offsetsMs: [6 * HOUR, 12 * HOUR, 24 * HOUR], thenEveryMs: 24 * HOUR, giveUpAfterMs: 28 * DAY },
-  '2022': { name: '2022', offsetsMs: [2 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 96 * HOUR, 168 * HOUR], thenEveryMs: null, giveUpAfterMs: null },
+  '2022': {
+    name: '2022',
+    offsetsMs: [2 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 96 * HOUR, 168 * HOUR],
+    thenEveryMs: null,
+    giveUpAfterMs: null,
+  },
 };
 
 /** Entra's codes for failures that are retried in the next cycle rather than on the escrow schedule. */
-export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set(['TooManyRequests', 'InternalServerError', 'Timeout', 'WebExceptionProtocolError', 'Interrupted']);
+export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'TooManyRequests',
+  'InternalServerError',
+  'Timeout',
+  'WebExceptionProtocolError',
+  'Interrupted',
+]);
 
 export type EscrowDecision = { kind: 'retry'; escrow: Escrow } | { kind: 'give-up'; escrow: Escrow };
 
 /** The escrow after one more failure at `now`. */
-export function escalate(previous: Escrow | undefined, failure: { sourceId: string; objectType: Escrow['objectType']; errorCode: string }, now: Date, schedule: EscrowSchedule): EscrowDecision {
+export function escalate(
+  previous: Escrow | undefined,
+  failure: { sourceId: string; objectType: Escrow['objectType']; errorCode: string },
+  now: Date,
+  schedule: EscrowSchedule,
+): EscrowDecision {
   const first = previous ? new Date(previous.firstFailureAt) : now;
   const attempts = (previous?.attempts ?? 0) + 1;
   const base: Omit<Escrow, 'nextRetryAt'> = {
@@ -46,7 +62,8 @@ export function escalate(previous: Escrow | undefined, failure: { sourceId: stri
   };
   if (TRANSIENT_ERROR_CODES.has(failure.errorCode)) return { kind: 'retry', escrow: { ...base, nextRetryAt: now.toISOString() } };
   const elapsed = now.getTime() - first.getTime();
-  if (schedule.giveUpAfterMs !== null && elapsed >= schedule.giveUpAfterMs) return { kind: 'give-up', escrow: { ...base, nextRetryAt: '' } };
+  if (schedule.giveUpAfterMs !== null && elapsed >= schedule.giveUpAfterMs)
+    return { kind: 'give-up', escrow: { ...base, nextRetryAt: '' } };
   const next = nextOffset(schedule, elapsed);
   if (next === null) return { kind: 'give-up', escrow: { ...base, nextRetryAt: '' } };
   return { kind: 'retry', escrow: { ...base, nextRetryAt: new Date(first.getTime() + next).toISOString() } };

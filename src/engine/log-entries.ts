@@ -52,21 +52,47 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
   const modified: ModifiedProperty[] = [];
   const steps: ProvisioningStep[] = [];
   let failure = primary?.failure && primary.status === 'failure' ? primary.failure : null;
-  let targetId: string | null = primary?.targetId ?? ('targetId' in (primary?.change ?? {}) ? ((primary!.change as { targetId: string | null }).targetId ?? null) : null);
+  let targetId: string | null =
+    primary?.targetId ??
+    ('targetId' in (primary?.change ?? {}) ? ((primary!.change as { targetId: string | null }).targetId ?? null) : null);
 
-  steps.push({ name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved ${object.objectType} '${object.displayName}' from Entra ID` });
+  steps.push({
+    name: 'EntryImport',
+    provisioningStepType: 'import',
+    status: 'success',
+    description: `Retrieved ${object.objectType} '${object.displayName}' from Entra ID`,
+  });
   if (primary) {
     const c = primary.change;
     if ('modified' in c) modified.push(...c.modified);
     if (c.action === 'skip') {
-      steps.push({ name: 'EntrySynchronizationSkip', provisioningStepType: 'processing', status: 'skipped', description: c.reason, details: { SkipReason: c.skipReason } });
+      steps.push({
+        name: 'EntrySynchronizationSkip',
+        provisioningStepType: 'processing',
+        status: 'skipped',
+        description: c.reason,
+        details: { SkipReason: c.skipReason },
+      });
     } else if (c.action === 'fail') {
       steps.push({ name: 'EntrySynchronizationError', provisioningStepType: 'processing', status: 'failure', description: c.message });
     } else if (c.action === 'staged-delete') {
       steps.push({ name: 'EntryExportStaged', provisioningStepType: 'export', status: 'skipped', description: c.reason });
     } else {
-      steps.push({ name: c.action === 'create' ? 'EntrySynchronizationAdd' : 'EntrySynchronizationUpdate', provisioningStepType: 'processing', status: 'success', description: c.reason });
-      steps.push({ name: EXPORT_STEP[c.action]!, provisioningStepType: 'export', status: primary.status === 'success' ? 'success' : 'failure', description: primary.status === 'success' ? `${object.objectType} '${object.displayName}' was ${c.action === 'create' ? 'created' : c.action === 'delete' ? 'deleted' : 'updated'} in the target` : (primary.failure?.message ?? 'failed') });
+      steps.push({
+        name: c.action === 'create' ? 'EntrySynchronizationAdd' : 'EntrySynchronizationUpdate',
+        provisioningStepType: 'processing',
+        status: 'success',
+        description: c.reason,
+      });
+      steps.push({
+        name: EXPORT_STEP[c.action]!,
+        provisioningStepType: 'export',
+        status: primary.status === 'success' ? 'success' : 'failure',
+        description:
+          primary.status === 'success'
+            ? `${object.objectType} '${object.displayName}' was ${c.action === 'create' ? 'created' : c.action === 'delete' ? 'deleted' : 'updated'} in the target`
+            : (primary.failure?.message ?? 'failed'),
+      });
     }
   }
 
@@ -80,13 +106,20 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
       if (c.action === 'set-manager') modified.push({ displayName: 'manager', oldValue: c.previous, newValue: c.managerDisplayName });
       else if (c.action === 'add-members' || c.action === 'remove-members') {
         const names = c.memberDisplayNames.filter((_, i) => !r.unresolved.includes(c.memberSourceIds[i]!)).join(', ');
-        modified.push({ displayName: 'members', oldValue: c.action === 'remove-members' ? names : null, newValue: c.action === 'add-members' ? names : null });
+        modified.push({
+          displayName: 'members',
+          oldValue: c.action === 'remove-members' ? names : null,
+          newValue: c.action === 'add-members' ? names : null,
+        });
       }
     } else if (r.status === 'failure') {
       status = 'Failure';
       failure = failure ?? r.failure;
     }
-    const left = r.unresolved.length > 0 && !(c.action === 'set-manager' && !c.managerProvisioned) ? `; left out, not provisioned: ${r.unresolved.join(', ')}` : '';
+    const left =
+      r.unresolved.length > 0 && !(c.action === 'set-manager' && !c.managerProvisioned)
+        ? `; left out, not provisioned: ${r.unresolved.join(', ')}`
+        : '';
     steps.push({
       name: 'EntryReferenceResolution',
       provisioningStepType: 'referenceResolution',

@@ -43,7 +43,8 @@ async function observeOne(item: WorkItem, ctx: EngineContext): Promise<Observati
       queried.push({ attribute: m.mapping.target, value });
       const matches = await ctx.send('GET', () => ctx.client.filter(resource, m.mapping.target, value));
       if (matches.length > 1) return { kind: 'duplicate', attribute: m.mapping.target, value, count: matches.length };
-      if (matches.length === 1) return { kind: 'matched', targetId: matches[0]!.id!, resource: matches[0]!, attribute: m.mapping.target, value };
+      if (matches.length === 1)
+        return { kind: 'matched', targetId: matches[0]!.id!, resource: matches[0]!, attribute: m.mapping.target, value };
     }
     return queried.length === 0 ? { kind: 'no-match-value' } : { kind: 'not-found', queried };
   } catch (error) {

@@ -121,7 +121,14 @@ export interface Plan {
 /** Changes that send at least one request. */
 export function isWrite(change: Change): boolean {
   if (change.action === 'set-manager') return change.managerProvisioned;
-  return change.action === 'create' || change.action === 'update' || change.action === 'disable' || change.action === 'delete' || change.action === 'add-members' || change.action === 'remove-members';
+  return (
+    change.action === 'create' ||
+    change.action === 'update' ||
+    change.action === 'disable' ||
+    change.action === 'delete' ||
+    change.action === 'add-members' ||
+    change.action === 'remove-members'
+  );
 }
 
 export function allChanges(plan: Plan): Change[] {

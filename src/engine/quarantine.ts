@@ -41,6 +41,7 @@ export function escrowThresholdReason(escrows: number, failedThisCycle: number, 
   if (escrows >= ESCROW_THRESHOLDS.total) return 'EncounteredTotalEscrowThreshold';
   if (escrows < ESCROW_THRESHOLDS.evaluateFrom) return null;
   if (escrows > ESCROW_THRESHOLDS.base) return 'EncounteredBaseEscrowThreshold';
-  if (objectsThisCycle > 0 && failedThisCycle / objectsThisCycle > ESCROW_THRESHOLDS.proportion) return 'EncounteredEscrowProportionThreshold';
+  if (objectsThisCycle > 0 && failedThisCycle / objectsThisCycle > ESCROW_THRESHOLDS.proportion)
+    return 'EncounteredEscrowProportionThreshold';
   return null;
 }

@@ -14,8 +14,11 @@ export interface QueueOptions {
 
 export function createQueue(options: QueueOptions = {}): PQueue {
   const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`Expected \`concurrency\` to be an integer from 1, got \`${concurrency}\``);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new TypeError(`Expected \`concurrency\` to be an integer from 1, got \`${concurrency}\``);
   const rps = options.rps ?? 0;
   if (!(rps >= 0)) throw new TypeError(`Expected \`rps\` to be a number from 0, got \`${rps}\``);
-  return rps > 0 ? new PQueue({ concurrency, intervalCap: Math.max(1, Math.floor(rps)), interval: 1000, carryoverIntervalCount: true }) : new PQueue({ concurrency });
+  return rps > 0
+    ? new PQueue({ concurrency, intervalCap: Math.max(1, Math.floor(rps)), interval: 1000, carryoverIntervalCount: true })
+    : new PQueue({ concurrency });
 }

@@ -125,7 +125,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const startedAt = started.toISOString();
   const last = store.lastCompletedCycle();
   const onDemand = options.only !== undefined;
-  const kind: CycleKind = onDemand ? 'on-demand' : options.forceInitial || store.flag('initial') || !last || store.jobHash() !== job.hash ? 'initial' : 'incremental';
+  const kind: CycleKind = onDemand
+    ? 'on-demand'
+    : options.forceInitial || store.flag('initial') || !last || store.jobHash() !== job.hash
+      ? 'initial'
+      : 'incremental';
   const allowDeletes = (options.allowDeletes ?? false) || store.flag('force-deletes');
   const cycleId = random.uuid();
 
@@ -146,11 +150,20 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     membersPerPatch: options.membersPerPatch ?? DEFAULTS.membersPerPatch,
     send: async (method, fn) => {
       try {
-        return await withRetry(method, fn, { policy, clock, random: random.next, onRetry: (e) => hooks.onRetry?.({ ...e, method }), signal });
+        return await withRetry(method, fn, {
+          policy,
+          clock,
+          random: random.next,
+          onRetry: (e) => hooks.onRetry?.({ ...e, method }),
+          signal,
+        });
       } catch (error) {
         // 401/403 mid-cycle: the credentials are bad for the whole job (spec §1.13); stop, as Entra does.
         if (error instanceof ScimRequestError && (error.status === 401 || error.status === 403) && !stopped) {
-          stopped = { reason: 'EncounteredQuarantineException', message: `the target refused the credentials mid-cycle (${error.message}); the cycle stopped after the requests in flight` };
+          stopped = {
+            reason: 'EncounteredQuarantineException',
+            message: `the target refused the credentials mid-cycle (${error.message}); the cycle stopped after the requests in flight`,
+          };
           stop.abort(new Error(stopped.message));
         }
         throw error;
@@ -161,7 +174,15 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
 
   let quarantine = store.quarantine();
   let batchedRun = false;
-  const finish = (status: CycleStatus, plan: Plan | null, outcomes: ChangeOutcome[], log: LogEntry[], jobFailure: CycleResult['jobFailure'], givenUp: Escrow[] = [], counts: Record<string, number> = countEntries(log)): CycleResult => ({
+  const finish = (
+    status: CycleStatus,
+    plan: Plan | null,
+    outcomes: ChangeOutcome[],
+    log: LogEntry[],
+    jobFailure: CycleResult['jobFailure'],
+    givenUp: Escrow[] = [],
+    counts: Record<string, number> = countEntries(log),
+  ): CycleResult => ({
     cycleId,
     kind,
     status,
@@ -190,14 +211,16 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   try {
     await probe(ctx, random);
   } catch (error) {
-    const failure = error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
+    const failure =
+      error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
     quarantineFor(failure);
     if (!dryRun) store.finishCycle(cycleId, 'failed', clock.now().toISOString(), {});
     return finish('failed', null, [], [], failure);
   }
 
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
   const large = !dryRun && !onDemand && deps.tenant.users.length + deps.tenant.groups.length > batchSize;
   // A large tenant keeps no views: each is rebuilt when its object is worked on, and dropped after.
   const sources = evaluateSource(deps.tenant, job, { clock, random }, { retainViews: !large });
@@ -245,7 +268,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
       logStored: false,
       counts: countEntries(log),
       entryCount: log.length,
-      failed: log.filter((e) => e.status === 'Failure').map((e) => ({ sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' })),
+      failed: log
+        .filter((e) => e.status === 'Failure')
+        .map((e) => ({ sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' })),
       touched: new Set(outcomes.map((o) => o.change.object.sourceId)),
       notReached: new Set(outcomes.filter((o) => o.failure?.code === 'Interrupted').map((o) => o.change.object.sourceId)),
       staged: new Set(plan.deletes.filter((c) => c.action === 'staged-delete').map((c) => c.object.sourceId)),
@@ -257,10 +282,24 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const failedObjects = new Set(applied.failed.map((f) => f.sourceId));
   const interrupted = signal.aborted;
   const { touched } = applied;
-  const status: CycleStatus = stopped ? 'failed' : interrupted ? 'interrupted' : applied.deletionThresholdExceeded || failedObjects.size > 0 ? 'entry-level-errors' : 'succeeded';
+  const status: CycleStatus = stopped
+    ? 'failed'
+    : interrupted
+      ? 'interrupted'
+      : applied.deletionThresholdExceeded || failedObjects.size > 0
+        ? 'entry-level-errors'
+        : 'succeeded';
   const givenUp: Escrow[] = [];
 
-  let jobFailure = stopped ?? (applied.deletionThresholdExceeded ? { reason: 'TooManyDeletes', message: 'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)' } : null);
+  let jobFailure =
+    stopped ??
+    (applied.deletionThresholdExceeded
+      ? {
+          reason: 'TooManyDeletes',
+          message:
+            'the disables and deletes of this cycle reached the accidental-deletion threshold; none was sent (see the StagedDelete entries; rerun with --allow-deletes to let them through)',
+        }
+      : null);
 
   store.transaction(() => {
     // Watermarks move for objects whose changes were all carried out, and for failed ones (those come back
@@ -283,7 +322,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     // Escrows: each failed object is scheduled for its retry (or given up); successes cleared theirs in apply.
     for (const f of applied.failed) {
       // Times are the cycle's (its start), so a cycle standing at a simulated time schedules from it exactly.
-      const decision = escalate(escrows.get(f.sourceId), { sourceId: f.sourceId, objectType: f.objectType, errorCode: f.errorCode }, started, schedule);
+      const decision = escalate(
+        escrows.get(f.sourceId),
+        { sourceId: f.sourceId, objectType: f.objectType, errorCode: f.errorCode },
+        started,
+        schedule,
+      );
       if (decision.kind === 'retry') store.putEscrow(decision.escrow);
       else {
         store.clearEscrow(f.sourceId);
@@ -303,7 +347,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   if (!interrupted && !onDemand) {
     const escrowed = store.escrowCount();
     const thresholdReason = escrowThresholdReason(escrowed, failedObjects.size, applied.entryCount);
-    if (!jobFailure && thresholdReason) jobFailure = { reason: thresholdReason, message: `${escrowed} objects are escrowed and ${failedObjects.size} of this cycle's ${applied.entryCount} failed` };
+    if (!jobFailure && thresholdReason)
+      jobFailure = {
+        reason: thresholdReason,
+        message: `${escrowed} objects are escrowed and ${failedObjects.size} of this cycle's ${applied.entryCount} failed`,
+      };
     if (jobFailure) quarantineFor(jobFailure);
     else if (quarantine) {
       // The first cycle that succeeds leaves quarantine.
@@ -323,11 +371,16 @@ async function probe(ctx: EngineContext, random: Random): Promise<void> {
   const attribute = ctx.job.users.matching[0]?.mapping.target ?? 'userName';
   try {
     const found = await ctx.send('GET', () => ctx.client.filter('Users', attribute, random.uuid()));
-    if (found.length > 0) throw new JobFailure(`the connection probe (GET /Users?filter=${attribute} eq "<random GUID>") returned ${found.length} resource(s); a filter must only return matching resources`, 'SystemForCrossDomainIdentityManagementServiceIncompatible');
+    if (found.length > 0)
+      throw new JobFailure(
+        `the connection probe (GET /Users?filter=${attribute} eq "<random GUID>") returned ${found.length} resource(s); a filter must only return matching resources`,
+        'SystemForCrossDomainIdentityManagementServiceIncompatible',
+      );
   } catch (error) {
     if (error instanceof JobFailure) throw error;
     if (error instanceof ScimRequestError) {
-      const reason = error.status === 401 || error.status === 403 || error.status === null ? 'EncounteredQuarantineException' : error.entraCode;
+      const reason =
+        error.status === 401 || error.status === 403 || error.status === null ? 'EncounteredQuarantineException' : error.entraCode;
       throw new JobFailure(`the connection probe failed: ${error.message}`, reason, { cause: error });
     }
     throw error;

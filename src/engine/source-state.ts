@@ -48,7 +48,12 @@ export interface SourceState {
  * `retainViews: false` keeps no view after the scope and hash are computed (a large cycle's memory); the
  * view is rebuilt from the tenant record when read. @default true
  */
-export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: Clock; random: Random }, options: { retainViews?: boolean } = {}): SourceState[] {
+export function evaluateSource(
+  tenant: Tenant,
+  job: CompiledJob,
+  deps: { clock: Clock; random: Random },
+  options: { retainViews?: boolean } = {},
+): SourceState[] {
   const retain = options.retainViews ?? true;
   const settings = job.job.settings;
   const entitlements = computeEntitlements(tenant, settings);
@@ -62,7 +67,10 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
     let causeDetail: string | null = null;
     // Scoping filters are evaluated only for entitled users (an unassigned user is NotEffectivelyEntitled
     // whatever they say). Scope sees IsSoftDeleted as False: it is what scope produces, not an input.
-    const scope = !ent.entitled || job.users.scoping.length === 0 ? IN_SCOPE : evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
+    const scope =
+      !ent.entitled || job.users.scoping.length === 0
+        ? IN_SCOPE
+        : evaluateScopeWith(job.users.scoping, (key) => userViewAttribute(user, key, false, ent.roles));
     if (!ent.entitled) {
       cause = 'unassigned';
       causeDetail = ent.reason ?? 'not assigned';
@@ -106,7 +114,15 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
       if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
       const state = new LazySourceState(
-        { objectType: 'Group', id: group.id, displayName: group.displayName, provision: cause === null, cause, causeDetail, hash: hashValues((key) => view.attributes[key], job.groups.watched, cause) },
+        {
+          objectType: 'Group',
+          id: group.id,
+          displayName: group.displayName,
+          provision: cause === null,
+          cause,
+          causeDetail,
+          hash: hashValues((key) => view.attributes[key], job.groups.watched, cause),
+        },
         { group, roles: ent.roles },
         job.groups,
         deps,
@@ -121,7 +137,9 @@ export function evaluateSource(tenant: Tenant, job: CompiledJob, deps: { clock: 
 type SourceFacts = Omit<SourceState, 'view' | 'mapped' | 'release'>;
 
 /** What a view is built from: a user (with its IsSoftDeleted) or a group, and its roles. */
-type ViewSource = { user: SourceUser; roles: AppRole[]; softDeleted: boolean; group?: undefined } | { group: SourceGroup; roles: AppRole[]; user?: undefined };
+type ViewSource =
+  | { user: SourceUser; roles: AppRole[]; softDeleted: boolean; group?: undefined }
+  | { group: SourceGroup; roles: AppRole[]; user?: undefined };
 
 /**
  * A SourceState whose view and mapped values are built on first read, kept, and dropped by `release()`.
@@ -176,7 +194,13 @@ class LazySourceState implements SourceState {
 }
 
 /** The watermark hash of a user (`hashValues` over its view's attributes, without building the view). */
-function hashUser(user: SourceUser, softDeleted: boolean, roles: AppRole[], watched: readonly string[], cause: DeprovisionCause | null): string {
+function hashUser(
+  user: SourceUser,
+  softDeleted: boolean,
+  roles: AppRole[],
+  watched: readonly string[],
+  cause: DeprovisionCause | null,
+): string {
   let text = cause ?? 'active';
   for (const key of watched) text += hashPart(userViewAttribute(user, key, softDeleted, roles));
   return hash('sha1', text, 'base64');

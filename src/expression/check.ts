@@ -25,10 +25,17 @@ export function checkTree(root: ExprNode, options: CheckOptions, report: Report)
         EXPR_CODES.UNKNOWN_ATTRIBUTE,
         `unknown source attribute [${node.name}]`,
         node,
-        suggestion ? `did you mean [${suggestion}]? Attribute names are case-sensitive` : 'attribute names are case-sensitive; directory extensions are written [extension_<appId>_<name>]',
+        suggestion
+          ? `did you mean [${suggestion}]? Attribute names are case-sensitive`
+          : 'attribute names are case-sensitive; directory extensions are written [extension_<appId>_<name>]',
       );
     } else if (node.kind === 'enum' && !(parent?.kind === 'call' && parent.name === 'InStr' && parent.args[3] === node)) {
-      report(EXPR_CODES.INVALID_ARGUMENT, `${node.name} can only be InStr's fourth argument (compareType)`, node, 'InStr(value1, value2, start, vbTextCompare)');
+      report(
+        EXPR_CODES.INVALID_ARGUMENT,
+        `${node.name} can only be InStr's fourth argument (compareType)`,
+        node,
+        'InStr(value1, value2, start, vbTextCompare)',
+      );
     }
   });
 }
@@ -51,12 +58,23 @@ function checkCall(node: CallNode, parent: ExprNode | null, report: Report): voi
   if (node.broken) return;
   const n = node.args.length;
   if (n < def.minArgs || n > def.maxArgs) {
-    const expected = def.minArgs === def.maxArgs ? `${def.minArgs}` : def.maxArgs === Infinity ? `at least ${def.minArgs}` : `${def.minArgs} to ${def.maxArgs}`;
-    report(EXPR_CODES.WRONG_ARITY, `${node.name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${n}`, node.nameSpan, signatureOf(def));
+    const expected =
+      def.minArgs === def.maxArgs
+        ? `${def.minArgs}`
+        : def.maxArgs === Infinity
+          ? `at least ${def.minArgs}`
+          : `${def.minArgs} to ${def.maxArgs}`;
+    report(
+      EXPR_CODES.WRONG_ARITY,
+      `${node.name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${n}`,
+      node.nameSpan,
+      signatureOf(def),
+    );
   } else {
     def.params.forEach((p, i) => {
       const arg = node.args[i];
-      if (p.required && arg?.kind === 'omitted') report(EXPR_CODES.MISSING_ARGUMENT, `${node.name}: ${p.name} is required`, arg, signatureOf(def));
+      if (p.required && arg?.kind === 'omitted')
+        report(EXPR_CODES.MISSING_ARGUMENT, `${node.name}: ${p.name} is required`, arg, signatureOf(def));
     });
   }
   def.check?.(node, { report, parent });

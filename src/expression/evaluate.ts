@@ -19,9 +19,18 @@ export function evaluate(expression: CompiledExpression, context: EvalContext): 
     const value = evalNode(expression.root, context, state);
     return { ok: true, value, redacted: state.redacted, ignoreFlow: state.ignoreFlow };
   } catch (e) {
-    if (e instanceof EvalFailure) return { ok: false, error: { code: e.code, message: e.message, offset: e.span.offset, length: e.span.length } };
+    if (e instanceof EvalFailure)
+      return { ok: false, error: { code: e.code, message: e.message, offset: e.span.offset, length: e.span.length } };
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: { code: EXPR_CODES.EVAL_INTERNAL, message: `internal error in the expression evaluator: ${message}`, offset: expression.root.offset, length: expression.root.length } };
+    return {
+      ok: false,
+      error: {
+        code: EXPR_CODES.EVAL_INTERNAL,
+        message: `internal error in the expression evaluator: ${message}`,
+        offset: expression.root.offset,
+        length: expression.root.length,
+      },
+    };
   }
 }
 

@@ -12,7 +12,10 @@ import type { CompiledExpression, ExprDiagnostic } from './types.js';
 /** Entra's documented limit on an expression's length (known-issues.md). */
 export const MAX_EXPRESSION_LENGTH = 10_000;
 
-export function parseExpression(text: string, options: CheckOptions = {}): { expression: CompiledExpression | null; diagnostics: ExprDiagnostic[] } {
+export function parseExpression(
+  text: string,
+  options: CheckOptions = {},
+): { expression: CompiledExpression | null; diagnostics: ExprDiagnostic[] } {
   if (text.length > MAX_EXPRESSION_LENGTH) {
     return {
       expression: null,

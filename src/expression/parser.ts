@@ -47,13 +47,23 @@ class Parser {
 
   parseExpression(): ParseTreeResult {
     if (this.peek().kind === 'eof') {
-      this.report(EXPR_CODES.EMPTY, 'the expression is empty', { offset: 0, length: this.text.length }, 'write a function call such as Join(" ", [givenName], [surname]), an [attribute] or a "constant"');
+      this.report(
+        EXPR_CODES.EMPTY,
+        'the expression is empty',
+        { offset: 0, length: this.text.length },
+        'write a function call such as Join(" ", [givenName], [surname]), an [attribute] or a "constant"',
+      );
       return { root: null, diagnostics: this.diagnostics };
     }
     const root = this.parseOperand();
     const next = this.peek();
     if (next.kind === 'operator') {
-      this.report(EXPR_CODES.SYNTAX, `comparison \`${next.value}\` outside a function argument`, next, 'comparisons are only allowed inside function arguments, e.g. IIF([country]="USA", "US", "Other") or CBool([a]=[b])');
+      this.report(
+        EXPR_CODES.SYNTAX,
+        `comparison \`${next.value}\` outside a function argument`,
+        next,
+        'comparisons are only allowed inside function arguments, e.g. IIF([country]="USA", "US", "Other") or CBool([a]=[b])',
+      );
       this.pos = this.tokens.length - 1;
     } else if (next.kind !== 'eof') {
       this.reportTrailing(next);
@@ -66,9 +76,19 @@ class Parser {
     if (next.kind === 'rparen') {
       this.report(EXPR_CODES.SYNTAX, 'unmatched `)`', next, 'remove it, or add the `(` it was meant to close');
     } else if (next.kind === 'attribute' && prev?.kind === 'rparen' && /^\d+$/.test(next.value)) {
-      this.report(EXPR_CODES.SYNTAX, `indexing \`${next.text}\` is not part of the expression language`, next, `use Item(…, ${Number(next.value) + 1}) instead (Item is 1-based)`);
+      this.report(
+        EXPR_CODES.SYNTAX,
+        `indexing \`${next.text}\` is not part of the expression language`,
+        next,
+        `use Item(…, ${Number(next.value) + 1}) instead (Item is 1-based)`,
+      );
     } else if (next.kind !== 'invalid') {
-      this.report(EXPR_CODES.SYNTAX, `unexpected \`${next.text}\` after the end of the expression`, next, 'an expression is a single function call, [attribute] or "constant"; combine values with Join or Append');
+      this.report(
+        EXPR_CODES.SYNTAX,
+        `unexpected \`${next.text}\` after the end of the expression`,
+        next,
+        'an expression is a single function call, [attribute] or "constant"; combine values with Join or Append',
+      );
     }
     this.pos = this.tokens.length - 1;
   }
@@ -88,7 +108,8 @@ class Parser {
       case 'ident':
         if (this.peek(1).kind === 'lparen') return this.parseCall();
         this.pos++;
-        if (COMPARE_MODES.has(t.value)) return { kind: 'enum', name: t.value as 'vbTextCompare' | 'vbBinaryCompare', offset: t.offset, length: t.length };
+        if (COMPARE_MODES.has(t.value))
+          return { kind: 'enum', name: t.value as 'vbTextCompare' | 'vbBinaryCompare', offset: t.offset, length: t.length };
         this.reportIdentifier(t);
         return { kind: 'error', offset: t.offset, length: t.length };
       case 'invalid':
@@ -99,7 +120,12 @@ class Parser {
         this.report(EXPR_CODES.SYNTAX, 'the expression ends where a value was expected', t, 'complete the expression');
         return { kind: 'error', offset: t.offset, length: 0 };
       default:
-        this.report(EXPR_CODES.SYNTAX, `expected a value, found \`${t.text}\``, t, 'a value is a function call, an [attribute], a "string" or a number');
+        this.report(
+          EXPR_CODES.SYNTAX,
+          `expected a value, found \`${t.text}\``,
+          t,
+          'a value is a function call, an [attribute], a "string" or a number',
+        );
         this.pos++;
         return { kind: 'error', offset: t.offset, length: t.length };
     }
@@ -108,13 +134,35 @@ class Parser {
   private reportIdentifier(t: Token): void {
     const lower = t.value.toLowerCase();
     if (lower === 'vbtextcompare' || lower === 'vbbinarycompare') {
-      this.report(EXPR_CODES.UNKNOWN_IDENTIFIER, `unknown identifier \`${t.value}\``, t, `did you mean \`${lower === 'vbtextcompare' ? 'vbTextCompare' : 'vbBinaryCompare'}\`? Identifiers are case-sensitive`);
+      this.report(
+        EXPR_CODES.UNKNOWN_IDENTIFIER,
+        `unknown identifier \`${t.value}\``,
+        t,
+        `did you mean \`${lower === 'vbtextcompare' ? 'vbTextCompare' : 'vbBinaryCompare'}\`? Identifiers are case-sensitive`,
+      );
     } else if (lower === 'true' || lower === 'false' || lower === 'nothing' || lower === 'null') {
-      this.report(EXPR_CODES.UNKNOWN_IDENTIFIER, `unknown identifier \`${t.value}\``, t, lower === 'true' || lower === 'false' ? `booleans are strings in Entra expressions: write "${lower === 'true' ? 'True' : 'False'}"` : 'there is no null literal; leave the argument empty instead');
+      this.report(
+        EXPR_CODES.UNKNOWN_IDENTIFIER,
+        `unknown identifier \`${t.value}\``,
+        t,
+        lower === 'true' || lower === 'false'
+          ? `booleans are strings in Entra expressions: write "${lower === 'true' ? 'True' : 'False'}"`
+          : 'there is no null literal; leave the argument empty instead',
+      );
     } else if (lower === 'and' || lower === 'or') {
-      this.report(EXPR_CODES.UNKNOWN_IDENTIFIER, `\`${t.value}\` is not an operator in Entra expressions`, t, 'there are no AND/OR operators; nest IIF calls instead');
+      this.report(
+        EXPR_CODES.UNKNOWN_IDENTIFIER,
+        `\`${t.value}\` is not an operator in Entra expressions`,
+        t,
+        'there are no AND/OR operators; nest IIF calls instead',
+      );
     } else {
-      this.report(EXPR_CODES.UNKNOWN_IDENTIFIER, `unknown identifier \`${t.value}\``, t, `attribute references need brackets: [${t.value}]; string constants need quotes: "${t.value}"`);
+      this.report(
+        EXPR_CODES.UNKNOWN_IDENTIFIER,
+        `unknown identifier \`${t.value}\``,
+        t,
+        `attribute references need brackets: [${t.value}]; string constants need quotes: "${t.value}"`,
+      );
     }
   }
 
@@ -196,7 +244,12 @@ class Parser {
     }
     const next = this.peek();
     if (next.kind === 'comma' || next.kind === 'rparen' || next.kind === 'eof') {
-      this.report(EXPR_CODES.SYNTAX, `comparison \`${op.value}\` has no right-hand side`, op, `write a value after \`${op.value}\`, e.g. [country] = "USA"`);
+      this.report(
+        EXPR_CODES.SYNTAX,
+        `comparison \`${op.value}\` has no right-hand side`,
+        op,
+        `write a value after \`${op.value}\`, e.g. [country] = "USA"`,
+      );
       return { kind: 'error', offset: left.offset, length: op.offset + op.length - left.offset };
     }
     const right = this.parseOperand();
@@ -228,7 +281,12 @@ class Parser {
     const last = this.tokens[this.pos - 1];
     // An unclosed string swallowed the rest of the text, `)` included: that is the error to fix, not this one.
     if (!last?.runsToEnd) {
-      this.report(EXPR_CODES.MISSING_PAREN, `missing \`)\` to close \`${nameToken.value}(\``, { offset: open.offset, length: 1 }, `add \`)\` at the end of the arguments of ${nameToken.value}`);
+      this.report(
+        EXPR_CODES.MISSING_PAREN,
+        `missing \`)\` to close \`${nameToken.value}(\``,
+        { offset: open.offset, length: 1 },
+        `add \`)\` at the end of the arguments of ${nameToken.value}`,
+      );
     }
     return node(this.text.length);
   }

@@ -12,17 +12,7 @@ import type { Span } from './ast.js';
 import { EXPR_CODES } from './codes.js';
 import type { ExprDiagnostic } from './types.js';
 
-export type TokenKind =
-  | 'ident'
-  | 'lparen'
-  | 'rparen'
-  | 'comma'
-  | 'attribute'
-  | 'string'
-  | 'number'
-  | 'operator'
-  | 'invalid'
-  | 'eof';
+export type TokenKind = 'ident' | 'lparen' | 'rparen' | 'comma' | 'attribute' | 'string' | 'number' | 'operator' | 'invalid' | 'eof';
 
 export interface Token extends Span {
   kind: TokenKind;
@@ -110,7 +100,13 @@ export function scan(text: string): ScanResult {
         i++;
         if (name.trim() === '') {
           push('invalid', start, i);
-          diagnostics.push({ code: EXPR_CODES.SYNTAX, message: 'empty attribute reference `[]`', offset: start, length: i - start, hint: 'write the source attribute name between the brackets, e.g. [userPrincipalName]' });
+          diagnostics.push({
+            code: EXPR_CODES.SYNTAX,
+            message: 'empty attribute reference `[]`',
+            offset: start,
+            length: i - start,
+            hint: 'write the source attribute name between the brackets, e.g. [userPrincipalName]',
+          });
         } else push('attribute', start, i, name);
       } else {
         push('invalid', start, i);
@@ -135,7 +131,13 @@ export function scan(text: string): ScanResult {
       while (isHexDigit(text[i])) i++;
       if (i === start + 2) {
         push('invalid', start, i);
-        diagnostics.push({ code: EXPR_CODES.SYNTAX, message: 'hex literal `&H` has no digits', offset: start, length: 2, hint: 'write hex numbers as &HF7' });
+        diagnostics.push({
+          code: EXPR_CODES.SYNTAX,
+          message: 'hex literal `&H` has no digits',
+          offset: start,
+          length: 2,
+          hint: 'write hex numbers as &HF7',
+        });
       } else push('number', start, i, BigInt(`0x${text.slice(start + 2, i)}`).toString());
     } else if (isIdentStart(c)) {
       i++;
@@ -153,7 +155,10 @@ export function scan(text: string): ScanResult {
         message: `\`${text.slice(start, i)}\` is not a string constant`,
         offset: start,
         length: i - start,
-        hint: c === "'" ? 'string constants use double quotes: "…"' : 'typographic quotes are not string delimiters; use straight double quotes "…"',
+        hint:
+          c === "'"
+            ? 'string constants use double quotes: "…"'
+            : 'typographic quotes are not string delimiters; use straight double quotes "…"',
       });
     } else if (c === '=' && text[i + 1] === '=') {
       push('operator', i, (i += 2));
@@ -189,7 +194,8 @@ function strayDiagnostic(text: string, start: number, end: number): ExprDiagnost
   const piece = text.slice(start, end);
   const d: ExprDiagnostic = { code: EXPR_CODES.SYNTAX, message: `unexpected \`${piece}\``, offset: start, length: end - start };
   if (piece === ']') d.hint = 'attribute references are written [name]; this `]` has no opening `[`';
-  else if (piece === '&' || piece.startsWith('&&') || piece === '|' || piece === '||') d.hint = 'there are no AND/OR operators; nest IIF calls instead';
+  else if (piece === '&' || piece.startsWith('&&') || piece === '|' || piece === '||')
+    d.hint = 'there are no AND/OR operators; nest IIF calls instead';
   return d;
 }
 

@@ -13,7 +13,15 @@ export async function loadJob(file: string): Promise<{ job: Job | null; diagnost
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
-    return { job: null, diagnostics: [error(C.MAPPING_READ_FAILED, `cannot read the mapping file: ${why}`, { file, hint: 'pass a mapping YAML file such as mappings/customappsso.yaml' })] };
+    return {
+      job: null,
+      diagnostics: [
+        error(C.MAPPING_READ_FAILED, `cannot read the mapping file: ${why}`, {
+          file,
+          hint: 'pass a mapping YAML file such as mappings/customappsso.yaml',
+        }),
+      ],
+    };
   }
   return parseJob({ file, text });
 }

@@ -19,12 +19,21 @@ export function parseJob(input: TextFile): { job: Job | null; diagnostics: Diagn
   const parsed = parseYamlFile(input, C.MAPPING_SYNTAX);
   const diagnostics = [...parsed.diagnostics];
   if (!parsed.ok) return { job: null, diagnostics };
-  const reader = new YamlReader(parsed.yaml, { wrongType: C.MAPPING_WRONG_TYPE, unknownKey: C.MAPPING_UNKNOWN_KEY, missingKey: C.MAPPING_MISSING_KEY }, diagnostics);
+  const reader = new YamlReader(
+    parsed.yaml,
+    { wrongType: C.MAPPING_WRONG_TYPE, unknownKey: C.MAPPING_UNKNOWN_KEY, missingKey: C.MAPPING_MISSING_KEY },
+    diagnostics,
+  );
 
   const root = rootNode(parsed.yaml);
   if (root === null || !isMap(root)) {
     const found = root === null ? 'the file is empty' : `found ${describeNode(root)}`;
-    reader.error(C.MAPPING_WRONG_SHAPE, `a mapping file must be a map with \`settings\`, \`users\` and \`groups\`; ${found}`, root ?? { line: 1, column: 1 }, 'start from mappings/customappsso.yaml');
+    reader.error(
+      C.MAPPING_WRONG_SHAPE,
+      `a mapping file must be a map with \`settings\`, \`users\` and \`groups\`; ${found}`,
+      root ?? { line: 1, column: 1 },
+      'start from mappings/customappsso.yaml',
+    );
     return { job: null, diagnostics };
   }
   const e = reader.entries(root, 'the mapping file', ['settings', 'users', 'groups']);

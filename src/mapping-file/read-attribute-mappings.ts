@@ -52,13 +52,23 @@ export function readAttributeMappings(
     if (row.target) {
       const first = targets.get(row.target.key);
       if (first) {
-        reader.error(C.MAPPING_DUPLICATE_TARGET, `target ${describeTarget(row.target.node)} is already mapped`, row.target.node, `first mapped at ${reader.locate(first)}; keep one row per target`);
+        reader.error(
+          C.MAPPING_DUPLICATE_TARGET,
+          `target ${describeTarget(row.target.node)} is already mapped`,
+          row.target.node,
+          `first mapped at ${reader.locate(first)}; keep one row per target`,
+        );
       } else targets.set(row.target.key, row.target.node);
     }
     if (row.match) {
       const first = precedences.get(row.match.value);
       if (first) {
-        reader.error(C.MAPPING_DUPLICATE_MATCH_PRECEDENCE, `matching precedence ${row.match.value} is already used`, row.match.node, `first used at ${reader.locate(first)}; give each matching attribute its own precedence (1 is tried first)`);
+        reader.error(
+          C.MAPPING_DUPLICATE_MATCH_PRECEDENCE,
+          `matching precedence ${row.match.value} is already used`,
+          row.match.node,
+          `first used at ${reader.locate(first)}; give each matching attribute its own precedence (1 is tried first)`,
+        );
       } else precedences.set(row.match.value, row.match.node);
     }
   }
@@ -96,7 +106,12 @@ function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: Sourc
           'targets look like `userName`, `name.givenName`, `emails[type eq "work"].value` or `urn:…:User:department`',
         );
       } else if (isIdTarget(parsed.path)) {
-        reader.error(C.MAPPING_ID_TARGET, `${what} maps the target \`id\`, which Entra forbids`, targetNode, 'the app assigns `id`; map Entra\'s object id to `externalId` instead');
+        reader.error(
+          C.MAPPING_ID_TARGET,
+          `${what} maps the target \`id\`, which Entra forbids`,
+          targetNode,
+          "the app assigns `id`; map Entra's object id to `externalId` instead",
+        );
       } else {
         target = parsed.path;
         result.target = { key: targetKey(parsed.path), node: targetNode };
@@ -108,11 +123,21 @@ function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: Sourc
   const given = SOURCE_KINDS.filter((k) => (e.get(k)?.value ?? null) !== null);
   let source: AttributeSource | null = null;
   if (given.length === 0) {
-    reader.error(C.MAPPING_SOURCE_KIND, `${what} has no source`, map, 'give exactly one of `source:` (an Entra attribute), `expression:` or `constant:`');
+    reader.error(
+      C.MAPPING_SOURCE_KIND,
+      `${what} has no source`,
+      map,
+      'give exactly one of `source:` (an Entra attribute), `expression:` or `constant:`',
+    );
     ok = false;
   } else if (given.length > 1) {
     const second = e.get(given[1]!)!;
-    reader.error(C.MAPPING_SOURCE_KIND, `${what} has both \`${given[0]}\` and \`${given[1]}\``, second.keyNode, 'a row takes exactly one of `source`, `expression`, `constant`');
+    reader.error(
+      C.MAPPING_SOURCE_KIND,
+      `${what} has both \`${given[0]}\` and \`${given[1]}\``,
+      second.keyNode,
+      'a row takes exactly one of `source`, `expression`, `constant`',
+    );
     ok = false;
   } else {
     source = readSource(reader, given[0]!, e.get(given[0]!)!.value!, what, kind);
@@ -173,11 +198,21 @@ function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: Sourc
   return result;
 }
 
-function readSource(reader: YamlReader, kindKey: (typeof SOURCE_KINDS)[number], node: ParsedNode, what: string, kind: SourceObjectKind): AttributeSource | null {
+function readSource(
+  reader: YamlReader,
+  kindKey: (typeof SOURCE_KINDS)[number],
+  node: ParsedNode,
+  what: string,
+  kind: SourceObjectKind,
+): AttributeSource | null {
   const position = (n: ParsedNode): Position => (isScalar(n) ? contentPosition(reader.yaml, n) : reader.position(n));
   switch (kindKey) {
     case 'source': {
-      const attribute = reader.string(node, `${what}.source`, 'a Direct row names one Entra attribute; use `expression:` for anything else');
+      const attribute = reader.string(
+        node,
+        `${what}.source`,
+        'a Direct row names one Entra attribute; use `expression:` for anything else',
+      );
       if (attribute === null) return null;
       if (!isSourceAttribute(kind, attribute)) {
         reportUnknownSource(reader, attribute, node, `${what}.source`, kind);
@@ -186,7 +221,11 @@ function readSource(reader: YamlReader, kindKey: (typeof SOURCE_KINDS)[number], 
       return { kind: 'direct', attribute, position: position(node) };
     }
     case 'expression': {
-      const text = reader.string(node, `${what}.expression`, 'write the expression as a string, e.g. \'Join(" ", [givenName], [surname])\'');
+      const text = reader.string(
+        node,
+        `${what}.expression`,
+        'write the expression as a string, e.g. \'Join(" ", [givenName], [surname])\'',
+      );
       if (text === null) return null;
       if (text.trim() === '') {
         reader.error(C.MAPPING_INVALID_VALUE, `${what}.expression is empty`, node, 'write an expression, or remove the row');

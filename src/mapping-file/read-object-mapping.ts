@@ -25,7 +25,12 @@ export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: st
   if (enabledNode !== null) {
     const b = reader.boolean(enabledNode, `${what}.enabled`);
     if (b === false && kind === 'user') {
-      reader.error(C.MAPPING_INVALID_VALUE, 'the user mapping cannot be disabled', enabledNode, 'Entra only lets the group mapping be switched off; remove `enabled`');
+      reader.error(
+        C.MAPPING_INVALID_VALUE,
+        'the user mapping cannot be disabled',
+        enabledNode,
+        'Entra only lets the group mapping be switched off; remove `enabled`',
+      );
     } else if (b !== null) enabled = b;
   }
 
@@ -38,7 +43,8 @@ export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: st
       if (item === null) return;
       const action = reader.oneOf(item, `${what}.actions[${i}]`, OBJECT_ACTIONS, C.MAPPING_INVALID_VALUE);
       if (action === null) return;
-      if (actions.includes(action)) reader.error(C.MAPPING_INVALID_VALUE, `action \`${action}\` is listed twice`, item, 'list each action once');
+      if (actions.includes(action))
+        reader.error(C.MAPPING_INVALID_VALUE, `action \`${action}\` is listed twice`, item, 'list each action once');
       else actions.push(action);
     });
   }
@@ -49,10 +55,17 @@ export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: st
   const attributesEntry = e.get('attributes');
   const attributesNode = attributesEntry?.value ?? null;
   if (attributesNode === null && enabled) {
-    reader.error(C.MAPPING_MISSING_KEY, `${what} has no \`attributes\``, attributesEntry?.keyNode ?? map, 'list the attribute rows: `attributes: [{target: …, source: …, match: 1}, …]`');
+    reader.error(
+      C.MAPPING_MISSING_KEY,
+      `${what} has no \`attributes\``,
+      attributesEntry?.keyNode ?? map,
+      'list the attribute rows: `attributes: [{target: …, source: …, match: 1}, …]`',
+    );
   }
   const attributes =
-    attributesNode === null ? [] : readAttributeMappings(reader, attributesNode, `${what}.attributes`, kind, enabled, attributesEntry?.keyNode ?? map);
+    attributesNode === null
+      ? []
+      : readAttributeMappings(reader, attributesNode, `${what}.attributes`, kind, enabled, attributesEntry?.keyNode ?? map);
 
   return { enabled, actions, scoping, attributes, position: reader.position(map) };
 }

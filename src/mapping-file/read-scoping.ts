@@ -8,7 +8,13 @@ import type { ParsedNode } from 'yaml';
 import { didYouMean } from '../shared/diagnostics.js';
 import type { YamlReader } from '../shared/yaml-file.js';
 import { MAPPING_CODES as C } from './mapping-codes.js';
-import { SCOPING_WARNINGS, SOURCE_ATTRIBUTE_ALIASES, UNSCOPABLE_SOURCE_ATTRIBUTES, isSourceAttribute, sourceAttributesOf } from './source-attributes.js';
+import {
+  SCOPING_WARNINGS,
+  SOURCE_ATTRIBUTE_ALIASES,
+  UNSCOPABLE_SOURCE_ATTRIBUTES,
+  isSourceAttribute,
+  sourceAttributesOf,
+} from './source-attributes.js';
 import type { SourceObjectKind } from './source-attributes.js';
 import { SCOPING_OPERATORS, UNARY_SCOPING_OPERATORS } from '../model/job.js';
 import type { ScopingClause, ScopingGroup, ScopingOperator } from '../model/job.js';
@@ -22,13 +28,23 @@ export function readScoping(reader: YamlReader, node: ParsedNode, what: string, 
     const groupWhat = `${what}[${i}]`;
     if (item === null) return;
     if (isMap(item)) {
-      reader.wrongType(item, groupWhat, 'a list of clauses', 'each filter group is a list of clauses: wrap this clause in `[ … ]` (or a `- ` item)');
+      reader.wrongType(
+        item,
+        groupWhat,
+        'a list of clauses',
+        'each filter group is a list of clauses: wrap this clause in `[ … ]` (or a `- ` item)',
+      );
       return;
     }
     const clauses = reader.list(item, groupWhat);
     if (clauses === null) return;
     if (clauses.length === 0) {
-      reader.error(C.MAPPING_INVALID_VALUE, `${groupWhat} is an empty filter group`, item, 'give the group at least one clause, or remove it');
+      reader.error(
+        C.MAPPING_INVALID_VALUE,
+        `${groupWhat} is an empty filter group`,
+        item,
+        'give the group at least one clause, or remove it',
+      );
       return;
     }
     const group: ScopingClause[] = [];
@@ -80,13 +96,23 @@ function readClause(reader: YamlReader, node: ParsedNode, what: string, kind: So
       reader.error(C.MAPPING_UNEXPECTED_SCOPING_VALUE, `${operator} takes no value`, valueNode, 'remove `value`');
       ok = false;
     } else if (!unary && valueNode === null) {
-      reader.error(C.MAPPING_MISSING_SCOPING_VALUE, `${what} uses ${operator}, which needs a \`value\``, map, `add \`value: …\` to compare ${attribute ?? 'the attribute'} with`);
+      reader.error(
+        C.MAPPING_MISSING_SCOPING_VALUE,
+        `${what} uses ${operator}, which needs a \`value\``,
+        map,
+        `add \`value: …\` to compare ${attribute ?? 'the attribute'} with`,
+      );
       ok = false;
     } else if (valueNode !== null) {
       const text = reader.text(valueNode, `${what}.value`);
       if (text === null) ok = false;
       else if (INTEGER_OPERATORS.includes(operator) && !/^-?\d+$/.test(text)) {
-        reader.error(C.MAPPING_INVALID_VALUE, `${operator} compares whole numbers, found ${JSON.stringify(text)}`, valueNode, 'give an integer value');
+        reader.error(
+          C.MAPPING_INVALID_VALUE,
+          `${operator} compares whole numbers, found ${JSON.stringify(text)}`,
+          valueNode,
+          'give an integer value',
+        );
         ok = false;
       } else value = text;
     }
@@ -103,11 +129,17 @@ function checkScopingAttribute(reader: YamlReader, attribute: string, node: Pars
   }
   const reason = UNSCOPABLE_SOURCE_ATTRIBUTES[attribute];
   if (reason !== undefined) {
-    reader.error(C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE, `Entra cannot scope on ${attribute}: ${reason}`, node, 'scope on a single-valued attribute such as department, or use assignments');
+    reader.error(
+      C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE,
+      `Entra cannot scope on ${attribute}: ${reason}`,
+      node,
+      'scope on a single-valued attribute such as department, or use assignments',
+    );
     return false;
   }
   const caution = SCOPING_WARNINGS[attribute];
-  if (caution !== undefined) reader.warn(C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE, caution, node, 'check the filter in the portal before relying on it');
+  if (caution !== undefined)
+    reader.warn(C.MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE, caution, node, 'check the filter in the portal before relying on it');
   return true;
 }
 
@@ -120,8 +152,6 @@ export function reportUnknownSource(reader: YamlReader, name: string, node: Pars
     C.MAPPING_UNKNOWN_SOURCE_ATTRIBUTE,
     `${what} ${JSON.stringify(name)} is not a ${kind} attribute Entra knows`,
     node,
-    suggestion
-      ? `did you mean \`${suggestion}\`?`
-      : `known ${kind} attributes: ${known.join(', ')}, or extension_<32 hex appId>_<name>`,
+    suggestion ? `did you mean \`${suggestion}\`?` : `known ${kind} attributes: ${known.join(', ')}, or extension_<32 hex appId>_<name>`,
   );
 }

@@ -29,6 +29,7 @@ export function readSettings(reader: YamlReader, node: ParsedNode | null): JobSe
     if (n !== null) settings[key] = reader.boolean(n, `settings.${key}`) ?? settings[key];
   }
   const threshold = value('accidentalDeletionThreshold');
-  if (threshold !== null) settings.accidentalDeletionThreshold = reader.integer(threshold, 'settings.accidentalDeletionThreshold', 1, C.MAPPING_INVALID_VALUE);
+  if (threshold !== null)
+    settings.accidentalDeletionThreshold = reader.integer(threshold, 'settings.accidentalDeletionThreshold', 1, C.MAPPING_INVALID_VALUE);
   return settings;
 }

@@ -45,12 +45,15 @@ export const UNSCOPABLE_SOURCE_ATTRIBUTES: Readonly<Record<string, string>> = {
   manager: 'manager is a reference attribute',
   members: 'group membership (members) is not supported in scoping filters',
   appRoleAssignments: 'appRoleAssignments is not supported in scoping filters; use assignments instead',
-  ...Object.fromEntries(USER_MULTI_VALUED_ATTRIBUTES.map((a) => [a, `${a} is multi-valued, and scoping filters only evaluate single-valued attributes`])),
+  ...Object.fromEntries(
+    USER_MULTI_VALUED_ATTRIBUTES.map((a) => [a, `${a} is multi-valued, and scoping filters only evaluate single-valued attributes`]),
+  ),
 };
 
 /** Attributes Entra's documentation warns about in scoping filters: allowed, with a warning. */
 export const SCOPING_WARNINGS: Readonly<Record<string, string>> = {
-  userType: "Microsoft's known-issues page lists userType among attributes scoping filters do not support; provsim evaluates it, real Entra may not",
+  userType:
+    "Microsoft's known-issues page lists userType among attributes scoping filters do not support; provsim evaluates it, real Entra may not",
 };
 
 /** A did-you-mean for names users commonly carry over from the fixture format or Graph. */

@@ -48,7 +48,10 @@ export interface CompiledJob {
   hash: string;
 }
 
-export function compileJob(job: Job, knownAttributes: { users: readonly string[]; groups: readonly string[] }): { compiled: CompiledJob | null; diagnostics: Diagnostic[] } {
+export function compileJob(
+  job: Job,
+  knownAttributes: { users: readonly string[]; groups: readonly string[] },
+): { compiled: CompiledJob | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const users = compileObjectMapping('User', job.users, job.file, knownAttributes.users, diagnostics);
   const groups = compileObjectMapping('Group', job.groups, job.file, knownAttributes.groups, diagnostics);
@@ -56,12 +59,24 @@ export function compileJob(job: Job, knownAttributes: { users: readonly string[]
   return { compiled: { job, users, groups, hash: jobHash(job) }, diagnostics };
 }
 
-function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, file: string, known: readonly string[], diagnostics: Diagnostic[]): CompiledObjectMapping {
+function compileObjectMapping(
+  objectType: ObjectType,
+  mapping: ObjectMapping,
+  file: string,
+  known: readonly string[],
+  diagnostics: Diagnostic[],
+): CompiledObjectMapping {
   const attributes: CompiledAttribute[] = [];
   for (const row of mapping.attributes) {
     const path = attributePathOrNull(row.target);
     if (!path) {
-      diagnostics.push(error('MAPPING_BAD_TARGET_PATH', `target "${row.target}" is not a SCIM attribute path`, { file, position: row.position, hint: 'use a path like name.givenName, emails[type eq "work"].value or urn:…:User:department' }));
+      diagnostics.push(
+        error('MAPPING_BAD_TARGET_PATH', `target "${row.target}" is not a SCIM attribute path`, {
+          file,
+          position: row.position,
+          hint: 'use a path like name.givenName, emails[type eq "work"].value or urn:…:User:department',
+        }),
+      );
       continue;
     }
     let expression: CompiledExpression | null = null;
@@ -80,7 +95,14 @@ function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, fi
     for (const clause of group) {
       if ((clause.operator === 'REGEX MATCH' || clause.operator === 'NOT REGEX MATCH') && clause.value !== undefined) {
         const problem = scopingRegexError(clause.value);
-        if (problem) diagnostics.push(error('MAPPING_BAD_SCOPING_REGEX', `the ${clause.operator} pattern ${JSON.stringify(clause.value)} cannot run: ${problem}`, { file, position: clause.position, hint: 'Entra uses .NET regular expressions; escape backslashes once inside YAML single quotes' }));
+        if (problem)
+          diagnostics.push(
+            error('MAPPING_BAD_SCOPING_REGEX', `the ${clause.operator} pattern ${JSON.stringify(clause.value)} cannot run: ${problem}`, {
+              file,
+              position: clause.position,
+              hint: 'Entra uses .NET regular expressions; escape backslashes once inside YAML single quotes',
+            }),
+          );
       }
     }
   }
@@ -91,12 +113,21 @@ function compileObjectMapping(objectType: ObjectType, mapping: ObjectMapping, fi
     if (a.expression) for (const name of referencedAttributes(a.expression)) watched.add(name);
   }
   for (const group of mapping.scoping) for (const clause of group) watched.add(clause.attribute);
-  return { objectType, enabled: mapping.enabled, actions: new Set(mapping.actions), scoping: mapping.scoping, attributes, matching, watched: [...watched].sort() };
+  return {
+    objectType,
+    enabled: mapping.enabled,
+    actions: new Set(mapping.actions),
+    scoping: mapping.scoping,
+    attributes,
+    matching,
+    watched: [...watched].sort(),
+  };
 }
 
 function referenceKind(objectType: ObjectType, row: AttributeMapping, path: AttributePath): ReferenceKind | null {
   if (row.source.kind !== 'direct') return null;
-  if (objectType === 'User' && row.source.attribute === 'manager' && path.schema === ENTERPRISE_USER_SCHEMA && path.attribute === 'manager') return 'manager';
+  if (objectType === 'User' && row.source.attribute === 'manager' && path.schema === ENTERPRISE_USER_SCHEMA && path.attribute === 'manager')
+    return 'manager';
   if (objectType === 'Group' && row.source.attribute === 'members' && path.attribute === 'members' && !path.schema) return 'members';
   return null;
 }

@@ -63,10 +63,18 @@ export function mapObject(mapping: CompiledObjectMapping, view: SourceView, deps
         if (!attribute.expression) break;
         const result = evaluate(attribute.expression, context);
         if (!result.ok) {
-          out.failures.push({ target: row.target, code: result.error.code, message: `${result.error.message} (in ${JSON.stringify(row.source.text)} at column ${result.error.offset + 1})` });
+          out.failures.push({
+            target: row.target,
+            code: result.error.code,
+            message: `${result.error.message} (in ${JSON.stringify(row.source.text)} at column ${result.error.offset + 1})`,
+          });
         } else if (!result.ignoreFlow) {
           const v = result.value;
-          out.values.push({ attribute, value: v === null ? null : typeof v === 'object' && !Array.isArray(v) ? v : scalar(v), redacted: result.redacted });
+          out.values.push({
+            attribute,
+            value: v === null ? null : typeof v === 'object' && !Array.isArray(v) ? v : scalar(v),
+            redacted: result.redacted,
+          });
         }
         break;
       }

@@ -19,13 +19,19 @@ import { isExtensionAttribute } from '../source/fixture-attributes.js';
 import { IMPORT_CODES as C } from './codes.js';
 import { isJsonObject, jsonText, rebuildExpression } from './expression.js';
 import { OBJECT_ACTIONS } from '../mapping-file/read-object-mapping.js';
-import { REFERENCE_SOURCE_ATTRIBUTES, UNSCOPABLE_SOURCE_ATTRIBUTES, isSourceAttribute, sourceAttributesOf } from '../mapping-file/source-attributes.js';
+import {
+  REFERENCE_SOURCE_ATTRIBUTES,
+  UNSCOPABLE_SOURCE_ATTRIBUTES,
+  isSourceAttribute,
+  sourceAttributesOf,
+} from '../mapping-file/source-attributes.js';
 import type { SourceObjectKind } from '../mapping-file/source-attributes.js';
 import { isIdTarget, isReferenceTarget, parseAttributePath, targetKey } from '../scim/attribute-path.js';
 import { SCOPING_OPERATORS, UNARY_SCOPING_OPERATORS } from '../model/job.js';
 import type { ObjectAction, ScopingOperator } from '../model/job.js';
 
-export type PlannedSource = { kind: 'direct'; attribute: string } | { kind: 'constant'; value: string } | { kind: 'expression'; text: string };
+export type PlannedSource =
+  { kind: 'direct'; attribute: string } | { kind: 'constant'; value: string } | { kind: 'expression'; text: string };
 
 export interface PlannedRow {
   skipped: false;
@@ -81,7 +87,8 @@ const SCHEMA_HINT =
 
 export function readSchema(json: unknown, file: string): { plan: ImportPlan | null; notes: Diagnostic[] } {
   const notes: Diagnostic[] = [];
-  const note = (code: string, message: string, hint?: string): void => void notes.push(warning(code, message, { file, ...(hint ? { hint } : {}) }));
+  const note = (code: string, message: string, hint?: string): void =>
+    void notes.push(warning(code, message, { file, ...(hint ? { hint } : {}) }));
   const fail = (code: string, message: string, hint: string): { plan: null; notes: Diagnostic[] } => {
     notes.push(error(code, message, { file, hint }));
     return { plan: null, notes };
@@ -89,10 +96,16 @@ export function readSchema(json: unknown, file: string): { plan: ImportPlan | nu
 
   // A synchronizationTemplate or synchronizationJob carries the schema in `schema`.
   const root = isJsonObject(json) && !('synchronizationRules' in json) && isJsonObject(json['schema']) ? json['schema'] : json;
-  if (!isJsonObject(root)) return fail(C.SCHEMA_NOT_A_SCHEMA, `the file is not a synchronizationSchema: it holds ${describeJson(root)}, not an object`, SCHEMA_HINT);
+  if (!isJsonObject(root))
+    return fail(
+      C.SCHEMA_NOT_A_SCHEMA,
+      `the file is not a synchronizationSchema: it holds ${describeJson(root)}, not an object`,
+      SCHEMA_HINT,
+    );
   const rules = root['synchronizationRules'];
   if (!Array.isArray(rules)) {
-    const found = rules === undefined ? 'has no `synchronizationRules`' : `has \`synchronizationRules\` as ${describeJson(rules)}, not a list`;
+    const found =
+      rules === undefined ? 'has no `synchronizationRules`' : `has \`synchronizationRules\` as ${describeJson(rules)}, not a list`;
     return fail(C.SCHEMA_NOT_A_SCHEMA, `the file is not a synchronizationSchema: the object ${found}`, SCHEMA_HINT);
   }
 
@@ -101,7 +114,8 @@ export function readSchema(json: unknown, file: string): { plan: ImportPlan | nu
   let groups: PlannedObjectMapping | null = null;
   rules.forEach((rule, r) => {
     const rulePath = `synchronizationRules[${r}]`;
-    if (!isJsonObject(rule)) return note(C.SCHEMA_MALFORMED_ENTRY, `${rulePath} is ${describeJson(rule)}, not a synchronizationRule object; skipped`);
+    if (!isJsonObject(rule))
+      return note(C.SCHEMA_MALFORMED_ENTRY, `${rulePath} is ${describeJson(rule)}, not a synchronizationRule object; skipped`);
     const mappings = rule['objectMappings'];
     if (!Array.isArray(mappings)) return note(C.SCHEMA_MALFORMED_ENTRY, `${rulePath} has no \`objectMappings\` list; skipped`);
     const targetDirectory = directories.find((d) => d['name'] === rule['targetDirectoryName']) ?? null;
@@ -112,10 +126,18 @@ export function readSchema(json: unknown, file: string): { plan: ImportPlan | nu
       const label = `${path} (${source || 'no sourceObjectName'} → ${jsonText(om['targetObjectName']) ?? '?'})`;
       const kind: SourceObjectKind | null = source.toLowerCase() === 'user' ? 'user' : source.toLowerCase() === 'group' ? 'group' : null;
       if (kind === null) {
-        return note(C.SCHEMA_OBJECT_MAPPING_SKIPPED, `${label} is not imported: provsim provisions Entra users and groups only`, 'its rows are not in the output');
+        return note(
+          C.SCHEMA_OBJECT_MAPPING_SKIPPED,
+          `${label} is not imported: provsim provisions Entra users and groups only`,
+          'its rows are not in the output',
+        );
       }
       if ((kind === 'user' ? users : groups) !== null) {
-        return note(C.SCHEMA_OBJECT_MAPPING_SKIPPED, `${label} is not imported: the ${kind} mapping was already read from an earlier object mapping`, 'provsim has one user and one group mapping; keep the one you want first');
+        return note(
+          C.SCHEMA_OBJECT_MAPPING_SKIPPED,
+          `${label} is not imported: the ${kind} mapping was already read from an earlier object mapping`,
+          'provsim has one user and one group mapping; keep the one you want first',
+        );
       }
       const planned = readObjectMapping(om, kind, path, label, targetDirectory, note);
       if (kind === 'user') users = planned;
@@ -124,17 +146,32 @@ export function readSchema(json: unknown, file: string): { plan: ImportPlan | nu
   });
 
   if (users === null) {
-    return fail(C.SCHEMA_NO_USER_MAPPING, 'the schema has no object mapping with sourceObjectName "User"', 'a provisioning schema for a SCIM app has one ("Provision Azure Active Directory Users"); check that this is the right export');
+    return fail(
+      C.SCHEMA_NO_USER_MAPPING,
+      'the schema has no object mapping with sourceObjectName "User"',
+      'a provisioning schema for a SCIM app has one ("Provision Azure Active Directory Users"); check that this is the right export',
+    );
   }
   return { plan: { users, groups }, notes };
 }
 
 type Note = (code: string, message: string, hint?: string) => void;
 
-function readObjectMapping(om: Json, kind: SourceObjectKind, path: string, label: string, directory: Json | null, note: Note): PlannedObjectMapping {
+function readObjectMapping(
+  om: Json,
+  kind: SourceObjectKind,
+  path: string,
+  label: string,
+  directory: Json | null,
+  note: Note,
+): PlannedObjectMapping {
   let enabled = om['enabled'] !== false;
   if (!enabled && kind === 'user') {
-    note(C.SCHEMA_USER_MAPPING_DISABLED, `${label} is disabled in the schema; imported as enabled`, 'provsim, like the portal, cannot switch the user mapping off; unassign users to keep them out');
+    note(
+      C.SCHEMA_USER_MAPPING_DISABLED,
+      `${label} is disabled in the schema; imported as enabled`,
+      'provsim, like the portal, cannot switch the user mapping off; unassign users to keep them out',
+    );
     enabled = true;
   }
   const targetObjectName = jsonText(om['targetObjectName']) ?? '';
@@ -161,12 +198,16 @@ function readFlowTypes(value: unknown, label: string, note: Note): ObjectAction[
     return [...OBJECT_ACTIONS];
   }
   const wanted = new Set<ObjectAction>();
-  for (const token of text.split(',').map((t) => t.trim()).filter((t) => t !== '')) {
+  for (const token of text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')) {
     const t = token.toLowerCase();
     if (t === 'add') wanted.add('create');
     else if (t === 'update') wanted.add('update');
     else if (t === 'delete') wanted.add('delete');
-    else if (t !== 'none') note(C.SCHEMA_UNKNOWN_OBJECT_FLOW_TYPE, `${label}: flowTypes ${JSON.stringify(token)} is not Add, Update, Delete or None; ignored`);
+    else if (t !== 'none')
+      note(C.SCHEMA_UNKNOWN_OBJECT_FLOW_TYPE, `${label}: flowTypes ${JSON.stringify(token)} is not Add, Update, Delete or None; ignored`);
   }
   return OBJECT_ACTIONS.filter((a) => wanted.has(a));
 }
@@ -184,9 +225,16 @@ function targetAttributeDefinitions(directory: Json | null, objectName: string):
   return out;
 }
 
-function readRows(value: unknown, kind: SourceObjectKind, path: string, caseExact: Map<string, boolean>, note: Note): Array<PlannedRow | SkippedRow> {
+function readRows(
+  value: unknown,
+  kind: SourceObjectKind,
+  path: string,
+  caseExact: Map<string, boolean>,
+  note: Note,
+): Array<PlannedRow | SkippedRow> {
   if (!Array.isArray(value)) {
-    if (value !== undefined && value !== null) note(C.SCHEMA_MALFORMED_ENTRY, `${path}.attributeMappings is ${describeJson(value)}, not a list; no rows imported`);
+    if (value !== undefined && value !== null)
+      note(C.SCHEMA_MALFORMED_ENTRY, `${path}.attributeMappings is ${describeJson(value)}, not a list; no rows imported`);
     return [];
   }
   const rows: Array<PlannedRow | SkippedRow> = [];
@@ -210,7 +258,11 @@ function readRows(value: unknown, kind: SourceObjectKind, path: string, caseExac
       if (row.match !== null) {
         const taken = precedences.get(row.match);
         if (taken !== undefined) {
-          note(C.SCHEMA_MATCH_DROPPED, `${where} (${row.target}): matching priority ${row.match} is already used by ${taken}; imported without matching`, 'give each matching attribute its own priority');
+          note(
+            C.SCHEMA_MATCH_DROPPED,
+            `${where} (${row.target}): matching priority ${row.match} is already used by ${taken}; imported without matching`,
+            'give each matching attribute its own priority',
+          );
           row.remarks.push(`matchingPriority ${row.match} dropped: used twice`);
           row.match = null;
         } else precedences.set(row.match, where);
@@ -221,7 +273,13 @@ function readRows(value: unknown, kind: SourceObjectKind, path: string, caseExac
   return rows;
 }
 
-function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf: Map<string, boolean>, note: Note): PlannedRow | SkippedRow | null {
+function readRow(
+  am: unknown,
+  kind: SourceObjectKind,
+  where: string,
+  caseExactOf: Map<string, boolean>,
+  note: Note,
+): PlannedRow | SkippedRow | null {
   if (!isJsonObject(am)) {
     note(C.SCHEMA_MALFORMED_ENTRY, `${where} is ${describeJson(am)}, not an attributeMapping object; skipped`);
     return null;
@@ -251,15 +309,25 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
   }
 
   const parsed = parseAttributePath(target);
-  if (!parsed.ok) return skip(`the target is not a SCIM path provsim can write (${parsed.message})`, described, 'provsim writes `attr`, `attr.sub`, `attr[type eq "x"].sub` and `urn:…:attr`');
-  if (isIdTarget(parsed.path)) return skip('it maps the target `id`, which the app assigns', described, "map Entra's objectId to externalId instead");
+  if (!parsed.ok)
+    return skip(
+      `the target is not a SCIM path provsim can write (${parsed.message})`,
+      described,
+      'provsim writes `attr`, `attr.sub`, `attr[type eq "x"].sub` and `urn:…:attr`',
+    );
+  if (isIdTarget(parsed.path))
+    return skip('it maps the target `id`, which the app assigns', described, "map Entra's objectId to externalId instead");
 
   let match: number | null = null;
   const priority = am['matchingPriority'];
   if (typeof priority === 'number' && priority > 0) {
-    if (!Number.isInteger(priority)) note(C.SCHEMA_MALFORMED_ENTRY, `${label}: matchingPriority ${priority} is not a whole number; imported without matching`);
+    if (!Number.isInteger(priority))
+      note(C.SCHEMA_MALFORMED_ENTRY, `${label}: matchingPriority ${priority} is not a whole number; imported without matching`);
     else if (isReferenceTarget(parsed.path) || (source.kind === 'direct' && REFERENCE_SOURCE_ATTRIBUTES.includes(source.attribute))) {
-      note(C.SCHEMA_MATCH_DROPPED, `${label}: matchingPriority ${priority} on a reference attribute cannot be used to find objects; imported without matching`);
+      note(
+        C.SCHEMA_MATCH_DROPPED,
+        `${label}: matchingPriority ${priority} on a reference attribute cannot be used to find objects; imported without matching`,
+      );
       remarks.push(`matchingPriority ${priority} dropped: reference`);
     } else match = priority;
   }
@@ -276,7 +344,10 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
   }
   const flowBehavior = jsonText(am['flowBehavior']);
   if (flowBehavior === 'FlowAlways') {
-    note(C.SCHEMA_UNSUPPORTED_FLOW_BEHAVIOR, `${label}: flowBehavior FlowAlways cannot be carried over; provsim sends the attribute only when it changed (FlowWhenChanged)`);
+    note(
+      C.SCHEMA_UNSUPPORTED_FLOW_BEHAVIOR,
+      `${label}: flowBehavior FlowAlways cannot be carried over; provsim sends the attribute only when it changed (FlowWhenChanged)`,
+    );
     remarks.push('Graph flowBehavior FlowAlways');
   }
 
@@ -292,14 +363,21 @@ function readRow(am: unknown, kind: SourceObjectKind, where: string, caseExactOf
   };
 }
 
-type SourceReading =
-  | { ok: true; source: PlannedSource; noneMapping: boolean }
-  | { ok: false; reason: string; hint?: string };
+type SourceReading = { ok: true; source: PlannedSource; noneMapping: boolean } | { ok: false; reason: string; hint?: string };
 
 function readSource(value: unknown, kind: SourceObjectKind, label: string, def: string | null, note: Note): SourceReading {
   if (value === undefined || value === null) {
-    if (def === null) return { ok: false, reason: 'it has no source and no default value (mapping type None): Entra leaves this attribute alone', hint: 'nothing flows from this row; add it by hand if the app needs a value' };
-    note(C.SCHEMA_NONE_MAPPING, `${label} has no source (mapping type None); imported as the constant ${JSON.stringify(def)}, applied only during creation`, "Entra writes a None mapping's default value when the target attribute is empty, which on a created object it always is");
+    if (def === null)
+      return {
+        ok: false,
+        reason: 'it has no source and no default value (mapping type None): Entra leaves this attribute alone',
+        hint: 'nothing flows from this row; add it by hand if the app needs a value',
+      };
+    note(
+      C.SCHEMA_NONE_MAPPING,
+      `${label} has no source (mapping type None); imported as the constant ${JSON.stringify(def)}, applied only during creation`,
+      "Entra writes a None mapping's default value when the target attribute is empty, which on a created object it always is",
+    );
     return { ok: true, source: { kind: 'constant', value: def }, noneMapping: true };
   }
   if (!isJsonObject(value)) return { ok: false, reason: `its source is ${describeJson(value)}, not an attributeMappingSource object` };
@@ -308,7 +386,8 @@ function readSource(value: unknown, kind: SourceObjectKind, label: string, def: 
   const expression = typeof value['expression'] === 'string' && value['expression'].trim() !== '' ? value['expression'] : null;
   switch (type) {
     case 'Attribute': {
-      const attribute = name !== null && name !== '' ? name : (expression !== null ? /^\s*\[([^\]]+)\]\s*$/.exec(expression)?.[1] : undefined);
+      const attribute =
+        name !== null && name !== '' ? name : expression !== null ? /^\s*\[([^\]]+)\]\s*$/.exec(expression)?.[1] : undefined;
       if (attribute === undefined) return { ok: false, reason: 'its Attribute source names no attribute' };
       if (!isSourceAttribute(kind, attribute)) return unknownAttribute(kind, attribute);
       return { ok: true, source: { kind: 'direct', attribute }, noneMapping: false };
@@ -322,16 +401,24 @@ function readSource(value: unknown, kind: SourceObjectKind, label: string, def: 
       let text = expression;
       if (text === null) {
         const rebuilt = rebuildExpression(value);
-        if ('error' in rebuilt) return { ok: false, reason: `its Function source has no expression text, and it cannot be rebuilt: ${rebuilt.error}` };
+        if ('error' in rebuilt)
+          return { ok: false, reason: `its Function source has no expression text, and it cannot be rebuilt: ${rebuilt.error}` };
         text = rebuilt.text;
         note(
           C.SCHEMA_EXPRESSION_REBUILT,
           `${label}: the source has no expression text; rebuilt from name and parameters as ${text}`,
-          rebuilt.orderAssumed ? 'the parameters were written in the order listed; check the argument order against the function' : undefined,
+          rebuilt.orderAssumed
+            ? 'the parameters were written in the order listed; check the argument order against the function'
+            : undefined,
         );
       }
       const problem = expressionProblem(text, kind);
-      if (problem !== null) return { ok: false, reason: `its expression ${text} does not load in provsim: ${problem.message}`, ...(problem.hint ? { hint: problem.hint } : {}) };
+      if (problem !== null)
+        return {
+          ok: false,
+          reason: `its expression ${text} does not load in provsim: ${problem.message}`,
+          ...(problem.hint ? { hint: problem.hint } : {}),
+        };
       return { ok: true, source: { kind: 'expression', text }, noneMapping: false };
     }
     default:
@@ -344,14 +431,19 @@ function unknownAttribute(kind: SourceObjectKind, attribute: string): SourceRead
   return {
     ok: false,
     reason: `${attribute} is not a ${kind} attribute provsim's fixtures have`,
-    hint: suggestion ? `did you mean ${suggestion}?` : `provsim's ${kind} attributes: ${sourceAttributesOf(kind).join(', ')}, or extension_<appId>_<name>`,
+    hint: suggestion
+      ? `did you mean ${suggestion}?`
+      : `provsim's ${kind} attributes: ${sourceAttributesOf(kind).join(', ')}, or extension_<appId>_<name>`,
   };
 }
 
 /** The first problem `compileJob` would report for this expression, or null. Extension attributes are open-ended there too. */
 function expressionProblem(text: string, kind: SourceObjectKind): { message: string; hint?: string } | null {
   const parsed = parseExpression(text, { knownAttributes: sourceAttributesOf(kind) });
-  const first = parsed.diagnostics.find((d) => !(d.code === 'EXPR_UNKNOWN_ATTRIBUTE' && isExtensionAttribute(text.slice(d.offset, d.offset + d.length).replace(/^\[|\]$/g, ''))));
+  const first = parsed.diagnostics.find(
+    (d) =>
+      !(d.code === 'EXPR_UNKNOWN_ATTRIBUTE' && isExtensionAttribute(text.slice(d.offset, d.offset + d.length).replace(/^\[|\]$/g, ''))),
+  );
   if (!first) return null;
   return { message: `${first.message} (at column ${first.offset + 1})`, ...(first.hint ? { hint: first.hint } : {}) };
 }
@@ -373,7 +465,11 @@ function readScope(scope: unknown, kind: SourceObjectKind, path: string, note: N
   for (const experimental of ['inputFilterGroups', 'categoryFilterGroups']) {
     const groups = scope[experimental];
     if (Array.isArray(groups) && groups.length > 0) {
-      note(C.SCHEMA_EXPERIMENTAL_FILTER, `${where}.${experimental} (experimental in Graph) is not imported`, 'only `groups`, the scoping filter the portal edits, is');
+      note(
+        C.SCHEMA_EXPERIMENTAL_FILTER,
+        `${where}.${experimental} (experimental in Graph) is not imported`,
+        'only `groups`, the scoping filter the portal edits, is',
+      );
     }
   }
   const groups = scope['groups'];
@@ -386,7 +482,11 @@ function readScope(scope: unknown, kind: SourceObjectKind, path: string, note: N
   groups.forEach((group, g) => {
     const gWhere = `${where}.groups[${g}]`;
     const skipGroup = (reason: string, hint?: string): void =>
-      note(C.SCHEMA_SCOPING_GROUP_SKIPPED, `${gWhere}${isJsonObject(group) && typeof group['name'] === 'string' ? ` ("${group['name']}")` : ''} is left out: ${reason}`, hint ?? 'filter groups are ORed: without it, objects that only it let in are out of scope; add an equivalent filter by hand');
+      note(
+        C.SCHEMA_SCOPING_GROUP_SKIPPED,
+        `${gWhere}${isJsonObject(group) && typeof group['name'] === 'string' ? ` ("${group['name']}")` : ''} is left out: ${reason}`,
+        hint ?? 'filter groups are ORed: without it, objects that only it let in are out of scope; add an equivalent filter by hand',
+      );
     if (!isJsonObject(group) || !Array.isArray(group['clauses'])) return skipGroup('it is not a filter group with a `clauses` list');
     if (group['clauses'].length === 0) return skipGroup('it has no clauses');
     const clauses: PlannedClause[] = [];
@@ -407,18 +507,26 @@ function readClause(clause: unknown, kind: SourceObjectKind, where: string, note
   if (attribute === null || attribute === '') return `${where} has no sourceOperandName`;
   if (operatorName === null) return `${where} has no operatorName`;
   const operator = resolveOperator(operatorName);
-  if (operator === null) return `${where} uses the operator ${JSON.stringify(operatorName)}, which provsim does not know (${SCOPING_OPERATORS.join(', ')})`;
+  if (operator === null)
+    return `${where} uses the operator ${JSON.stringify(operatorName)}, which provsim does not know (${SCOPING_OPERATORS.join(', ')})`;
   if (!isSourceAttribute(kind, attribute)) return `${where} tests ${attribute}, which is not a ${kind} attribute provsim's fixtures have`;
   const unscopable = UNSCOPABLE_SOURCE_ATTRIBUTES[attribute];
   if (unscopable !== undefined) return `${where} tests ${attribute}: ${unscopable}`;
   if (UNARY_SCOPING_OPERATORS.includes(operator)) return { attribute, operator };
 
   const operand = clause['targetOperand'];
-  const values = isJsonObject(operand) && Array.isArray(operand['values']) ? operand['values'].map(jsonText).filter((v): v is string => v !== null) : [];
+  const values =
+    isJsonObject(operand) && Array.isArray(operand['values']) ? operand['values'].map(jsonText).filter((v): v is string => v !== null) : [];
   const value = values[0];
   if (value === undefined) return `${where} uses ${operator}, which needs a value, and targetOperand.values is empty`;
-  if ((operator === 'Greater_Than' || operator === 'Greater_Than_OR_EQUALS') && !/^-?\d+$/.test(value)) return `${where} compares with ${JSON.stringify(value)}, and ${operator} compares whole numbers`;
-  if (values.length > 1) note(C.SCHEMA_SCOPING_VALUES, `${where} has ${values.length} values; only the first, ${JSON.stringify(value)}, is imported`, 'the portal sets one value per clause; write one clause per value if you meant several');
+  if ((operator === 'Greater_Than' || operator === 'Greater_Than_OR_EQUALS') && !/^-?\d+$/.test(value))
+    return `${where} compares with ${JSON.stringify(value)}, and ${operator} compares whole numbers`;
+  if (values.length > 1)
+    note(
+      C.SCHEMA_SCOPING_VALUES,
+      `${where} has ${values.length} values; only the first, ${JSON.stringify(value)}, is imported`,
+      'the portal sets one value per clause; write one clause per value if you meant several',
+    );
   return { attribute, operator, value };
 }
 

@@ -24,7 +24,7 @@ export function parseSchemaJson(input: TextFile): { json: unknown; diagnostics: 
           file: input.file,
           ...(position ? { position } : {}),
           hint: empty
-            ? 'export the schema as JSON: Graph GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema, or the portal\'s schema editor'
+            ? "export the schema as JSON: Graph GET /servicePrincipals/{id}/synchronization/jobs/{jobId}/schema, or the portal's schema editor"
             : /^\s*[{[]/.test(text)
               ? 'check quotes, commas and brackets here; the file must be the JSON of a synchronizationSchema'
               : 'a synchronizationSchema is a JSON object starting with `{`; is this the mapping YAML or another file?',

@@ -13,7 +13,12 @@ import { isPlainObject } from './value-shapes.js';
  * element match this filter now?". The result is not validated for uniqueness or members; the caller writes
  * it through the same path as PUT. Nothing is stored if any operation fails.
  */
-export async function applyPatch(kind: ResourceKind, current: JsonObject, body: unknown, rules: Readonly<TargetRules>): Promise<JsonObject> {
+export async function applyPatch(
+  kind: ResourceKind,
+  current: JsonObject,
+  body: unknown,
+  rules: Readonly<TargetRules>,
+): Promise<JsonObject> {
   if (!isPlainObject(body)) {
     throw scimError(400, 'invalidSyntax', `PATCH body must be a PatchOp object {"schemas": ["${PATCH_OP_SCHEMA}"], "Operations": [...]}`);
   }

@@ -82,7 +82,13 @@ export function resourceTypeById(baseUrl: string, id: string): JsonObject {
 }
 
 function listOf(resources: JsonObject[]): JsonObject {
-  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: resources.length, Resources: resources, startIndex: 1, itemsPerPage: resources.length };
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: resources.length,
+    Resources: resources,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+  };
 }
 
 function toJson(value: unknown): JsonObject {

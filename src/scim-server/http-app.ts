@@ -58,7 +58,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(options.basePath === '' ? '/' : options.basePath, router);
 
   app.use((req: Request, res: Response) => {
-    const body = errorBody(404, undefined, `No SCIM endpoint for ${req.method} ${req.originalUrl.split('?')[0] ?? ''}; the API is mounted at ${options.baseUrl()}`);
+    const body = errorBody(
+      404,
+      undefined,
+      `No SCIM endpoint for ${req.method} ${req.originalUrl.split('?')[0] ?? ''}; the API is mounted at ${options.baseUrl()}`,
+    );
     send(res, { status: 404, body });
   });
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -95,11 +99,26 @@ function handle(handler: Handler) {
 function mountDiscovery(router: express.Router, options: HttpAppOptions): void {
   const ok = (body: JsonObject): ServiceResponse => ({ status: 200, body });
   const discovery = () => ({ baseUrl: options.baseUrl(), bearerAuth: options.token !== null, maxResults: options.service.maxResults });
-  router.get('/ServiceProviderConfig', handle(() => ok(serviceProviderConfig(discovery()))));
-  router.get('/Schemas', handle(() => ok(schemasList(options.baseUrl()))));
-  router.get('/Schemas/:id', handle((req) => ok(schemaById(options.baseUrl(), param(req, 'id')))));
-  router.get('/ResourceTypes', handle(() => ok(resourceTypesList(options.baseUrl()))));
-  router.get('/ResourceTypes/:id', handle((req) => ok(resourceTypeById(options.baseUrl(), param(req, 'id')))));
+  router.get(
+    '/ServiceProviderConfig',
+    handle(() => ok(serviceProviderConfig(discovery()))),
+  );
+  router.get(
+    '/Schemas',
+    handle(() => ok(schemasList(options.baseUrl()))),
+  );
+  router.get(
+    '/Schemas/:id',
+    handle((req) => ok(schemaById(options.baseUrl(), param(req, 'id')))),
+  );
+  router.get(
+    '/ResourceTypes',
+    handle(() => ok(resourceTypesList(options.baseUrl()))),
+  );
+  router.get(
+    '/ResourceTypes/:id',
+    handle((req) => ok(resourceTypeById(options.baseUrl(), param(req, 'id')))),
+  );
 }
 
 function mountResource(router: express.Router, kind: ResourceKind, service: ResourceService): void {
@@ -132,7 +151,9 @@ function parseJsonBody(req: Request, res: Response, next: NextFunction): void {
   if (!Buffer.isBuffer(raw) || raw.length === 0) return next();
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== '' && type !== 'application/scim+json' && type !== 'application/json') {
-    return next(scimError(400, 'invalidSyntax', `Content-Type '${type}' is not accepted; send the body as application/scim+json or application/json`));
+    return next(
+      scimError(400, 'invalidSyntax', `Content-Type '${type}' is not accepted; send the body as application/scim+json or application/json`),
+    );
   }
   try {
     req.body = JSON.parse(raw.toString('utf8')) as unknown;
@@ -154,7 +175,10 @@ function authenticate(token: string | null) {
     const given = match?.[1] ? Buffer.from(match[1], 'utf8') : null;
     if (given && given.length === expected.length && timingSafeEqual(given, expected)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="provsim-target"');
-    const detail = header === '' ? 'No Authorization header; send Authorization: Bearer <token>' : 'Authorization header does not carry the bearer token this target was started with';
+    const detail =
+      header === ''
+        ? 'No Authorization header; send Authorization: Bearer <token>'
+        : 'Authorization header does not carry the bearer token this target was started with';
     send(res, { status: 401, body: errorBody(401, undefined, detail) });
   };
 }

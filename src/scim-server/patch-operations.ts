@@ -131,7 +131,12 @@ function pathOperation(
     if (created) return created;
   }
   const node = segments.every((s) => s.filter === undefined) ? segments[segments.length - 1]?.attribute : undefined;
-  if (op === 'replace' && isPlainObject(value) && node && (isSchemaDefinition(node) || (node.type === 'complex' && !node.config.multiValued))) {
+  if (
+    op === 'replace' &&
+    isPlainObject(value) &&
+    node &&
+    (isSchemaDefinition(node) || (node.type === 'complex' && !node.config.multiValued))
+  ) {
     return { op: 'add', path, value };
   }
   return { op, path, ...(value !== undefined ? { value } : {}) };
@@ -164,7 +169,11 @@ function missingFilteredTarget(
   if (filter.match(elements).length > 0) return undefined;
 
   const noTarget = (why: string): Error =>
-    scimError(400, 'noTarget', `Path '${path}' in operation ${index} of the PATCH body matches no element of '${first.name}' for '${op}'; ${why}`);
+    scimError(
+      400,
+      'noTarget',
+      `Path '${path}' in operation ${index} of the PATCH body matches no element of '${first.name}' for '${op}'; ${why}`,
+    );
   if (ctx.rules.noTargetOnMissingFilteredPath) {
     throw noTarget('RFC 7644 §3.5.2.3 answers noTarget (strict target, rule noTargetOnMissingFilteredPath)');
   }
@@ -197,7 +206,8 @@ function elementFromFilter(filter: SCIMMY.Types.Filter, attribute: Attribute): J
     let expected = condition[1] as JsonValue;
     if (Array.isArray(expected) || isPlainObject(expected)) return undefined;
     // The filter text says "True"; the element must hold a boolean (SCIMMY's Filter compares them loosely).
-    if (sub.type === 'boolean' && typeof expected === 'string' && /^(true|false)$/i.test(expected)) expected = expected.toLowerCase() === 'true';
+    if (sub.type === 'boolean' && typeof expected === 'string' && /^(true|false)$/i.test(expected))
+      expected = expected.toLowerCase() === 'true';
     element[sub.name] = expected;
   }
   return element;

@@ -30,7 +30,8 @@ export function parseScimQuery(rawUrl: string): ScimQuery {
   const query: ScimQuery = {};
   const filter = found.get('filter');
   if (filter !== undefined) {
-    if (filter.trim() === '') throw scimError(400, 'invalidFilter', 'Query parameter filter is empty; omit it or give an expression such as userName eq "x"');
+    if (filter.trim() === '')
+      throw scimError(400, 'invalidFilter', 'Query parameter filter is empty; omit it or give an expression such as userName eq "x"');
     query.filter = filter;
   }
   const attributes = found.get('attributes');

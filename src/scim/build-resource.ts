@@ -11,7 +11,10 @@ import type { ObjectType } from '../model/records.js';
 import { ADSCIM_GROUP_SCHEMA, CORE_GROUP_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA, type ScimResource } from './types.js';
 
 /** The quirks that shape POST bodies. */
-export type CreateBodyOptions = Pick<Quirks, 'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements' | 'emptyMembersOnCreate' | 'captureKeyOrder'>;
+export type CreateBodyOptions = Pick<
+  Quirks,
+  'emptyRolesOnCreate' | 'adscimGroupSchema' | 'primaryOnWorkElements' | 'emptyMembersOnCreate' | 'captureKeyOrder'
+>;
 
 export interface RoleEntry {
   primary: boolean;
@@ -28,7 +31,11 @@ export interface BodyEntry {
 
 const FILTER_BOOLEAN_ATTRIBUTES = new Set(['primary']);
 
-export function buildCreateBody(objectType: ObjectType, entries: readonly BodyEntry[], options: CreateBodyOptions = defaultQuirks('legacy')): ScimResource {
+export function buildCreateBody(
+  objectType: ObjectType,
+  entries: readonly BodyEntry[],
+  options: CreateBodyOptions = defaultQuirks('legacy'),
+): ScimResource {
   const body: ScimResource = {
     schemas:
       objectType === 'User'
@@ -59,7 +66,9 @@ const LEADING_KEYS: Record<ObjectType, readonly string[]> = {
  */
 function inCaptureOrder(objectType: ObjectType, body: ScimResource): ScimResource {
   const lead = LEADING_KEYS[objectType];
-  const rest = Object.keys(body).filter((k) => !lead.includes(k)).sort(ordinal);
+  const rest = Object.keys(body)
+    .filter((k) => !lead.includes(k))
+    .sort(ordinal);
   const out: ScimResource = {};
   for (const key of [...lead.filter((k) => k in body), ...rest]) out[key] = key === 'schemas' ? body[key] : sortedKeys(body[key]);
   return out;
@@ -69,7 +78,11 @@ function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(record).sort(ordinal).map((k) => [k, sortedKeys(record[k])]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort(ordinal)
+      .map((k) => [k, sortedKeys(record[k])]),
+  );
 }
 
 function ordinal(a: string, b: string): number {
@@ -101,7 +114,8 @@ function place(body: ScimResource, entry: BodyEntry, primaryOnWorkElements: bool
     let element = items.find((e) => e[path.filter!.attribute] === filterValue);
     if (!element) {
       element = { [path.filter.attribute]: filterValue };
-      if (path.filter.attribute === 'type' && path.filter.value === 'work' && (primaryOnWorkElements || path.attribute === 'emails')) element['primary'] = true;
+      if (path.filter.attribute === 'type' && path.filter.value === 'work' && (primaryOnWorkElements || path.attribute === 'emails'))
+        element['primary'] = true;
       if (path.attribute === 'roles') element['type'] = 'WindowsAzureActiveDirectoryRole';
       items.push(element);
     }

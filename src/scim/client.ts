@@ -74,7 +74,10 @@ export class ScimClient {
 
   /** `GET /Users?filter=attr eq "value"` (groups: `?excludedAttributes=members&filter=…`). Returns the matches. */
   async filter(resource: ResourceType, attribute: string, value: string): Promise<ScimResource[]> {
-    const query = resource === 'Groups' ? `excludedAttributes=members&filter=${formEncode(eqFilter(attribute, value))}` : `filter=${formEncode(eqFilter(attribute, value))}`;
+    const query =
+      resource === 'Groups'
+        ? `excludedAttributes=members&filter=${formEncode(eqFilter(attribute, value))}`
+        : `filter=${formEncode(eqFilter(attribute, value))}`;
     const url = `${this.baseUrl}/${resource}?${query}`;
     const response = await this.#send('GET', url, undefined, false);
     if (response.status === 404) {
@@ -91,11 +94,25 @@ export class ScimClient {
     this.#throwUnlessOk(response, 'GET', url, false);
     const list = parseJsonBody(response.data);
     if (!isListResponse(list)) {
-      throw new ScimRequestError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the response is not a SCIM ListResponse' });
+      throw new ScimRequestError({
+        method: 'GET',
+        url,
+        status: response.status,
+        bodyText: truncate(response.data),
+        entraCode: SERVICE_INCOMPATIBLE,
+        reason: 'the response is not a SCIM ListResponse',
+      });
     }
     const resources = list.Resources ?? [];
     if (list.totalResults > 0 && resources.length === 0) {
-      throw new ScimRequestError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: `totalResults is ${list.totalResults} but Resources is missing or empty` });
+      throw new ScimRequestError({
+        method: 'GET',
+        url,
+        status: response.status,
+        bodyText: truncate(response.data),
+        entraCode: SERVICE_INCOMPATIBLE,
+        reason: `totalResults is ${list.totalResults} but Resources is missing or empty`,
+      });
     }
     if (resource === 'Groups') for (const r of resources) this.#rejectMembers(r, 'GET', url, response.status);
     return resources;
@@ -109,7 +126,14 @@ export class ScimClient {
     this.#throwUnlessOk(response, 'GET', url, true);
     const body = parseJsonBody(response.data);
     if (!isResource(body)) {
-      throw new ScimRequestError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the response is not a SCIM resource with an id' });
+      throw new ScimRequestError({
+        method: 'GET',
+        url,
+        status: response.status,
+        bodyText: truncate(response.data),
+        entraCode: SERVICE_INCOMPATIBLE,
+        reason: 'the response is not a SCIM resource with an id',
+      });
     }
     if (resource === 'Groups') this.#rejectMembers(body, 'GET', url, response.status);
     return body;
@@ -122,7 +146,14 @@ export class ScimClient {
     this.#throwUnlessOk(response, 'POST', url, false);
     const created = parseJsonBody(response.data);
     if (!isResource(created)) {
-      throw new ScimRequestError({ method: 'POST', url, status: response.status, bodyText: truncate(response.data), entraCode: SERVICE_INCOMPATIBLE, reason: 'the created resource was not returned with an id' });
+      throw new ScimRequestError({
+        method: 'POST',
+        url,
+        status: response.status,
+        bodyText: truncate(response.data),
+        entraCode: SERVICE_INCOMPATIBLE,
+        reason: 'the created resource was not returned with an id',
+      });
     }
     return created;
   }
@@ -154,7 +185,16 @@ export class ScimClient {
     } catch (err) {
       const code = (err as { code?: string }).code;
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      this.#onRequest?.({ method, url, status: null, durationMs: this.#clock.now().getTime() - started, startedAt: new Date(started).toISOString(), requestHeaders: redactedHeaders(headers), body, error: `${code ?? 'network error'}: ${(err as Error).message}` });
+      this.#onRequest?.({
+        method,
+        url,
+        status: null,
+        durationMs: this.#clock.now().getTime() - started,
+        startedAt: new Date(started).toISOString(),
+        requestHeaders: redactedHeaders(headers),
+        body,
+        error: `${code ?? 'network error'}: ${(err as Error).message}`,
+      });
       // The axios error holds the request config (headers, token): keep only its code and message.
       throw new ScimRequestError({
         method,

@@ -49,13 +49,21 @@ function wireValue(dialect: DialectName, change: AttributeChange): unknown {
 }
 
 /** The operations of one object's attribute PATCH, in the dialect's shape. */
-export function attributeOperations(dialect: DialectName, changes: readonly AttributeChange[], quirks: Pick<Quirks, 'pathlessAdd' | 'rolesAsJsonString'> & Partial<Pick<Quirks, 'filteredOpsFirst'>> = defaultQuirks(dialect)): PatchOperation[] {
+export function attributeOperations(
+  dialect: DialectName,
+  changes: readonly AttributeChange[],
+  quirks: Pick<Quirks, 'pathlessAdd' | 'rolesAsJsonString'> & Partial<Pick<Quirks, 'filteredOpsFirst'>> = defaultQuirks(dialect),
+): PatchOperation[] {
   const separate: PatchOperation[] = [];
   const merged: Record<'add' | 'replace', Record<string, unknown>> = { add: {}, replace: {} };
   for (const c of changes) {
     if (c.roles && quirks.rolesAsJsonString) {
       // spec §1.7: `{"op":"Add","path":"roles","value":[{"value":"{\"id\":…,\"value\":…,\"displayName\":…}"}]}`
-      separate.push({ op: opName(dialect, c.op), path: 'roles', value: c.roles.map((r) => ({ value: JSON.stringify({ id: r.id, value: r.value, displayName: r.displayName }) })) });
+      separate.push({
+        op: opName(dialect, c.op),
+        path: 'roles',
+        value: c.roles.map((r) => ({ value: JSON.stringify({ id: r.id, value: r.value, displayName: r.displayName }) })),
+      });
     } else if (dialect === 'legacy' || c.path.filter || typeof c.value !== 'string' || (c.op === 'add' && !quirks.pathlessAdd)) {
       separate.push({ op: opName(dialect, c.op), path: c.path.raw, value: wireValue(dialect, c) });
     } else {
@@ -80,9 +88,17 @@ export function attributeOperations(dialect: DialectName, changes: readonly Attr
  * is `Replace` with `""` in legacy (Microsoft's SCIM_Update_Manager_Test) and `remove` with the path in the
  * flag dialect; quirk managerRemoveFilter sends `remove` on `…:manager[value eq "<previous id>"]` instead.
  */
-export function managerOperation(dialect: DialectName, path: AttributePath, op: 'add' | 'replace', managerTargetId: string, quirks: Pick<Quirks, 'managerBareId'> & Partial<Pick<Quirks, 'managerRemoveFilter'>> = defaultQuirks(dialect), previousTargetId: string | null = null): PatchOperation {
+export function managerOperation(
+  dialect: DialectName,
+  path: AttributePath,
+  op: 'add' | 'replace',
+  managerTargetId: string,
+  quirks: Pick<Quirks, 'managerBareId'> & Partial<Pick<Quirks, 'managerRemoveFilter'>> = defaultQuirks(dialect),
+  previousTargetId: string | null = null,
+): PatchOperation {
   if (managerTargetId === '') {
-    if (quirks.managerRemoveFilter && previousTargetId !== null) return { op: opName(dialect, 'remove'), path: `${path.raw}[value eq "${previousTargetId.replace(/["\\]/g, '\\$&')}"]` };
+    if (quirks.managerRemoveFilter && previousTargetId !== null)
+      return { op: opName(dialect, 'remove'), path: `${path.raw}[value eq "${previousTargetId.replace(/["\\]/g, '\\$&')}"]` };
     return dialect === 'legacy' ? { op: opName(dialect, 'replace'), path: path.raw, value: '' } : { op: 'remove', path: path.raw };
   }
   if (quirks.managerBareId) return { op: opName(dialect, op), path: path.raw, value: managerTargetId };

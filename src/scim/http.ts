@@ -49,5 +49,9 @@ export function createHttpClient(options: HttpOptions = {}): Axios {
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
     });
   }
-  return new Axios({ adapter: undiciAdapter(new Agent({ connections: maxSockets, pipelining: 1, keepAliveTimeout: 4_000, connect: { timeout } })), timeout, validateStatus });
+  return new Axios({
+    adapter: undiciAdapter(new Agent({ connections: maxSockets, pipelining: 1, keepAliveTimeout: 4_000, connect: { timeout } })),
+    timeout,
+    validateStatus,
+  });
 }

@@ -42,11 +42,13 @@ const both = (on: boolean): Record<DialectName, boolean> => ({ legacy: on, aadOp
 export const QUIRKS: readonly QuirkDefinition[] = [
   {
     name: 'readBeforeWrite',
-    description: 'every linked object a cycle writes is first read by id (`GET /Users/{id}`, groups with `?excludedAttributes=members`), a DELETE too, and its PATCH is computed against what the target returned',
+    description:
+      'every linked object a cycle writes is first read by id (`GET /Users/{id}`, groups with `?excludedAttributes=members`), a DELETE too, and its PATCH is computed against what the target returned',
     off: 'incremental cycles PATCH and DELETE without reading, diffing against the values provsim last sent (provsim 0.1)',
     evidence: {
       kind: 'microsoft-staff',
-      source: 'Q&A 1195656 (Microsoft PM: "GET calls will always precede other actions"); logs in grokability/snipe-it #19095 (2026-05-28), azd #11784 (2018-07-16), Q&A 471809',
+      source:
+        'Q&A 1195656 (Microsoft PM: "GET calls will always precede other actions"); logs in grokability/snipe-it #19095 (2026-05-28), azd #11784 (2018-07-16), Q&A 471809',
       date: '2023-04-03',
       confidence: 'medium-high',
       note: 'a staff statement and three independent server logs; it also explains Entra sending Add for a value the target did not echo (Q&A 1684621)',
@@ -72,7 +74,8 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     off: 'only the core Group schema URI',
     evidence: {
       kind: 'capture',
-      source: 'Q&A 637791 (a group POST with only the core URI); the compatibility article lists "Group creation requests contain an invalid schema URI" as fixed on 2018-12-18',
+      source:
+        'Q&A 637791 (a group POST with only the core URI); the compatibility article lists "Group creation requests contain an invalid schema URI" as fixed on 2018-12-18',
       date: '2021-11-18',
       confidence: 'medium',
       note: 'the ADSCIM URI appears only in the documented sample; jobs created before 2018-12-18 (customappsso) may still send it',
@@ -83,12 +86,19 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     name: 'emptyMembersOnCreate',
     description: 'group POSTs carry `"members": []` when the group is created without members (members follow in PATCHes)',
     off: 'no `members` key (provsim 0.1)',
-    evidence: { kind: 'capture', source: 'Q&A 637791', date: '2021-11-18', confidence: 'high', note: 'the only captured group POST has `"members":[]`; it also spares servers that treat a missing members attribute as null' },
+    evidence: {
+      kind: 'capture',
+      source: 'Q&A 637791',
+      date: '2021-11-18',
+      confidence: 'high',
+      note: 'the only captured group POST has `"members":[]`; it also spares servers that treat a missing members attribute as null',
+    },
     defaults: both(true),
   },
   {
     name: 'captureKeyOrder',
-    description: 'POST bodies in the captured key order: `schemas`, `externalId`, `userName` (groups: `displayName`), `active`, then the rest alphabetically (ordinal), nested objects alphabetically too',
+    description:
+      'POST bodies in the captured key order: `schemas`, `externalId`, `userName` (groups: `displayName`), `active`, then the rest alphabetically (ordinal), nested objects alphabetically too',
     off: 'keys in mapping row order (provsim 0.1)',
     evidence: {
       kind: 'capture',
@@ -105,7 +115,8 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     off: '`primary` on the work email only',
     evidence: {
       kind: 'third-party',
-      source: 'SimpleIdServer #733 (a server failed on `primary` in addresses from Entra, fixed in #738); the SCIM Validator sends it on all three',
+      source:
+        'SimpleIdServer #733 (a server failed on `primary` in addresses from Entra, fixed in #738); the SCIM Validator sends it on all three',
       date: '2024-04-22',
       confidence: 'low-medium',
       note: 'documented for the work email only; one report for addresses, none for phone numbers',
@@ -116,7 +127,13 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     name: 'charsetInContentType',
     description: 'requests with a body carry `Content-Type: application/scim+json; charset=utf-8`',
     off: '`Content-Type: application/scim+json` (provsim 0.1)',
-    evidence: { kind: 'capture', source: 'azd #12728 ("the content type header that comes in with the request is actually: application/scim+json; charset=utf-8")', date: '2018-08-01', confidence: 'medium', note: 'one capture, no later one that contradicts it' },
+    evidence: {
+      kind: 'capture',
+      source: 'azd #12728 ("the content type header that comes in with the request is actually: application/scim+json; charset=utf-8")',
+      date: '2018-08-01',
+      confidence: 'medium',
+      note: 'one capture, no later one that contradicts it',
+    },
     defaults: both(true),
   },
   {
@@ -125,7 +142,8 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     off: 'the complex form `"value": {"value": "<id>"}` (provsim 0.1 in the flag dialect)',
     evidence: {
       kind: 'capture',
-      source: 'Captain-P-Goldfish/SCIM-SDK #686 (lowercase `add` with a bare string, "from Microsoft Entra"); Microsoft\'s Logic App test SCIM_Update_Manager_Test (legacy); apache/directory-scimple #1242 (2026-09-16)',
+      source:
+        'Captain-P-Goldfish/SCIM-SDK #686 (lowercase `add` with a bare string, "from Microsoft Entra"); Microsoft\'s Logic App test SCIM_Update_Manager_Test (legacy); apache/directory-scimple #1242 (2026-09-16)',
       date: '2024-07-09',
       confidence: 'low-medium',
       note: 'no trace shows `{"value": id}` from the engine, only from the SCIM Validator; bare in legacy is high confidence, in the flag dialect one capture',
@@ -149,21 +167,40 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     name: 'filteredOpsFirst',
     description: 'in the flag dialect, ops with their own path (filtered paths, roles) come before the merged path-less ops',
     off: 'the merged path-less ops first (provsim 0.1)',
-    evidence: { kind: 'microsoft-doc', source: 'application-provisioning-config-problem-scim-compatibility.md (the flag sample: `emails[type eq "work"].value` first, then the path-less `replace`)', date: '2020', confidence: 'medium', note: 'Microsoft\'s only flag-dialect sample; no capture of the flag dialect with several ops' },
+    evidence: {
+      kind: 'microsoft-doc',
+      source:
+        'application-provisioning-config-problem-scim-compatibility.md (the flag sample: `emails[type eq "work"].value` first, then the path-less `replace`)',
+      date: '2020',
+      confidence: 'medium',
+      note: "Microsoft's only flag-dialect sample; no capture of the flag dialect with several ops",
+    },
     defaults: both(true),
   },
   {
     name: 'pathlessAdd',
     description: 'in the flag dialect, several newly set simple attributes merge into one path-less `add` (like `replace`)',
     off: 'one `add` with a path per newly set attribute',
-    evidence: { kind: 'third-party', source: 'thomaspoignant/scim-patch #207, grokability/snipe-it PR #19115 (2026-05-29), fleetdm/fleet #41996', date: '2026-05-29', confidence: 'low-medium', note: 'third-party traces; some may come from gallery apps\' SCIM clients' },
+    evidence: {
+      kind: 'third-party',
+      source: 'thomaspoignant/scim-patch #207, grokability/snipe-it PR #19115 (2026-05-29), fleetdm/fleet #41996',
+      date: '2026-05-29',
+      confidence: 'low-medium',
+      note: "third-party traces; some may come from gallery apps' SCIM clients",
+    },
     defaults: { legacy: false, aadOptscim062020: true },
   },
   {
     name: 'rolesAsJsonString',
     description: 'a role PATCH sends each role as a JSON string inside `value` (`[{"value": "{\\"id\\":…}"}]`)',
     off: 'the role entry as an object, as in the POST',
-    evidence: { kind: 'microsoft-doc', source: 'customize-application-attributes.md (default dialect); azd #50772 confirms the id/displayName shape', date: '2020-03-24', confidence: 'medium', note: 'documented for the default dialect; the flag "makes POST and PATCH formats consistent"' },
+    evidence: {
+      kind: 'microsoft-doc',
+      source: 'customize-application-attributes.md (default dialect); azd #50772 confirms the id/displayName shape',
+      date: '2020-03-24',
+      confidence: 'medium',
+      note: 'documented for the default dialect; the flag "makes POST and PATCH formats consistent"',
+    },
     defaults: { legacy: true, aadOptscim062020: false },
   },
 ];
@@ -181,7 +218,9 @@ export function resolveQuirks(dialect: DialectName, settings: readonly string[] 
     const name = m[1] as QuirkName;
     if (!(QUIRK_NAMES as readonly string[]).includes(name)) {
       const close = QUIRK_NAMES.find((q) => q.toLowerCase() === name.toLowerCase());
-      throw new UsageError(`--quirk ${name} is not a quirk${close ? ` (did you mean ${close}?)` : ''}; known: ${QUIRK_NAMES.join(', ')} (see \`provsim quirks\`)`);
+      throw new UsageError(
+        `--quirk ${name} is not a quirk${close ? ` (did you mean ${close}?)` : ''}; known: ${QUIRK_NAMES.join(', ')} (see \`provsim quirks\`)`,
+      );
     }
     quirks[name] = m[2] === 'on' || m[2] === 'true';
   }

@@ -4,8 +4,10 @@
 export function plainHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers || typeof headers !== 'object') return out;
-  const json = typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
-  for (const [k, v] of Object.entries(json as Record<string, unknown>)) if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  const json =
+    typeof (headers as { toJSON?: () => unknown }).toJSON === 'function' ? (headers as { toJSON: () => unknown }).toJSON() : headers;
+  for (const [k, v] of Object.entries(json as Record<string, unknown>))
+    if (v !== undefined && v !== null) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
   return out;
 }
 

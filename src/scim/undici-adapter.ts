@@ -26,13 +26,21 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
   return (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     if (config.responseType && config.responseType !== 'text' && config.responseType !== 'json') {
-      return Promise.reject(new AxiosError(`the undici adapter returns text; responseType ${config.responseType} is not supported`, AxiosError.ERR_BAD_OPTION_VALUE, config));
+      return Promise.reject(
+        new AxiosError(
+          `the undici adapter returns text; responseType ${config.responseType} is not supported`,
+          AxiosError.ERR_BAD_OPTION_VALUE,
+          config,
+        ),
+      );
     }
     const url = new URL(config.baseURL || config.params ? axios.getUri(config) : (config.url ?? ''));
     const method = (config.method ?? 'get').toUpperCase();
-    if (!METHODS.has(method)) return Promise.reject(new AxiosError(`unsupported method ${method}`, AxiosError.ERR_BAD_OPTION_VALUE, config));
+    if (!METHODS.has(method))
+      return Promise.reject(new AxiosError(`unsupported method ${method}`, AxiosError.ERR_BAD_OPTION_VALUE, config));
     const headers: string[] = [];
-    for (const [k, v] of Object.entries(config.headers.toJSON(true) as Record<string, unknown>)) if (v !== undefined && v !== null && v !== false) headers.push(k, String(v));
+    for (const [k, v] of Object.entries(config.headers.toJSON(true) as Record<string, unknown>))
+      if (v !== undefined && v !== null && v !== false) headers.push(k, String(v));
     let body: string | Buffer | Uint8Array | undefined;
     try {
       body = requestBody(config.data, config);
@@ -62,7 +70,14 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
       let rawHeaders: Buffer[] = [];
       const chunks: Buffer[] = [];
       dispatcher.dispatch(
-        { origin: url.origin, path, method: method as Dispatcher.HttpMethod, headers, body: body ?? null, ...(timeout ? { headersTimeout: timeout, bodyTimeout: timeout } : {}) },
+        {
+          origin: url.origin,
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body: body ?? null,
+          ...(timeout ? { headersTimeout: timeout, bodyTimeout: timeout } : {}),
+        },
         {
           onConnect(abort) {
             abortRequest = abort;
@@ -92,7 +107,15 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
             };
             const validate = config.validateStatus;
             if (!validate || validate(status)) return resolve(response);
-            reject(new AxiosError(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, config, response.request, response));
+            reject(
+              new AxiosError(
+                `Request failed with status code ${status}`,
+                status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
+                config,
+                response.request,
+                response,
+              ),
+            );
           },
           onError(err) {
             done();
@@ -120,7 +143,11 @@ function requestBody(data: unknown, config: InternalAxiosRequestConfig): string 
   if (data === undefined || data === null) return undefined;
   if (typeof data === 'string' || Buffer.isBuffer(data) || data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return Buffer.from(data);
-  throw new AxiosError(`the undici adapter sends strings and buffers; got ${typeof data === 'object' ? (data.constructor?.name ?? 'object') : typeof data}`, AxiosError.ERR_BAD_OPTION_VALUE, config);
+  throw new AxiosError(
+    `the undici adapter sends strings and buffers; got ${typeof data === 'object' ? (data.constructor?.name ?? 'object') : typeof data}`,
+    AxiosError.ERR_BAD_OPTION_VALUE,
+    config,
+  );
 }
 
 function toAxiosError(err: unknown, config: InternalAxiosRequestConfig, timeout: number | undefined): AxiosError {
@@ -131,6 +158,9 @@ function toAxiosError(err: unknown, config: InternalAxiosRequestConfig, timeout:
   if (e.name === 'AbortError' || e.code === 'UND_ERR_ABORTED') return new AxiosError('canceled', AxiosError.ERR_CANCELED, config);
   // undici wraps socket failures (UND_ERR_SOCKET) around the socket's own error.
   const code = e.cause?.code ?? e.code ?? 'ERR_NETWORK';
-  const message = e.cause?.message && e.cause.message !== e.message ? `${e.message ?? 'network error'} (${e.cause.message})` : (e.message ?? 'network error');
+  const message =
+    e.cause?.message && e.cause.message !== e.message
+      ? `${e.message ?? 'network error'} (${e.cause.message})`
+      : (e.message ?? 'network error');
   return new AxiosError(message, code, config);
 }

@@ -54,8 +54,16 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
   }
 
   const sorted = (roles: AppRole[] | undefined): AppRole[] =>
-    roles === undefined ? (NO_ROLES as AppRole[]) : roles.length < 2 ? roles : roles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const notAssigned: Entitlement = { entitled: false, roles: NO_ROLES as AppRole[], reason: 'NotEffectivelyEntitled: the user is not assigned to the application' };
+    roles === undefined
+      ? (NO_ROLES as AppRole[])
+      : roles.length < 2
+        ? roles
+        : roles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const notAssigned: Entitlement = {
+    entitled: false,
+    roles: NO_ROLES as AppRole[],
+    reason: 'NotEffectivelyEntitled: the user is not assigned to the application',
+  };
 
   const users = new Map<string, Entitlement>();
   for (const u of tenant.users) {
@@ -79,7 +87,10 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
   for (const g of tenant.groups) {
     const roles = sorted(groupRoles.get(g.id));
     const entitled = settings.scope === 'all' || roles.length > 0;
-    groups.set(g.id, entitled ? { entitled, roles } : { entitled, roles, reason: 'NotEffectivelyEntitled: the group is not assigned to the application' });
+    groups.set(
+      g.id,
+      entitled ? { entitled, roles } : { entitled, roles, reason: 'NotEffectivelyEntitled: the group is not assigned to the application' },
+    );
   }
   return { users, groups };
 }

@@ -9,7 +9,9 @@ export function parseDuration(text: string): number | null {
   const iso = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(t);
   if (iso && t.length > 1 && !/T$/i.test(t)) {
     const [, d, h, m, s] = iso;
-    return Math.round(Number(d ?? 0) * UNIT_MS['d']! + Number(h ?? 0) * UNIT_MS['h']! + Number(m ?? 0) * UNIT_MS['m']! + Number(s ?? 0) * UNIT_MS['s']!);
+    return Math.round(
+      Number(d ?? 0) * UNIT_MS['d']! + Number(h ?? 0) * UNIT_MS['h']! + Number(m ?? 0) * UNIT_MS['m']! + Number(s ?? 0) * UNIT_MS['s']!,
+    );
   }
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/gi)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== t) return null;

@@ -20,7 +20,10 @@ export class StateFileError extends UsageError {}
 
 /** Bad input files (exit 2); the diagnostics say where. */
 export class InputError extends ProvsimError {
-  constructor(readonly diagnostics: Diagnostic[], message = 'the input has errors') {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    message = 'the input has errors',
+  ) {
     super(message);
   }
 }

@@ -48,7 +48,9 @@ export function parseYamlFile(input: TextFile, syntaxCode: string): { yaml: Yaml
     );
   }
   for (const w of doc.warnings) {
-    diagnostics.push(warning(syntaxCode, `${kind} warning: ${firstLine(w.message)}`, { file: input.file, position: positionAt(yaml, w.pos[0]) }));
+    diagnostics.push(
+      warning(syntaxCode, `${kind} warning: ${firstLine(w.message)}`, { file: input.file, position: positionAt(yaml, w.pos[0]) }),
+    );
   }
   return { yaml, ok: doc.errors.length === 0, diagnostics };
 }
@@ -119,9 +121,7 @@ export function sortByPosition(diagnostics: readonly Diagnostic[], fileOrder: re
   };
   return [...diagnostics].sort(
     (a, b) =>
-      rank(a) - rank(b) ||
-      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
-      (a.position?.column ?? 0) - (b.position?.column ?? 0),
+      rank(a) - rank(b) || (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0),
   );
 }
 
@@ -259,7 +259,12 @@ export class YamlReader {
     for (const pair of map.items) {
       const keyNode = deref(this.yaml, pair.key);
       if (keyNode === null || !isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-        this.error(this.codes.wrongType, `${what} has a key that is not a name`, keyNode ?? map, 'keys are plain names such as `displayName`');
+        this.error(
+          this.codes.wrongType,
+          `${what} has a key that is not a name`,
+          keyNode ?? map,
+          'keys are plain names such as `displayName`',
+        );
         continue;
       }
       const key = String(keyNode.value);

@@ -19,7 +19,15 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
   try {
     names = new Set(await readdir(dir));
   } catch (e) {
-    return { tenant: null, diagnostics: [error(C.FIXTURE_READ_FAILED, `cannot read the tenant directory: ${reason(e)}`, { file: dir, hint: 'pass a directory containing users.yaml and assignments.yaml' })] };
+    return {
+      tenant: null,
+      diagnostics: [
+        error(C.FIXTURE_READ_FAILED, `cannot read the tenant directory: ${reason(e)}`, {
+          file: dir,
+          hint: 'pass a directory containing users.yaml and assignments.yaml',
+        }),
+      ],
+    };
   }
 
   const diagnostics: Diagnostic[] = [];
@@ -29,7 +37,12 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
     const chosen = present[0];
     if (chosen === undefined) continue;
     if (present.length > 1) {
-      diagnostics.push(error(C.FIXTURE_AMBIGUOUS_FILE, `${present.join(' and ')} both exist`, { file: join(dir, chosen), hint: `keep only one ${base} file` }));
+      diagnostics.push(
+        error(C.FIXTURE_AMBIGUOUS_FILE, `${present.join(' and ')} both exist`, {
+          file: join(dir, chosen),
+          hint: `keep only one ${base} file`,
+        }),
+      );
     }
     const file = join(dir, chosen);
     try {

@@ -37,7 +37,12 @@ export function readAssignments(reader: YamlReader): AssignmentsDraft | null {
   const shapeHint = 'the assignments file is a map with `app: {name, appRoles}` and `assignments: [{principal, role}]`';
   if (root === null || !isMap(root)) {
     const found = root === null ? 'the file is empty' : `found ${describeNode(root)}`;
-    reader.error(C.FIXTURE_WRONG_SHAPE, `the assignments file must be a map with \`app\` and \`assignments\`; ${found}`, root ?? { line: 1, column: 1 }, shapeHint);
+    reader.error(
+      C.FIXTURE_WRONG_SHAPE,
+      `the assignments file must be a map with \`app\` and \`assignments\`; ${found}`,
+      root ?? { line: 1, column: 1 },
+      shapeHint,
+    );
     return null;
   }
   const entries = reader.entries(root, 'the assignments file', ['app', 'assignments']);
@@ -78,7 +83,8 @@ function readApp(reader: YamlReader, node: ParsedNode): { name: string; appRoles
   const seenIds = new Map<string, ParsedNode>();
   const seenValues = new Map<string, ParsedNode>();
   const rolesNode = e.get('appRoles')?.value ?? null;
-  const items = rolesNode === null ? [] : (reader.list(rolesNode, 'app.appRoles', 'appRoles is a list of `{id, value, displayName}`') ?? []);
+  const items =
+    rolesNode === null ? [] : (reader.list(rolesNode, 'app.appRoles', 'appRoles is a list of `{id, value, displayName}`') ?? []);
   items.forEach((item, i) => {
     const what = `app.appRoles[${i}]`;
     if (item === null) return;
@@ -93,17 +99,32 @@ function readApp(reader: YamlReader, node: ParsedNode): { name: string; appRoles
     const displayName = displayNode === null ? null : reader.text(displayNode, `${what}.displayName`);
     if (id !== null && idNode !== null) {
       if (!isGuid(id)) {
-        reader.error(C.FIXTURE_INVALID_ID, `${what}.id ${JSON.stringify(id)} is not a GUID`, idNode, 'app role ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e');
+        reader.error(
+          C.FIXTURE_INVALID_ID,
+          `${what}.id ${JSON.stringify(id)} is not a GUID`,
+          idNode,
+          'app role ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e',
+        );
       }
       const first = seenIds.get(id.toLowerCase());
       if (first) {
-        reader.error(C.FIXTURE_DUPLICATE_ID, `${what}.id ${id} is already the id of another role`, idNode, `first used at ${reader.locate(first)}; role ids must be unique`);
+        reader.error(
+          C.FIXTURE_DUPLICATE_ID,
+          `${what}.id ${id} is already the id of another role`,
+          idNode,
+          `first used at ${reader.locate(first)}; role ids must be unique`,
+        );
       } else seenIds.set(id.toLowerCase(), idNode);
     }
     if (value !== null && valueNode !== null) {
       const first = seenValues.get(value);
       if (first) {
-        reader.error(C.FIXTURE_DUPLICATE_ROLE, `${what}.value ${JSON.stringify(value)} is already the value of another role`, valueNode, `first used at ${reader.locate(first)}; role values must be unique`);
+        reader.error(
+          C.FIXTURE_DUPLICATE_ROLE,
+          `${what}.value ${JSON.stringify(value)} is already the value of another role`,
+          valueNode,
+          `first used at ${reader.locate(first)}; role values must be unique`,
+        );
       } else seenValues.set(value, valueNode);
     }
     // Kept even when reported, so assignments naming it do not cascade into unknown-role errors.
@@ -121,7 +142,10 @@ function resolveRole(reader: YamlReader, node: ParsedNode, what: string, roles: 
     roles.find((r) => r.displayName === ref) ??
     (ref === DEFAULT_ACCESS_ROLE.value || ref === DEFAULT_ACCESS_ROLE.displayName ? DEFAULT_ACCESS_ROLE : undefined);
   if (role) return role.id;
-  const suggestion = didYouMean(ref, roles.map((r) => r.value));
+  const suggestion = didYouMean(
+    ref,
+    roles.map((r) => r.value),
+  );
   const defined = roles.length > 0 ? roles.map((r) => r.value).join(', ') : 'none';
   reader.error(
     C.FIXTURE_UNKNOWN_ROLE,

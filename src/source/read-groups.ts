@@ -30,7 +30,12 @@ export function readGroups(reader: YamlReader): GroupDraft[] | null {
   // An empty groups file is a tenant without groups.
   if (root === null) return [];
   if (!isSeq(root)) {
-    reader.error(C.FIXTURE_WRONG_SHAPE, `the groups file must be a list of groups, found ${describeNode(root)}`, root, 'write the groups as a list: `- id: …`');
+    reader.error(
+      C.FIXTURE_WRONG_SHAPE,
+      `the groups file must be a list of groups, found ${describeNode(root)}`,
+      root,
+      'write the groups as a list: `- id: …`',
+    );
     return null;
   }
   const groups: GroupDraft[] = [];
@@ -48,7 +53,13 @@ export function readGroups(reader: YamlReader): GroupDraft[] | null {
       if (id !== null) {
         draft.id = id;
         draft.idNode = idNode;
-        if (!isGuid(id)) reader.error(C.FIXTURE_INVALID_ID, `${what}.id ${JSON.stringify(id)} is not a GUID`, idNode, 'object ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e');
+        if (!isGuid(id))
+          reader.error(
+            C.FIXTURE_INVALID_ID,
+            `${what}.id ${JSON.stringify(id)} is not a GUID`,
+            idNode,
+            'object ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e',
+          );
       }
     }
 

@@ -45,7 +45,12 @@ export function readUsers(reader: YamlReader): UserDraft[] | null {
     return null;
   }
   if (!isSeq(root)) {
-    reader.error(C.FIXTURE_WRONG_SHAPE, `the users file must be a list of users, found ${describeNode(root)}`, root, 'write the users as a list: `- id: …`');
+    reader.error(
+      C.FIXTURE_WRONG_SHAPE,
+      `the users file must be a list of users, found ${describeNode(root)}`,
+      root,
+      'write the users as a list: `- id: …`',
+    );
     return null;
   }
   const items = reader.list(root, 'the users file') ?? [];
@@ -74,7 +79,13 @@ export function readUsers(reader: YamlReader): UserDraft[] | null {
       if (id !== null) {
         draft.id = id;
         draft.idNode = idNode;
-        if (!isGuid(id)) reader.error(C.FIXTURE_INVALID_ID, `${what}.id ${JSON.stringify(id)} is not a GUID`, idNode, 'object ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e');
+        if (!isGuid(id))
+          reader.error(
+            C.FIXTURE_INVALID_ID,
+            `${what}.id ${JSON.stringify(id)} is not a GUID`,
+            idNode,
+            'object ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e',
+          );
       }
     }
 
@@ -85,7 +96,12 @@ export function readUsers(reader: YamlReader): UserDraft[] | null {
         draft.userPrincipalName = upn;
         draft.upnNode = upnNode;
         if (!/^[^@\s]+@[^@\s]+$/.test(upn)) {
-          reader.error(C.FIXTURE_INVALID_VALUE, `${what}.userPrincipalName ${JSON.stringify(upn)} is not of the form alias@domain`, upnNode, 'a UPN has exactly one @ and no spaces');
+          reader.error(
+            C.FIXTURE_INVALID_VALUE,
+            `${what}.userPrincipalName ${JSON.stringify(upn)} is not of the form alias@domain`,
+            upnNode,
+            'a UPN has exactly one @ and no spaces',
+          );
         }
       }
     }
@@ -105,12 +121,23 @@ export function readUsers(reader: YamlReader): UserDraft[] | null {
 
     for (const [key, { value }] of entries) {
       if (value === null) continue;
-      const shape = STRING_ATTRIBUTES.includes(key) ? 'single' : MULTI_VALUED.includes(key) ? 'multi' : isExtensionAttribute(key) ? 'either' : null;
+      const shape = STRING_ATTRIBUTES.includes(key)
+        ? 'single'
+        : MULTI_VALUED.includes(key)
+          ? 'multi'
+          : isExtensionAttribute(key)
+            ? 'either'
+            : null;
       if (shape === null) continue;
       const v = readAttributeValue(reader, value, `${what}.${key}`, shape);
       if (v === undefined) continue;
       if (key === 'userType' && !(USER_TYPES as readonly string[]).includes(v as string)) {
-        reader.error(C.FIXTURE_INVALID_VALUE, `${what}.userType must be Member or Guest, found ${JSON.stringify(v)}`, value, 'Entra user types are `Member` and `Guest`');
+        reader.error(
+          C.FIXTURE_INVALID_VALUE,
+          `${what}.userType must be Member or Guest, found ${JSON.stringify(v)}`,
+          value,
+          'Entra user types are `Member` and `Guest`',
+        );
         continue;
       }
       draft.attributes[key] = v;

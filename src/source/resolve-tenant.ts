@@ -79,11 +79,27 @@ export function resolveTenant(input: TenantDrafts): Tenant {
     if (u.manager) {
       const target = lookup(u.manager.ref);
       if (!target) {
-        unresolved(users.reader, `manager ${JSON.stringify(u.manager.ref)} is not a user of this tenant`, u.manager.node, u.manager.ref, upns);
+        unresolved(
+          users.reader,
+          `manager ${JSON.stringify(u.manager.ref)} is not a user of this tenant`,
+          u.manager.node,
+          u.manager.ref,
+          upns,
+        );
       } else if (target.kind === 'group') {
-        users.reader.error(C.FIXTURE_UNRESOLVED_REFERENCE, `manager ${JSON.stringify(u.manager.ref)} is a group; a manager must be a user`, u.manager.node, "give the manager user's id or userPrincipalName");
+        users.reader.error(
+          C.FIXTURE_UNRESOLVED_REFERENCE,
+          `manager ${JSON.stringify(u.manager.ref)} is a group; a manager must be a user`,
+          u.manager.node,
+          "give the manager user's id or userPrincipalName",
+        );
       } else if (target.draft === u) {
-        users.reader.error(C.FIXTURE_SELF_MANAGER, `user ${describeUser(u)} is their own manager`, u.manager.node, 'remove `manager` or name another user');
+        users.reader.error(
+          C.FIXTURE_SELF_MANAGER,
+          `user ${describeUser(u)} is their own manager`,
+          u.manager.node,
+          'remove `manager` or name another user',
+        );
       } else if (target.draft.id !== null) {
         managerId = target.draft.id.toLowerCase();
       }
@@ -119,7 +135,12 @@ export function resolveTenant(input: TenantDrafts): Tenant {
       if (!target) {
         const named = groupNames.get(m.ref.toLowerCase());
         if (named && named[0]?.id) {
-          groups.reader.error(C.FIXTURE_UNRESOLVED_REFERENCE, `member ${JSON.stringify(m.ref)} is a group name; members are ids or UPNs`, m.node, `refer to the group by its id: ${named[0].id}`);
+          groups.reader.error(
+            C.FIXTURE_UNRESOLVED_REFERENCE,
+            `member ${JSON.stringify(m.ref)} is a group name; members are ids or UPNs`,
+            m.node,
+            `refer to the group by its id: ${named[0].id}`,
+          );
         } else {
           unresolved(groups.reader, `member ${JSON.stringify(m.ref)} is not a user or group of this tenant`, m.node, m.ref, upns);
         }
@@ -129,7 +150,12 @@ export function resolveTenant(input: TenantDrafts): Tenant {
       const id = target.draft.id.toLowerCase();
       const first = seen.get(id);
       if (first) {
-        groups.reader.warn(C.FIXTURE_DUPLICATE_MEMBER, `member ${JSON.stringify(m.ref)} is listed twice in group ${describe({ kind: 'group', draft: g, reader: groups.reader })}`, m.node, `first listed at ${groups.reader.locate(first)}; it is kept once`);
+        groups.reader.warn(
+          C.FIXTURE_DUPLICATE_MEMBER,
+          `member ${JSON.stringify(m.ref)} is listed twice in group ${describe({ kind: 'group', draft: g, reader: groups.reader })}`,
+          m.node,
+          `first listed at ${groups.reader.locate(first)}; it is kept once`,
+        );
         continue;
       }
       seen.set(id, m.node);
@@ -172,7 +198,13 @@ export function resolveTenant(input: TenantDrafts): Tenant {
     }
     if (!target) {
       const names = [...upns, ...groups.drafts.flatMap((g) => (g.displayName === null ? [] : [g.displayName]))];
-      unresolved(aReader, `principal ${JSON.stringify(ref)} is not a user (id or UPN) or group (id or displayName) of this tenant`, node, ref, names);
+      unresolved(
+        aReader,
+        `principal ${JSON.stringify(ref)} is not a user (id or UPN) or group (id or displayName) of this tenant`,
+        node,
+        ref,
+        names,
+      );
       continue;
     }
     if (target.draft.id === null || a.roleId === null) continue;
@@ -180,7 +212,12 @@ export function resolveTenant(input: TenantDrafts): Tenant {
     const key = `${principalId}/${a.roleId}`;
     const first = seenAssignments.get(key);
     if (first) {
-      aReader.error(C.FIXTURE_DUPLICATE_ASSIGNMENT, `principal ${JSON.stringify(ref)} is already assigned this role`, a.node, `first assigned at ${aReader.locate(first)}; Entra refuses a second identical assignment`);
+      aReader.error(
+        C.FIXTURE_DUPLICATE_ASSIGNMENT,
+        `principal ${JSON.stringify(ref)} is already assigned this role`,
+        a.node,
+        `first assigned at ${aReader.locate(first)}; Entra refuses a second identical assignment`,
+      );
       continue;
     }
     seenAssignments.set(key, a.node);
@@ -203,7 +240,12 @@ export function resolveTenant(input: TenantDrafts): Tenant {
 
 function unresolved(reader: YamlReader, message: string, node: ParsedNode, ref: string, candidates: readonly string[]): void {
   const suggestion = didYouMean(ref, candidates);
-  reader.error(C.FIXTURE_UNRESOLVED_REFERENCE, message, node, suggestion ? `did you mean ${suggestion}?` : 'refer to users by id or userPrincipalName, to groups by id');
+  reader.error(
+    C.FIXTURE_UNRESOLVED_REFERENCE,
+    message,
+    node,
+    suggestion ? `did you mean ${suggestion}?` : 'refer to users by id or userPrincipalName, to groups by id',
+  );
 }
 
 /**

@@ -26,7 +26,13 @@ export interface LogColumns {
 }
 
 type StoredProperty = [displayName: string, oldValue: string | null, newValue: string | null];
-type StoredStep = [name: string, type: ProvisioningStep['provisioningStepType'], status: ProvisioningStep['status'], description: string, details?: Record<string, string>];
+type StoredStep = [
+  name: string,
+  type: ProvisioningStep['provisioningStepType'],
+  status: ProvisioningStep['status'],
+  description: string,
+  details?: Record<string, string>,
+];
 
 interface StoredEntry {
   changeId: string;
@@ -48,7 +54,10 @@ export function encodeLogEntry(e: LogEntry): string {
   const steps: StoredStep[] = new Array(e.provisioningSteps.length);
   for (let i = 0; i < steps.length; i++) {
     const s = e.provisioningSteps[i]!;
-    steps[i] = s.details === undefined ? [s.name, s.provisioningStepType, s.status, s.description] : [s.name, s.provisioningStepType, s.status, s.description, s.details];
+    steps[i] =
+      s.details === undefined
+        ? [s.name, s.provisioningStepType, s.status, s.description]
+        : [s.name, s.provisioningStepType, s.status, s.description, s.details];
   }
   const stored: StoredEntry = {
     changeId: e.changeId,
@@ -76,11 +85,21 @@ export function decodeLogEntry(columns: LogColumns, entry: string): LogEntry {
     errorCode: s.errorCode,
     errorReason: s.errorReason,
     errorDetails: s.errorDetails,
-    sourceIdentity: { id: columns.source_id, type: columns.object_type as LogEntry['sourceIdentity']['type'], displayName: columns.display_name },
+    sourceIdentity: {
+      id: columns.source_id,
+      type: columns.object_type as LogEntry['sourceIdentity']['type'],
+      displayName: columns.display_name,
+    },
     targetIdentity: s.targetIdentity,
-    modifiedProperties: s.modifiedProperties.map(([displayName, oldValue, newValue]): ModifiedProperty => ({ displayName, oldValue, newValue })),
+    modifiedProperties: s.modifiedProperties.map(([displayName, oldValue, newValue]): ModifiedProperty => ({
+      displayName,
+      oldValue,
+      newValue,
+    })),
     provisioningSteps: s.provisioningSteps.map(([name, provisioningStepType, status, description, details]): ProvisioningStep =>
-      details === undefined ? { name, provisioningStepType, status, description } : { name, provisioningStepType, status, description, details },
+      details === undefined
+        ? { name, provisioningStepType, status, description }
+        : { name, provisioningStepType, status, description, details },
     ),
   };
 }

@@ -32,8 +32,10 @@ const TABLES = {
   anchors: `CREATE TABLE IF NOT EXISTS anchors (
   source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, target_id TEXT NOT NULL, display_name TEXT NOT NULL,
   status TEXT NOT NULL, exported TEXT NOT NULL)`,
-  watermarks: 'CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID',
-  memberships: 'CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id)) WITHOUT ROWID',
+  watermarks:
+    'CREATE TABLE IF NOT EXISTS watermarks (source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, hash TEXT NOT NULL) WITHOUT ROWID',
+  memberships:
+    'CREATE TABLE IF NOT EXISTS memberships (group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id)) WITHOUT ROWID',
   escrows: `CREATE TABLE IF NOT EXISTS escrows (
   source_id TEXT PRIMARY KEY, object_type TEXT NOT NULL, first_failure_at TEXT NOT NULL, last_failure_at TEXT NOT NULL,
   attempts INTEGER NOT NULL, error_code TEXT NOT NULL, next_retry_at TEXT NOT NULL DEFAULT '')`,
@@ -100,7 +102,9 @@ export class StateStore {
     } catch (error) {
       this.#db.close();
       // Not an SQLite database, or one of other tables: refuse it rather than write into it.
-      throw new StateFileError(`${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`);
+      throw new StateFileError(
+        `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+      );
     }
     const version = this.#getMeta('schema_version');
     if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
@@ -116,11 +120,15 @@ export class StateStore {
       } catch (error) {
         this.#db.close();
         // The transaction rolled back: the file is as it was.
-        throw new StateFileError(`could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`);
+        throw new StateFileError(
+          `could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`,
+        );
       }
     } else if (Number(version) !== SCHEMA_VERSION) {
       this.#db.close();
-      throw new StateFileError(`state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`);
+      throw new StateFileError(
+        `state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`,
+      );
     }
     this.#checkpointer = file === ':memory:' || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
   }
@@ -132,7 +140,9 @@ export class StateStore {
    * in memory and each page is an index range, not a scan.
    */
   #copyLogFromV2(): void {
-    const ins = this.#db.prepare('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.#db.prepare(
+      'INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const first = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 ORDER BY seq, rowid LIMIT 1000');
     const next = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 WHERE (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT 1000');
     type Row = { seq: number; r: number; entry: string };
@@ -244,7 +254,9 @@ export class StateStore {
 
   /** How many links there are by object type, and how many are not active, in one read. */
   linkCounts(): { users: number; groups: number; disabled: number } {
-    const r = this.#stmt("SELECT COALESCE(SUM(object_type = 'User'), 0) AS users, COALESCE(SUM(object_type = 'Group'), 0) AS groups, COALESCE(SUM(status <> 'active'), 0) AS disabled FROM anchors").get() as { users: number; groups: number; disabled: number };
+    const r = this.#stmt(
+      "SELECT COALESCE(SUM(object_type = 'User'), 0) AS users, COALESCE(SUM(object_type = 'Group'), 0) AS groups, COALESCE(SUM(status <> 'active'), 0) AS disabled FROM anchors",
+    ).get() as { users: number; groups: number; disabled: number };
     return { users: r.users, groups: r.groups, disabled: r.disabled };
   }
 
@@ -255,11 +267,10 @@ export class StateStore {
 
   putAnchor(a: Anchor): void {
     this.#stmt(
-        `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, target_id = excluded.target_id,
          display_name = excluded.display_name, status = excluded.status, exported = excluded.exported`,
-      )
-      .run(a.sourceId, a.objectType, a.targetId, a.displayName, a.status, JSON.stringify(a.exported));
+    ).run(a.sourceId, a.objectType, a.targetId, a.displayName, a.status, JSON.stringify(a.exported));
   }
 
   deleteAnchor(sourceId: string): void {
@@ -273,8 +284,9 @@ export class StateStore {
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {
-    this.#stmt('INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash')
-      .run(sourceId, objectType, hash);
+    this.#stmt(
+      'INSERT INTO watermarks (source_id, object_type, hash) VALUES (?, ?, ?) ON CONFLICT(source_id) DO UPDATE SET hash = excluded.hash',
+    ).run(sourceId, objectType, hash);
   }
 
   deleteWatermark(sourceId: string): void {
@@ -320,11 +332,10 @@ export class StateStore {
 
   putEscrow(e: Escrow): void {
     this.#stmt(
-        `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code, next_retry_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, first_failure_at = excluded.first_failure_at,
          last_failure_at = excluded.last_failure_at, attempts = excluded.attempts, error_code = excluded.error_code, next_retry_at = excluded.next_retry_at`,
-      )
-      .run(e.sourceId, e.objectType, e.firstFailureAt, e.lastFailureAt, e.attempts, e.errorCode, e.nextRetryAt);
+    ).run(e.sourceId, e.objectType, e.firstFailureAt, e.lastFailureAt, e.attempts, e.errorCode, e.nextRetryAt);
   }
 
   clearEscrows(): void {
@@ -337,12 +348,18 @@ export class StateStore {
 
   beginCycle(c: Omit<CycleRecord, 'finishedAt' | 'status' | 'counts'>): void {
     const seq = (this.#stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM cycles').get() as { n: number }).n;
-    this.#stmt('INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)')
-      .run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
+    this.#stmt(
+      'INSERT INTO cycles (id, seq, kind, started_at, finished_at, status, dry_run, job_hash, counts) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)',
+    ).run(c.id, seq, c.kind, c.startedAt, 'running', c.dryRun ? 1 : 0, c.jobHash, '{}');
   }
 
   finishCycle(id: string, status: CycleStatus, finishedAt: string, counts: Record<string, number>): void {
-    this.#stmt('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(status, finishedAt, JSON.stringify(counts), id);
+    this.#stmt('UPDATE cycles SET status = ?, finished_at = ?, counts = ? WHERE id = ?').run(
+      status,
+      finishedAt,
+      JSON.stringify(counts),
+      id,
+    );
   }
 
   cycles(): CycleRecord[] {
@@ -361,17 +378,31 @@ export class StateStore {
 
   /** The last cycle that ran to its end and wrote (dry runs, on-demand runs and interrupted cycles do not count). */
   lastCompletedCycle(): CycleRecord | null {
-    const done = this.cycles().filter((c) => !c.dryRun && c.kind !== 'on-demand' && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed');
+    const done = this.cycles().filter(
+      (c) => !c.dryRun && c.kind !== 'on-demand' && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed',
+    );
     return done[done.length - 1] ?? null;
   }
 
   appendLog(entries: readonly LogEntry[]): void {
     if (entries.length === 0) return;
     // `seq` is the rowid: SQLite gives each row the next one, so entries keep the order they are appended in.
-    const ins = this.#stmt('INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = this.#stmt(
+      'INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.transaction(() => {
       for (const e of entries) {
-        ins.run(e.id, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, encodeLogEntry(e));
+        ins.run(
+          e.id,
+          e.cycleId,
+          e.activityDateTime,
+          e.provisioningAction,
+          e.status,
+          e.sourceIdentity.id,
+          e.sourceIdentity.displayName,
+          e.sourceIdentity.type,
+          encodeLogEntry(e),
+        );
       }
     });
   }
@@ -384,7 +415,7 @@ export class StateStore {
     if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
     if (query.since) (where.push('activity_at >= ?'), args.push(query.since));
     if (query.user) {
-      where.push("(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))");
+      where.push('(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))');
       const like = `%${query.user}%`;
       args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
     }

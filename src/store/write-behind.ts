@@ -19,7 +19,8 @@ export class WriteBehind {
   #byKey = new Map<string, number>();
 
   constructor(store: StateStore, batchSize = 4096) {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new TypeError(`Expected \`batchSize\` to be an integer from 1, got \`${batchSize}\``);
     this.#store = store;
     this.#batchSize = batchSize;
   }

@@ -29,7 +29,8 @@ function tableOf(lines: readonly string[]): { head: string[]; rows: string[][] }
   const dashes = lines.findIndex((l) => /^\s+-+(  -+)+$/.test(l));
   expect(dashes, 'no table').toBeGreaterThan(0);
   const columns = [...lines[dashes]!.matchAll(/-+/g)].map((m) => [m.index, m.index + m[0].length] as const);
-  const cut = (line: string): string[] => columns.map(([from, to], i) => line.slice(from, i === columns.length - 1 ? undefined : to).trim());
+  const cut = (line: string): string[] =>
+    columns.map(([from, to], i) => line.slice(from, i === columns.length - 1 ? undefined : to).trim());
   return { head: cut(lines[dashes - 1]!), rows: lines.slice(dashes + 1).map(cut) };
 }
 
@@ -43,7 +44,7 @@ const USERS = 'Provision Microsoft Entra ID Users';
 const GROUPS = 'Provision Microsoft Entra ID Groups';
 
 describe('renderMappingTable: mappings/customappsso.yaml', () => {
-  it("lists the 22 user rows in portal order with source, target, precedence, type and apply", async () => {
+  it('lists the 22 user rows in portal order with source, target, precedence, type and apply', async () => {
     const text = renderMappingTable(await load('mappings/customappsso.yaml'));
     const { head, rows } = tableOf(section(text, USERS));
     expect(head).toEqual(['Source attribute', 'Target attribute', 'Matching precedence', 'Mapping type', 'Apply']);
@@ -113,7 +114,7 @@ describe('renderMappingTable: every kind of row and setting', () => {
     '    - {target: userName, source: userPrincipalName, match: 1}',
     '    - {target: externalId, source: objectId, match: 2, caseExact: true}',
     '    - {target: title, constant: "Say \\"hi\\"", apply: on-create}',
-    "    - {target: displayName, expression: 'Join(\" \",[givenName],  [surname])', default: Unknown}",
+    '    - {target: displayName, expression: \'Join(" ",[givenName],  [surname])\', default: Unknown}',
     'groups:',
     '  enabled: false',
     '  actions: []',
@@ -125,7 +126,15 @@ describe('renderMappingTable: every kind of row and setting', () => {
     expect(diagnostics).toEqual([]);
     const out = renderMappingTable(job!);
     const { head, rows } = tableOf(section(out, USERS));
-    expect(head).toEqual(['Source attribute', 'Target attribute', 'Matching precedence', 'Mapping type', 'Apply', 'Default value if null', 'Case exact']);
+    expect(head).toEqual([
+      'Source attribute',
+      'Target attribute',
+      'Matching precedence',
+      'Mapping type',
+      'Apply',
+      'Default value if null',
+      'Case exact',
+    ]);
     expect(rows).toEqual([
       ['userPrincipalName', 'userName', '1', 'Direct', 'Always', '', ''],
       ['objectId', 'externalId', '2', 'Direct', 'Always', '', 'Yes'],
@@ -136,7 +145,15 @@ describe('renderMappingTable: every kind of row and setting', () => {
 
   it('settings, actions, scoping clauses (ANDed within a filter), and a disabled group mapping', () => {
     const out = renderMappingTable(job!);
-    expect(out).toContain(['Settings', '  Scope: Sync all users and groups', '  Skip out-of-scope deletions: Yes', '  Accidental deletion prevention: On, threshold 50', '  Provision users whose only role is Default Access: No'].join('\n'));
+    expect(out).toContain(
+      [
+        'Settings',
+        '  Scope: Sync all users and groups',
+        '  Skip out-of-scope deletions: Yes',
+        '  Accidental deletion prevention: On, threshold 50',
+        '  Provision users whose only role is Default Access: No',
+      ].join('\n'),
+    );
     expect(section(out, USERS).slice(1, 7)).toEqual([
       '  Enabled: Yes',
       '  Target object actions: Create, Update',
@@ -145,14 +162,29 @@ describe('renderMappingTable: every kind of row and setting', () => {
       '          AND mail IS NOT NULL',
       '    Filter 2: jobTitle REGEX MATCH "^Chief"',
     ]);
-    expect(section(out, GROUPS)).toEqual([GROUPS, '  Enabled: No', '  Target object actions: none', '  Scoping filters: none', '  Attribute mappings: none']);
+    expect(section(out, GROUPS)).toEqual([
+      GROUPS,
+      '  Enabled: No',
+      '  Target object actions: none',
+      '  Scoping filters: none',
+      '  Attribute mappings: none',
+    ]);
   });
 });
 
 describe('mappingsCheckCommand', () => {
   function deps(): CliDeps & { out: { stdout: string; stderr: string } } {
     const out = { stdout: '', stderr: '' };
-    return { out, stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) }, env: {}, clock: systemClock, random: seededRandom(1), isTTY: false, cwd: process.cwd() };
+    return {
+      out,
+      stdout: { write: (s: string) => (out.stdout += s) },
+      stderr: { write: (s: string) => (out.stderr += s) },
+      env: {},
+      clock: systemClock,
+      random: seededRandom(1),
+      isTTY: false,
+      cwd: process.cwd(),
+    };
   }
 
   it('prints the table, exit 0', async () => {
@@ -169,14 +201,29 @@ describe('mappingsCheckCommand', () => {
     const job = JSON.parse(d.out.stdout) as Job;
     expect(job.file).toBe('mappings/zapier.yaml');
     expect(job.settings.provisionDefaultAccess).toBe(false);
-    expect(job.users.attributes.map((a) => a.target)).toEqual(['userName', 'active', 'externalId', 'name.givenName', 'name.familyName', 'emails[type eq "work"].value']);
+    expect(job.users.attributes.map((a) => a.target)).toEqual([
+      'userName',
+      'active',
+      'externalId',
+      'name.givenName',
+      'name.familyName',
+      'emails[type eq "work"].value',
+    ]);
   });
 
   it('a mapping with errors throws InputError with file:line:col diagnostics and prints nothing', async () => {
     const d = deps();
     const error = await mappingsCheckCommand({ mapping: 'test/fixtures/mapping-bad-operator.yaml' }, d).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).diagnostics).toMatchObject([{ severity: 'error', code: 'MAPPING_UNKNOWN_OPERATOR', file: 'test/fixtures/mapping-bad-operator.yaml', position: { line: 6, column: 19 }, hint: 'did you mean `EQUALS`?' }]);
+    expect((error as InputError).diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        code: 'MAPPING_UNKNOWN_OPERATOR',
+        file: 'test/fixtures/mapping-bad-operator.yaml',
+        position: { line: 6, column: 19 },
+        hint: 'did you mean `EQUALS`?',
+      },
+    ]);
     expect(d.out.stdout).toBe('');
   });
 
@@ -185,10 +232,15 @@ describe('mappingsCheckCommand', () => {
     const dir = mkdtempSync(join(tmpdir(), 'provsim-check-'));
     try {
       const file = join(dir, 'm.yaml');
-      writeFileSync(file, "users:\n  attributes:\n    - {target: userName, source: userPrincipalName, match: 1}\n    - {target: title, expression: 'ToLower([jobTitel])'}\n");
+      writeFileSync(
+        file,
+        "users:\n  attributes:\n    - {target: userName, source: userPrincipalName, match: 1}\n    - {target: title, expression: 'ToLower([jobTitel])'}\n",
+      );
       const error = await mappingsCheckCommand({ mapping: file }, d).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InputError);
-      expect((error as InputError).diagnostics).toMatchObject([{ code: 'EXPR_UNKNOWN_ATTRIBUTE', file, position: { line: 4, column: 44 } }]);
+      expect((error as InputError).diagnostics).toMatchObject([
+        { code: 'EXPR_UNKNOWN_ATTRIBUTE', file, position: { line: 4, column: 44 } },
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

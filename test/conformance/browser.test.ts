@@ -11,8 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, type RunningTarget } from '../../src/scim-server/index.js';
 import { runCli } from './helpers.js';
 
-const CHROMIUM = [process.env['PROVSIM_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
-const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions'];
+const CHROMIUM = [process.env['PROVSIM_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p): p is string => !!p && existsSync(p),
+);
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-extensions',
+];
 
 let target: RunningTarget;
 let dir: string;
@@ -30,24 +41,32 @@ describe('the HTML report in headless Chromium', () => {
     if (process.env['CI']) expect(CHROMIUM, '.ci/run installs Debian chromium; it is missing').toBeDefined();
   });
 
-  it.skipIf(!CHROMIUM)('renders the summary, the quirk matrix and each failure with its request and response', async () => {
-    const run = await runCli(target.url);
-    const file = join(dir, 'report.html');
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, run.html);
-    const browser = (args: string[]) => execFileSync(CHROMIUM!, [...FLAGS, `--user-data-dir=${join(dir, 'profile')}`, ...args], { timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  it.skipIf(!CHROMIUM)(
+    'renders the summary, the quirk matrix and each failure with its request and response',
+    async () => {
+      const run = await runCli(target.url);
+      const file = join(dir, 'report.html');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(file, run.html);
+      const browser = (args: string[]) =>
+        execFileSync(CHROMIUM!, [...FLAGS, `--user-data-dir=${join(dir, 'profile')}`, ...args], {
+          timeout: 60_000,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }).toString();
 
-    const dom = browser(['--dump-dom', `file://${file}`]);
-    expect(dom).toContain('id="summary"');
-    expect(dom).toMatch(/id="quirk-matrix-table"[\s\S]*member-remove[\s\S]*accepted, wrong result/);
-    expect(dom).toContain('id="failures"');
-    expect(dom).toMatch(/rejectCapitalisedOps/);
-    // Self-contained: no script or stylesheet from elsewhere.
-    expect(dom).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
+      const dom = browser(['--dump-dom', `file://${file}`]);
+      expect(dom).toContain('id="summary"');
+      expect(dom).toMatch(/id="quirk-matrix-table"[\s\S]*member-remove[\s\S]*accepted, wrong result/);
+      expect(dom).toContain('id="failures"');
+      expect(dom).toMatch(/rejectCapitalisedOps/);
+      // Self-contained: no script or stylesheet from elsewhere.
+      expect(dom).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/);
 
-    const png = join(dir, 'report.png');
-    browser(['--window-size=1280,1600', `--screenshot=${png}`, `file://${file}`]);
-    expect(statSync(png).size).toBeGreaterThan(20_000);
-    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
-  }, 120_000);
+      const png = join(dir, 'report.png');
+      browser(['--window-size=1280,1600', `--screenshot=${png}`, `file://${file}`]);
+      expect(statSync(png).size).toBeGreaterThan(20_000);
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    },
+    120_000,
+  );
 });

@@ -27,7 +27,8 @@ describe('cleanup', () => {
     const http = createHttpClient();
     // "Ctrl-C" as soon as the engine's first group PATCH (the members) has been answered.
     http.interceptors.response.use((response) => {
-      if (response.config.method === 'patch' && String(response.config.url).includes('/Groups/')) controller.abort(new Error('interrupted'));
+      if (response.config.method === 'patch' && String(response.config.url).includes('/Groups/'))
+        controller.abort(new Error('interrupted'));
       return response;
     });
     const run = await runCli(target.url, {}, env, { http, signal: controller.signal });

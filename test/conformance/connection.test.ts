@@ -32,13 +32,29 @@ describe('the connection check', () => {
     expect(run.exitCode).toBe(1);
     expect(failedIds(run.report)).toEqual(['protocol.connection']);
     const message = run.report.checks.find((c) => c.id === 'protocol.connection')!.message;
-    expect(message).toMatch(new RegExp(`^wrong base URL: every request under ${escape(base)} got 404 \\(GET ${escape(base)}/Users\\?filter=userName\\+eq\\+%22[0-9a-f-]+%22 → 404; GET ${escape(base)}/ServiceProviderConfig → 404; GET ${escape(base)}/Users → 404\\)`));
+    expect(message).toMatch(
+      new RegExp(
+        `^wrong base URL: every request under ${escape(base)} got 404 \\(GET ${escape(base)}/Users\\?filter=userName\\+eq\\+%22[0-9a-f-]+%22 → 404; GET ${escape(base)}/ServiceProviderConfig → 404; GET ${escape(base)}/Users → 404\\)`,
+      ),
+    );
     expect(message).toContain('Check the base path of --target: SCIM servers usually live under /scim/v2');
     expect(message).not.toContain('a filter that matches nothing');
     expect(run.report.aborted).toBe(message);
-    expect(new Set(run.report.checks.filter((c) => c.id !== 'protocol.connection').map((c) => [c.status, c.message.startsWith('not run: wrong base URL')].join()))).toEqual(new Set(['skipped,true']));
+    expect(
+      new Set(
+        run.report.checks
+          .filter((c) => c.id !== 'protocol.connection')
+          .map((c) => [c.status, c.message.startsWith('not run: wrong base URL')].join()),
+      ),
+    ).toEqual(new Set(['skipped,true']));
     // The three probes and the two places SCIM usually lives, nothing more.
-    expect(fake.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual(['GET /api/Users', 'GET /api/ServiceProviderConfig', 'GET /api/Users', 'GET /api/scim/v2/ServiceProviderConfig', 'GET /scim/v2/ServiceProviderConfig']);
+    expect(fake.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'GET /api/Users',
+      'GET /api/ServiceProviderConfig',
+      'GET /api/Users',
+      'GET /api/scim/v2/ServiceProviderConfig',
+      'GET /scim/v2/ServiceProviderConfig',
+    ]);
     expect(run.stdout).toContain('Conformance NOT RUN: wrong base URL');
     expect(xmlProblems(run.junit)).toEqual([]);
     expect(xmlElements(run.junit, 'failure').map((f) => f['message'])).toEqual([message]);
@@ -58,13 +74,23 @@ describe('the connection check', () => {
 
   it('a 404 to the filter alone is not a wrong URL: the run goes on and the filter check reports it', async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
-    const notFound = { status: 404, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'no such user' } };
-    proxy = await startProxy(target.url, { answer: (method, url) => (method === 'GET' && url.includes('/Users?filter=') ? notFound : null) });
+    const notFound = {
+      status: 404,
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: 'no such user' },
+    };
+    proxy = await startProxy(target.url, {
+      answer: (method, url) => (method === 'GET' && url.includes('/Users?filter=') ? notFound : null),
+    });
     const run = await runCli(proxy.url, { only: ['protocol.filter-non-existing'] }, env);
     expect(run.report.aborted).toBeNull();
-    expect(run.report.checks.find((c) => c.id === 'protocol.connection')).toMatchObject({ status: 'passed', message: expect.stringContaining('GET /ServiceProviderConfig answered 200') });
+    expect(run.report.checks.find((c) => c.id === 'protocol.connection')).toMatchObject({
+      status: 'passed',
+      message: expect.stringContaining('GET /ServiceProviderConfig answered 200'),
+    });
     expect(failedIds(run.report)).toEqual(['protocol.filter-non-existing']);
-    expect(run.report.checks.find((c) => c.id === 'protocol.filter-non-existing')!.message).toContain('answered 404, expected 200 with an empty ListResponse');
+    expect(run.report.checks.find((c) => c.id === 'protocol.filter-non-existing')!.message).toContain(
+      'answered 404, expected 200 with an empty ListResponse',
+    );
     expect(run.exitCode).toBe(1);
   });
 });

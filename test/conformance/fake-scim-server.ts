@@ -45,12 +45,24 @@ export async function startFakeScimServer(options: FakeScimOptions = {}): Promis
     const id = m[2] === undefined ? null : decodeURIComponent(m[2]);
     const resources = store[kind];
     const unique = kind === 'Users' ? 'userName' : 'displayName';
-    const holders = (value: unknown, except?: string): Resource[] => [...resources.values()].filter((r) => r.id !== except && String(r[unique]).toLowerCase() === String(value).toLowerCase());
+    const holders = (value: unknown, except?: string): Resource[] =>
+      [...resources.values()].filter((r) => r.id !== except && String(r[unique]).toLowerCase() === String(value).toLowerCase());
 
     if (id === null && method === 'GET') {
       const filter = /^(\w+) eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '');
-      const found = filter ? [...resources.values()].filter((r) => String(r[filter[1]!] ?? '').toLowerCase() === filter[2]!.toLowerCase()) : [...resources.values()];
-      return { status: 200, body: { schemas: [LIST], totalResults: found.length, startIndex: 1, itemsPerPage: found.length, Resources: found.map((r) => view(r, url)) } };
+      const found = filter
+        ? [...resources.values()].filter((r) => String(r[filter[1]!] ?? '').toLowerCase() === filter[2]!.toLowerCase())
+        : [...resources.values()];
+      return {
+        status: 200,
+        body: {
+          schemas: [LIST],
+          totalResults: found.length,
+          startIndex: 1,
+          itemsPerPage: found.length,
+          Resources: found.map((r) => view(r, url)),
+        },
+      };
     }
     if (id === null && method === 'POST') {
       const input = body as Record<string, unknown>;
@@ -71,7 +83,7 @@ export async function startFakeScimServer(options: FakeScimOptions = {}): Promis
     if (!existing) return error(404, `${kind} ${id} not found`);
     if (method === 'GET') return { status: 200, body: view(existing, url) };
     if (method === 'PATCH') {
-      const operations = ((body as { Operations?: Array<Record<string, unknown>> }).Operations ?? []);
+      const operations = (body as { Operations?: Array<Record<string, unknown>> }).Operations ?? [];
       for (const op of operations) {
         if (String(op['op']).toLowerCase() === 'add' && op['path'] === 'members') {
           const current = existing['members'] as Array<{ value: string }>;
@@ -84,7 +96,9 @@ export async function startFakeScimServer(options: FakeScimOptions = {}): Promis
               existing[unique] = op['value'];
               return error(500, 'Internal server error');
             }
-            return options.renameToTaken === 'conflict-without-scimtype' ? error(409, `${unique} taken`) : error(409, `${unique} taken`, 'uniqueness');
+            return options.renameToTaken === 'conflict-without-scimtype'
+              ? error(409, `${unique} taken`)
+              : error(409, `${unique} taken`, 'uniqueness');
           }
           existing[op['path']] = op['value'];
         } else {

@@ -28,7 +28,12 @@ export interface CliRun {
 const dirs: string[] = [];
 
 /** Runs `provsim conformance` (the command function) writing all three reports; returns everything it produced. */
-export async function runCli(target: string, options: Partial<ConformanceCommandOptions> = {}, env: Record<string, string> = {}, extra: Partial<CliDeps> & { random?: Random } = {}): Promise<CliRun> {
+export async function runCli(
+  target: string,
+  options: Partial<ConformanceCommandOptions> = {},
+  env: Record<string, string> = {},
+  extra: Partial<CliDeps> & { random?: Random } = {},
+): Promise<CliRun> {
   const dir = extra.cwd ?? tempDir();
   const out = { stdout: '', stderr: '' };
   const deps: CliDeps = {
@@ -41,9 +46,20 @@ export async function runCli(target: string, options: Partial<ConformanceCommand
     cwd: dir,
     ...extra,
   };
-  const result = await conformanceCommand({ target, junit: 'reports/junit.xml', json: 'reports/report.json', html: 'reports/report.html', ...options }, deps);
+  const result = await conformanceCommand(
+    { target, junit: 'reports/junit.xml', json: 'reports/report.json', html: 'reports/report.html', ...options },
+    deps,
+  );
   const read = (name: string): string => readFileSync(join(dir, 'reports', name), 'utf8');
-  return { exitCode: result.exitCode, report: result.report, ...out, junit: read('junit.xml'), json: read('report.json'), html: read('report.html'), dir };
+  return {
+    exitCode: result.exitCode,
+    report: result.report,
+    ...out,
+    junit: read('junit.xml'),
+    json: read('report.json'),
+    html: read('report.html'),
+    dir,
+  };
 }
 
 /** A temp dir removed by removeTempDirs. */
@@ -58,17 +74,25 @@ export function removeTempDirs(): void {
 }
 
 export function failedIds(report: ConformanceReport, part?: string): string[] {
-  return report.checks.filter((c) => c.status === 'failed' && (part === undefined || c.part === part)).map((c) => c.id).sort();
+  return report.checks
+    .filter((c) => c.status === 'failed' && (part === undefined || c.part === part))
+    .map((c) => c.id)
+    .sort();
 }
 
 /** The independent failures (root causes), sorted. */
 export function rootCauses(report: ConformanceReport, severity?: 'mandatory' | 'optional'): string[] {
-  return report.checks.filter((c) => c.status === 'failed' && c.consequence === undefined && (severity === undefined || c.severity === severity)).map((c) => c.id).sort();
+  return report.checks
+    .filter((c) => c.status === 'failed' && c.consequence === undefined && (severity === undefined || c.severity === severity))
+    .map((c) => c.id)
+    .sort();
 }
 
 /** Each consequence: its id → [root cause, ...via]. */
 export function consequencesOf(report: ConformanceReport): Record<string, string[]> {
-  return Object.fromEntries(report.checks.filter((c) => c.consequence !== undefined).map((c) => [c.id, [c.consequence!.of, ...c.consequence!.via]]));
+  return Object.fromEntries(
+    report.checks.filter((c) => c.consequence !== undefined).map((c) => [c.id, [c.consequence!.of, ...c.consequence!.via]]),
+  );
 }
 
 // ── a misbehaving proxy ─────────────────────────────────────────────────────────────────────────────────

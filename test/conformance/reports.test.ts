@@ -34,25 +34,43 @@ describe('reports', () => {
     expect(run.exitCode).toBe(1);
     expect(failedIds(run.report)).toEqual(['lifecycle.user.update', 'quirk.member-remove.legacy']);
     // The connection check always runs, selected or not.
-    expect(run.report.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual(['protocol.connection', 'quirk.member-remove.aadOptscim062020', 'protocol.paging']);
+    expect(run.report.checks.filter((c) => c.status === 'passed').map((c) => c.id)).toEqual([
+      'protocol.connection',
+      'quirk.member-remove.aadOptscim062020',
+      'protocol.paging',
+    ]);
     // Only the checks that ran were printed as they ran.
     expect(run.stdout.match(/^[✓✗] /gm)).toHaveLength(5);
 
     expect(xmlProblems(run.junit)).toEqual([]);
     const [suites] = xmlElements(run.junit, 'testsuites');
-    expect(suites).toMatchObject({ tests: String(run.report.summary.total), failures: '2', errors: '0', skipped: String(run.report.summary.total - 5) });
+    expect(suites).toMatchObject({
+      tests: String(run.report.summary.total),
+      failures: '2',
+      errors: '0',
+      skipped: String(run.report.summary.total - 5),
+    });
     const suite = xmlElements(run.junit, 'testsuite');
-    expect(suite.map((s) => s['name'])).toEqual(['provsim conformance: lifecycle', 'provsim conformance: quirk matrix', 'provsim conformance: protocol']);
+    expect(suite.map((s) => s['name'])).toEqual([
+      'provsim conformance: lifecycle',
+      'provsim conformance: quirk matrix',
+      'provsim conformance: protocol',
+    ]);
     expect(suite.reduce((n, s) => n + Number(s['tests']), 0)).toBe(run.report.summary.total);
     const cases = xmlElements(run.junit, 'testcase');
     expect(cases).toHaveLength(run.report.checks.length);
-    expect(cases[0]).toMatchObject({ classname: 'provsim.conformance.lifecycle', name: 'lifecycle.user.create: create a user (and the users it will need) [mandatory]' });
+    expect(cases[0]).toMatchObject({
+      classname: 'provsim.conformance.lifecycle',
+      name: 'lifecycle.user.create: create a user (and the users it will need) [mandatory]',
+    });
     const skipped = xmlElements(run.junit, 'skipped');
     expect(skipped).toHaveLength(run.report.summary.total - 5);
     expect(new Set(skipped.map((s) => s['message']))).toEqual(new Set(['not selected with --only']));
     const failures = xmlElements(run.junit, 'failure');
     expect(failures.map((f) => f['type'])).toEqual(['mandatory', 'mandatory']);
-    expect(failures[1]!['message']).toMatch(/^accepted, wrong result: accepted, but with the wrong result: the other members did not survive/);
+    expect(failures[1]!['message']).toMatch(
+      /^accepted, wrong result: accepted, but with the wrong result: the other members did not survive/,
+    );
     // The failure text carries the request that broke it, escaped.
     expect(run.junit).toContain('"path": "members"');
   });
@@ -71,17 +89,26 @@ describe('reports', () => {
     expect(failures[0]!['message']).toMatch(/^rejected: rejected: PATCH /);
     expect(run.junit).toMatch(/Consequences of this failure \(1, reported as skipped\):\n- lifecycle\.user\.disable \[mandatory\]: PATCH /);
     const disable = run.junit.slice(run.junit.indexOf('name="lifecycle.user.disable:'));
-    expect(xmlElements(disable, 'skipped')[0]!['message']).toMatch(/^failed as a consequence of quirk\.capitalised-ops\.legacy \(counted there\): PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op/);
+    expect(xmlElements(disable, 'skipped')[0]!['message']).toMatch(
+      /^failed as a consequence of quirk\.capitalised-ops\.legacy \(counted there\): PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op/,
+    );
 
     const json = JSON.parse(run.json) as ConformanceReport;
-    expect(json.checks.find((c) => c.id === 'lifecycle.user.disable')!.consequence).toMatchObject({ of: 'quirk.capitalised-ops.legacy', via: [] });
+    expect(json.checks.find((c) => c.id === 'lifecycle.user.disable')!.consequence).toMatchObject({
+      of: 'quirk.capitalised-ops.legacy',
+      via: [],
+    });
     expect(json.summary.consequences).toBe(1);
 
     expect(run.html).toContain('<h2>Failures (1 root cause, 1 consequence)</h2>');
     const cause = run.html.slice(run.html.indexOf('id="failure-quirk.capitalised-ops.legacy"'));
-    expect(cause.slice(0, cause.indexOf('</details>'))).toMatch(/<summary>1 consequence of this failure \(not counted again\)<\/summary>\s*<div class="consequence" id="consequence-lifecycle\.user\.disable">/);
+    expect(cause.slice(0, cause.indexOf('</details>'))).toMatch(
+      /<summary>1 consequence of this failure \(not counted again\)<\/summary>\s*<div class="consequence" id="consequence-lifecycle\.user\.disable">/,
+    );
     expect(run.html).not.toContain('id="failure-lifecycle.user.disable"');
-    expect(run.stdout).toMatch(/✗ quirk\.capitalised-ops\.legacy \(mandatory\): [^\n]+\n\s+↳ consequence: lifecycle\.user\.disable \(mandatory\)/);
+    expect(run.stdout).toMatch(
+      /✗ quirk\.capitalised-ops\.legacy \(mandatory\): [^\n]+\n\s+↳ consequence: lifecycle\.user\.disable \(mandatory\)/,
+    );
   });
 
   it('HTML: one self-contained page with the verdict, the summary, the quirk matrix and each failure with its request and response', async () => {
@@ -111,9 +138,21 @@ describe('reports', () => {
   it('the token is in no output, even when the server echoes it back in headers and error bodies', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     proxy = await startProxy(target.url, { echoAuthorization: true });
-    const run = await runCli(proxy.url, { tokenFile: 'token.txt', only: ['quirk.string-booleans', 'protocol.get-unknown-id'] }, {}, { cwd: writeTokenFile() });
+    const run = await runCli(
+      proxy.url,
+      { tokenFile: 'token.txt', only: ['quirk.string-booleans', 'protocol.get-unknown-id'] },
+      {},
+      { cwd: writeTokenFile() },
+    );
     expect(run.report.checks.find((c) => c.id === 'quirk.string-booleans.legacy')?.status).toBe('failed');
-    for (const [name, text] of Object.entries({ stdout: run.stdout, stderr: run.stderr, junit: run.junit, json: run.json, html: run.html, report: JSON.stringify(run.report) })) {
+    for (const [name, text] of Object.entries({
+      stdout: run.stdout,
+      stderr: run.stderr,
+      junit: run.junit,
+      json: run.json,
+      html: run.html,
+      report: JSON.stringify(run.report),
+    })) {
       expect(text.includes(TOKEN), name).toBe(false);
     }
     // The echo happened, and was redacted (so this test can fail).
@@ -140,13 +179,25 @@ describe('reports', () => {
 });
 
 describe('usage', () => {
-  const deps = (cwd = '.') => ({ stdout: { write: () => true }, stderr: { write: () => true }, env, clock: systemClock, random: seededRandom(1), isTTY: false, cwd });
+  const deps = (cwd = '.') => ({
+    stdout: { write: () => true },
+    stderr: { write: () => true },
+    env,
+    clock: systemClock,
+    random: seededRandom(1),
+    isTTY: false,
+    cwd,
+  });
 
   it('--only with an unknown id, a bad dialect, a bad URL or a report path that is a directory: a usage error (exit 2), nothing sent', async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
-    await expect(conformanceCommand({ target: target.url, only: ['quirk.member-removal'] }, deps())).rejects.toThrow(/--only quirk\.member-removal names no check; did you mean quirk\.member-remove/);
+    await expect(conformanceCommand({ target: target.url, only: ['quirk.member-removal'] }, deps())).rejects.toThrow(
+      /--only quirk\.member-removal names no check; did you mean quirk\.member-remove/,
+    );
     await expect(conformanceCommand({ target: target.url, only: ['nothing'] }, deps())).rejects.toBeInstanceOf(UsageError);
-    await expect(conformanceCommand({ target: target.url, dialect: 'scim2' }, deps())).rejects.toThrow(/--dialect scim2 is not one of legacy, aadOptscim062020/);
+    await expect(conformanceCommand({ target: target.url, dialect: 'scim2' }, deps())).rejects.toThrow(
+      /--dialect scim2 is not one of legacy, aadOptscim062020/,
+    );
     await expect(conformanceCommand({ target: 'ftp://127.0.0.1/scim' }, deps())).rejects.toBeInstanceOf(UsageError);
     await expect(conformanceCommand({ target: 'http://scim.example.com/scim' }, deps())).rejects.toThrow(/plain http/);
     const dir = writeTokenFile();

@@ -17,10 +17,16 @@ afterAll(removeTempDirs);
 
 const check = (run: Awaited<ReturnType<typeof runCli>>, id: string) => run.report.checks.find((c) => c.id === id)!;
 
-describe('checks from real servers\' bugs', () => {
+describe("checks from real servers' bugs", () => {
   it('the fake, when it gets nothing wrong, passes them all (so each failure below is the bug it simulates)', async () => {
     fake = await startFakeScimServer({ renameToTaken: 'conflict' });
-    const run = await runCli(fake.url, { only: ['protocol.rename-to-taken-username', 'protocol.add-existing-member', 'protocol.delete-unknown-id', 'protocol.delete-twice'] }, env);
+    const run = await runCli(
+      fake.url,
+      {
+        only: ['protocol.rename-to-taken-username', 'protocol.add-existing-member', 'protocol.delete-unknown-id', 'protocol.delete-twice'],
+      },
+      env,
+    );
     expect(failedIds(run.report)).toEqual([]);
     expect(run.exitCode).toBe(0);
   });
@@ -31,7 +37,9 @@ describe('checks from real servers\' bugs', () => {
     expect(run.exitCode).toBe(1);
     const rename = check(run, 'protocol.rename-to-taken-username');
     expect(rename).toMatchObject({ status: 'failed', severity: 'mandatory' });
-    expect(rename.message).toMatch(/^PATCH \/Users\/[0-9a-f-]+ \{"op":"replace","path":"userName","value":"provsim-[0-9a-f]+-p-taken@example\.com"\} \(a userName user [0-9a-f-]+ already has\) answered 500 \("Internal server error"\), expected 409 with "scimType": "uniqueness" and wrote the rename anyway: userName "provsim-[0-9a-f]+-p-taken@example\.com" is now held by \["[0-9a-f-]+","[0-9a-f-]+"\] \(two users, one login\)$/);
+    expect(rename.message).toMatch(
+      /^PATCH \/Users\/[0-9a-f-]+ \{"op":"replace","path":"userName","value":"provsim-[0-9a-f]+-p-taken@example\.com"\} \(a userName user [0-9a-f-]+ already has\) answered 500 \("Internal server error"\), expected 409 with "scimType": "uniqueness" and wrote the rename anyway: userName "provsim-[0-9a-f]+-p-taken@example\.com" is now held by \["[0-9a-f-]+","[0-9a-f-]+"\] \(two users, one login\)$/,
+    );
     expect(rename.source).toContain('scimgateway');
     // Cleanup deleted both users, the one that took the taken userName too.
     expect(run.report.cleanup.leftovers).toEqual([]);
@@ -42,7 +50,9 @@ describe('checks from real servers\' bugs', () => {
     fake = await startFakeScimServer({ renameToTaken: 'conflict-without-scimtype' });
     const run = await runCli(fake.url, { only: ['protocol.rename-to-taken-username'] }, env);
     expect(run.exitCode).toBe(1);
-    expect(check(run, 'protocol.rename-to-taken-username').message).toMatch(/answered 409 without a scimType \(.*\), expected 409 with "scimType": "uniqueness"$/);
+    expect(check(run, 'protocol.rename-to-taken-username').message).toMatch(
+      /answered 409 without a scimType \(.*\), expected 409 with "scimType": "uniqueness"$/,
+    );
   });
 
   it('members stored again on every add (SCIMMY): the group reads back with duplicates, a mandatory failure', async () => {
@@ -51,7 +61,9 @@ describe('checks from real servers\' bugs', () => {
     expect(run.exitCode).toBe(1);
     const readd = check(run, 'protocol.add-existing-member');
     expect(readd).toMatchObject({ status: 'failed', severity: 'mandatory' });
-    expect(readd.message).toMatch(/the group reads back with 5 entries for 3 members: [0-9a-f-]+ ×2, [0-9a-f-]+ ×2\. An add of a member that is already there must change nothing \(RFC 7644 §3\.5\.2\.1\)/);
+    expect(readd.message).toMatch(
+      /the group reads back with 5 entries for 3 members: [0-9a-f-]+ ×2, [0-9a-f-]+ ×2\. An add of a member that is already there must change nothing \(RFC 7644 §3\.5\.2\.1\)/,
+    );
     expect(run.report.cleanup.leftovers).toEqual([]);
     expect(fake.users()).toEqual([]);
   });
@@ -61,7 +73,9 @@ describe('checks from real servers\' bugs', () => {
     const run = await runCli(fake.url, { only: ['protocol.delete-unknown-id', 'protocol.delete-twice'] }, env);
     expect(failedIds(run.report)).toEqual(['protocol.delete-twice', 'protocol.delete-unknown-id']);
     expect(new Set(run.report.checks.filter((c) => c.status === 'failed').map((c) => c.severity))).toEqual(new Set(['optional']));
-    expect(check(run, 'protocol.delete-unknown-id').message).toMatch(/^DELETE \/Users\/[0-9a-f-]+ \(an id nobody created\) answered 204, expected 404: a DELETE of nothing must not report success$/);
+    expect(check(run, 'protocol.delete-unknown-id').message).toMatch(
+      /^DELETE \/Users\/[0-9a-f-]+ \(an id nobody created\) answered 204, expected 404: a DELETE of nothing must not report success$/,
+    );
     expect(check(run, 'protocol.delete-twice').message).toMatch(/^the second DELETE \/Users\/[0-9a-f-]+ answered 204, expected 404/);
     expect(run.exitCode).toBe(0);
   });
@@ -69,6 +83,8 @@ describe('checks from real servers\' bugs', () => {
   it('a DELETE of a deleted user answered 500: the second DELETE says so, and that Entra retries it', async () => {
     fake = await startFakeScimServer({ deleteMissingStatus: 500 });
     const run = await runCli(fake.url, { only: ['protocol.delete-twice'] }, env);
-    expect(check(run, 'protocol.delete-twice').message).toMatch(/answered 500 \(".*not found"\), expected 404: .*\(Entra retries a DELETE that fails, every cycle\)$/);
+    expect(check(run, 'protocol.delete-twice').message).toMatch(
+      /answered 500 \(".*not found"\), expected 404: .*\(Entra retries a DELETE that fails, every cycle\)$/,
+    );
   });
 });

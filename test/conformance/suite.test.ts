@@ -69,7 +69,7 @@ const BARE_MANAGER_CONSEQUENCES: Record<string, string[]> = {
 };
 
 describe('provsim conformance against the embedded target', () => {
-  it('tolerant: every mandatory check passes, twice against the same server, and only the run\'s objects are deleted', async () => {
+  it("tolerant: every mandatory check passes, twice against the same server, and only the run's objects are deleted", async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     // An object that is not the run's: cleanup must leave it alone.
     const bystander = await fetch(`${target.url}/Users`, {
@@ -85,10 +85,19 @@ describe('provsim conformance against the embedded target', () => {
     expect(first.report.summary.mandatoryFailed).toBe(0);
     // The one optional failure: the tolerant target stores a legacy role as its JSON text.
     expect(failedIds(first.report)).toEqual(['quirk.roles-json-string.legacy']);
-    expect(first.report.checks.find((c) => c.id === 'quirk.roles-json-string.legacy')).toMatchObject({ severity: 'optional', verdict: 'wrong-result' });
+    expect(first.report.checks.find((c) => c.id === 'quirk.roles-json-string.legacy')).toMatchObject({
+      severity: 'optional',
+      verdict: 'wrong-result',
+    });
     expect(first.report.checks.filter((c) => c.status === 'skipped')).toEqual([]);
     // An RFC-correct server passes what real servers got wrong: re-added members, a rename to a taken userName, DELETEs of nothing.
-    for (const id of ['protocol.connection', 'protocol.add-existing-member', 'protocol.rename-to-taken-username', 'protocol.delete-unknown-id', 'protocol.delete-twice']) {
+    for (const id of [
+      'protocol.connection',
+      'protocol.add-existing-member',
+      'protocol.rename-to-taken-username',
+      'protocol.delete-unknown-id',
+      'protocol.delete-twice',
+    ]) {
       expect(first.report.checks.find((c) => c.id === id)?.status, id).toBe('passed');
     }
     expect(first.stdout).toContain('Conformance PASSED');
@@ -129,14 +138,20 @@ describe('provsim conformance against the embedded target', () => {
     expect(check('quirk.roles-json-string.legacy')).toMatchObject({ verdict: 'wrong-result', severity: 'optional' });
 
     // The evidence that ties a step to its cause: its own PATCH, refused like the probe's.
-    expect(check('lifecycle.user.disable').consequence!.reason).toMatch(/^PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op \(\{"op":"Replace","path":"active","value":"False"\}\) was refused with 400 \(scimType invalidSyntax\)/);
+    expect(check('lifecycle.user.disable').consequence!.reason).toMatch(
+      /^PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with a capitalised op \(\{"op":"Replace","path":"active","value":"False"\}\) was refused with 400 \(scimType invalidSyntax\)/,
+    );
     // A step whose end state would read back right by coincidence is not verifiable: the manager was never stored.
-    expect(check('lifecycle.manager.remove').message).toMatch(/^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)\. That is the state lifecycle\.manager\.change was to leave/);
+    expect(check('lifecycle.manager.remove').message).toMatch(
+      /^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)\. That is the state lifecycle\.manager\.change was to leave/,
+    );
     expect(check('lifecycle.user.enable').message).toMatch(/^not verifiable: before the re-enable: the user reads back with active true/);
 
     // The text summary lists the consequences under their cause, and counts causes only.
     expect(run.stdout).toContain('Failures by root cause (7; 12 more failure(s) are consequences, listed under their cause):');
-    expect(run.stdout).toMatch(/✗ quirk\.capitalised-ops\.legacy \(mandatory\): rejected[^\n]*\n(\s+↳ consequence: lifecycle\.[^\n]+\n){12}/);
+    expect(run.stdout).toMatch(
+      /✗ quirk\.capitalised-ops\.legacy \(mandatory\): rejected[^\n]*\n(\s+↳ consequence: lifecycle\.[^\n]+\n){12}/,
+    );
     expect(run.stdout).toContain('Conformance FAILED: 5 mandatory check(s) failed (not counting 12 consequence(s)).');
     expect(failedIds(run.report, 'protocol')).toEqual([]);
     expect(objectsOf(target, run.report.runId)).toEqual([]);
@@ -156,7 +171,12 @@ describe('provsim conformance against the embedded target', () => {
     expect(defaultQuirks('aadOptscim062020').managerBareId).toBe(true);
     expect(consequencesOf(run.report)).toEqual(BARE_MANAGER_CONSEQUENCES);
     expect(failedIds(run.report, 'lifecycle')).toEqual(Object.keys(BARE_MANAGER_CONSEQUENCES).sort());
-    const matrix = Object.fromEntries(run.report.quirkMatrix.map((r) => [r.quirk, [r.cells.legacy?.verdict ?? 'not sent', r.cells.aadOptscim062020?.verdict ?? 'not sent']]));
+    const matrix = Object.fromEntries(
+      run.report.quirkMatrix.map((r) => [
+        r.quirk,
+        [r.cells.legacy?.verdict ?? 'not sent', r.cells.aadOptscim062020?.verdict ?? 'not sent'],
+      ]),
+    );
     expect(matrix).toEqual({
       'string-booleans': ['rejected', 'accepted'],
       'capitalised-ops': ['rejected', 'accepted'],
@@ -173,20 +193,36 @@ describe('provsim conformance against the embedded target', () => {
     // One probe fills both columns with the bare id, `add` and a string value.
     const bareProbe = run.report.checks.find((c) => c.id === 'quirk.manager-bare-id')!;
     expect(bareProbe.dialect).toBe('both');
-    expect(bareProbe.evidence.find((e) => e.method === 'PATCH')?.requestBody).toMatchObject({ Operations: [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: expect.stringMatching(/^[0-9a-f-]{36}$/) }] });
+    expect(bareProbe.evidence.find((e) => e.method === 'PATCH')?.requestBody).toMatchObject({
+      Operations: [
+        {
+          op: 'add',
+          path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+          value: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        },
+      ],
+    });
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
   it('strict, flag dialect with the manager sent as a bare id: the manager steps are consequences of quirk.manager-bare-id', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const report = await runConformance(
-      { baseUrl: target.url, dialect: 'aadOptscim062020', token: TOKEN, quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: true }, only: ['lifecycle', 'quirk.manager-bare-id', 'quirk.capitalised-ops'] },
+      {
+        baseUrl: target.url,
+        dialect: 'aadOptscim062020',
+        token: TOKEN,
+        quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: true },
+        only: ['lifecycle', 'quirk.manager-bare-id', 'quirk.capitalised-ops'],
+      },
       { clock: systemClock, random: seededRandom(2026) },
     );
     expect(report.ok).toBe(false);
     expect(rootCauses(report)).toEqual(['quirk.capitalised-ops.legacy', 'quirk.manager-bare-id']);
     expect(consequencesOf(report)).toEqual(BARE_MANAGER_CONSEQUENCES);
-    expect(report.checks.find((c) => c.id === 'lifecycle.manager.set')!.consequence!.reason).toContain('with the manager as a bare id string ({"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"');
+    expect(report.checks.find((c) => c.id === 'lifecycle.manager.set')!.consequence!.reason).toContain(
+      'with the manager as a bare id string ({"op":"add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"',
+    );
     expect(report.summary).toMatchObject({ mandatoryFailed: 1, optionalFailed: 1, consequences: 3 });
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
@@ -194,7 +230,13 @@ describe('provsim conformance against the embedded target', () => {
   it('strict, flag dialect with --quirk managerBareId=off passed to the engine: the object form is accepted and the whole lifecycle passes', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const report = await runConformance(
-      { baseUrl: target.url, dialect: 'aadOptscim062020', token: TOKEN, quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: false }, only: ['lifecycle'] },
+      {
+        baseUrl: target.url,
+        dialect: 'aadOptscim062020',
+        token: TOKEN,
+        quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: false },
+        only: ['lifecycle'],
+      },
       { clock: systemClock, random: seededRandom(2027) },
     );
     const lifecycle = report.checks.filter((c) => c.part === 'lifecycle');
@@ -203,7 +245,9 @@ describe('provsim conformance against the embedded target', () => {
     expect(report.checks.filter((c) => c.status === 'failed')).toEqual([]);
     expect(report.ok).toBe(true);
     const set = report.checks.find((c) => c.id === 'lifecycle.manager.set')!;
-    expect(set.evidence.find((e) => e.method === 'PATCH' && JSON.stringify(e.requestBody).includes(':manager'))?.requestBody).toMatchObject({ Operations: [{ op: 'add', value: { value: expect.any(String) } }] });
+    expect(set.evidence.find((e) => e.method === 'PATCH' && JSON.stringify(e.requestBody).includes(':manager'))?.requestBody).toMatchObject(
+      { Operations: [{ op: 'add', value: { value: expect.any(String) } }] },
+    );
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
@@ -211,12 +255,18 @@ describe('provsim conformance against the embedded target', () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     // 204 for the PATCH, nothing stored: the server bugs behind "manager.remove passed" and "enable passed".
     const swallowed = (body: string): boolean => body.includes(':manager"') || /"path":"active","value":("False"|false)/.test(body);
-    proxy = await startProxy(target.url, { answer: (method, url, body) => (method === 'PATCH' && url.includes('/Users/') && swallowed(body) ? { status: 204 } : null) });
+    proxy = await startProxy(target.url, {
+      answer: (method, url, body) => (method === 'PATCH' && url.includes('/Users/') && swallowed(body) ? { status: 204 } : null),
+    });
     const run = await runCli(proxy.url, { dialect: 'legacy', only: ['lifecycle.user', 'lifecycle.manager'] }, env);
     expect(run.exitCode).toBe(1);
     const check = (id: string) => run.report.checks.find((c) => c.id === id)!;
-    expect(check('lifecycle.manager.remove').message).toMatch(/^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)/);
-    expect(check('lifecycle.user.enable').message).toMatch(/^not verifiable: before the re-enable: the user reads back with active true, expected the JSON boolean false/);
+    expect(check('lifecycle.manager.remove').message).toMatch(
+      /^not verifiable: before the removal the user reads back with manager null, expected [0-9a-f-]+ \(provsim-[0-9a-f]+-manager2@example\.com\)/,
+    );
+    expect(check('lifecycle.user.enable').message).toMatch(
+      /^not verifiable: before the re-enable: the user reads back with active true, expected the JSON boolean false/,
+    );
     // One cause each: the disable that was not stored (its repeats are read back wrong alike), the manager that was not stored.
     expect(rootCauses(run.report)).toEqual(['lifecycle.manager.set', 'lifecycle.user.disable']);
     expect(consequencesOf(run.report)).toEqual({
@@ -227,14 +277,22 @@ describe('provsim conformance against the embedded target', () => {
       'lifecycle.user.restore': ['lifecycle.user.disable', 'lifecycle.user.unassign'],
       'lifecycle.user.soft-delete': ['lifecycle.user.disable'],
     });
-    expect(check('lifecycle.user.unassign').consequence!.reason).toMatch(/^the target accepted PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with active set to false \(\{"op":"Replace","path":"active","value":"False"\}\) \(204\) and then read back wrong \(active-false-not-stored\), as in lifecycle\.user\.disable$/);
-    for (const id of ['lifecycle.user.create', 'lifecycle.user.update', 'lifecycle.user.hard-delete']) expect(check(id).status, id).toBe('passed');
+    expect(check('lifecycle.user.unassign').consequence!.reason).toMatch(
+      /^the target accepted PATCH \/scim\/v2\/Users\/[0-9a-f-]+ with active set to false \(\{"op":"Replace","path":"active","value":"False"\}\) \(204\) and then read back wrong \(active-false-not-stored\), as in lifecycle\.user\.disable$/,
+    );
+    for (const id of ['lifecycle.user.create', 'lifecycle.user.update', 'lifecycle.user.hard-delete'])
+      expect(check(id).status, id).toBe('passed');
   });
 
   it('a step that fails for another reason than its declared cause counts as its own failure', async () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     // The group rename answered 500 before it reaches the target: a different answer to a PATCH that also has capitalised ops.
-    proxy = await startProxy(target.url, { answer: (method, url, body) => (method === 'PATCH' && url.includes('/Groups/') && body.includes('"displayName"') ? { status: 500, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'rename crashed' } } : null) });
+    proxy = await startProxy(target.url, {
+      answer: (method, url, body) =>
+        method === 'PATCH' && url.includes('/Groups/') && body.includes('"displayName"')
+          ? { status: 500, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'rename crashed' } }
+          : null,
+    });
     const run = await runCli(proxy.url, { dialect: 'legacy', only: ['lifecycle', 'quirk.capitalised-ops'] }, env);
     expect(run.exitCode).toBe(1);
     expect(rootCauses(run.report, 'mandatory')).toEqual(['lifecycle.group.rename', 'quirk.capitalised-ops.legacy']);
@@ -252,7 +310,9 @@ describe('provsim conformance against the embedded target', () => {
     // The same wrong result after the same accepted shape: one cause.
     expect(rootCauses(run.report)).toEqual(['quirk.member-remove.legacy']);
     expect(consequencesOf(run.report)).toEqual({ 'lifecycle.group.remove-member': ['quirk.member-remove.legacy'] });
-    expect(run.report.checks.find((c) => c.id === 'lifecycle.group.remove-member')!.consequence!.reason).toMatch(/^the target accepted PATCH \/scim\/v2\/Groups\/[0-9a-f-]+ with a member removal with path "members" and a value array .* \(204\) and then read back wrong \(members-lost\), as in quirk\.member-remove\.legacy$/);
+    expect(run.report.checks.find((c) => c.id === 'lifecycle.group.remove-member')!.consequence!.reason).toMatch(
+      /^the target accepted PATCH \/scim\/v2\/Groups\/[0-9a-f-]+ with a member removal with path "members" and a value array .* \(204\) and then read back wrong \(members-lost\), as in quirk\.member-remove\.legacy$/,
+    );
     expect(run.report.checks.find((c) => c.id === 'quirk.member-remove.aadOptscim062020')?.status).toBe('passed');
     const step = run.report.checks.find((c) => c.id === 'lifecycle.group.remove-member')!;
     expect(step.message).toContain('the group reads back with members []');
@@ -264,7 +324,7 @@ describe('provsim conformance against the embedded target', () => {
     expect(target.snapshot()).toEqual({ users: [], groups: [] });
   });
 
-  it('every lifecycle step is verified by GETs of its own after the engine\'s writes', async () => {
+  it("every lifecycle step is verified by GETs of its own after the engine's writes", async () => {
     target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
     const run = await runCli(target.url, { only: ['lifecycle'] }, env);
     expect(run.exitCode).toBe(0);
@@ -274,7 +334,10 @@ describe('provsim conformance against the embedded target', () => {
       expect(step.status, step.id).toBe('passed');
       const lastWrite = step.evidence.findLastIndex((e) => e.method !== 'GET');
       expect(lastWrite, step.id).toBeGreaterThanOrEqual(0);
-      expect(step.evidence.slice(lastWrite + 1).some((e) => e.method === 'GET'), step.id).toBe(true);
+      expect(
+        step.evidence.slice(lastWrite + 1).some((e) => e.method === 'GET'),
+        step.id,
+      ).toBe(true);
     }
     // One PATCH carried all three members.
     const add = run.report.checks.find((c) => c.id === 'lifecycle.group.add-members')!;

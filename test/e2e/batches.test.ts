@@ -38,7 +38,12 @@ function storedLog(h: Harness): Array<{ action: string; status: string; object: 
   try {
     return store
       .logs()
-      .map((e) => ({ action: e.provisioningAction, status: e.status, object: e.sourceIdentity.displayName, modified: e.modifiedProperties.map((p) => `${p.displayName}=${p.newValue ?? ''}`).sort() }))
+      .map((e) => ({
+        action: e.provisioningAction,
+        status: e.status,
+        object: e.sourceIdentity.displayName,
+        modified: e.modifiedProperties.map((p) => `${p.displayName}=${p.newValue ?? ''}`).sort(),
+      }))
       .sort((a, b) => `${a.object}/${a.action}`.localeCompare(`${b.object}/${b.action}`));
   } finally {
     store.close();
@@ -68,16 +73,31 @@ describe('batched cycles', () => {
     expect(managed.length).toBeGreaterThan(5);
   });
 
-  it('a manager loop across batches: both references are set after the last batch, in the objects\' own log entries', async () => {
+  it("a manager loop across batches: both references are set after the last batch, in the objects' own log entries", async () => {
     const h = await start();
     const dir = join(h.dir, 'loop');
     mkdirSync(dir, { recursive: true });
-    const users = ['ann', 'bob', 'cat', 'dan'].map((n, i) => ({ id: `a000000${i}-0000-4000-8000-00000000000${i}`, upn: `${n}@contoso.com`, name: n }));
+    const users = ['ann', 'bob', 'cat', 'dan'].map((n, i) => ({
+      id: `a000000${i}-0000-4000-8000-00000000000${i}`,
+      upn: `${n}@contoso.com`,
+      name: n,
+    }));
     // ann → bob → cat → ann (a loop), dan → ann.
     const managerOf: Record<string, string> = { ann: 'bob', bob: 'cat', cat: 'ann', dan: 'ann' };
-    writeFileSync(join(dir, 'users.yaml'), users.map((u) => `- id: ${u.id}\n  userPrincipalName: ${u.upn}\n  displayName: ${u.name}\n  mail: ${u.upn}\n  manager: ${managerOf[u.name]}@contoso.com\n`).join(''));
+    writeFileSync(
+      join(dir, 'users.yaml'),
+      users
+        .map(
+          (u) =>
+            `- id: ${u.id}\n  userPrincipalName: ${u.upn}\n  displayName: ${u.name}\n  mail: ${u.upn}\n  manager: ${managerOf[u.name]}@contoso.com\n`,
+        )
+        .join(''),
+    );
     writeFileSync(join(dir, 'groups.yaml'), '[]\n');
-    writeFileSync(join(dir, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${users.map((u) => `  - {principal: ${u.upn}}`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'assignments.yaml'),
+      `app: {name: App, appRoles: []}\nassignments:\n${users.map((u) => `  - {principal: ${u.upn}}`).join('\n')}\n`,
+    );
     const r = await h.sync(dir, { batchSize: 1 });
     expect(r.exitCode).toBe(0);
     expect(r.cycle?.batched).toBe(true);
@@ -99,9 +119,20 @@ describe('batched cycles', () => {
     const write = (dir: string, managers: Record<string, string>): string => {
       const path = join(h.dir, dir);
       mkdirSync(path, { recursive: true });
-      writeFileSync(join(path, 'users.yaml'), users.map((n, i) => `- id: ${ids[i]}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n${managers[n] ? `  manager: ${managers[n]}@contoso.com\n` : ''}`).join(''));
+      writeFileSync(
+        join(path, 'users.yaml'),
+        users
+          .map(
+            (n, i) =>
+              `- id: ${ids[i]}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n${managers[n] ? `  manager: ${managers[n]}@contoso.com\n` : ''}`,
+          )
+          .join(''),
+      );
       writeFileSync(join(path, 'groups.yaml'), '[]\n');
-      writeFileSync(join(path, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${users.map((n) => `  - {principal: ${n}@contoso.com}`).join('\n')}\n`);
+      writeFileSync(
+        join(path, 'assignments.yaml'),
+        `app: {name: App, appRoles: []}\nassignments:\n${users.map((n) => `  - {principal: ${n}@contoso.com}`).join('\n')}\n`,
+      );
       return path;
     };
     expect((await h.sync(write('day1', {}), { batchSize: 1 })).exitCode).toBe(0);
@@ -116,7 +147,10 @@ describe('batched cycles', () => {
       if (r.config.method?.toUpperCase() === 'PATCH' && ++patches === 3) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const stopped = await syncCommand({ fixtures: day2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 1 }, h.deps({ signal: controller.signal, http }));
+    const stopped = await syncCommand(
+      { fixtures: day2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 1 },
+      h.deps({ signal: controller.signal, http }),
+    );
     expect(stopped.cycle?.status).toBe('interrupted');
     expect(patches).toBe(3);
 
@@ -125,7 +159,10 @@ describe('batched cycles', () => {
     expect(next.cycle?.kind).toBe('incremental');
     const byName = new Map(h.target.snapshot().users.map((u) => [String(u['displayName']), u]));
     for (const [user, manager] of Object.entries(managerOf)) {
-      expect({ user, manager: (byName.get(user)![ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value }).toEqual({ user, manager: byName.get(manager)!['id'] });
+      expect({ user, manager: (byName.get(user)![ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value }).toEqual({
+        user,
+        manager: byName.get(manager)!['id'],
+      });
     }
   });
 
@@ -134,12 +171,27 @@ describe('batched cycles', () => {
       const path = join(h.dir, dir);
       mkdirSync(path, { recursive: true });
       const people = day === 1 ? ['u1', 'u2'] : ['u1'];
-      writeFileSync(join(path, 'users.yaml'), people.map((n) => `- id: ${n === 'u1' ? 'c0000000-0000-4000-8000-000000000001' : 'c0000000-0000-4000-8000-000000000002'}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n`).join(''));
+      writeFileSync(
+        join(path, 'users.yaml'),
+        people
+          .map(
+            (n) =>
+              `- id: ${n === 'u1' ? 'c0000000-0000-4000-8000-000000000001' : 'c0000000-0000-4000-8000-000000000002'}\n  userPrincipalName: ${n}@contoso.com\n  displayName: ${n}\n  mail: ${n}@contoso.com\n`,
+          )
+          .join(''),
+      );
       const g1 = `- id: d0000000-0000-4000-8000-000000000001\n  displayName: G1\n  members: [${[...people.map((n) => `${n}@contoso.com`), 'd0000000-0000-4000-8000-000000000002'].join(', ')}]\n`;
       const g2 = `- id: d0000000-0000-4000-8000-000000000002\n  displayName: ${day === 1 ? 'G2' : 'G2 renamed'}\n  members: [u1@contoso.com]\n`;
       writeFileSync(join(path, 'groups.yaml'), g1 + g2);
-      const principals = [...people.map((n) => `${n}@contoso.com`), 'd0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002'];
-      writeFileSync(join(path, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${principals.map((p) => `  - {principal: ${p}}`).join('\n')}\n`);
+      const principals = [
+        ...people.map((n) => `${n}@contoso.com`),
+        'd0000000-0000-4000-8000-000000000001',
+        'd0000000-0000-4000-8000-000000000002',
+      ];
+      writeFileSync(
+        join(path, 'assignments.yaml'),
+        `app: {name: App, appRoles: []}\nassignments:\n${principals.map((p) => `  - {principal: ${p}}`).join('\n')}\n`,
+      );
       return path;
     };
     const oneShot = await start();
@@ -154,7 +206,11 @@ describe('batched cycles', () => {
     expect(requestKinds(batched)).toEqual(requestKinds(oneShot));
     expect(storedLog(batched)).toEqual(storedLog(oneShot));
     // u2 was removed from G1 before it was deleted.
-    expect(batched.writes().some((r) => r.method === 'PATCH' && r.url.includes('/Groups/') && JSON.stringify(r.body).toLowerCase().includes('remove'))).toBe(true);
+    expect(
+      batched
+        .writes()
+        .some((r) => r.method === 'PATCH' && r.url.includes('/Groups/') && JSON.stringify(r.body).toLowerCase().includes('remove')),
+    ).toBe(true);
   });
 
   it('interrupted between batches: the next run converges to the one-shot state without duplicates', async () => {
@@ -168,7 +224,10 @@ describe('batched cycles', () => {
       if (++responses === 12) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const interrupted = await syncCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 4 }, h.deps({ signal: controller.signal, http }));
+    const interrupted = await syncCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, batchSize: 4 },
+      h.deps({ signal: controller.signal, http }),
+    );
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.cycle?.status).toBe('interrupted');
     const resumed = await h.sync(CONTOSO, { batchSize: 4 });

@@ -63,7 +63,19 @@ describe('bad input: exit 2 with file:line:col, before any request', () => {
     h = await new Harness().start();
     expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING])).toBe(2);
     expect(h.out.stderr).toContain("required option '--target <url>'");
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', 'http://scim.example.com/scim', '--state', h.state])).toBe(2);
+    expect(
+      await h.cli([
+        'sync',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        'http://scim.example.com/scim',
+        '--state',
+        h.state,
+      ]),
+    ).toBe(2);
     expect(h.out.stderr).toContain('Entra only talks HTTPS');
     expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--dialect', 'v3'])).toBe(2);
     expect(await h.cli(['nonsense'])).toBe(2);
@@ -77,11 +89,36 @@ describe('secrets', () => {
   it('the token reaches the server but never the output, JSON, logs or state', async () => {
     h = await new Harness({ PROVSIM_TOKEN: TOKEN }).start('strict', TOKEN);
     // strict: some requests fail, so error paths (with SCIM error bodies) are exercised too.
-    const code = await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--json']);
+    const code = await h.cli([
+      'sync',
+      '--fixtures',
+      CONTOSO,
+      '--mapping',
+      DEFAULT_MAPPING,
+      '--target',
+      h.target.url,
+      '--state',
+      h.state,
+      '--json',
+    ]);
     expect(code).toBe(1);
     expect(h.target.requests().length).toBeGreaterThan(10);
     // --full: the failed objects are escrowed for +6 h; a new initial cycle retries them now (error paths again, verbose).
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--verbose', '--full'])).toBe(1);
+    expect(
+      await h.cli([
+        'sync',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        h.target.url,
+        '--state',
+        h.state,
+        '--verbose',
+        '--full',
+      ]),
+    ).toBe(1);
     expect(await h.cli(['logs', '--state', h.state, '--json'])).toBe(0);
     expect(await h.cli(['logs', '--state', h.state])).toBe(0);
     const everything = h.out.stdout + h.out.stderr;
@@ -95,10 +132,34 @@ describe('secrets', () => {
   it('--record writes every exchange as JSON lines, with the token redacted', async () => {
     h = await new Harness({ PROVSIM_TOKEN: TOKEN }).start('strict', TOKEN);
     const file = join(h.dir, 'out', 'transcript.jsonl');
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--record', file])).toBe(1);
+    expect(
+      await h.cli([
+        'sync',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        h.target.url,
+        '--state',
+        h.state,
+        '--record',
+        file,
+      ]),
+    ).toBe(1);
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain(TOKEN);
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { request: { method: string; url: string; headers: Record<string, string>; body: unknown }; response: { status: number; body: unknown } | null; durationMs: number });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            request: { method: string; url: string; headers: Record<string, string>; body: unknown };
+            response: { status: number; body: unknown } | null;
+            durationMs: number;
+          },
+      );
     expect(lines).toHaveLength(h.target.requests().length);
     expect(lines[0]!.request).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer [REDACTED]' } });
     const failed = lines.find((l) => l.response?.status === 400)!;
@@ -121,7 +182,21 @@ describe('secrets', () => {
     h = await new Harness({}).start('tolerant', TOKEN);
     const file = join(h.dir, 'token');
     writeFileSync(file, `${TOKEN}\n`);
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--token-file', file])).toBe(0);
+    expect(
+      await h.cli([
+        'sync',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        h.target.url,
+        '--state',
+        h.state,
+        '--token-file',
+        file,
+      ]),
+    ).toBe(0);
     expect(h.out.stdout + h.out.stderr).not.toContain(TOKEN);
   });
 });
@@ -129,10 +204,16 @@ describe('secrets', () => {
 describe('provsim logs', () => {
   it('filters the stored log by status, action, user and cycle', async () => {
     h = await new Harness().start();
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state])).toBe(0);
+    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state])).toBe(
+      0,
+    );
     h.out.stdout = '';
     expect(await h.cli(['logs', '--state', h.state, '--cycle', 'last', '--action', 'Create', '--user', 'müller', '--json'])).toBe(0);
-    const entries = JSON.parse(h.out.stdout) as Array<{ provisioningAction: string; sourceIdentity: { displayName: string }; targetIdentity: { id: string } }>;
+    const entries = JSON.parse(h.out.stdout) as Array<{
+      provisioningAction: string;
+      sourceIdentity: { displayName: string };
+      targetIdentity: { id: string };
+    }>;
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ provisioningAction: 'Create', sourceIdentity: { displayName: 'José Müller' } });
     expect(entries[0]!.targetIdentity.id).toBe(h.userByName('jose.muller@contoso.com')!['id']);
@@ -142,13 +223,23 @@ describe('provsim logs', () => {
     expect(h.out.stdout).toMatch(/Samuel Lee.*NotEffectivelyEntitled/);
     expect(await h.cli(['logs', '--state', h.state, '--status', 'Broken'])).toBe(2);
     h.out.stdout = '';
-    expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.provisioningAction=="Create" && @.sourceIdentity.type=="Group")].sourceIdentity.displayName'])).toBe(0);
+    expect(
+      await h.cli([
+        'logs',
+        '--state',
+        h.state,
+        '--jsonpath',
+        '$[?(@.provisioningAction=="Create" && @.sourceIdentity.type=="Group")].sourceIdentity.displayName',
+      ]),
+    ).toBe(0);
     expect((JSON.parse(h.out.stdout) as string[]).sort()).toEqual(['IT Admins', 'Sales Team']);
     expect(await h.cli(['logs', '--state', h.state, '--jsonpath', '$[?(@.x =='])).toBe(2);
     h.out.stdout = '';
     expect(await h.cli(['logs', '--state', h.state, '--csv', '--action', 'Create', '--user', "O'Connor"])).toBe(0);
     const rows = h.out.stdout.trim().split('\r\n');
-    expect(rows[0]).toBe('activityDateTime,cycleId,changeId,action,status,sourceType,sourceId,displayName,targetId,errorCode,errorReason,modifiedProperties');
+    expect(rows[0]).toBe(
+      'activityDateTime,cycleId,changeId,action,status,sourceType,sourceId,displayName,targetId,errorCode,errorReason,modifiedProperties',
+    );
     expect(rows).toHaveLength(2);
     expect(rows[1]).toContain(",Create,Success,User,a2171ac5-de2c-4775-91c3-412bf52b3135,Siobhán O'Connor,");
     h.out.stdout = '';

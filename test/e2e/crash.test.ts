@@ -12,7 +12,11 @@ import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness, ROOT } from '../helper
 const CLI = ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
 
 function runCli(h: Harness, fixtures: string): ChildProcess {
-  return spawn(process.execPath, [...CLI, 'sync', '--fixtures', fixtures, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(
+    process.execPath,
+    [...CLI, 'sync', '--fixtures', fixtures, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
@@ -64,7 +68,13 @@ describe('killed at random moments', () => {
       expect(killed.code === null || killed.code === 0 || killed.code === 1).toBe(true);
 
       const normal = await h.sync(fixtures);
-      expect(normal.exitCode, normal.cycle?.log.filter((e) => e.status === 'Failure').map((e) => e.errorReason).join('\n')).toBe(0);
+      expect(
+        normal.exitCode,
+        normal.cycle?.log
+          .filter((e) => e.status === 'Failure')
+          .map((e) => e.errorReason)
+          .join('\n'),
+      ).toBe(0);
       const userNames = h.target.snapshot().users.map((u) => String(u['userName']).toLowerCase());
       expect(new Set(userNames).size).toBe(userNames.length);
       const groupNames = h.target.snapshot().groups.map((g) => String(g['displayName']).toLowerCase());

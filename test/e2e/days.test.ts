@@ -34,9 +34,23 @@ const TEAM = 'd0000000-0000-4000-8000-000000000004';
 function day(h: Harness, n: number, users: Person[], assigned: string[], group?: { name: string; members: string[] } | null): string {
   const dir = join(h.dir, `day${n}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'users.yaml'), users.map((u) => `- id: ${u.id}\n  userPrincipalName: ${u.upn}\n  displayName: ${u.name}\n  mail: ${u.upn}\n${u.extra ?? ''}`).join('\n') || '[]\n');
-  writeFileSync(join(dir, 'groups.yaml'), group ? `- id: ${TEAM}\n  displayName: ${group.name}\n  members: [${group.members.join(', ')}]\n` : '[]\n');
-  writeFileSync(join(dir, 'assignments.yaml'), `app: {name: App, appRoles: []}\nassignments:\n${assigned.map((p) => `  - {principal: ${p}}`).join('\n') || '  []'}\n`.replace('assignments:\n  []', 'assignments: []'));
+  writeFileSync(
+    join(dir, 'users.yaml'),
+    users
+      .map((u) => `- id: ${u.id}\n  userPrincipalName: ${u.upn}\n  displayName: ${u.name}\n  mail: ${u.upn}\n${u.extra ?? ''}`)
+      .join('\n') || '[]\n',
+  );
+  writeFileSync(
+    join(dir, 'groups.yaml'),
+    group ? `- id: ${TEAM}\n  displayName: ${group.name}\n  members: [${group.members.join(', ')}]\n` : '[]\n',
+  );
+  writeFileSync(
+    join(dir, 'assignments.yaml'),
+    `app: {name: App, appRoles: []}\nassignments:\n${assigned.map((p) => `  - {principal: ${p}}`).join('\n') || '  []'}\n`.replace(
+      'assignments:\n  []',
+      'assignments: []',
+    ),
+  );
   return dir;
 }
 const on = (d: number, hour = 9) => new Date(Date.UTC(2026, 5, d, hour)).toISOString();
@@ -51,10 +65,19 @@ describe('user and group lifecycle over a week (Create_User … Delete_Group)', 
     };
     const user = (upn: string) => h.userByName(upn);
     const managerOf = (upn: string) => (user(upn)?.[ENTERPRISE] as { manager?: { value: string } } | undefined)?.manager?.value;
-    const members = () => ((h.groupByName('Team')?.['members'] ?? h.groupByName('Team Renamed')?.['members'] ?? []) as Array<{ value: string }>).map((m) => m.value).sort();
+    const members = () =>
+      ((h.groupByName('Team')?.['members'] ?? h.groupByName('Team Renamed')?.['members'] ?? []) as Array<{ value: string }>)
+        .map((m) => m.value)
+        .sort();
 
     // Day 1 — Create_User, Create_Group, Group_Update_Add_Member (several in one PATCH), manager set.
-    await sync(day(h, 1, [ALEX, { ...BEA, extra: `  manager: ${ALEX.upn}\n` }, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], { name: 'Team', members: [ALEX.upn, BEA.upn] }), 1);
+    await sync(
+      day(h, 1, [ALEX, { ...BEA, extra: `  manager: ${ALEX.upn}\n` }, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], {
+        name: 'Team',
+        members: [ALEX.upn, BEA.upn],
+      }),
+      1,
+    );
     expect(user(ALEX.upn)).toMatchObject({ active: true, displayName: 'Alex Kim' });
     expect(managerOf(BEA.upn)).toBe(user(ALEX.upn)!['id']);
     expect(members()).toEqual([user(ALEX.upn)!['id'], user(BEA.upn)!['id']].sort());
@@ -62,24 +85,51 @@ describe('user and group lifecycle over a week (Create_User … Delete_Group)', 
     expect(memberAdds).toHaveLength(1);
 
     // Day 2 — Update_User (rename), User_Update_Manager (change), Update_Group (rename), Remove_Member.
-    await sync(day(h, 2, [{ ...ALEX, name: 'Alex Kim-Lee' }, { ...BEA, extra: `  manager: ${CY.upn}\n` }, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], { name: 'Team Renamed', members: [ALEX.upn] }), 2);
+    await sync(
+      day(h, 2, [{ ...ALEX, name: 'Alex Kim-Lee' }, { ...BEA, extra: `  manager: ${CY.upn}\n` }, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], {
+        name: 'Team Renamed',
+        members: [ALEX.upn],
+      }),
+      2,
+    );
     expect(user(ALEX.upn)).toMatchObject({ displayName: 'Alex Kim-Lee' });
     expect(managerOf(BEA.upn)).toBe(user(CY.upn)!['id']);
     expect(h.groupByName('Team Renamed')).toBeDefined();
     expect(members()).toEqual([user(ALEX.upn)!['id']]);
 
     // Day 3 — manager removed; Disable_User (accountEnabled false).
-    await sync(day(h, 3, [{ ...ALEX, name: 'Alex Kim-Lee', extra: '  accountEnabled: false\n' }, BEA, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], { name: 'Team Renamed', members: [ALEX.upn] }), 3);
+    await sync(
+      day(h, 3, [{ ...ALEX, name: 'Alex Kim-Lee', extra: '  accountEnabled: false\n' }, BEA, CY], [ALEX.upn, BEA.upn, CY.upn, TEAM], {
+        name: 'Team Renamed',
+        members: [ALEX.upn],
+      }),
+      3,
+    );
     expect(managerOf(BEA.upn)).toBeUndefined();
     expect(user(ALEX.upn)).toMatchObject({ active: false });
 
     // Day 4 — Restore_User: re-enabled; and Cy unassigned (deprovisioned: disabled, not deleted).
-    await sync(day(h, 4, [{ ...ALEX, name: 'Alex Kim-Lee' }, BEA, CY], [ALEX.upn, BEA.upn, TEAM], { name: 'Team Renamed', members: [ALEX.upn] }), 4);
+    await sync(
+      day(h, 4, [{ ...ALEX, name: 'Alex Kim-Lee' }, BEA, CY], [ALEX.upn, BEA.upn, TEAM], { name: 'Team Renamed', members: [ALEX.upn] }),
+      4,
+    );
     expect(user(ALEX.upn)).toMatchObject({ active: true });
     expect(user(CY.upn)).toMatchObject({ active: false });
 
     // Day 5 — Cy hard-deleted after unassignment: Entra no longer manages it, no DELETE. Bea soft-deleted.
-    await sync(day(h, 5, [{ ...ALEX, name: 'Alex Kim-Lee' }, { ...BEA, extra: '  softDeleted: true\n' }], [ALEX.upn, BEA.upn, TEAM], { name: 'Team Renamed', members: [ALEX.upn] }), 5);
+    await sync(
+      day(
+        h,
+        5,
+        [
+          { ...ALEX, name: 'Alex Kim-Lee' },
+          { ...BEA, extra: '  softDeleted: true\n' },
+        ],
+        [ALEX.upn, BEA.upn, TEAM],
+        { name: 'Team Renamed', members: [ALEX.upn] },
+      ),
+      5,
+    );
     expect(user(CY.upn)).toMatchObject({ active: false });
     expect(user(BEA.upn)).toMatchObject({ active: false });
 
@@ -87,7 +137,12 @@ describe('user and group lifecycle over a week (Create_User … Delete_Group)', 
     await sync(day(h, 35, [{ ...ALEX, name: 'Alex Kim-Lee' }], [ALEX.upn], { name: 'Team Renamed', members: [ALEX.upn] }), 35);
     expect(user(BEA.upn)).toBeUndefined();
     expect(h.groupByName('Team Renamed')).toBeUndefined();
-    expect(h.target.snapshot().users.map((u) => u['userName']).sort()).toEqual([ALEX.upn, CY.upn]);
+    expect(
+      h.target
+        .snapshot()
+        .users.map((u) => u['userName'])
+        .sort(),
+    ).toEqual([ALEX.upn, CY.upn]);
     expect(h.writes().filter((r) => r.method === 'DELETE')).toHaveLength(2);
     // Every write of the week to an object linked in an earlier cycle was preceded by its read.
     expect(h.writesWithoutRead()).toEqual([]);
@@ -98,7 +153,19 @@ describe('escrows over days (spec §5.8)', () => {
   it('a conflicting create is retried at +6 h, not before, and a success clears it', async () => {
     h = await new Harness().start();
     let conflict = true;
-    proxy = await startFaultProxy(h.target.url, ({ method, url }) => (conflict && method === 'POST' && url.endsWith('/Users') ? { status: 409, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409', scimType: 'uniqueness', detail: 'taken' }) } : null));
+    proxy = await startFaultProxy(h.target.url, ({ method, url }) =>
+      conflict && method === 'POST' && url.endsWith('/Users')
+        ? {
+            status: 409,
+            body: JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+              status: '409',
+              scimType: 'uniqueness',
+              detail: 'taken',
+            }),
+          }
+        : null,
+    );
     const dir = day(h, 1, [ALEX], [ALEX.upn]);
     const first = await h.sync(dir, { target: proxy.url, at: on(1, 9) });
     expect(first.cycle?.log[0]).toMatchObject({ provisioningAction: 'Create', status: 'Failure', errorCode: 'EntryConflict' });
@@ -131,7 +198,10 @@ describe('quarantine and restart (spec §5.9, §5.12)', () => {
       expect(r.cycle?.quarantine).toMatchObject({ reason: 'EncounteredQuarantineException' });
     }
     let s = new StateStore(h.state);
-    expect(readStatus(s)).toMatchObject({ state: 'Quarantine', quarantine: { seriesCount: 2, seriesBegan: on(1, 9), nextAttempt: new Date(Date.parse(on(1, 10)) + 80 * 60_000).toISOString() } });
+    expect(readStatus(s)).toMatchObject({
+      state: 'Quarantine',
+      quarantine: { seriesCount: 2, seriesBegan: on(1, 9), nextAttempt: new Date(Date.parse(on(1, 10)) + 80 * 60_000).toISOString() },
+    });
     s.close();
     expect(await h.cli(['status', '--state', h.state])).toBe(0);
     expect(h.out.stdout).toContain('Quarantine: EncounteredQuarantineException');
@@ -164,7 +234,10 @@ describe('quarantine and restart (spec §5.9, §5.12)', () => {
     const mapping = join(h.dir, 'mapping.yaml');
     const { readFileSync } = await import('node:fs');
     const { DEFAULT_MAPPING } = await import('../helpers/harness.js');
-    writeFileSync(mapping, readFileSync(DEFAULT_MAPPING, 'utf8').replace('accidentalDeletionThreshold: null', 'accidentalDeletionThreshold: 2'));
+    writeFileSync(
+      mapping,
+      readFileSync(DEFAULT_MAPPING, 'utf8').replace('accidentalDeletionThreshold: null', 'accidentalDeletionThreshold: 2'),
+    );
     await h.sync(day(h, 1, [ALEX, BEA, CY], [ALEX.upn, BEA.upn, CY.upn]), { mapping, at: on(1) });
     const held = await h.sync(day(h, 2, [ALEX, BEA, CY], [ALEX.upn]), { mapping, at: on(2) });
     expect(held.cycle?.quarantine).toMatchObject({ reason: 'TooManyDeletes' });

@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const SCIM_ERROR = (status: number, detail: string): string => JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail });
+const SCIM_ERROR = (status: number, detail: string): string =>
+  JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail });
 
 describe('retries within a cycle', () => {
   it('honours Retry-After on 429, backs off on 503 and resets, and still provisions everything', async () => {
@@ -25,7 +26,8 @@ describe('retries within a cycle', () => {
     h = await new Harness({}, clock).start();
     proxy = await startFaultProxy(h.target.url, ({ method, nth }) => {
       if (method === 'POST' && nth <= 2) return { status: 429, headers: { 'Retry-After': '7' }, body: SCIM_ERROR(429, 'slow down') };
-      if (method === 'POST' && nth === 3) return { status: 429, headers: { 'Retry-After': new Date(clock.now().getTime() + 12_000).toUTCString() } };
+      if (method === 'POST' && nth === 3)
+        return { status: 429, headers: { 'Retry-After': new Date(clock.now().getTime() + 12_000).toUTCString() } };
       if (method === 'PATCH' && nth === 1) return { status: 503, body: SCIM_ERROR(503, 'busy') };
       if (method === 'PATCH' && nth === 2) return 'reset';
       return null;
@@ -48,12 +50,17 @@ describe('retries within a cycle', () => {
     const clock = new ManualClock();
     h = await new Harness({}, clock).start();
     let failing = true;
-    proxy = await startFaultProxy(h.target.url, ({ method, url }) => (failing && method === 'POST' && url.endsWith('/Groups') ? { status: 500, body: SCIM_ERROR(500, 'database down') } : null));
+    proxy = await startFaultProxy(h.target.url, ({ method, url }) =>
+      failing && method === 'POST' && url.endsWith('/Groups') ? { status: 500, body: SCIM_ERROR(500, 'database down') } : null,
+    );
     const first = await h.sync(CONTOSO, { target: proxy.url });
     expect(first.exitCode).toBe(1);
     const failures = first.cycle!.log.filter((e) => e.status === 'Failure');
     expect(failures.map((e) => e.sourceIdentity.displayName).sort()).toEqual(['IT Admins', 'Sales Team']);
-    expect(failures[0]).toMatchObject({ errorCode: 'InternalServerError', errorDetails: { method: 'POST', status: 500, body: { detail: 'database down' } } });
+    expect(failures[0]).toMatchObject({
+      errorCode: 'InternalServerError',
+      errorDetails: { method: 'POST', status: 500, body: { detail: 'database down' } },
+    });
     // A 500 on POST is not resent blindly (the server may have acted): one attempt per group.
     expect(proxy.injected).toHaveLength(2);
 
@@ -61,7 +68,12 @@ describe('retries within a cycle', () => {
     const second = await h.sync(CONTOSO, { target: proxy.url });
     expect(second.exitCode).toBe(0);
     expect(second.cycle?.kind).toBe('incremental');
-    expect(h.target.snapshot().groups.map((g) => g['displayName']).sort()).toEqual(['IT Admins', 'Sales Team']);
+    expect(
+      h.target
+        .snapshot()
+        .groups.map((g) => g['displayName'])
+        .sort(),
+    ).toEqual(['IT Admins', 'Sales Team']);
     expect((h.groupByName('Sales Team')!['members'] as unknown[]).length).toBe(4);
   });
 });
@@ -70,11 +82,27 @@ describe('--max-retry-after', () => {
   it('a Retry-After longer than the cap is not waited for: the object is left to the next cycle', async () => {
     const clock = new ManualClock();
     h = await new Harness({}, clock).start();
-    proxy = await startFaultProxy(h.target.url, ({ method, nth }) => (method === 'POST' && nth === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : null));
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) =>
+      method === 'POST' && nth === 1 ? { status: 429, headers: { 'Retry-After': '120' } } : null,
+    );
     const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 1, maxRetryAfter: '60s' });
     expect(clock.sleeps).not.toContain(120_000);
     expect(result.cycle?.log.filter((e) => e.errorCode === 'TooManyRequests')).toHaveLength(1);
-    expect(await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', proxy.url, '--state', h.state, '--max-retry-after', 'soon'])).toBe(2);
+    expect(
+      await h.cli([
+        'sync',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        proxy.url,
+        '--state',
+        h.state,
+        '--max-retry-after',
+        'soon',
+      ]),
+    ).toBe(2);
     const next = await h.sync(CONTOSO, { target: proxy.url, maxRetryAfter: '60s' });
     expect(next.exitCode).toBe(0);
     expect(h.target.snapshot().users).toHaveLength(23);
@@ -85,7 +113,9 @@ describe('job-level failures mid-cycle', () => {
   it('a 401 stops the cycle after the requests in flight (EncounteredQuarantineException, exit 1); the next run completes', async () => {
     h = await new Harness().start();
     let refusing = true;
-    proxy = await startFaultProxy(h.target.url, ({ method, nth }) => (refusing && method === 'POST' && nth === 3 ? { status: 401, body: SCIM_ERROR(401, 'token expired') } : null));
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) =>
+      refusing && method === 'POST' && nth === 3 ? { status: 401, body: SCIM_ERROR(401, 'token expired') } : null,
+    );
     const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 2 });
     expect(result.exitCode).toBe(1);
     expect(result.cycle?.status).toBe('failed');

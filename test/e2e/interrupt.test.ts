@@ -27,7 +27,10 @@ describe('interrupted cycle', () => {
       if (++responses === after) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const interrupted = await syncCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state }, h.deps({ signal: controller.signal, http }));
+    const interrupted = await syncCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state },
+      h.deps({ signal: controller.signal, http }),
+    );
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.cycle?.status).toBe('interrupted');
     // Nothing started after the signal: at most the requests already in flight (concurrency 8) completed.
@@ -58,7 +61,10 @@ describe('interrupted cycle', () => {
       if (++responses === after) controller.abort(new Error('SIGINT'));
       return r;
     });
-    const interrupted = await syncCommand({ fixtures: CONTOSO_DAY2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, concurrency: 1 }, h.deps({ signal: controller.signal, http }));
+    const interrupted = await syncCommand(
+      { fixtures: CONTOSO_DAY2, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, concurrency: 1 },
+      h.deps({ signal: controller.signal, http }),
+    );
     expect(interrupted.exitCode).toBe(130);
     const resumed = await h.sync(CONTOSO_DAY2);
     expect(resumed.exitCode).toBe(0);

@@ -19,7 +19,11 @@ describe('provsim provision', () => {
     expect(h.target.snapshot().users.map((u) => u['userName'])).toEqual(['jose.muller@contoso.com']);
     const steps = first.reports[0]!.steps;
     expect(steps.map((s) => s.step)).toEqual(['Import', 'Determine if in scope', 'Match', 'Perform action']);
-    expect(steps[0]!.details).toMatchObject({ objectId: '4bdf0811-4fbf-4c96-8327-133b70676e71', department: 'Finance', IsSoftDeleted: 'False' });
+    expect(steps[0]!.details).toMatchObject({
+      objectId: '4bdf0811-4fbf-4c96-8327-133b70676e71',
+      department: 'Finance',
+      IsSoftDeleted: 'False',
+    });
     expect(steps[2]!.details).toMatchObject({ queries: ['userName eq "jose.muller@contoso.com" → 0 results'] });
     expect(steps[3]!.details).toMatchObject({ action: 'Create', status: 'Success' });
     // The manager (Laura Chen) is not provisioned: left out, and said so.
@@ -36,7 +40,9 @@ describe('provsim provision', () => {
     h = await new Harness().start();
     const result = await provision({ user: 'samuel.lee@contoso.com' }, true);
     expect(result.exitCode).toBe(0);
-    const out = JSON.parse(h.out.stdout) as { reports: Array<{ steps: Array<{ step: string; status: string; details: Record<string, unknown> }> }> };
+    const out = JSON.parse(h.out.stdout) as {
+      reports: Array<{ steps: Array<{ step: string; status: string; details: Record<string, unknown> }> }>;
+    };
     const scope = out.reports[0]!.steps[1]!;
     expect(scope).toMatchObject({ status: 'skipped', details: { Assigned: 'False', IsSoftDeleted: 'True' } });
     expect(String(scope.details['ScopeEvaluationResult'])).toContain('NotEffectivelyEntitled');
@@ -59,7 +65,21 @@ describe('provsim provision', () => {
 
   it('an unknown user is a usage error with a did-you-mean, and nothing is sent', async () => {
     h = await new Harness().start();
-    expect(await h.cli(['provision', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state, '--user', 'jose.mueller@contoso.com'])).toBe(2);
+    expect(
+      await h.cli([
+        'provision',
+        '--fixtures',
+        CONTOSO,
+        '--mapping',
+        DEFAULT_MAPPING,
+        '--target',
+        h.target.url,
+        '--state',
+        h.state,
+        '--user',
+        'jose.mueller@contoso.com',
+      ]),
+    ).toBe(2);
     expect(h.out.stderr).toContain('did you mean jose.muller@contoso.com?');
     expect(h.target.requests()).toEqual([]);
   });
@@ -68,7 +88,10 @@ describe('provsim provision', () => {
 describe('provision on demand and the flag dialect', () => {
   it('ignores ?aadOptscim062020 as Entra does (legacy shapes), unless --dialect says otherwise', async () => {
     h = await new Harness().start();
-    await provisionCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: `${h.target.url}?aadOptscim062020`, state: h.state, group: 'IT Admins' }, h.deps());
+    await provisionCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: `${h.target.url}?aadOptscim062020`, state: h.state, group: 'IT Admins' },
+      h.deps(),
+    );
     expect(h.out.stderr).toContain('ignores ?aadOptscim062020');
     const memberAdd = h.writes().find((r) => r.method === 'PATCH' && r.url.includes('/Groups/'));
     expect(memberAdd?.body).toMatchObject({ Operations: [{ op: 'Add', path: 'members' }] });

@@ -45,7 +45,12 @@ describe('read before write (embedded target)', () => {
     expect(h.userByName('jose.muller@contoso.com')!['title']).toBeUndefined();
     const idle = h.target.requests().length;
     await h.sync(CONTOSO);
-    expect(h.target.requests().slice(idle).map((r) => r.method)).toEqual(['GET']); // the probe only
+    expect(
+      h.target
+        .requests()
+        .slice(idle)
+        .map((r) => r.method),
+    ).toEqual(['GET']); // the probe only
     expect(h.userByName('jose.muller@contoso.com')!['title']).toBeUndefined();
 
     // José moves department: the cycle reads him, sees the title missing and sends it back with Add.
@@ -53,7 +58,10 @@ describe('read before write (embedded target)', () => {
     const before = h.target.requests().length;
     const result = await h.sync(moved);
     expect(result.exitCode).toBe(0);
-    const sent = h.target.requests().slice(before).filter((r) => r.url.includes(`/Users/${id}`));
+    const sent = h.target
+      .requests()
+      .slice(before)
+      .filter((r) => r.url.includes(`/Users/${id}`));
     expect(sent.map((r) => r.method)).toEqual(['GET', 'PATCH']);
     expect(sent[1]!.body).toEqual({
       schemas: [PATCH_OP],
@@ -62,7 +70,10 @@ describe('read before write (embedded target)', () => {
         { op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Treasury' },
       ],
     });
-    expect(h.userByName('jose.muller@contoso.com')).toMatchObject({ title: 'Chief Financial Officer', [ENTERPRISE]: expect.objectContaining({ department: 'Treasury' }) });
+    expect(h.userByName('jose.muller@contoso.com')).toMatchObject({
+      title: 'Chief Financial Officer',
+      [ENTERPRISE]: expect.objectContaining({ department: 'Treasury' }),
+    });
   });
 
   it('a title-only change sends exactly one PATCH with one op, and the next one too (the manager is not sent again)', async () => {
@@ -75,11 +86,16 @@ describe('read before write (embedded target)', () => {
       const before = h.target.requests().length;
       const result = await h.sync(tenant);
       expect(result.exitCode).toBe(0);
-      const writes = h.target.requests().slice(before).filter((r) => r.method !== 'GET');
+      const writes = h.target
+        .requests()
+        .slice(before)
+        .filter((r) => r.method !== 'GET');
       expect(writes.map((r) => `${r.method} ${r.url.replace(/^.*\/Users\//, '/Users/')}`)).toEqual([`PATCH /Users/${id}`]);
       expect(writes[0]!.body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: title }] });
       const entry = result.cycle!.log.find((e) => e.targetIdentity?.id === id)!;
-      expect(entry.modifiedProperties).toEqual([{ displayName: 'title', oldValue: step === 0 ? 'Chief Financial Officer' : 'Group CFO', newValue: title }]);
+      expect(entry.modifiedProperties).toEqual([
+        { displayName: 'title', oldValue: step === 0 ? 'Chief Financial Officer' : 'Group CFO', newValue: title },
+      ]);
     }
     expect((h.userByName('jose.muller@contoso.com')![ENTERPRISE] as { manager: { value: string } }).manager.value).toBe(managerBefore);
   });

@@ -47,7 +47,8 @@ describe('accidental-deletion prevention (spec §5.11)', () => {
     const forced = await h.sync(CONTOSO_DAY2, { mapping: file, allowDeletes: true, ...batches });
     expect(forced.exitCode).toBe(0);
     expect(h.userByName('hannah.schmidt@contoso.com')).toBeUndefined();
-    for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) expect(h.userByName(upn)).toMatchObject({ active: false });
+    for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com'])
+      expect(h.userByName(upn)).toMatchObject({ active: false });
     expect(h.writesWithoutRead()).toEqual([]);
   });
 
@@ -106,7 +107,10 @@ describe('scope and scoping filters', () => {
 
     const scoped = mapping(h, [
       ['scope: assigned', 'scope: all'],
-      ['users:\n  actions: [create, update, delete]\n  scoping: []', 'users:\n  actions: [create, update, delete]\n  scoping:\n    - - {attribute: department, operator: EQUALS, value: Sales}'],
+      [
+        'users:\n  actions: [create, update, delete]\n  scoping: []',
+        'users:\n  actions: [create, update, delete]\n  scoping:\n    - - {attribute: department, operator: EQUALS, value: Sales}',
+      ],
     ]);
     const result = await h.sync(CONTOSO, { mapping: scoped });
     expect(result.cycle?.kind).toBe('initial');

@@ -50,19 +50,31 @@ describe('initial cycle (tolerant target)', () => {
     expect(snap.groups.map((g) => g['displayName']).sort()).toEqual(['IT Admins', 'Sales Team']);
     const sales = h.groupByName('Sales Team')!;
     const memberIds = (sales['members'] as Array<{ value: string }>).map((m) => m.value).sort();
-    const expected = ['tom.fischer@contoso.com', 'aisha.bello@contoso.com', 'kenji.watanabe@contoso.com', 'siobhan.oconnor@contoso.com'].map((u) => h.userByName(u)!['id'] as string).sort();
+    const expected = ['tom.fischer@contoso.com', 'aisha.bello@contoso.com', 'kenji.watanabe@contoso.com', 'siobhan.oconnor@contoso.com']
+      .map((u) => h.userByName(u)!['id'] as string)
+      .sort();
     expect(memberIds).toEqual(expected);
 
     // Entra's request shapes: members added with {"$ref": null, value}, manager as a bare id, legacy ops.
     const memberPatch = h.writes().find((r) => r.method === 'PATCH' && r.url.includes('/Groups/'));
-    expect(memberPatch?.body).toMatchObject({ Operations: [{ op: 'Add', path: 'members', value: expect.arrayContaining([{ $ref: null, value: expected[0] }]) }] });
+    expect(memberPatch?.body).toMatchObject({
+      Operations: [{ op: 'Add', path: 'members', value: expect.arrayContaining([{ $ref: null, value: expected[0] }]) }],
+    });
     const managerPatch = h.writes().find((r) => r.method === 'PATCH' && r.url.endsWith(`/Users/${jose['id'] as string}`));
-    expect(managerPatch?.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: laura['id'] }] });
+    expect(managerPatch?.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: laura['id'] }],
+    });
     // Groups are created with an empty members list (the captured POST, Q&A 637791), the members follow by
     // PATCH, and groups are read with excludedAttributes=members.
     const groupPost = h.writes().find((r) => r.method === 'POST' && r.url.endsWith('/Groups'));
     expect((groupPost?.body as { members?: unknown }).members).toEqual([]);
-    expect(h.target.requests().filter((r) => r.method === 'GET' && r.url.includes('/Groups')).every((r) => r.url.includes('excludedAttributes=members'))).toBe(true);
+    expect(
+      h.target
+        .requests()
+        .filter((r) => r.method === 'GET' && r.url.includes('/Groups'))
+        .every((r) => r.url.includes('excludedAttributes=members')),
+    ).toBe(true);
   });
 
   it('a second sync of unchanged input sends no write (only the connection probe)', async () => {
@@ -128,8 +140,13 @@ describe('incremental cycle (tolerant target)', () => {
 
     const fatima = h.userByName('fatima.elamrani@contoso.com');
     expect(fatima).toMatchObject({ active: true, displayName: 'Fatima El Amrani' });
-    expect((fatima![ENTERPRISE] as Record<string, { value: string }>)['manager']?.value).toBe(h.userByName('daniel.kim@contoso.com')!['id']);
-    expect(h.userByName('sofia.rossi@contoso.com')).toMatchObject({ displayName: 'Sofia Bianchi', name: { familyName: 'Bianchi', formatted: 'Sofia Bianchi' } });
+    expect((fatima![ENTERPRISE] as Record<string, { value: string }>)['manager']?.value).toBe(
+      h.userByName('daniel.kim@contoso.com')!['id'],
+    );
+    expect(h.userByName('sofia.rossi@contoso.com')).toMatchObject({
+      displayName: 'Sofia Bianchi',
+      name: { familyName: 'Bianchi', formatted: 'Sofia Bianchi' },
+    });
     expect((h.userByName('ahmed.hassan@contoso.com')![ENTERPRISE] as Record<string, unknown>)['department']).toBe('IT');
     for (const upn of ['noah.williams@contoso.com', 'tom.fischer@contoso.com', 'emily.carter@contoso.com']) {
       expect(h.userByName(upn)).toMatchObject({ active: false });
@@ -144,13 +161,36 @@ describe('incremental cycle (tolerant target)', () => {
     // Only what changed was touched: one request per change, plus the probe (and one filter GET for the new hire).
     const requests = h.target.requests().slice(before);
     const writes = requests.filter((r) => r.method !== 'GET');
-    expect(writes.map((r) => r.method).sort()).toEqual(['DELETE', 'PATCH', 'PATCH', 'PATCH', 'PATCH', 'PATCH', 'PATCH', 'PATCH', 'PATCH', 'POST']);
+    expect(writes.map((r) => r.method).sort()).toEqual([
+      'DELETE',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'PATCH',
+      'POST',
+    ]);
     expect(writes.find((r) => r.method === 'DELETE')?.url).toMatch(new RegExp(`/Users/${hannahId}$`));
     const disable = writes.find((r) => JSON.stringify(r.body).includes('"path":"active"'));
-    expect(disable?.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    expect(disable?.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
 
     const actions = Object.fromEntries(day2.cycle!.log.map((e) => [e.sourceIdentity.displayName, e.provisioningAction]));
-    expect(actions).toMatchObject({ 'Fatima El Amrani': 'Create', 'Sofia Bianchi': 'Update', 'Ahmed Hassan': 'Update', 'Noah Williams': 'Disable', 'Tom Fischer': 'Disable', 'Emily Carter': 'Disable', 'Hannah Schmidt': 'Delete', 'Sales Team': 'Update' });
+    expect(actions).toMatchObject({
+      'Fatima El Amrani': 'Create',
+      'Sofia Bianchi': 'Update',
+      'Ahmed Hassan': 'Update',
+      'Noah Williams': 'Disable',
+      'Tom Fischer': 'Disable',
+      'Emily Carter': 'Disable',
+      'Hannah Schmidt': 'Delete',
+      'Sales Team': 'Update',
+    });
   });
 });
 

@@ -32,9 +32,16 @@ describe('provsim test-connection', () => {
     h = await new Harness().start();
     proxy = await startFaultProxy(h.target.url, ({ url }) => (url.includes('/Users?') ? { status: 404, body: '{"status":"404"}' } : null));
     expect(await h.cli(['test-connection', '--target', proxy.url, '--json'])).toBe(1);
-    const report = JSON.parse(h.out.stdout) as { ok: boolean; results: Array<{ ok: boolean; status: number; errorCode?: string; verdict: string }> };
+    const report = JSON.parse(h.out.stdout) as {
+      ok: boolean;
+      results: Array<{ ok: boolean; status: number; errorCode?: string; verdict: string }>;
+    };
     expect(report.ok).toBe(false);
-    expect(report.results[0]).toMatchObject({ ok: false, status: 404, errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible' });
+    expect(report.results[0]).toMatchObject({
+      ok: false,
+      status: 404,
+      errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
+    });
     expect(report.results[0]!.verdict).toContain('must return 200 with an empty ListResponse');
     expect(report.results[1]).toMatchObject({ ok: true });
   });

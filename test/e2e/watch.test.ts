@@ -40,13 +40,22 @@ describe('provsim watch', () => {
   it('an initial cycle, then incremental ones every interval on the simulated clock, one line each', async () => {
     const clock = new ManualClock('2026-06-01T09:00:00Z');
     h = await new Harness({}, clock).start();
-    const result = await watchCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '30s', maxCycles: 3 }, h.deps());
+    const result = await watchCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '30s', maxCycles: 3 },
+      h.deps(),
+    );
     expect(result.cycles.map((c) => c.kind)).toEqual(['initial', 'incremental', 'incremental']);
     expect(clock.sleeps).toEqual([30_000, 30_000]);
-    expect(result.cycles.map((c) => c.startedAt)).toEqual(['2026-06-01T09:00:00.000Z', '2026-06-01T09:00:30.000Z', '2026-06-01T09:01:00.000Z']);
+    expect(result.cycles.map((c) => c.startedAt)).toEqual([
+      '2026-06-01T09:00:00.000Z',
+      '2026-06-01T09:00:30.000Z',
+      '2026-06-01T09:01:00.000Z',
+    ]);
     const lines = h.out.stdout.split('\n').filter((l) => l.startsWith('['));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^\[2026-06-01 09:00:00\] initial cycle [0-9a-f]{8}: succeeded — Create\/Success 25, Other\/Skipped 6 \(\d+ requests\)$/);
+    expect(lines[0]).toMatch(
+      /^\[2026-06-01 09:00:00\] initial cycle [0-9a-f]{8}: succeeded — Create\/Success 25, Other\/Skipped 6 \(\d+ requests\)$/,
+    );
     expect(lines[1]).toMatch(/incremental cycle .*: succeeded — nothing to do \(1 requests\)$/);
     expect(h.out.stdout).toMatch(/Create\s+Success\s+User\s+José Müller/);
   });
@@ -54,7 +63,10 @@ describe('provsim watch', () => {
   it('a quarantined job backs off (40 min, 80 min, …) and says so', async () => {
     const clock = new ManualClock('2026-06-01T09:00:00Z');
     h = await new Harness({ PROVSIM_TOKEN: 'bad-token-xyz' }, clock).start('tolerant', 'good-token-abc');
-    const result = await watchCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '40m', maxCycles: 3 }, h.deps());
+    const result = await watchCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '40m', maxCycles: 3 },
+      h.deps(),
+    );
     expect(result.exitCode).toBe(1);
     expect(clock.sleeps).toEqual([40 * 60_000, 80 * 60_000]);
     expect(result.cycles.map((c) => c.quarantine?.seriesCount)).toEqual([1, 2, 3]);
@@ -66,7 +78,19 @@ describe('provsim watch', () => {
     h = await new Harness({}, new FrozenClock()).start();
     const dir = join(h.dir, 'tenant');
     cpSync(CONTOSO, dir, { recursive: true });
-    const running = watchCommand({ fixtures: dir, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '40m', onChange: true, maxCycles: 2, debounceMs: 100 }, h.deps());
+    const running = watchCommand(
+      {
+        fixtures: dir,
+        mapping: DEFAULT_MAPPING,
+        target: h.target.url,
+        state: h.state,
+        interval: '40m',
+        onChange: true,
+        maxCycles: 2,
+        debounceMs: 100,
+      },
+      h.deps(),
+    );
     const waitFor = async (pred: () => boolean): Promise<void> => {
       for (let i = 0; i < 300 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
       expect(pred()).toBe(true);
@@ -77,7 +101,8 @@ describe('provsim watch', () => {
     await waitFor(() => h.out.stderr.includes('FIXTURE_UNKNOWN_KEY'));
     expect(h.out.stderr).toContain('waiting for the next change');
     // The day-2 snapshot: the second cycle applies it.
-    for (const f of ['users.yaml', 'groups.yaml', 'assignments.yaml']) writeFileSync(join(dir, f), readFileSync(join(CONTOSO_DAY2, f), 'utf8'));
+    for (const f of ['users.yaml', 'groups.yaml', 'assignments.yaml'])
+      writeFileSync(join(dir, f), readFileSync(join(CONTOSO_DAY2, f), 'utf8'));
     const result = await running;
     expect(result.cycles.map((c) => c.kind)).toEqual(['initial', 'incremental']);
     expect(h.userByName('fatima.elamrani@contoso.com')).toBeDefined();
@@ -87,7 +112,10 @@ describe('provsim watch', () => {
   it('Ctrl-C ends it between cycles', async () => {
     h = await new Harness({}, new FrozenClock()).start();
     const controller = new AbortController();
-    const running = watchCommand({ fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '40m' }, h.deps({ signal: controller.signal }));
+    const running = watchCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '40m' },
+      h.deps({ signal: controller.signal }),
+    );
     for (let i = 0; i < 300 && !h.out.stdout.includes('initial cycle'); i++) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     const result = await running;

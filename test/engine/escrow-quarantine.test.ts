@@ -54,8 +54,18 @@ describe('quarantine (spec §5.9)', () => {
     const q1 = enterQuarantine(null, 'EncounteredQuarantineException', 'bad token', T0, 40 * 60_000);
     const q2 = enterQuarantine(q1, 'EncounteredQuarantineException', 'bad token', at(1), 40 * 60_000);
     const q3 = enterQuarantine(q2, 'TooManyDeletes', 'too many', at(2), 40 * 60_000);
-    expect(q2).toMatchObject({ seriesCount: 2, seriesBegan: T0.toISOString(), currentBegan: T0.toISOString(), nextAttempt: new Date(at(1).getTime() + 80 * 60_000).toISOString() });
-    expect(q3).toMatchObject({ seriesCount: 3, seriesBegan: T0.toISOString(), currentBegan: at(2).toISOString(), reason: 'TooManyDeletes' });
+    expect(q2).toMatchObject({
+      seriesCount: 2,
+      seriesBegan: T0.toISOString(),
+      currentBegan: T0.toISOString(),
+      nextAttempt: new Date(at(1).getTime() + 80 * 60_000).toISOString(),
+    });
+    expect(q3).toMatchObject({
+      seriesCount: 3,
+      seriesBegan: T0.toISOString(),
+      currentBegan: at(2).toISOString(),
+      reason: 'TooManyDeletes',
+    });
   });
 
   it('escrow thresholds: evaluated from 5,000 escrows; > 40 % failing, > 40,000, or 60,000 in all', () => {

@@ -4,7 +4,8 @@ import { parseRetryAfter } from '../../src/scim/retry-after.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { ScimRequestError } from '../../src/shared/errors.js';
 
-const err = (status: number | null, retryAfterMs: number | null = null) => new ScimRequestError({ method: 'GET', url: 'http://127.0.0.1/x', status, entraCode: 'X', retryAfterMs });
+const err = (status: number | null, retryAfterMs: number | null = null) =>
+  new ScimRequestError({ method: 'GET', url: 'http://127.0.0.1/x', status, entraCode: 'X', retryAfterMs });
 
 describe('parseRetryAfter', () => {
   const now = new Date('2026-01-01T00:00:00Z');
@@ -42,17 +43,29 @@ describe('withRetry', () => {
   it('waits on the injected clock and succeeds on a later attempt', async () => {
     const clock = new ManualClock();
     let calls = 0;
-    const value = await withRetry('GET', async () => {
-      calls += 1;
-      if (calls < 3) throw err(429, 1500);
-      return 'ok';
-    }, { policy: DEFAULT_RETRY_POLICY, clock, random: () => 0.5 });
+    const value = await withRetry(
+      'GET',
+      async () => {
+        calls += 1;
+        if (calls < 3) throw err(429, 1500);
+        return 'ok';
+      },
+      { policy: DEFAULT_RETRY_POLICY, clock, random: () => 0.5 },
+    );
     expect(value).toBe('ok');
     expect(clock.sleeps).toEqual([1500, 1500]);
   });
   it('gives up with the last error', async () => {
     const clock = new ManualClock();
-    await expect(withRetry('GET', async () => { throw err(502); }, { policy: { ...DEFAULT_RETRY_POLICY, limit: 2 }, clock, random: () => 0 })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      withRetry(
+        'GET',
+        async () => {
+          throw err(502);
+        },
+        { policy: { ...DEFAULT_RETRY_POLICY, limit: 2 }, clock, random: () => 0 },
+      ),
+    ).rejects.toMatchObject({ status: 502 });
     expect(clock.sleeps).toHaveLength(2);
   });
 });

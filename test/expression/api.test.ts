@@ -17,15 +17,59 @@ const compile = (text: string): CompiledExpression => {
   expect(diagnostics).toEqual([]);
   return expression!;
 };
-const context = (attributes: EvalContext['attributes'] = {}): EvalContext => ({ attributes, appRoleAssignments: [], clock: new ManualClock('2026-01-01T00:00:00Z'), random: seededRandom(1) });
+const context = (attributes: EvalContext['attributes'] = {}): EvalContext => ({
+  attributes,
+  appRoleAssignments: [],
+  clock: new ManualClock('2026-01-01T00:00:00Z'),
+  random: seededRandom(1),
+});
 
 describe('public API', () => {
   it('lists every documented function but SelectUniqueValue as supported', () => {
     const documented = [
-      'Append', 'AppRoleAssignmentsComplex', 'AssertiveAppRoleAssignmentsComplex', 'BitAnd', 'CBool', 'CDate', 'Coalesce', 'ConvertToBase64', 'ConvertToUTF8Hex', 'Count', 'CStr',
-      'DateAdd', 'DateDiff', 'DateFromNum', 'FormatDateTime', 'Guid', 'IgnoreFlowIfNullOrEmpty', 'IIF', 'InStr', 'IsNull', 'IsNullOrEmpty', 'IsPresent', 'IsString', 'Item',
-      'Join', 'Left', 'Mid', 'NormalizeDiacritics', 'Not', 'Now', 'NumFromDate', 'PCase', 'RandomString', 'Redact', 'RemoveDuplicates', 'Replace', 'SingleAppRoleAssignment',
-      'Split', 'StripSpaces', 'Switch', 'ToLower', 'ToUpper', 'Word',
+      'Append',
+      'AppRoleAssignmentsComplex',
+      'AssertiveAppRoleAssignmentsComplex',
+      'BitAnd',
+      'CBool',
+      'CDate',
+      'Coalesce',
+      'ConvertToBase64',
+      'ConvertToUTF8Hex',
+      'Count',
+      'CStr',
+      'DateAdd',
+      'DateDiff',
+      'DateFromNum',
+      'FormatDateTime',
+      'Guid',
+      'IgnoreFlowIfNullOrEmpty',
+      'IIF',
+      'InStr',
+      'IsNull',
+      'IsNullOrEmpty',
+      'IsPresent',
+      'IsString',
+      'Item',
+      'Join',
+      'Left',
+      'Mid',
+      'NormalizeDiacritics',
+      'Not',
+      'Now',
+      'NumFromDate',
+      'PCase',
+      'RandomString',
+      'Redact',
+      'RemoveDuplicates',
+      'Replace',
+      'SingleAppRoleAssignment',
+      'Split',
+      'StripSpaces',
+      'Switch',
+      'ToLower',
+      'ToUpper',
+      'Word',
     ];
     expect([...SUPPORTED_FUNCTIONS].sort()).toEqual([...documented].sort());
     expect(Object.keys(UNSUPPORTED_FUNCTIONS)).toEqual(['SelectUniqueValue']);
@@ -48,7 +92,12 @@ describe('public API', () => {
 
   it('evaluates a compiled expression many times against different data', () => {
     const e = compile('Join(" ", [givenName], [surname])');
-    expect(evaluate(e, context({ givenName: 'Ann', surname: 'Lee' }))).toEqual({ ok: true, value: 'Ann Lee', redacted: false, ignoreFlow: false });
+    expect(evaluate(e, context({ givenName: 'Ann', surname: 'Lee' }))).toEqual({
+      ok: true,
+      value: 'Ann Lee',
+      redacted: false,
+      ignoreFlow: false,
+    });
     expect(evaluate(e, context({ givenName: 'Bo' }))).toEqual({ ok: true, value: 'Bo', redacted: false, ignoreFlow: false });
   });
 
@@ -62,7 +111,15 @@ describe('public API', () => {
   });
 
   it('turns an exception inside a function into EXPR_EVAL_INTERNAL', () => {
-    const exploding: EvalContext = { ...context(), random: { uuid: () => { throw new Error('boom'); }, next: () => 0 } };
+    const exploding: EvalContext = {
+      ...context(),
+      random: {
+        uuid: () => {
+          throw new Error('boom');
+        },
+        next: () => 0,
+      },
+    };
     const result = evaluate(compile('Guid()'), exploding);
     expect(result).toMatchObject({ ok: false, error: { code: 'EXPR_EVAL_INTERNAL', message: expect.stringContaining('boom') } });
   });

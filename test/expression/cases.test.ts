@@ -34,7 +34,9 @@ interface ExpressionCase {
 }
 
 const dir = fileURLToPath(new URL('./cases/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function title(c: ExpressionCase, i: number): string {
   const what = c.description ?? c.source ?? '';
@@ -68,7 +70,8 @@ for (const file of files) {
         });
         if (c.error) {
           expect(result).toMatchObject({ ok: false, error: { code: c.error } });
-          if (!result.ok && c.errorAt !== undefined) expect(c.expr.slice(result.error.offset, result.error.offset + result.error.length)).toBe(c.errorAt);
+          if (!result.ok && c.errorAt !== undefined)
+            expect(c.expr.slice(result.error.offset, result.error.offset + result.error.length)).toBe(c.errorAt);
           return;
         }
         if (!result.ok) expect.fail(`evaluation failed: ${result.error.code}: ${result.error.message}`);
@@ -91,7 +94,9 @@ describe('case files', () => {
     for (const file of files) {
       const cases = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ExpressionCase[];
       for (const c of cases) {
-        const outcomes = ['expected' in c, c.matches !== undefined, c.error !== undefined, c.diagnostics !== undefined].filter(Boolean).length;
+        const outcomes = ['expected' in c, c.matches !== undefined, c.error !== undefined, c.diagnostics !== undefined].filter(
+          Boolean,
+        ).length;
         expect(outcomes, c.expr).toBe(1);
       }
       total += cases.length;

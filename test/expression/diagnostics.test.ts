@@ -25,7 +25,11 @@ describe('parse diagnostics', () => {
   it('suggests a known attribute', () => {
     const text = 'Join(" ", [givenName], [surName])';
     const [d] = diagnose(text, ['givenName', 'surname']);
-    expect(d).toMatchObject({ code: 'EXPR_UNKNOWN_ATTRIBUTE', message: 'unknown source attribute [surName]', hint: 'did you mean [surname]? Attribute names are case-sensitive' });
+    expect(d).toMatchObject({
+      code: 'EXPR_UNKNOWN_ATTRIBUTE',
+      message: 'unknown source attribute [surName]',
+      hint: 'did you mean [surname]? Attribute names are case-sensitive',
+    });
     expect(at(text, d)).toBe('[surName]');
   });
 
@@ -60,7 +64,10 @@ describe('parse diagnostics', () => {
   });
 
   it('hints at brackets for a bare attribute name', () => {
-    expect(diagnose('Join(" ", givenName)')[0]).toMatchObject({ code: 'EXPR_UNKNOWN_IDENTIFIER', hint: 'attribute references need brackets: [givenName]; string constants need quotes: "givenName"' });
+    expect(diagnose('Join(" ", givenName)')[0]).toMatchObject({
+      code: 'EXPR_UNKNOWN_IDENTIFIER',
+      hint: 'attribute references need brackets: [givenName]; string constants need quotes: "givenName"',
+    });
   });
 
   it('hints at nesting IIF for AND/OR', () => {
@@ -84,7 +91,9 @@ describe('parse diagnostics', () => {
     const text = `Join(",", ${Array.from({ length: 2100 }, () => '"x"').join(', ')})`;
     expect(text.length).toBeGreaterThan(MAX_EXPRESSION_LENGTH);
     const d = diagnose(text);
-    expect(d).toEqual([expect.objectContaining({ code: 'EXPR_TOO_LONG', offset: MAX_EXPRESSION_LENGTH, length: text.length - MAX_EXPRESSION_LENGTH })]);
+    expect(d).toEqual([
+      expect.objectContaining({ code: 'EXPR_TOO_LONG', offset: MAX_EXPRESSION_LENGTH, length: text.length - MAX_EXPRESSION_LENGTH }),
+    ]);
   });
 
   it('accepts exactly the limit', () => {
@@ -100,7 +109,9 @@ describe('parse diagnostics', () => {
   });
 
   it('names the groups when regexGroupName is wrong', () => {
-    expect(diagnose('Replace([s], , "(?<first>a)(?<second>b)", "third", "x", , )')[0]?.hint).toBe('its named groups are: first, second (names are case-sensitive)');
+    expect(diagnose('Replace([s], , "(?<first>a)(?<second>b)", "third", "x", , )')[0]?.hint).toBe(
+      'its named groups are: first, second (names are case-sensitive)',
+    );
   });
 
   it('never throws, whatever the text', () => {

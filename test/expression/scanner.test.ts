@@ -29,7 +29,9 @@ describe('scanner', () => {
   });
 
   it('reads numbers: negative, decimal, hex, leading zeros', () => {
-    const values = scan('-10 1.50 &HF7 &h0f 007').tokens.filter((t) => t.kind === 'number').map((t) => [t.text, t.value]);
+    const values = scan('-10 1.50 &HF7 &h0f 007')
+      .tokens.filter((t) => t.kind === 'number')
+      .map((t) => [t.text, t.value]);
     expect(values).toEqual([
       ['-10', '-10'],
       ['1.50', '1.50'],
@@ -40,7 +42,11 @@ describe('scanner', () => {
   });
 
   it('reads comparison operators', () => {
-    expect(scan('= <> > >= < <=').tokens.filter((t) => t.kind === 'operator').map((t) => t.value)).toEqual(['=', '<>', '>', '>=', '<', '<=']);
+    expect(
+      scan('= <> > >= < <=')
+        .tokens.filter((t) => t.kind === 'operator')
+        .map((t) => t.value),
+    ).toEqual(['=', '<>', '>', '>=', '<', '<=']);
   });
 
   it('reports an unclosed string once, from its opening quote to the end', () => {
@@ -51,7 +57,9 @@ describe('scanner', () => {
 
   it('stops an unclosed attribute at a character that cannot be in a name', () => {
     const { diagnostics } = scan('Join(" ", [givenName, [surname])');
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'EXPR_UNCLOSED_ATTRIBUTE', offset: 10, length: 10, hint: 'write it as `[givenName]`' })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: 'EXPR_UNCLOSED_ATTRIBUTE', offset: 10, length: 10, hint: 'write it as `[givenName]`' }),
+    ]);
   });
 
   it('groups a run of stray characters into one diagnostic', () => {
@@ -61,8 +69,18 @@ describe('scanner', () => {
   });
 
   it('explains single and typographic quotes', () => {
-    expect(scan("'x'").diagnostics[0]).toMatchObject({ code: 'EXPR_SYNTAX', offset: 0, length: 3, hint: expect.stringContaining('double quotes') });
-    expect(scan('“x”').diagnostics[0]).toMatchObject({ code: 'EXPR_SYNTAX', offset: 0, length: 3, hint: expect.stringContaining('typographic') });
+    expect(scan("'x'").diagnostics[0]).toMatchObject({
+      code: 'EXPR_SYNTAX',
+      offset: 0,
+      length: 3,
+      hint: expect.stringContaining('double quotes'),
+    });
+    expect(scan('“x”').diagnostics[0]).toMatchObject({
+      code: 'EXPR_SYNTAX',
+      offset: 0,
+      length: 3,
+      hint: expect.stringContaining('typographic'),
+    });
   });
 
   it('skips all kinds of white space', () => {

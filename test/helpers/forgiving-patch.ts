@@ -27,7 +27,14 @@ const PATH = /^(?:(urn:.+):)?([A-Za-z$][\w$]*)(?:\[(\w+) eq "((?:[^"\\]|\\.)*)"\
 function applyPath(resource: Json, op: string, path: string, value: unknown): void {
   const m = PATH.exec(path);
   if (!m) throw new Error(`fake target: cannot apply the path ${path}`);
-  const [, schema, attribute, filterAttribute, filterValue, sub] = m as unknown as [string, string | undefined, string, string | undefined, string | undefined, string | undefined];
+  const [, schema, attribute, filterAttribute, filterValue, sub] = m as unknown as [
+    string,
+    string | undefined,
+    string,
+    string | undefined,
+    string | undefined,
+    string | undefined,
+  ];
   const container = schema ? ((resource[key(resource, schema)] ??= {}) as Json) : resource;
   const name = key(container, attribute);
   if (name.toLowerCase() === 'members' && !filterAttribute) return applyMembers(container, name, op, value);

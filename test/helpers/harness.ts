@@ -100,7 +100,8 @@ export class Harness {
   }
 
   userByName(userName: string): Record<string, unknown> | undefined {
-    return this.target.snapshot().users.find((u) => String(u['userName']).toLowerCase() === userName.toLowerCase()) as Record<string, unknown> | undefined;
+    return this.target.snapshot().users.find((u) => String(u['userName']).toLowerCase() === userName.toLowerCase()) as
+      Record<string, unknown> | undefined;
   }
 
   groupByName(displayName: string): Record<string, unknown> | undefined {
@@ -118,11 +119,21 @@ export class Harness {
       users: snap.users
         .map((u): Record<string, unknown> => {
           const ext = u[ENTERPRISE] as { manager?: { value: string } } | undefined;
-          return { ...u, id: undefined, meta: undefined, ...(ext ? { [ENTERPRISE]: { ...ext, manager: ext.manager ? nameOf.get(ext.manager.value) : undefined } } : {}) };
+          return {
+            ...u,
+            id: undefined,
+            meta: undefined,
+            ...(ext ? { [ENTERPRISE]: { ...ext, manager: ext.manager ? nameOf.get(ext.manager.value) : undefined } } : {}),
+          };
         })
         .sort((a, b) => String(a['userName']).localeCompare(String(b['userName']))),
       groups: snap.groups
-        .map((g): Record<string, unknown> => ({ ...g, id: undefined, meta: undefined, members: ((g['members'] as Array<{ value: string }> | undefined) ?? []).map((m) => nameOf.get(m.value)).sort() }))
+        .map((g): Record<string, unknown> => ({
+          ...g,
+          id: undefined,
+          meta: undefined,
+          members: ((g['members'] as Array<{ value: string }> | undefined) ?? []).map((m) => nameOf.get(m.value)).sort(),
+        }))
         .sort((a, b) => String(a['displayName']).localeCompare(String(b['displayName']))),
     };
   }

@@ -22,7 +22,12 @@ const ACTIVE = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")';
 describe('mappings/customappsso.yaml', () => {
   it("loads with zero diagnostics and holds spec §2.2's 22 user rows in order and §2.3's 3 group rows", async () => {
     const job = await load('mappings/customappsso.yaml');
-    expect(job.settings).toEqual({ scope: 'assigned', skipOutOfScopeDeletions: false, accidentalDeletionThreshold: null, provisionDefaultAccess: true });
+    expect(job.settings).toEqual({
+      scope: 'assigned',
+      skipOutOfScopeDeletions: false,
+      accidentalDeletionThreshold: null,
+      provisionDefaultAccess: true,
+    });
     expect(job.users.attributes.map(row)).toEqual([
       'userName ← userPrincipalName (match 1)',
       `active ← ${ACTIVE}`,
@@ -82,7 +87,9 @@ describe('loadJob', () => {
   it('reports a file that cannot be read', async () => {
     const { job, diagnostics } = await loadJob('mappings/no-such-mapping.yaml');
     expect(job).toBeNull();
-    expect(diagnostics.map((d) => [d.code, d.file, d.position])).toEqual([['MAPPING_READ_FAILED', 'mappings/no-such-mapping.yaml', undefined]]);
+    expect(diagnostics.map((d) => [d.code, d.file, d.position])).toEqual([
+      ['MAPPING_READ_FAILED', 'mappings/no-such-mapping.yaml', undefined],
+    ]);
   });
 
   it('reads bad-input files with positions', async () => {

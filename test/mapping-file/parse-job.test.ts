@@ -61,7 +61,7 @@ describe('parseJob: valid files', () => {
       '  scoping:',
       '    - - {attribute: department, operator: EQUALS, value: Sales}',
       '      - {attribute: accountEnabled, operator: IS TRUE}',
-      "    - - {attribute: employeeId, operator: Greater_Than, value: 1000}",
+      '    - - {attribute: employeeId, operator: Greater_Than, value: 1000}',
       '  attributes:',
       USER_MATCH,
       '    - {target: externalId, constant: "x", apply: on-create, default: "y", caseExact: true}',
@@ -71,7 +71,12 @@ describe('parseJob: valid files', () => {
     );
     const { job, diagnostics } = jobOf(text);
     expect(diagnostics).toEqual([]);
-    expect(job!.settings).toEqual({ scope: 'all', skipOutOfScopeDeletions: true, accidentalDeletionThreshold: 500, provisionDefaultAccess: false });
+    expect(job!.settings).toEqual({
+      scope: 'all',
+      skipOutOfScopeDeletions: true,
+      accidentalDeletionThreshold: 500,
+      provisionDefaultAccess: false,
+    });
     expect(job!.users.actions).toEqual(['create', 'update']);
     expect(job!.users.scoping).toEqual([
       [
@@ -139,11 +144,25 @@ describe('parseJob: valid files', () => {
     ].join('\n');
     const { job, diagnostics } = jobOf(text, 'm.json');
     expect(diagnostics).toEqual([]);
-    expect(job!.users.attributes[1]!.source).toEqual({ kind: 'expression', text: 'Not([IsSoftDeleted])', position: { line: 3, column: 39 } });
+    expect(job!.users.attributes[1]!.source).toEqual({
+      kind: 'expression',
+      text: 'Not([IsSoftDeleted])',
+      position: { line: 3, column: 39 },
+    });
   });
 
   it('accepts a disabled group mapping without a matching attribute', () => {
-    const { diagnostics } = jobOf(lines('users:', '  attributes:', USER_MATCH, 'groups:', '  enabled: false', '  attributes:', '    - {target: displayName, source: displayName}'));
+    const { diagnostics } = jobOf(
+      lines(
+        'users:',
+        '  attributes:',
+        USER_MATCH,
+        'groups:',
+        '  enabled: false',
+        '  attributes:',
+        '    - {target: displayName, source: displayName}',
+      ),
+    );
     expect(diagnostics).toEqual([]);
   });
 });
@@ -225,7 +244,12 @@ describe('parseJob: types and values', () => {
       at(text, 11, '2.5'),
       at(text, 12, '"  "'),
     ]);
-    expect(where(diagnostics, 'MAPPING_WRONG_TYPE')).toEqual([at(text, 3, '"no"'), at(text, 5, '1'), at(text, 10, 'yes'), at(text, 11, '42')]);
+    expect(where(diagnostics, 'MAPPING_WRONG_TYPE')).toEqual([
+      at(text, 3, '"no"'),
+      at(text, 5, '1'),
+      at(text, 10, 'yes'),
+      at(text, 11, '42'),
+    ]);
     const byLine = (line: number) => diagnostics.find((d) => d.position?.line === line)!;
     expect(byLine(2).message).toBe('settings.scope must be one of `assigned`, `all`, found "everyone"');
     expect(byLine(8).message).toBe('users.actions[1] must be one of `create`, `update`, `delete`, found "remove"');
@@ -246,12 +270,26 @@ describe('parseJob: types and values', () => {
       '    - {target: title, source: jobTitle}',
     );
     const { diagnostics } = jobOf(text);
-    expect(where(diagnostics, 'MAPPING_UNKNOWN_SOURCE_ATTRIBUTE')).toEqual([at(text, 4, 'surName'), at(text, 5, 'id}'), at(text, 10, 'jobTitle')]);
-    expect(diagnostics.map((d) => d.hint)).toEqual(['did you mean `surname`?', 'did you mean `objectId`?', expect.stringMatching(/^known group attributes: objectId, displayName/)]);
+    expect(where(diagnostics, 'MAPPING_UNKNOWN_SOURCE_ATTRIBUTE')).toEqual([
+      at(text, 4, 'surName'),
+      at(text, 5, 'id}'),
+      at(text, 10, 'jobTitle'),
+    ]);
+    expect(diagnostics.map((d) => d.hint)).toEqual([
+      'did you mean `surname`?',
+      'did you mean `objectId`?',
+      expect.stringMatching(/^known group attributes: objectId, displayName/),
+    ]);
   });
 
   it('reports rows with no source, or with several', () => {
-    const text = lines('users:', '  attributes:', USER_MATCH, '    - {target: title}', '    - {target: nickName, source: mail, constant: x}');
+    const text = lines(
+      'users:',
+      '  attributes:',
+      USER_MATCH,
+      '    - {target: title}',
+      '    - {target: nickName, source: mail, constant: x}',
+    );
     const { diagnostics } = jobOf(text);
     expect(where(diagnostics, 'MAPPING_SOURCE_KIND')).toEqual([at(text, 4, '{'), at(text, 5, 'constant')]);
   });
@@ -335,7 +373,10 @@ describe('parseJob: scoping', () => {
   const scoped = (...clauses: string[]) => lines('users:', '  scoping:', ...clauses, '  attributes:', USER_MATCH);
 
   it('reports unknown operators with a did-you-mean', () => {
-    const text = scoped('    - - {attribute: department, operator: EQUAL, value: Sales}', '      - {attribute: city, operator: LIKE, value: x}');
+    const text = scoped(
+      '    - - {attribute: department, operator: EQUAL, value: Sales}',
+      '      - {attribute: city, operator: LIKE, value: x}',
+    );
     const { diagnostics } = jobOf(text);
     expect(where(diagnostics, 'MAPPING_UNKNOWN_OPERATOR')).toEqual([at(text, 3, 'EQUAL'), at(text, 4, 'LIKE')]);
     expect(diagnostics[0]!.hint).toBe('did you mean `EQUALS`?');
@@ -361,8 +402,14 @@ describe('parseJob: scoping', () => {
       '      - {attribute: departmnt, operator: EQUALS, value: Sales}',
     );
     const { diagnostics } = jobOf(text);
-    expect(where(diagnostics, 'MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE')).toEqual([at(text, 3, 'manager'), at(text, 4, 'proxyAddresses'), at(text, 5, 'appRoleAssignments')]);
-    expect(diagnostics[1]!.message).toBe('Entra cannot scope on proxyAddresses: proxyAddresses is multi-valued, and scoping filters only evaluate single-valued attributes');
+    expect(where(diagnostics, 'MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE')).toEqual([
+      at(text, 3, 'manager'),
+      at(text, 4, 'proxyAddresses'),
+      at(text, 5, 'appRoleAssignments'),
+    ]);
+    expect(diagnostics[1]!.message).toBe(
+      'Entra cannot scope on proxyAddresses: proxyAddresses is multi-valued, and scoping filters only evaluate single-valued attributes',
+    );
     expect(where(diagnostics, 'MAPPING_UNKNOWN_SOURCE_ATTRIBUTE')).toEqual([at(text, 6, 'departmnt')]);
   });
 

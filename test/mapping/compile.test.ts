@@ -33,7 +33,9 @@ describe('compileJob', () => {
   });
 
   it('accepts directory extension attributes in expressions', () => {
-    const { compiled, diagnostics } = compile(BASE(`    - {target: title, expression: 'ToUpper([extension_b7e3f2a1c4d54e6f8a1b2c3d4e5f6071_costCenter])'}`));
+    const { compiled, diagnostics } = compile(
+      BASE(`    - {target: title, expression: 'ToUpper([extension_b7e3f2a1c4d54e6f8a1b2c3d4e5f6071_costCenter])'}`),
+    );
     expect(diagnostics).toEqual([]);
     expect(compiled?.users.attributes).toHaveLength(2);
   });

@@ -24,11 +24,21 @@ const fixture = (): Json => JSON.parse(readFileSync(FIXTURE, 'utf8')) as Json;
 const userMapping = (schema: Json): Json => schema['synchronizationRules'][0]['objectMappings'][1] as Json;
 const groupMapping = (schema: Json): Json => schema['synchronizationRules'][0]['objectMappings'][0] as Json;
 /** The fixture's user row for a target attribute. */
-const userRow = (schema: Json, target: string): Json => (userMapping(schema)['attributeMappings'] as Json[]).find((r) => r['targetAttributeName'] === target)!;
+const userRow = (schema: Json, target: string): Json =>
+  (userMapping(schema)['attributeMappings'] as Json[]).find((r) => r['targetAttributeName'] === target)!;
 
 /** A Graph attributeMapping with Graph's defaults. */
 function graphRow(targetAttributeName: string, source: Json | null, extra: Json = {}): Json {
-  return { defaultValue: null, exportMissingReferences: false, flowBehavior: 'FlowWhenChanged', flowType: 'Always', matchingPriority: 0, source, targetAttributeName, ...extra };
+  return {
+    defaultValue: null,
+    exportMissingReferences: false,
+    flowBehavior: 'FlowWhenChanged',
+    flowType: 'Always',
+    matchingPriority: 0,
+    source,
+    targetAttributeName,
+    ...extra,
+  };
 }
 const attr = (name: string): Json => ({ expression: `[${name}]`, name, parameters: [], type: 'Attribute' });
 
@@ -38,7 +48,16 @@ function schemaWith(rows: Json[], extra: Json = {}): Json {
     synchronizationRules: [
       {
         name: 'USERGROUP_OUTBOUND_USERGROUP',
-        objectMappings: [{ enabled: true, flowTypes: 'Add, Update, Delete', sourceObjectName: 'User', targetObjectName: ENT, attributeMappings: [graphRow('userName', attr('userPrincipalName'), { matchingPriority: 1 }), ...rows], ...extra }],
+        objectMappings: [
+          {
+            enabled: true,
+            flowTypes: 'Add, Update, Delete',
+            sourceObjectName: 'User',
+            targetObjectName: ENT,
+            attributeMappings: [graphRow('userName', attr('userPrincipalName'), { matchingPriority: 1 }), ...rows],
+            ...extra,
+          },
+        ],
       },
     ],
   };
@@ -48,7 +67,12 @@ function schemaWith(rows: Json[], extra: Json = {}): Json {
 function row(a: AttributeMapping): string {
   const s = a.source;
   const from = s.kind === 'direct' ? s.attribute : s.kind === 'constant' ? `"${s.value}"` : s.text;
-  const opts = [a.match === null ? '' : ` match ${a.match}`, a.apply === 'on-create' ? ' on-create' : '', a.default === null ? '' : ` default ${a.default}`, a.caseExact ? ' caseExact' : ''].join('');
+  const opts = [
+    a.match === null ? '' : ` match ${a.match}`,
+    a.apply === 'on-create' ? ' on-create' : '',
+    a.default === null ? '' : ` default ${a.default}`,
+    a.caseExact ? ' caseExact' : '',
+  ].join('');
   return `${a.target} ← ${from}${opts}`;
 }
 
@@ -66,7 +90,12 @@ describe('importSchema: the fixture (a customappsso schema)', () => {
     expect(result.notes).toEqual([]);
     expect(result.job).not.toBeNull();
     const job = result.job!;
-    expect(job.settings).toEqual({ scope: 'assigned', skipOutOfScopeDeletions: false, accidentalDeletionThreshold: null, provisionDefaultAccess: true });
+    expect(job.settings).toEqual({
+      scope: 'assigned',
+      skipOutOfScopeDeletions: false,
+      accidentalDeletionThreshold: null,
+      provisionDefaultAccess: true,
+    });
     expect(job.users.actions).toEqual(['create', 'update', 'delete']);
     expect(job.users.attributes.map(row)).toEqual([
       'userName ← userPrincipalName match 1',
@@ -98,7 +127,11 @@ describe('importSchema: the fixture (a customappsso schema)', () => {
       ['jobTitle REGEX MATCH ^Chief .* Officer$'],
     ]);
     expect(job.groups.enabled).toBe(true);
-    expect(job.groups.attributes.map(row)).toEqual(['displayName ← displayName match 1', 'externalId ← objectId caseExact', 'members ← members']);
+    expect(job.groups.attributes.map(row)).toEqual([
+      'displayName ← displayName match 1',
+      'externalId ← objectId caseExact',
+      'members ← members',
+    ]);
   });
 
   it('round-trips: parseJob on the YAML gives zero errors and the same Job', () => {
@@ -109,7 +142,10 @@ describe('importSchema: the fixture (a customappsso schema)', () => {
 
   it("is Entra's default customappsso mapping plus exactly the fixture's customisations", async () => {
     const { job: defaults } = await loadJob('mappings/customappsso.yaml');
-    const imported = meaning(result.job!) as { users: { attributes: unknown[]; scoping: unknown[] }; groups: { attributes: Array<{ caseExact: boolean }> } };
+    const imported = meaning(result.job!) as {
+      users: { attributes: unknown[]; scoping: unknown[] };
+      groups: { attributes: Array<{ caseExact: boolean }> };
+    };
     const expected = meaning(defaults!) as typeof imported;
     // groups: the defaults, with externalId caseExact from the target directory's definition
     expected.groups.attributes[1]!.caseExact = true;
@@ -118,7 +154,14 @@ describe('importSchema: the fixture (a customappsso schema)', () => {
     users[5]!['default'] = 'en-US';
     users[18]!['caseExact'] = true;
     users[19]!['apply'] = 'on-create';
-    users.push({ target: `${ENT}:organization`, source: { kind: 'constant', value: 'Contoso' }, match: null, apply: 'always', default: null, caseExact: false });
+    users.push({
+      target: `${ENT}:organization`,
+      source: { kind: 'constant', value: 'Contoso' },
+      match: null,
+      apply: 'always',
+      default: null,
+      caseExact: false,
+    });
     expect(imported.users.attributes).toEqual(users);
   });
 
@@ -136,7 +179,9 @@ describe('importSchema: the fixture (a customappsso schema)', () => {
   });
 
   it('every expression in the output parses with parseExpression', () => {
-    const expressions = [...result.job!.users.attributes, ...result.job!.groups.attributes].flatMap((a) => (a.source.kind === 'expression' ? [a.source.text] : []));
+    const expressions = [...result.job!.users.attributes, ...result.job!.groups.attributes].flatMap((a) =>
+      a.source.kind === 'expression' ? [a.source.text] : [],
+    );
     expect(expressions).toEqual([ACTIVE, 'Join(" ", [givenName], [surname])']);
     for (const text of expressions) expect(parseExpression(text).diagnostics).toEqual([]);
   });
@@ -148,7 +193,12 @@ describe('importSchema: source types', () => {
       schemaWith([
         graphRow('displayName', attr('displayName')),
         graphRow('title', { expression: '"Engineer"', name: 'Engineer', parameters: [], type: 'Constant' }),
-        graphRow('nickName', { expression: 'ToLower([mailNickname], )', name: 'ToLower', parameters: [{ key: 'source', value: attr('mailNickname') }], type: 'Function' }),
+        graphRow('nickName', {
+          expression: 'ToLower([mailNickname], )',
+          name: 'ToLower',
+          parameters: [{ key: 'source', value: attr('mailNickname') }],
+          type: 'Function',
+        }),
       ]),
       's.json',
     );
@@ -167,12 +217,52 @@ describe('importSchema: source types', () => {
     const r = importSchema(
       schemaWith([
         // Graph's own examples (objectMapping resource): Mid, and Replace with the keys Find and Replacement
-        graphRow('nickName', { name: 'Mid', type: 'Function', parameters: [{ key: 'source', value: attr('userPrincipalName') }, { key: 'start', value: c('1') }, { key: 'length', value: c('8') }] }),
-        graphRow('preferredLanguage', { name: 'Replace', type: 'Function', parameters: [{ key: 'source', value: attr('preferredLanguage') }, { key: 'Find', value: c('-') }, { key: 'Replacement', value: c('_') }] }),
+        graphRow('nickName', {
+          name: 'Mid',
+          type: 'Function',
+          parameters: [
+            { key: 'source', value: attr('userPrincipalName') },
+            { key: 'start', value: c('1') },
+            { key: 'length', value: c('8') },
+          ],
+        }),
+        graphRow('preferredLanguage', {
+          name: 'Replace',
+          type: 'Function',
+          parameters: [
+            { key: 'source', value: attr('preferredLanguage') },
+            { key: 'Find', value: c('-') },
+            { key: 'Replacement', value: c('_') },
+          ],
+        }),
         // Switch without its default value: the key/value pairs follow an empty position
-        graphRow('active', { name: 'Switch', type: 'Function', parameters: [{ key: 'source', value: attr('IsSoftDeleted') }, { key: 'key', value: c('False') }, { key: 'value', value: c('True') }, { key: 'key', value: c('True') }, { key: 'value', value: c('False') }] }),
+        graphRow('active', {
+          name: 'Switch',
+          type: 'Function',
+          parameters: [
+            { key: 'source', value: attr('IsSoftDeleted') },
+            { key: 'key', value: c('False') },
+            { key: 'value', value: c('True') },
+            { key: 'key', value: c('True') },
+            { key: 'value', value: c('False') },
+          ],
+        }),
         // nested Function without text, and a Constant whose value needs escaping
-        graphRow('displayName', { name: 'Join', type: 'Function', parameters: [{ key: 'separator', value: { name: 'a "b"', type: 'Constant' } }, { key: 'source', value: { name: 'ToUpper', type: 'Function', parameters: [{ key: 'source', value: { name: 'givenName', type: 'Attribute' } }] } }] }),
+        graphRow('displayName', {
+          name: 'Join',
+          type: 'Function',
+          parameters: [
+            { key: 'separator', value: { name: 'a "b"', type: 'Constant' } },
+            {
+              key: 'source',
+              value: {
+                name: 'ToUpper',
+                type: 'Function',
+                parameters: [{ key: 'source', value: { name: 'givenName', type: 'Attribute' } }],
+              },
+            },
+          ],
+        }),
       ]),
       's.json',
     );
@@ -187,7 +277,20 @@ describe('importSchema: source types', () => {
   });
 
   it('a Function whose parameter keys do not give positions is rebuilt in listed order, and the note asks to check', () => {
-    const r = importSchema(schemaWith([graphRow('nickName', { name: 'Mid', type: 'Function', parameters: [{ key: 'a', value: attr('mail') }, { key: 'b', value: { name: '2', type: 'Constant' } }, { key: 'c', value: { name: '3', type: 'Constant' } }] })]), 's.json');
+    const r = importSchema(
+      schemaWith([
+        graphRow('nickName', {
+          name: 'Mid',
+          type: 'Function',
+          parameters: [
+            { key: 'a', value: attr('mail') },
+            { key: 'b', value: { name: '2', type: 'Constant' } },
+            { key: 'c', value: { name: '3', type: 'Constant' } },
+          ],
+        }),
+      ]),
+      's.json',
+    );
     expect(r.job!.users.attributes[1]!.source).toMatchObject({ kind: 'expression', text: 'Mid([mail], "2", "3")' });
     expect(r.notes[0]).toMatchObject({ code: 'SCHEMA_EXPRESSION_REBUILT', hint: expect.stringContaining('check the argument order') });
   });
@@ -202,7 +305,12 @@ describe('importSchema: source types', () => {
       ]),
       's.json',
     );
-    expect(r.job!.users.attributes.map(row)).toEqual(['userName ← userPrincipalName match 1', 'externalId ← objectId match 2', 'title ← jobTitle default Staff', 'locale ← "en_US" on-create']);
+    expect(r.job!.users.attributes.map(row)).toEqual([
+      'userName ← userPrincipalName match 1',
+      'externalId ← objectId match 2',
+      'title ← jobTitle default Staff',
+      'locale ← "en_US" on-create',
+    ]);
     expect(codes(r.notes)).toEqual(['warning SCHEMA_NONE_MAPPING', 'warning SCHEMA_ROW_SKIPPED']);
     expect(r.notes[1]!.message).toContain('attributeMappings[4] (timezone) is left out: it has no source and no default value');
     expect(r.yaml).toContain('    # left out: {target: timezone, no source} — it has no source and no default value');
@@ -222,8 +330,20 @@ describe('importSchema: flow types and other things that cannot be carried over'
       's.json',
     );
     expect(r.job).not.toBeNull();
-    expect(r.job!.users.attributes.map((a) => `${a.target} ${a.apply}`)).toEqual(['userName always', 'displayName on-create', 'emails[type eq "other"].value always', 'title always', 'nickName always', 'preferredLanguage always']);
-    expect(codes(r.notes)).toEqual(['warning SCHEMA_UNSUPPORTED_FLOW_TYPE', 'warning SCHEMA_UNSUPPORTED_FLOW_TYPE', 'warning SCHEMA_UNSUPPORTED_FLOW_TYPE', 'warning SCHEMA_UNSUPPORTED_FLOW_BEHAVIOR']);
+    expect(r.job!.users.attributes.map((a) => `${a.target} ${a.apply}`)).toEqual([
+      'userName always',
+      'displayName on-create',
+      'emails[type eq "other"].value always',
+      'title always',
+      'nickName always',
+      'preferredLanguage always',
+    ]);
+    expect(codes(r.notes)).toEqual([
+      'warning SCHEMA_UNSUPPORTED_FLOW_TYPE',
+      'warning SCHEMA_UNSUPPORTED_FLOW_TYPE',
+      'warning SCHEMA_UNSUPPORTED_FLOW_TYPE',
+      'warning SCHEMA_UNSUPPORTED_FLOW_BEHAVIOR',
+    ]);
     expect(r.notes.map((n) => n.message)).toEqual([
       'synchronizationRules[0].objectMappings[0].attributeMappings[2] (emails[type eq "other"].value): flowType MultiValueAddOnly cannot be carried over; imported as apply: always',
       'synchronizationRules[0].objectMappings[0].attributeMappings[3] (title): flowType ValueAddOnly cannot be carried over; imported as apply: always',
@@ -233,7 +353,9 @@ describe('importSchema: flow types and other things that cannot be carried over'
     for (const n of r.notes) expect(n.file).toBe('s.json');
     // every note is in the header too, and the rows say what they were
     expect(r.yaml).toContain('# Notes (4):');
-    expect(r.yaml).toContain('# - warning SCHEMA_UNSUPPORTED_FLOW_TYPE: synchronizationRules[0].objectMappings[0].attributeMappings[3] (title): flowType ValueAddOnly');
+    expect(r.yaml).toContain(
+      '# - warning SCHEMA_UNSUPPORTED_FLOW_TYPE: synchronizationRules[0].objectMappings[0].attributeMappings[3] (title): flowType ValueAddOnly',
+    );
     expect(r.yaml).toContain('    - {target: title, source: jobTitle}  # Graph flowType ValueAddOnly');
   });
 
@@ -241,7 +363,10 @@ describe('importSchema: flow types and other things that cannot be carried over'
     const schema = fixture();
     groupMapping(schema)['enabled'] = false;
     const rule = schema['synchronizationRules'][0] as Json;
-    rule['objectMappings'].push({ ...userMapping(schema), name: 'Second users' }, { sourceObjectName: 'Contact', targetObjectName: 'Contact', attributeMappings: [] });
+    rule['objectMappings'].push(
+      { ...userMapping(schema), name: 'Second users' },
+      { sourceObjectName: 'Contact', targetObjectName: 'Contact', attributeMappings: [] },
+    );
     const r = importSchema(schema, 's.json');
     expect(r.job!.groups.enabled).toBe(false);
     expect(r.job!.groups.attributes).toHaveLength(3);
@@ -273,17 +398,31 @@ describe('importSchema: flow types and other things that cannot be carried over'
         graphRow('id', attr('objectId')),
         graphRow('displayName', { expression: 'Jion(" ", [givenName])', name: 'Jion', parameters: [], type: 'Function' }),
         graphRow('userName', attr('mail')),
-        graphRow('title', { expression: '[extension_0123456789abcdef0123456789abcdef_title]', name: 'extension_0123456789abcdef0123456789abcdef_title', parameters: [], type: 'Attribute' }),
+        graphRow('title', {
+          expression: '[extension_0123456789abcdef0123456789abcdef_title]',
+          name: 'extension_0123456789abcdef0123456789abcdef_title',
+          parameters: [],
+          type: 'Attribute',
+        }),
       ]),
       's.json',
     );
-    expect(r.job!.users.attributes.map(row)).toEqual(['userName ← userPrincipalName match 1', 'title ← extension_0123456789abcdef0123456789abcdef_title']);
+    expect(r.job!.users.attributes.map(row)).toEqual([
+      'userName ← userPrincipalName match 1',
+      'title ← extension_0123456789abcdef0123456789abcdef_title',
+    ]);
     expect(codes(r.notes)).toEqual(Array(4).fill('warning SCHEMA_ROW_SKIPPED'));
-    expect(r.notes[0]!.message).toBe("synchronizationRules[0].objectMappings[0].attributeMappings[1] (nickName) is left out: extensionAttribute1 is not a user attribute provsim's fixtures have");
+    expect(r.notes[0]!.message).toBe(
+      "synchronizationRules[0].objectMappings[0].attributeMappings[1] (nickName) is left out: extensionAttribute1 is not a user attribute provsim's fixtures have",
+    );
     expect(r.notes[2]!.message).toContain('its expression Jion(" ", [givenName]) does not load in provsim');
     expect(r.notes[2]!.hint).toContain('Join');
-    expect(r.notes[3]!.message).toContain('target userName is already mapped by synchronizationRules[0].objectMappings[0].attributeMappings[0]');
-    expect(r.yaml).toContain('    # left out: {target: nickName, source: extensionAttribute1} — extensionAttribute1 is not a user attribute');
+    expect(r.notes[3]!.message).toContain(
+      'target userName is already mapped by synchronizationRules[0].objectMappings[0].attributeMappings[0]',
+    );
+    expect(r.yaml).toContain(
+      '    # left out: {target: nickName, source: extensionAttribute1} — extensionAttribute1 is not a user attribute',
+    );
     expect(r.yaml).toContain('    # left out: {target: id, source: objectId} — it maps the target `id`');
   });
 
@@ -291,7 +430,13 @@ describe('importSchema: flow types and other things that cannot be carried over'
     const schema = schemaWith([], {
       scope: {
         groups: [
-          { name: 'A', clauses: [{ operatorName: 'NOT_EQUALS', sourceOperandName: 'department', targetOperand: { values: ['Sales', 'Legal'] } }, { operatorName: 'IS NOT NULL', sourceOperandName: 'mail', targetOperand: { values: [] } }] },
+          {
+            name: 'A',
+            clauses: [
+              { operatorName: 'NOT_EQUALS', sourceOperandName: 'department', targetOperand: { values: ['Sales', 'Legal'] } },
+              { operatorName: 'IS NOT NULL', sourceOperandName: 'mail', targetOperand: { values: [] } },
+            ],
+          },
           { name: 'B', clauses: [{ operatorName: 'STARTS_WITH', sourceOperandName: 'department', targetOperand: { values: ['S'] } }] },
           { name: 'C', clauses: [{ operatorName: 'EQUALS', sourceOperandName: 'manager', targetOperand: { values: ['x'] } }] },
         ],
@@ -299,14 +444,38 @@ describe('importSchema: flow types and other things that cannot be carried over'
       },
     });
     const r = importSchema(schema, 's.json');
-    expect(r.job!.users.scoping.map((g) => g.map(({ position: _p, ...c }) => c))).toEqual([[{ attribute: 'department', operator: 'NOT EQUALS', value: 'Sales' }, { attribute: 'mail', operator: 'IS NOT NULL' }]]);
-    expect(codes(r.notes)).toEqual(['warning SCHEMA_EXPERIMENTAL_FILTER', 'warning SCHEMA_SCOPING_VALUES', 'warning SCHEMA_SCOPING_GROUP_SKIPPED', 'warning SCHEMA_SCOPING_GROUP_SKIPPED']);
-    expect(r.notes[2]!.message).toContain('groups[1] ("B") is left out: synchronizationRules[0].objectMappings[0].scope.groups[1].clauses[0] uses the operator "STARTS_WITH"');
+    expect(r.job!.users.scoping.map((g) => g.map(({ position: _p, ...c }) => c))).toEqual([
+      [
+        { attribute: 'department', operator: 'NOT EQUALS', value: 'Sales' },
+        { attribute: 'mail', operator: 'IS NOT NULL' },
+      ],
+    ]);
+    expect(codes(r.notes)).toEqual([
+      'warning SCHEMA_EXPERIMENTAL_FILTER',
+      'warning SCHEMA_SCOPING_VALUES',
+      'warning SCHEMA_SCOPING_GROUP_SKIPPED',
+      'warning SCHEMA_SCOPING_GROUP_SKIPPED',
+    ]);
+    expect(r.notes[2]!.message).toContain(
+      'groups[1] ("B") is left out: synchronizationRules[0].objectMappings[0].scope.groups[1].clauses[0] uses the operator "STARTS_WITH"',
+    );
     expect(r.notes[3]!.message).toContain('tests manager: manager is a reference attribute');
   });
 
-  it("a loader warning about the output (scoping on userType) is a note too, and listed in the header", () => {
-    const r = importSchema(schemaWith([], { scope: { groups: [{ name: 'members', clauses: [{ operatorName: 'NOT EQUALS', sourceOperandName: 'userType', targetOperand: { values: ['Guest'] } }] }] } }), 'app.json');
+  it('a loader warning about the output (scoping on userType) is a note too, and listed in the header', () => {
+    const r = importSchema(
+      schemaWith([], {
+        scope: {
+          groups: [
+            {
+              name: 'members',
+              clauses: [{ operatorName: 'NOT EQUALS', sourceOperandName: 'userType', targetOperand: { values: ['Guest'] } }],
+            },
+          ],
+        },
+      }),
+      'app.json',
+    );
     expect(r.job).not.toBeNull();
     expect(r.notes).toHaveLength(1);
     expect(r.notes[0]).toMatchObject({ severity: 'warning', code: 'MAPPING_UNSUPPORTED_SCOPING_ATTRIBUTE', file: 'app.yaml' });
@@ -316,8 +485,27 @@ describe('importSchema: flow types and other things that cannot be carried over'
   });
 
   it('values that need quoting survive the round trip', () => {
-    const tricky = ['true', '123', 'a: b', 'x # y', "it's", ' lead', 'tail ', '@at', '- dash', 'line\nbreak', 'tab\there', 'null', '', '{x}', 'é ü'];
-    const r = importSchema(schemaWith(tricky.map((v, i) => graphRow(`a${i}`, { name: v, type: 'Constant' }, { defaultValue: v }))), 's.json');
+    const tricky = [
+      'true',
+      '123',
+      'a: b',
+      'x # y',
+      "it's",
+      ' lead',
+      'tail ',
+      '@at',
+      '- dash',
+      'line\nbreak',
+      'tab\there',
+      'null',
+      '',
+      '{x}',
+      'é ü',
+    ];
+    const r = importSchema(
+      schemaWith(tricky.map((v, i) => graphRow(`a${i}`, { name: v, type: 'Constant' }, { defaultValue: v }))),
+      's.json',
+    );
     expect(r.notes).toEqual([]);
     const rows = r.job!.users.attributes.slice(1);
     expect(rows.map((a) => (a.source.kind === 'constant' ? a.source.value : null))).toEqual(tricky);
@@ -330,10 +518,18 @@ describe('bad input', () => {
     const text = '{\n  "synchronizationRules": [\n    {"name": "x",}\n  ]\n}\n';
     const r = parseSchemaJson({ file: 'bad.json', text });
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'SCHEMA_SYNTAX', file: 'bad.json', position: { line: 3, column: 18 } });
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      code: 'SCHEMA_SYNTAX',
+      file: 'bad.json',
+      position: { line: 3, column: 18 },
+    });
     expect(r.diagnostics[0]!.message).toMatch(/^not valid JSON: /);
     expect(r.diagnostics[0]!.hint).toContain('synchronizationSchema');
-    expect(parseSchemaJson({ file: 'empty.json', text: '  \n' }).diagnostics[0]).toMatchObject({ code: 'SCHEMA_SYNTAX', message: 'the schema file is empty' });
+    expect(parseSchemaJson({ file: 'empty.json', text: '  \n' }).diagnostics[0]).toMatchObject({
+      code: 'SCHEMA_SYNTAX',
+      message: 'the schema file is empty',
+    });
     expect(parseSchemaJson({ file: 'cut.json', text: '{"a": [1,\n' }).diagnostics[0]!.position).toEqual({ line: 2, column: 1 });
     // V8 gives no position for an unexpected token, and quotes the source; the message stays one line
     const yaml = parseSchemaJson({ file: 'mapping.yaml', text: '# a mapping\nusers:\n' }).diagnostics[0]!;
@@ -358,7 +554,10 @@ describe('bad input', () => {
   });
 
   it('a schema without a User object mapping is an error; a synchronizationTemplate wrapping one is read', () => {
-    const r = importSchema({ synchronizationRules: [{ objectMappings: [{ sourceObjectName: 'Group', attributeMappings: [] }] }] }, 'x.json');
+    const r = importSchema(
+      { synchronizationRules: [{ objectMappings: [{ sourceObjectName: 'Group', attributeMappings: [] }] }] },
+      'x.json',
+    );
     expect(codes(r.notes)).toEqual(['error SCHEMA_NO_USER_MAPPING']);
     expect(r.job).toBeNull();
     const wrapped = importSchema({ id: 'scim', schema: fixture() }, 'template.json');
@@ -384,7 +583,16 @@ describe('mappingsImportCommand', () => {
 
   function deps(): CliDeps & { out: { stdout: string; stderr: string } } {
     const out = { stdout: '', stderr: '' };
-    return { out, stdout: { write: (s: string) => (out.stdout += s) }, stderr: { write: (s: string) => (out.stderr += s) }, env: {}, clock: systemClock, random: seededRandom(1), isTTY: false, cwd: process.cwd() };
+    return {
+      out,
+      stdout: { write: (s: string) => (out.stdout += s) },
+      stderr: { write: (s: string) => (out.stderr += s) },
+      env: {},
+      clock: systemClock,
+      random: seededRandom(1),
+      isTTY: false,
+      cwd: process.cwd(),
+    };
   }
 
   it('prints the YAML to stdout, exit 0; --output writes the file, which loads', async () => {
@@ -413,7 +621,9 @@ describe('mappingsImportCommand', () => {
     writeFileSync(file, JSON.stringify(schema));
     const d = deps();
     expect((await mappingsImportCommand({ schema: file }, d)).exitCode).toBe(0);
-    expect(d.out.stderr).toBe(`${file}: warning SCHEMA_UNSUPPORTED_FLOW_TYPE: synchronizationRules[0].objectMappings[1].attributeMappings[3] (title): flowType ValueAddOnly cannot be carried over; imported as apply: always\n  hint: provsim knows Always and ObjectAddOnly (Only during creation); check how your app should receive this attribute\n`);
+    expect(d.out.stderr).toBe(
+      `${file}: warning SCHEMA_UNSUPPORTED_FLOW_TYPE: synchronizationRules[0].objectMappings[1].attributeMappings[3] (title): flowType ValueAddOnly cannot be carried over; imported as apply: always\n  hint: provsim knows Always and ObjectAddOnly (Only during creation); check how your app should receive this attribute\n`,
+    );
     expect(d.out.stdout).toContain('# Notes (1):');
   });
 

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_SCHEMA, GROUP_SCHEMA, PROFILES, createGroup, createUser, entraGroup, getResource, memberIds, patchBody, scim, useTarget } from './helpers.js';
+import {
+  ERROR_SCHEMA,
+  GROUP_SCHEMA,
+  PROFILES,
+  createGroup,
+  createUser,
+  entraGroup,
+  getResource,
+  memberIds,
+  patchBody,
+  scim,
+  useTarget,
+} from './helpers.js';
 
 describe.each(PROFILES)('Groups (%s profile)', (profile) => {
   const target = useTarget({ profile });
@@ -20,7 +32,11 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
     const bob = await createUser(target(), 'bob');
     const nested = await createGroup(target(), 'Nested');
     const response = await scim(target(), 'PATCH', `/Groups/${group.id}`, {
-      body: patchBody({ op: opCase('Add'), path: 'members', value: [{ $ref: null, value: alice.id }, { value: bob.id }, { value: nested.id }] }),
+      body: patchBody({
+        op: opCase('Add'),
+        path: 'members',
+        value: [{ $ref: null, value: alice.id }, { value: bob.id }, { value: nested.id }],
+      }),
     });
     expect(response.status).toBe(204);
     expect(response.body).toBeUndefined();
@@ -35,7 +51,9 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
   it('de-duplicates members by value', async () => {
     const group = await createGroup(target(), 'Dups');
     const user = await createUser(target(), 'dup.user');
-    await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'add', path: 'members', value: [{ value: user.id }, { value: user.id }] }) });
+    await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: 'add', path: 'members', value: [{ value: user.id }, { value: user.id }] }),
+    });
     await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'add', path: 'members', value: [{ value: user.id }] }) });
     expect((await getResource(target(), `/Groups/${group.id}`)).members).toHaveLength(1);
   });
@@ -62,7 +80,9 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
     expect(response.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidValue' });
     expect(response.body.detail).toContain('ghost-id-123');
     expect((await getResource(target(), `/Groups/${group.id}`)).members).toEqual([]);
-    const noValue = await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'add', path: 'members', value: [{ display: 'who?' }] }) });
+    const noValue = await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: 'add', path: 'members', value: [{ display: 'who?' }] }),
+    });
     expect(noValue.status).toBe(400);
     expect(noValue.body.detail).toMatch(/Member 1 .*'value'/);
     const post = await scim(target(), 'POST', '/Groups', { body: { ...entraGroup('With ghost'), members: [{ value: 'ghost-2' }] } });
@@ -73,8 +93,12 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
   it('removes one member by members[value eq "id"]', async () => {
     const group = await createGroup(target(), 'Filter removal');
     const [a, b] = [await createUser(target(), 'fa'), await createUser(target(), 'fb')];
-    await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'add', path: 'members', value: [{ value: a.id }, { value: b.id }] }) });
-    const response = await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'remove', path: `members[value eq "${a.id}"]` }) });
+    await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: 'add', path: 'members', value: [{ value: a.id }, { value: b.id }] }),
+    });
+    const response = await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: 'remove', path: `members[value eq "${a.id}"]` }),
+    });
     expect(response.status).toBe(204);
     expect(memberIds(await getResource(target(), `/Groups/${group.id}`))).toEqual([b.id]);
   });
@@ -82,8 +106,14 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
   it(`"Remove" with path members and a value list: ${profile === 'strict' ? 'removes ALL members (RFC read literally)' : 'removes only the listed members'}`, async () => {
     const group = await createGroup(target(), 'Value removal');
     const users = [await createUser(target(), 'va'), await createUser(target(), 'vb'), await createUser(target(), 'vc')];
-    await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: opCase('Add'), path: 'members', value: users.map((u) => ({ value: u.id })) }) });
-    const removal = patchBody({ op: opCase('Remove'), path: 'members', value: [{ $ref: null, value: users[0].id }, { value: users[2].id }] });
+    await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: opCase('Add'), path: 'members', value: users.map((u) => ({ value: u.id })) }),
+    });
+    const removal = patchBody({
+      op: opCase('Remove'),
+      path: 'members',
+      value: [{ $ref: null, value: users[0].id }, { value: users[2].id }],
+    });
     const response = await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: removal });
     expect(response.status).toBe(204);
     const left = memberIds(await getResource(target(), `/Groups/${group.id}`));
@@ -94,12 +124,19 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
     const [g1, g2, child] = [await createGroup(target(), 'G1'), await createGroup(target(), 'G2'), await createGroup(target(), 'Child')];
     const [keep, gone] = [await createUser(target(), 'keep'), await createUser(target(), 'gone')];
     for (const g of [g1, g2]) {
-      await scim(target(), 'PATCH', `/Groups/${g.id}`, { body: patchBody({ op: 'add', path: 'members', value: [{ value: keep.id }, { value: gone.id }, { value: child.id }] }) });
+      await scim(target(), 'PATCH', `/Groups/${g.id}`, {
+        body: patchBody({ op: 'add', path: 'members', value: [{ value: keep.id }, { value: gone.id }, { value: child.id }] }),
+      });
     }
     expect((await scim(target(), 'DELETE', `/Users/${gone.id}`)).status).toBe(204);
     expect((await scim(target(), 'DELETE', `/Groups/${child.id}`)).status).toBe(204);
     for (const g of [g1, g2]) expect(memberIds(await getResource(target(), `/Groups/${g.id}`))).toEqual([keep.id]);
-    expect(target().snapshot().groups.map((g) => g.displayName).sort()).toEqual(['G1', 'G2']);
+    expect(
+      target()
+        .snapshot()
+        .groups.map((g) => g.displayName)
+        .sort(),
+    ).toEqual(['G1', 'G2']);
   });
 
   it('answers a duplicate displayName (other case) with 409 on POST and PATCH', async () => {
@@ -108,7 +145,9 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
     expect(post.status).toBe(409);
     expect(post.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', scimType: 'uniqueness' });
     const other = await createGroup(target(), 'Marketing');
-    const patch = await scim(target(), 'PATCH', `/Groups/${other.id}`, { body: patchBody({ op: 'replace', path: 'displayName', value: 'engineering' }) });
+    const patch = await scim(target(), 'PATCH', `/Groups/${other.id}`, {
+      body: patchBody({ op: 'replace', path: 'displayName', value: 'engineering' }),
+    });
     expect(patch.status).toBe(409);
     expect((await getResource(target(), `/Groups/${other.id}`)).displayName).toBe('Marketing');
   });
@@ -130,10 +169,14 @@ describe.each(PROFILES)('Groups (%s profile)', (profile) => {
   it('updates displayName with a path-less replace and with PUT (members from the PUT body)', async () => {
     const group = await createGroup(target(), 'Old name');
     const user = await createUser(target(), 'put.member');
-    const patch = await scim(target(), 'PATCH', `/Groups/${group.id}`, { body: patchBody({ op: 'replace', value: { displayName: 'New name', externalId: 'new-ext' } }) });
+    const patch = await scim(target(), 'PATCH', `/Groups/${group.id}`, {
+      body: patchBody({ op: 'replace', value: { displayName: 'New name', externalId: 'new-ext' } }),
+    });
     expect(patch.status).toBe(204);
     expect(await getResource(target(), `/Groups/${group.id}`)).toMatchObject({ displayName: 'New name', externalId: 'new-ext' });
-    const put = await scim(target(), 'PUT', `/Groups/${group.id}`, { body: { schemas: [GROUP_SCHEMA], displayName: 'Put name', members: [{ value: user.id, type: 'User' }] } });
+    const put = await scim(target(), 'PUT', `/Groups/${group.id}`, {
+      body: { schemas: [GROUP_SCHEMA], displayName: 'Put name', members: [{ value: user.id, type: 'User' }] },
+    });
     expect(put.status).toBe(200);
     const stored = await getResource(target(), `/Groups/${group.id}`);
     expect(stored.displayName).toBe('Put name');

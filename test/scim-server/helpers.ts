@@ -54,7 +54,8 @@ export async function scim(target: RunningTarget, method: string, path: string, 
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/scim+json';
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['Content-Type'] = 'application/scim+json';
   const response = await fetch(`${target.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
@@ -91,13 +92,15 @@ export function entraGroup(displayName: string): Record<string, unknown> {
 
 export async function createUser(target: RunningTarget, userName: string, extra: Record<string, unknown> = {}): Promise<Json> {
   const response = await scim(target, 'POST', '/Users', { body: entraUser(userName, extra) });
-  if (response.status !== 201) throw new Error(`createUser ${userName}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`createUser ${userName}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 export async function createGroup(target: RunningTarget, displayName: string): Promise<Json> {
   const response = await scim(target, 'POST', '/Groups', { body: entraGroup(displayName) });
-  if (response.status !== 201) throw new Error(`createGroup ${displayName}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`createGroup ${displayName}: expected 201, got ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 

@@ -19,10 +19,18 @@ describe('Entra legacy PATCH shapes, per profile', () => {
 
     it('rule rejectCapitalisedOps off: "Replace"/"Add" work', async () => {
       const user = await createUser(target(), 'caps');
-      const response = await patchUser(target(), user.id, { op: 'Replace', path: 'name.familyName', value: 'Updated' }, { op: 'Add', path: 'nickName', value: 'Babs' });
+      const response = await patchUser(
+        target(),
+        user.id,
+        { op: 'Replace', path: 'name.familyName', value: 'Updated' },
+        { op: 'Add', path: 'nickName', value: 'Babs' },
+      );
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ name: { familyName: 'Updated' }, nickName: 'Babs' });
-      expect(await getResource(target(), `/Users/${user.id}`)).toMatchObject({ name: { familyName: 'Updated', givenName: 'Given' }, nickName: 'Babs' });
+      expect(await getResource(target(), `/Users/${user.id}`)).toMatchObject({
+        name: { familyName: 'Updated', givenName: 'Given' },
+        nickName: 'Babs',
+      });
     });
 
     it('rule rejectStringBooleans off: "False"/"True" (any case) become booleans, also roles[].primary', async () => {
@@ -31,9 +39,15 @@ describe('Entra legacy PATCH shapes, per profile', () => {
       expect((await getResource(target(), `/Users/${user.id}`)).active).toBe(false);
       expect((await patchUser(target(), user.id, { op: 'Replace', path: 'active', value: 'TRUE' })).status).toBe(200);
       expect((await getResource(target(), `/Users/${user.id}`)).active).toBe(true);
-      const roles = await patchUser(target(), user.id, { op: 'Add', path: 'roles', value: [{ primary: 'True', type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }] });
+      const roles = await patchUser(target(), user.id, {
+        op: 'Add',
+        path: 'roles',
+        value: [{ primary: 'True', type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }],
+      });
       expect(roles.status).toBe(200);
-      expect((await getResource(target(), `/Users/${user.id}`)).roles).toEqual([{ primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }]);
+      expect((await getResource(target(), `/Users/${user.id}`)).roles).toEqual([
+        { primary: true, type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' },
+      ]);
     });
 
     it('rule noTargetOnMissingFilteredPath off: a filtered path with no match creates {type, value, primary: true}', async () => {
@@ -70,7 +84,10 @@ describe('Entra legacy PATCH shapes, per profile', () => {
       expect((await patchUser(target(), user.id, { op: 'Replace', path: MANAGER, value: '' })).status).toBe(200);
       expect((await getResource(target(), `/Users/${user.id}`))[ENTERPRISE]).toBeUndefined();
       // Path-less form with a flat key: also tolerated.
-      expect((await patchUser(target(), user.id, { op: 'replace', value: { [MANAGER]: manager.id, [`${ENTERPRISE}:department`]: 'Ops' } })).status).toBe(200);
+      expect(
+        (await patchUser(target(), user.id, { op: 'replace', value: { [MANAGER]: manager.id, [`${ENTERPRISE}:department`]: 'Ops' } }))
+          .status,
+      ).toBe(200);
       expect((await getResource(target(), `/Users/${user.id}`))[ENTERPRISE]).toEqual({ department: 'Ops', manager: { value: manager.id } });
       expect((await patchUser(target(), user.id, { op: 'replace', value: { [MANAGER]: '' } })).status).toBe(200);
       expect((await getResource(target(), `/Users/${user.id}`))[ENTERPRISE]).toEqual({ department: 'Ops' });
@@ -129,8 +146,12 @@ describe('Entra legacy PATCH shapes, per profile', () => {
 
     it('a filtered path that matches replaces the element’s sub-attribute in place', async () => {
       const user = await createUser(target(), 'match');
-      expect((await patchUser(target(), user.id, { op: 'replace', path: 'emails[type eq "work"].value', value: 'changed@example.com' })).status).toBe(200);
-      expect((await getResource(target(), `/Users/${user.id}`)).emails).toEqual([{ type: 'work', value: 'changed@example.com', primary: true }]);
+      expect(
+        (await patchUser(target(), user.id, { op: 'replace', path: 'emails[type eq "work"].value', value: 'changed@example.com' })).status,
+      ).toBe(200);
+      expect((await getResource(target(), `/Users/${user.id}`)).emails).toEqual([
+        { type: 'work', value: 'changed@example.com', primary: true },
+      ]);
     });
 
     it('manager as {"value": id}: add, then remove', async () => {
@@ -156,7 +177,10 @@ describe('Entra legacy PATCH shapes, per profile', () => {
 
     it('path-less add/replace with nested objects merges sub-attributes', async () => {
       const user = await createUser(target(), 'nested', { [ENTERPRISE]: { costCenter: 'CC1' } });
-      const response = await patchUser(target(), user.id, { op: 'add', value: { name: { familyName: 'Nested' }, [ENTERPRISE]: { department: 'Dept' } } });
+      const response = await patchUser(target(), user.id, {
+        op: 'add',
+        value: { name: { familyName: 'Nested' }, [ENTERPRISE]: { department: 'Dept' } },
+      });
       expect(response.status).toBe(200);
       const stored = await getResource(target(), `/Users/${user.id}`);
       expect(stored.name).toEqual({ formatted: 'Given Family', givenName: 'Given', familyName: 'Nested' });
@@ -166,7 +190,11 @@ describe('Entra legacy PATCH shapes, per profile', () => {
     it('replace on a complex attribute keeps sub-attributes not named (RFC 7644 §3.5.2.3)', async () => {
       const user = await createUser(target(), 'complex');
       expect((await patchUser(target(), user.id, { op: 'replace', path: 'name', value: { familyName: 'Only' } })).status).toBe(200);
-      expect((await getResource(target(), `/Users/${user.id}`)).name).toEqual({ formatted: 'Given Family', givenName: 'Given', familyName: 'Only' });
+      expect((await getResource(target(), `/Users/${user.id}`)).name).toEqual({
+        formatted: 'Given Family',
+        givenName: 'Given',
+        familyName: 'Only',
+      });
     });
 
     it('path-less replace of a multi-valued attribute replaces the list (does not append)', async () => {
@@ -193,7 +221,12 @@ describe('Entra legacy PATCH shapes, per profile', () => {
 
     it('is atomic: when a later operation fails, earlier ones are not stored', async () => {
       const user = await createUser(target(), 'atomic');
-      const response = await patchUser(target(), user.id, { op: 'replace', path: 'title', value: 'Changed' }, { op: 'add', path: 'noSuchAttribute', value: 'x' });
+      const response = await patchUser(
+        target(),
+        user.id,
+        { op: 'replace', path: 'title', value: 'Changed' },
+        { op: 'add', path: 'noSuchAttribute', value: 'x' },
+      );
       expectScimError(response, 400, 'invalidPath');
       expect(response.body.detail).toContain('operation 2');
       expect((await getResource(target(), `/Users/${user.id}`)).title).toBeUndefined();
@@ -201,7 +234,9 @@ describe('Entra legacy PATCH shapes, per profile', () => {
 
     it('rejects a body that is not a PatchOp', async () => {
       const user = await createUser(target(), 'notpatch');
-      const noSchema = await scim(target(), 'PATCH', `/Users/${user.id}`, { body: { Operations: [{ op: 'replace', path: 'title', value: 'x' }] } });
+      const noSchema = await scim(target(), 'PATCH', `/Users/${user.id}`, {
+        body: { Operations: [{ op: 'replace', path: 'title', value: 'x' }] },
+      });
       expectScimError(noSchema, 400, 'invalidSyntax');
       const badOp = await patchUser(target(), user.id, { op: 'move', path: 'title', value: 'x' });
       expectScimError(badOp, 400, 'invalidSyntax');

@@ -1,7 +1,18 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { STRICT_RULES, TARGET_RULE_NAMES, TOLERANT_RULES, startTarget, type RunningTarget } from '../../src/scim-server/index.js';
-import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, LIST_RESPONSE, USER_SCHEMA, createUser, entraUser, patchBody, scim, useTarget } from './helpers.js';
+import {
+  ENTERPRISE,
+  ERROR_SCHEMA,
+  GROUP_SCHEMA,
+  LIST_RESPONSE,
+  USER_SCHEMA,
+  createUser,
+  entraUser,
+  patchBody,
+  scim,
+  useTarget,
+} from './helpers.js';
 
 /** A request with exactly the given headers (node:http adds only Host, Connection and Content-Length). */
 function bareRequest(target: RunningTarget, method: string, path: string, headers: Record<string, string>, body?: string) {
@@ -11,7 +22,9 @@ function bareRequest(target: RunningTarget, method: string, path: string, header
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: text, sentHeaders: req.getHeaderNames() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: text, sentHeaders: req.getHeaderNames() }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -79,7 +92,8 @@ describe('HTTP conventions', () => {
       await scim(target(), 'DELETE', `/Users/${created.body.id}`),
     ];
     expect(responses.map((r) => r.status)).toEqual([201, 200, 200, 200, 400, 404, 204]);
-    for (const response of responses) expect(response.headers.get('content-type'), String(response.status)).toMatch(/^application\/scim\+json/);
+    for (const response of responses)
+      expect(response.headers.get('content-type'), String(response.status)).toMatch(/^application\/scim\+json/);
   });
 
   it('answers malformed JSON and a non-JSON Content-Type with 400 invalidSyntax', async () => {
@@ -109,7 +123,12 @@ describe('HTTP conventions', () => {
   it('serves ServiceProviderConfig, Schemas and ResourceTypes', async () => {
     const config = await scim(target(), 'GET', '/ServiceProviderConfig');
     expect(config.status).toBe(200);
-    expect(config.body).toMatchObject({ patch: { supported: true }, filter: { supported: true }, bulk: { supported: false }, authenticationSchemes: [] });
+    expect(config.body).toMatchObject({
+      patch: { supported: true },
+      filter: { supported: true },
+      bulk: { supported: false },
+      authenticationSchemes: [],
+    });
     const schemas = await scim(target(), 'GET', '/Schemas');
     expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER_SCHEMA, ENTERPRISE, GROUP_SCHEMA]);
     const userSchema = await scim(target(), 'GET', `/Schemas/${USER_SCHEMA}`);
@@ -117,7 +136,12 @@ describe('HTTP conventions', () => {
     expect(userName).toMatchObject({ type: 'string', caseExact: false, required: true });
     const types = await scim(target(), 'GET', '/ResourceTypes');
     expect(types.body.Resources).toEqual([
-      expect.objectContaining({ id: 'User', endpoint: '/Users', schema: USER_SCHEMA, schemaExtensions: [{ schema: ENTERPRISE, required: false }] }),
+      expect.objectContaining({
+        id: 'User',
+        endpoint: '/Users',
+        schema: USER_SCHEMA,
+        schemaExtensions: [{ schema: ENTERPRISE, required: false }],
+      }),
       expect.objectContaining({ id: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA }),
     ]);
     expect(types.body.Resources[0].meta.location).toBe(`${target().url}/ResourceTypes/User`);
@@ -136,7 +160,11 @@ describe('HTTP conventions', () => {
       { method: 'GET', url: `${path}/Users?filter=userName+eq+%22logged%22`, status: 200, body: undefined },
       { method: 'GET', url: `${path}/missing`, status: 404, body: undefined },
     ]);
-    expect(target().snapshot().users.map((u) => u.id)).toEqual([created.body.id]);
+    expect(
+      target()
+        .snapshot()
+        .users.map((u) => u.id),
+    ).toEqual([created.body.id]);
     target().reset();
     expect(target().requests()).toEqual([]);
     expect(target().snapshot()).toEqual({ users: [], groups: [] });
@@ -203,7 +231,13 @@ describe('instances, addresses and options', () => {
   });
 
   it('exposes the rule presets: strict all on, tolerant all off', () => {
-    expect(TARGET_RULE_NAMES).toEqual(['rejectCapitalisedOps', 'rejectStringBooleans', 'noTargetOnMissingFilteredPath', 'rejectBareManager', 'removeMembersIgnoresValue']);
+    expect(TARGET_RULE_NAMES).toEqual([
+      'rejectCapitalisedOps',
+      'rejectStringBooleans',
+      'noTargetOnMissingFilteredPath',
+      'rejectBareManager',
+      'removeMembersIgnoresValue',
+    ]);
     for (const name of TARGET_RULE_NAMES) {
       expect(STRICT_RULES[name], name).toBe(true);
       expect(TOLERANT_RULES[name], name).toBe(false);

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ENTERPRISE, ERROR_SCHEMA, LIST_RESPONSE, PROFILES, USER_SCHEMA, createUser, entraUser, getResource, patchBody, scim, useTarget } from './helpers.js';
+import {
+  ENTERPRISE,
+  ERROR_SCHEMA,
+  LIST_RESPONSE,
+  PROFILES,
+  USER_SCHEMA,
+  createUser,
+  entraUser,
+  getResource,
+  patchBody,
+  scim,
+  useTarget,
+} from './helpers.js';
 
 describe.each(PROFILES)('Users (%s profile)', (profile) => {
   const target = useTarget({ profile });
@@ -53,7 +65,11 @@ describe.each(PROFILES)('Users (%s profile)', (profile) => {
     it('matches userName case-insensitively, form-encoded with + for spaces (the Entra probe shape)', async () => {
       const user = await createUser(target(), 'Test_User_00aa');
       await createUser(target(), 'someone.else');
-      for (const query of ['filter=userName+eq+%22test_user_00AA%22', 'filter=userName%20eq%20%22Test_User_00aa%22', 'filter=UserName+EQ+%22TEST_USER_00AA%22']) {
+      for (const query of [
+        'filter=userName+eq+%22test_user_00AA%22',
+        'filter=userName%20eq%20%22Test_User_00aa%22',
+        'filter=UserName+EQ+%22TEST_USER_00AA%22',
+      ]) {
         const body = await list(query);
         expect(body.totalResults, query).toBe(1);
         expect(body.Resources[0].id, query).toBe(user.id);
@@ -127,7 +143,9 @@ describe.each(PROFILES)('Users (%s profile)', (profile) => {
       const put = await scim(target(), 'PUT', `/Users/${second.id}`, { body: entraUser('FIRST') });
       expect(put.status).toBe(409);
       expect(put.body.scimType).toBe('uniqueness');
-      const patch = await scim(target(), 'PATCH', `/Users/${second.id}`, { body: patchBody({ op: 'replace', path: 'userName', value: 'First' }) });
+      const patch = await scim(target(), 'PATCH', `/Users/${second.id}`, {
+        body: patchBody({ op: 'replace', path: 'userName', value: 'First' }),
+      });
       expect(patch.status).toBe(409);
       expect(patch.body.scimType).toBe('uniqueness');
       expect((await getResource(target(), `/Users/${second.id}`)).userName).toBe('second');
@@ -135,7 +153,9 @@ describe.each(PROFILES)('Users (%s profile)', (profile) => {
 
     it('lets a user keep (or re-case) its own userName', async () => {
       const user = await createUser(target(), 'self.name');
-      const patch = await scim(target(), 'PATCH', `/Users/${user.id}`, { body: patchBody({ op: 'replace', path: 'userName', value: 'Self.Name' }) });
+      const patch = await scim(target(), 'PATCH', `/Users/${user.id}`, {
+        body: patchBody({ op: 'replace', path: 'userName', value: 'Self.Name' }),
+      });
       expect(patch.status).toBe(200);
       expect((await getResource(target(), `/Users/${user.id}`)).userName).toBe('Self.Name');
     });
@@ -201,7 +221,9 @@ describe.each(PROFILES)('Users (%s profile)', (profile) => {
   describe('PUT, DELETE and unknown ids', () => {
     it('PUT replaces the resource, keeping id and created', async () => {
       const user = await createUser(target(), 'put.user', { title: 'Engineer' });
-      const response = await scim(target(), 'PUT', `/Users/${user.id}`, { body: { schemas: [USER_SCHEMA], userName: 'put.user', active: false } });
+      const response = await scim(target(), 'PUT', `/Users/${user.id}`, {
+        body: { schemas: [USER_SCHEMA], userName: 'put.user', active: false },
+      });
       expect(response.status).toBe(200);
       const stored = await getResource(target(), `/Users/${user.id}`);
       expect(stored).toMatchObject({ id: user.id, userName: 'put.user', active: false });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { attributePathOrNull, isBooleanPath, isIdTarget, parseAttributePath, readAttributePath, targetKey, toJsonBoolean } from '../../src/scim/attribute-path.js';
+import {
+  attributePathOrNull,
+  isBooleanPath,
+  isIdTarget,
+  parseAttributePath,
+  readAttributePath,
+  targetKey,
+  toJsonBoolean,
+} from '../../src/scim/attribute-path.js';
 import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from '../../src/scim/types.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -8,17 +16,31 @@ describe('parseAttributePath', () => {
   it.each([
     ['userName', { schema: null, attribute: 'userName', filter: null, subAttribute: null }],
     ['name.givenName', { schema: null, attribute: 'name', filter: null, subAttribute: 'givenName' }],
-    ['emails[type eq "work"].value', { schema: null, attribute: 'emails', filter: { attribute: 'type', value: 'work' }, subAttribute: 'value' }],
+    [
+      'emails[type eq "work"].value',
+      { schema: null, attribute: 'emails', filter: { attribute: 'type', value: 'work' }, subAttribute: 'value' },
+    ],
     [`${ENTERPRISE}:department`, { schema: ENTERPRISE, attribute: 'department', filter: null, subAttribute: null }],
     [`${ENTERPRISE}:manager.value`, { schema: ENTERPRISE, attribute: 'manager', filter: null, subAttribute: 'value' }],
     [
       'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCenter',
-      { schema: 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User', attribute: 'costCenter', filter: null, subAttribute: null },
+      {
+        schema: 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User',
+        attribute: 'costCenter',
+        filter: null,
+        subAttribute: null,
+      },
     ],
-    ['roles[primary eq "True"].value', { schema: null, attribute: 'roles', filter: { attribute: 'primary', value: 'True' }, subAttribute: 'value' }],
+    [
+      'roles[primary eq "True"].value',
+      { schema: null, attribute: 'roles', filter: { attribute: 'primary', value: 'True' }, subAttribute: 'value' },
+    ],
     // A core attribute written with its core schema URN is the same attribute as without it; `raw` keeps the text.
     ['urn:ietf:params:scim:schemas:core:2.0:User:userName', { schema: null, attribute: 'userName', filter: null, subAttribute: null }],
-    ['URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP:displayName', { schema: null, attribute: 'displayName', filter: null, subAttribute: null }],
+    [
+      'URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP:displayName',
+      { schema: null, attribute: 'displayName', filter: null, subAttribute: null },
+    ],
   ])('accepts %s', (text, path) => {
     expect(parseAttributePath(text)).toEqual({ ok: true, path: { raw: text, ...path } });
   });
@@ -28,7 +50,11 @@ describe('parseAttributePath', () => {
     ['emails[type eq "work".value', 6, '`[` is never closed'],
     ['emails]type', 6, '`]` without a matching `[`'],
     ['emails[type eq [x]].value', 15, '`[` inside the filter opened at character 7'],
-    ['emails[type eq "work"][x].value', 22, 'a filtered attribute must be followed by `.<subAttribute>`, e.g. `emails[type eq "work"].value`'],
+    [
+      'emails[type eq "work"][x].value',
+      22,
+      'a filtered attribute must be followed by `.<subAttribute>`, e.g. `emails[type eq "work"].value`',
+    ],
     ['emails[type eq "work].value', 15, 'the opening `"` of the filter value is never closed'],
     ['user name', 4, 'spaces are not allowed in a target path (outside a filter value)'],
     ['emails[type = "work"].value', 11, 'a filter has the form `[type eq "value"]`'],
@@ -50,10 +76,24 @@ describe('attributePathOrNull', () => {
   it.each([
     ['userName', { schema: null, attribute: 'userName', filter: null, subAttribute: null }],
     ['name.givenName', { schema: null, attribute: 'name', filter: null, subAttribute: 'givenName' }],
-    ['emails[type eq "work"].value', { schema: null, attribute: 'emails', filter: { attribute: 'type', value: 'work' }, subAttribute: 'value' }],
-    ['roles[primary eq "True"].value', { schema: null, attribute: 'roles', filter: { attribute: 'primary', value: 'True' }, subAttribute: 'value' }],
+    [
+      'emails[type eq "work"].value',
+      { schema: null, attribute: 'emails', filter: { attribute: 'type', value: 'work' }, subAttribute: 'value' },
+    ],
+    [
+      'roles[primary eq "True"].value',
+      { schema: null, attribute: 'roles', filter: { attribute: 'primary', value: 'True' }, subAttribute: 'value' },
+    ],
     [`${ENTERPRISE_USER_SCHEMA}:department`, { schema: ENTERPRISE_USER_SCHEMA, attribute: 'department', filter: null, subAttribute: null }],
-    ['urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCenter', { schema: 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User', attribute: 'costCenter', filter: null, subAttribute: null }],
+    [
+      'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:costCenter',
+      {
+        schema: 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User',
+        attribute: 'costCenter',
+        filter: null,
+        subAttribute: null,
+      },
+    ],
     [`${CORE_USER_SCHEMA}:active`, { schema: null, attribute: 'active', filter: null, subAttribute: null }],
   ])('%s', (raw, expected) => {
     expect(attributePathOrNull(raw)).toEqual({ raw, ...expected });

@@ -52,9 +52,19 @@ describe('evidence for every wire shape', () => {
     try {
       expect(await h.cli(['quirks'])).toBe(0);
       const lines = h.out.stdout.split('\n');
-      for (const q of QUIRKS) expect(lines.filter((l) => l.startsWith(`  ${q.name} `)), q.name).toHaveLength(1);
-      for (const c of WIRE_CHOICES) expect(lines.filter((l) => l.startsWith(`  ${c.id} `)), c.id).toHaveLength(1);
-      expect(lines.find((l) => l.startsWith('  readBeforeWrite '))).toMatch(/on  \/ on .*microsoft-staff, 2023-04-03, medium-high.*Q&A 1195656/);
+      for (const q of QUIRKS)
+        expect(
+          lines.filter((l) => l.startsWith(`  ${q.name} `)),
+          q.name,
+        ).toHaveLength(1);
+      for (const c of WIRE_CHOICES)
+        expect(
+          lines.filter((l) => l.startsWith(`  ${c.id} `)),
+          c.id,
+        ).toHaveLength(1);
+      expect(lines.find((l) => l.startsWith('  readBeforeWrite '))).toMatch(
+        /on  \/ on .*microsoft-staff, 2023-04-03, medium-high.*Q&A 1195656/,
+      );
       h.out.stdout = '';
       expect(await h.cli(['quirks', '--json'])).toBe(0);
       const data = JSON.parse(h.out.stdout) as { quirks: Array<{ name: string; evidence: Evidence }>; choices: unknown[] };

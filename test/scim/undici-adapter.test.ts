@@ -24,7 +24,9 @@ interface Seen {
   body: string;
 }
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ origin: string; seen: Seen[] }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<{ origin: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
     let body = '';
@@ -47,10 +49,19 @@ describe('undici adapter', () => {
     });
     const http = createHttpClient();
     const body = JSON.stringify({ displayName: 'Zoë' });
-    const r = await http.request<string>({ method: 'PATCH', url: `${origin}/scim/Users/1?x=%22y%22`, headers: { Authorization: 'Bearer t', 'Content-Type': 'application/scim+json' }, data: body });
+    const r = await http.request<string>({
+      method: 'PATCH',
+      url: `${origin}/scim/Users/1?x=%22y%22`,
+      headers: { Authorization: 'Bearer t', 'Content-Type': 'application/scim+json' },
+      data: body,
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'PATCH', url: '/scim/Users/1?x=%22y%22', body });
-    expect(seen[0]!.headers).toMatchObject({ authorization: 'Bearer t', 'content-type': 'application/scim+json', 'content-length': String(Buffer.byteLength(body)) });
+    expect(seen[0]!.headers).toMatchObject({
+      authorization: 'Bearer t',
+      'content-type': 'application/scim+json',
+      'content-length': String(Buffer.byteLength(body)),
+    });
     expect(Object.keys(seen[0]!.headers).sort()).toEqual(['authorization', 'connection', 'content-length', 'content-type', 'host']);
     expect(r.status).toBe(201);
     expect(r.data).toBe('{"id":"1","displayName":"Zoë"}');
@@ -80,7 +91,8 @@ describe('undici adapter', () => {
       res.end('ok');
     });
     const http = createHttpClient({ maxSockets: 2 });
-    for (let i = 0; i < 20; i++) await Promise.all([http.request({ method: 'GET', url: `${origin}/a` }), http.request({ method: 'GET', url: `${origin}/b` })]);
+    for (let i = 0; i < 20; i++)
+      await Promise.all([http.request({ method: 'GET', url: `${origin}/a` }), http.request({ method: 'GET', url: `${origin}/b` })]);
     expect(sockets.size).toBeLessThanOrEqual(2);
   });
 
@@ -88,16 +100,19 @@ describe('undici adapter', () => {
     const { origin } = await serve(() => {
       /* never answers */
     });
-    const e = (await createHttpClient({ timeoutMs: 100 }).request({ method: 'GET', url: `${origin}/slow` }).catch((x: unknown) => x)) as AxiosError;
+    const e = (await createHttpClient({ timeoutMs: 100 })
+      .request({ method: 'GET', url: `${origin}/slow` })
+      .catch((x: unknown) => x)) as AxiosError;
     expect(e).toBeInstanceOf(AxiosError);
     expect(e.code).toBe('ETIMEDOUT');
     expect(e.message).toBe('timeout of 100ms exceeded');
   });
 
-  it('a server that does not accept connections (its accept queue full) fails with ETIMEDOUT within the timeout, not undici\'s 10 s', async () => {
+  it("a server that does not accept connections (its accept queue full) fails with ETIMEDOUT within the timeout, not undici's 10 s", async () => {
     // A listener in a child process whose event loop is blocked: the kernel completes at most a backlog's
     // worth of connections, later ones hang in connect.
-    const script = "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.send(s.address().port);setTimeout(()=>{const t=Date.now();while(Date.now()-t<8000){}},50);});";
+    const script =
+      "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.send(s.address().port);setTimeout(()=>{const t=Date.now();while(Date.now()-t<8000){}},50);});";
     const dir = mkdtempSync(join(tmpdir(), 'provsim-blocked-'));
     writeFileSync(join(dir, 'blocked.cjs'), script);
     const child = fork(join(dir, 'blocked.cjs'), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
@@ -108,7 +123,9 @@ describe('undici adapter', () => {
       for (let i = 0; i < 4; i++) fillers.push(connect(port, '127.0.0.1').on('error', () => {}));
       await new Promise((r) => setTimeout(r, 300));
       const started = Date.now();
-      const e = (await createHttpClient({ timeoutMs: 1000 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }).catch((x: unknown) => x)) as AxiosError;
+      const e = (await createHttpClient({ timeoutMs: 1000 })
+        .request({ method: 'GET', url: `http://127.0.0.1:${port}/x` })
+        .catch((x: unknown) => x)) as AxiosError;
       expect(e.code).toBe('ETIMEDOUT');
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
@@ -120,7 +137,9 @@ describe('undici adapter', () => {
 
   it('a connection closed before the answer fails with the socket error; a POST is not resent', async () => {
     const { origin, seen } = await serve((req) => req.socket.destroy());
-    const e = (await createHttpClient().request({ method: 'POST', url: `${origin}/Users`, data: '{"userName":"a"}' }).catch((x: unknown) => x)) as AxiosError;
+    const e = (await createHttpClient()
+      .request({ method: 'POST', url: `${origin}/Users`, data: '{"userName":"a"}' })
+      .catch((x: unknown) => x)) as AxiosError;
     expect(e).toBeInstanceOf(AxiosError);
     expect(e.response).toBeUndefined();
     expect(e.code).toMatch(/^(ECONNRESET|UND_ERR_SOCKET)$/);
@@ -131,14 +150,18 @@ describe('undici adapter', () => {
     const { origin } = await serve(() => {});
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
-    const e = (await createHttpClient().request({ method: 'GET', url: `${origin}/x` }).catch((x: unknown) => x)) as AxiosError;
+    const e = (await createHttpClient()
+      .request({ method: 'GET', url: `${origin}/x` })
+      .catch((x: unknown) => x)) as AxiosError;
     expect(e.code).toBe('ECONNREFUSED');
   });
 
   it('an AbortSignal cancels the request', async () => {
     const { origin } = await serve(() => {});
     const controller = new AbortController();
-    const pending = createHttpClient().request({ method: 'GET', url: `${origin}/hang`, signal: controller.signal }).catch((x: unknown) => x);
+    const pending = createHttpClient()
+      .request({ method: 'GET', url: `${origin}/hang`, signal: controller.signal })
+      .catch((x: unknown) => x);
     setTimeout(() => controller.abort(), 20);
     const e = (await pending) as AxiosError;
     expect(e.code).toBe(AxiosError.ERR_CANCELED);
@@ -147,7 +170,9 @@ describe('undici adapter', () => {
   it('an abort before the request reaches a connection cancels it, and nothing is sent', async () => {
     const { origin, seen } = await serve((_req, res) => res.end('ok'));
     const controller = new AbortController();
-    const pending = createHttpClient().request({ method: 'POST', url: `${origin}/Users`, data: '{}', signal: controller.signal }).catch((x: unknown) => x);
+    const pending = createHttpClient()
+      .request({ method: 'POST', url: `${origin}/Users`, data: '{}', signal: controller.signal })
+      .catch((x: unknown) => x);
     controller.abort();
     const e = (await pending) as AxiosError;
     expect(e.code).toBe(AxiosError.ERR_CANCELED);
@@ -156,7 +181,9 @@ describe('undici adapter', () => {
   });
 
   it('refuses bodies it cannot send as they are', async () => {
-    const e = (await createHttpClient().request({ method: 'POST', url: 'http://127.0.0.1:9/x', data: { not: 'serialised' } }).catch((x: unknown) => x)) as AxiosError;
+    const e = (await createHttpClient()
+      .request({ method: 'POST', url: 'http://127.0.0.1:9/x', data: { not: 'serialised' } })
+      .catch((x: unknown) => x)) as AxiosError;
     expect(e.code).toBe(AxiosError.ERR_BAD_OPTION_VALUE);
     expect(e.message).toContain('strings and buffers');
   });

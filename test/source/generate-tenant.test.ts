@@ -40,7 +40,8 @@ describe('generateTenant', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     t.users.forEach((u, i) => {
-      if (u.attributes['userType'] === 'Guest') expect(u.userPrincipalName).toMatch(new RegExp(`^[a-z0-9-]+\\.[a-z0-9-]+${i}_[a-z.-]+#EXT#@contoso\\.onmicrosoft\\.com$`));
+      if (u.attributes['userType'] === 'Guest')
+        expect(u.userPrincipalName).toMatch(new RegExp(`^[a-z0-9-]+\\.[a-z0-9-]+${i}_[a-z.-]+#EXT#@contoso\\.onmicrosoft\\.com$`));
       else expect(u.userPrincipalName).toMatch(new RegExp(`^[a-z0-9-]+\\.[a-z0-9-]+${i}@contoso\\.com$`));
     });
     // The name lists' diacritics reach display names, and are folded in UPNs (Łukasz → lukasz, Søndergaard → sondergaard).
@@ -54,9 +55,24 @@ describe('generateTenant', () => {
     const users = 20_000;
     const t = generateTenant({ users, groups: 300, membersPerGroup: 40, seed: 7 });
     const count = (p: (u: Tenant['users'][number]) => boolean): number => t.users.filter(p).length;
-    expect(share(count((u) => u.attributes['userType'] === 'Guest'), users)).toBeCloseTo(0.03, 2);
-    expect(share(count((u) => !u.accountEnabled), users)).toBeCloseTo(0.02, 2);
-    expect(share(count((u) => u.softDeleted), users)).toBeCloseTo(0.01, 2);
+    expect(
+      share(
+        count((u) => u.attributes['userType'] === 'Guest'),
+        users,
+      ),
+    ).toBeCloseTo(0.03, 2);
+    expect(
+      share(
+        count((u) => !u.accountEnabled),
+        users,
+      ),
+    ).toBeCloseTo(0.02, 2);
+    expect(
+      share(
+        count((u) => u.softDeleted),
+        users,
+      ),
+    ).toBeCloseTo(0.01, 2);
     const direct = new Set(t.assignments.filter((a) => a.principalKind === 'user').map((a) => a.principalId));
     expect(share(direct.size, users)).toBeGreaterThan(0.58);
     expect(share(direct.size, users)).toBeLessThan(0.62);
@@ -70,13 +86,22 @@ describe('generateTenant', () => {
 
     const index = new Map(t.users.map((u, i) => [u.id, i]));
     expect(t.users.slice(0, 3).every((u) => u.managerId === null)).toBe(true);
-    const badManagers = t.users.filter((u, i) => u.managerId !== null && !((index.get(u.managerId) ?? i) < i && u.attributes['userType'] === 'Member'));
+    const badManagers = t.users.filter(
+      (u, i) => u.managerId !== null && !((index.get(u.managerId) ?? i) < i && u.attributes['userType'] === 'Member'),
+    );
     expect(badManagers).toEqual([]);
-    expect(share(count((u) => u.managerId !== null), users)).toBeGreaterThan(0.95);
+    expect(
+      share(
+        count((u) => u.managerId !== null),
+        users,
+      ),
+    ).toBeGreaterThan(0.95);
 
     const departments = new Set(t.users.map((u) => u.attributes['department']).filter((d) => d !== undefined));
     expect(departments.size).toBe(10);
-    expect(t.groups.filter((g) => new Set(g.memberIds).size !== 40 || g.memberIds.length !== 40 || !g.memberIds.every((m) => index.has(m)))).toEqual([]);
+    expect(
+      t.groups.filter((g) => new Set(g.memberIds).size !== 40 || g.memberIds.length !== 40 || !g.memberIds.every((m) => index.has(m))),
+    ).toEqual([]);
     expect(new Set(t.groups.map((g) => g.displayName.toLowerCase())).size).toBe(300);
   });
 

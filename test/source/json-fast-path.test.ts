@@ -89,7 +89,14 @@ describe('readJsonTenant (the JSON fast path)', () => {
   });
 
   it('reads an empty or absent groups file as no groups', () => {
-    const base = asJson({ dir: 't', users: RICH.users, assignments: { file: 't/assignments.yaml', text: 'app: {name: App}\nassignments: [{principal: ada@contoso.com}]\n' } }, 2);
+    const base = asJson(
+      {
+        dir: 't',
+        users: RICH.users,
+        assignments: { file: 't/assignments.yaml', text: 'app: {name: App}\nassignments: [{principal: ada@contoso.com}]\n' },
+      },
+      2,
+    );
     expectFastPathTaken(base);
     expectFastPathTaken({ ...base, groups: { file: 't/groups.json', text: ' \n' } });
   });
@@ -140,7 +147,10 @@ describe('readJsonTenant: any JSON formatting', () => {
       const r = seededRandom(seed);
       const crs = seed % 2 === 0;
       const ws = (): string => (r.next() < 0.6 ? '' : WHITESPACE[Math.floor(r.next() * (WHITESPACE.length - (crs ? 0 : 1)))]!);
-      const [users, groups, assignments] = values.map((v, i) => ({ file: ['t/users.json', 't/groups.json', 't/assignments.json'][i]!, text: ws() + spaced(v, ws) + ws() }));
+      const [users, groups, assignments] = values.map((v, i) => ({
+        file: ['t/users.json', 't/groups.json', 't/assignments.json'][i]!,
+        text: ws() + spaced(v, ws) + ws(),
+      }));
       const input: TenantFiles = { dir: 't', users, groups, assignments };
       const reference = slow(input);
       const fast = readJsonTenant(input);
@@ -185,7 +195,10 @@ describe('writeTenantFixtures: JSON', () => {
     }
     const empty = { users: 0, groups: 0, membersPerGroup: 0, seed: 1 };
     await writeTenantFixtures(empty, join(dir, 'e'), { format: 'json' });
-    expect(await loadTenant(join(dir, 'e'))).toEqual({ tenant: generateTenant(empty, join(dir, 'e'), { format: 'json' }), diagnostics: [] });
+    expect(await loadTenant(join(dir, 'e'))).toEqual({
+      tenant: generateTenant(empty, join(dir, 'e'), { format: 'json' }),
+      diagnostics: [],
+    });
   });
 
   it('still writes YAML by default', async () => {

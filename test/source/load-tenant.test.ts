@@ -78,7 +78,8 @@ describe('the contoso-day2 fixture tenant', () => {
       if (!after) continue;
       const keys = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);
       const changed = [...keys].filter((k) => JSON.stringify(before.attributes[k]) !== JSON.stringify(after.attributes[k]));
-      for (const f of ['accountEnabled', 'softDeleted', 'managerId', 'userPrincipalName'] as const) if (before[f] !== after[f]) changed.push(f);
+      for (const f of ['accountEnabled', 'softDeleted', 'managerId', 'userPrincipalName'] as const)
+        if (before[f] !== after[f]) changed.push(f);
       if (changed.length > 0) changes[before.userPrincipalName] = changed.sort();
     }
     expect(changes).toEqual({
@@ -92,7 +93,10 @@ describe('the contoso-day2 fixture tenant', () => {
     const key = (t: Tenant) => t.assignments.map((a) => `${upn(t, a.principalId)}/${a.roleId}`);
     const a1 = key(d1);
     const a2 = key(d2);
-    expect(a1.filter((a) => !a2.includes(a)).map((a) => a.split('/')[0])).toEqual(['hannah.schmidt@contoso.com', 'noah.williams@contoso.com']);
+    expect(a1.filter((a) => !a2.includes(a)).map((a) => a.split('/')[0])).toEqual([
+      'hannah.schmidt@contoso.com',
+      'noah.williams@contoso.com',
+    ]);
     expect(a2.filter((a) => !a1.includes(a)).map((a) => a.split('/')[0])).toEqual(['fatima.elamrani@contoso.com']);
 
     const memberDiff = d1.groups.map((g1) => {

@@ -64,7 +64,12 @@ describe('parseTenant: a valid tenant', () => {
       ),
     });
     expect(diagnostics).toEqual([]);
-    expect(tenant!.groups[0]).toMatchObject({ id: GROUP, displayName: 'Team', memberIds: [BOB, ADA, G2], attributes: { description: 'The team' } });
+    expect(tenant!.groups[0]).toMatchObject({
+      id: GROUP,
+      displayName: 'Team',
+      memberIds: [BOB, ADA, G2],
+      attributes: { description: 'The team' },
+    });
     expect(tenant!.app).toEqual({
       name: 'App',
       appRoles: [
@@ -188,7 +193,9 @@ describe('parseTenant: entries', () => {
       't/users.yaml:6:15',
       't/users.yaml:7:20',
     ]);
-    expect(diagnostics.find((d) => d.position?.line === 4)!.message).toBe('users[0].accountEnabled must be true or false, found the string "yes"');
+    expect(diagnostics.find((d) => d.position?.line === 4)!.message).toBe(
+      'users[0].accountEnabled must be true or false, found the string "yes"',
+    );
     expect(diagnostics.find((d) => d.position?.line === 5)!.hint).toBe('write `otherMails: ["ada@home.example"]`');
   });
 
@@ -198,7 +205,11 @@ describe('parseTenant: entries', () => {
       groups: lines(`- id: ${GROUP}`, '  members: [ada@contoso.com]'),
     });
     expect(where(diagnostics, 'FIXTURE_MISSING_KEY')).toEqual(['t/users.yaml:1:3', 't/users.yaml:3:3', 't/groups.yaml:1:3']);
-    expect(diagnostics.map((d) => d.message)).toEqual(['users[0] has no `id`', 'users[1] has no `userPrincipalName`', 'groups[0] has no `displayName`']);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'users[0] has no `id`',
+      'users[1] has no `userPrincipalName`',
+      'groups[0] has no `displayName`',
+    ]);
   });
 
   it('reports ids that are not GUIDs', () => {
@@ -268,7 +279,13 @@ describe('parseTenant: duplicates', () => {
 describe('parseTenant: references', () => {
   it('reports a manager that resolves to nothing, with a did-you-mean', () => {
     const { diagnostics } = tenantOf({
-      users: lines(`- id: ${ADA}`, '  userPrincipalName: ada@contoso.com', '  manager: bobb@contoso.com', `- id: ${BOB}`, '  userPrincipalName: bob@contoso.com'),
+      users: lines(
+        `- id: ${ADA}`,
+        '  userPrincipalName: ada@contoso.com',
+        '  manager: bobb@contoso.com',
+        `- id: ${BOB}`,
+        '  userPrincipalName: bob@contoso.com',
+      ),
     });
     expect(where(diagnostics, 'FIXTURE_UNRESOLVED_REFERENCE')).toEqual(['t/users.yaml:3:12']);
     expect(diagnostics[0]!.hint).toBe('did you mean bob@contoso.com?');
@@ -285,14 +302,30 @@ describe('parseTenant: references', () => {
 
   it('reports a user who is their own manager (by id or UPN)', () => {
     const { diagnostics } = tenantOf({
-      users: lines(`- id: ${ADA}`, '  userPrincipalName: ada@contoso.com', `  manager: ${ADA}`, `- id: ${BOB}`, '  userPrincipalName: bob@contoso.com', '  manager: BOB@contoso.com'),
+      users: lines(
+        `- id: ${ADA}`,
+        '  userPrincipalName: ada@contoso.com',
+        `  manager: ${ADA}`,
+        `- id: ${BOB}`,
+        '  userPrincipalName: bob@contoso.com',
+        '  manager: BOB@contoso.com',
+      ),
     });
     expect(where(diagnostics, 'FIXTURE_SELF_MANAGER')).toEqual(['t/users.yaml:3:12', 't/users.yaml:6:12']);
   });
 
   it('reports a group member that resolves to nothing, and one given by group name', () => {
     const { diagnostics } = tenantOf({
-      groups: lines(`- id: ${GROUP}`, '  displayName: Team', '  members:', '    - ada@contoso.com', '    - carol@contoso.com', '    - Inner', `- id: ${G2}`, '  displayName: Inner'),
+      groups: lines(
+        `- id: ${GROUP}`,
+        '  displayName: Team',
+        '  members:',
+        '    - ada@contoso.com',
+        '    - carol@contoso.com',
+        '    - Inner',
+        `- id: ${G2}`,
+        '  displayName: Inner',
+      ),
     });
     expect(where(diagnostics, 'FIXTURE_UNRESOLVED_REFERENCE')).toEqual(['t/groups.yaml:5:7', 't/groups.yaml:6:7']);
     expect(diagnostics[1]!.hint).toBe(`refer to the group by its id: ${G2}`);
@@ -306,7 +339,14 @@ describe('parseTenant: references', () => {
 
   it('reports a group that contains itself through a nested group, once', () => {
     const { diagnostics } = tenantOf({
-      groups: lines(`- id: ${GROUP}`, '  displayName: Outer', `  members: [${G2}]`, `- id: ${G2}`, '  displayName: Inner', `  members: [${GROUP}]`),
+      groups: lines(
+        `- id: ${GROUP}`,
+        '  displayName: Outer',
+        `  members: [${G2}]`,
+        `- id: ${G2}`,
+        '  displayName: Inner',
+        `  members: [${GROUP}]`,
+      ),
     });
     expect(where(diagnostics, 'FIXTURE_GROUP_CYCLE')).toEqual(['t/groups.yaml:6:13']);
     expect(diagnostics[0]!.message).toBe('group "Outer" contains itself through nested groups: Outer → Inner → Outer');

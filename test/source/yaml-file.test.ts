@@ -16,7 +16,15 @@ describe('shared/yaml-file', () => {
   it("converts scalars to Entra's string form", () => {
     const text = 'a: 02134\nb: 1.50\nc: 0x1F\nd: true\ne: False\nf: ~\ng: 1e3\n';
     const get = (k: string) => scalarText(valueOf(text, k).node);
-    expect([get('a'), get('b'), get('c'), get('d'), get('e'), get('f'), get('g')]).toEqual(['02134', '1.50', '31', 'True', 'False', null, '1000']);
+    expect([get('a'), get('b'), get('c'), get('d'), get('e'), get('f'), get('g')]).toEqual([
+      '02134',
+      '1.50',
+      '31',
+      'True',
+      'False',
+      null,
+      '1000',
+    ]);
   });
 
   it('positions the content of each scalar style', () => {

@@ -17,7 +17,14 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 /** An entry of about 1.5 KB stored, so a few hundred fill a WAL past the test's threshold. */
 const entry = (n: number): LogEntry =>
-  logEntry(n, { modifiedProperties: Array.from({ length: 20 }, (_, k) => ({ displayName: `attribute${k}`, oldValue: null, newValue: `value ${k} of user ${n}` })), provisioningSteps: [] });
+  logEntry(n, {
+    modifiedProperties: Array.from({ length: 20 }, (_, k) => ({
+      displayName: `attribute${k}`,
+      oldValue: null,
+      newValue: `value ${k} of user ${n}`,
+    })),
+    provisioningSteps: [],
+  });
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
@@ -46,7 +53,7 @@ describe('StateStore with the background checkpointer', () => {
     reopened.close();
   });
 
-  it('without onDemand, checkpoints on the worker\'s own timer', async () => {
+  it("without onDemand, checkpoints on the worker's own timer", async () => {
     const file = fresh();
     const store = new StateStore(file, { checkpoint: { startBytes: 64 * 1024, intervalMs: 20 } });
     for (let i = 0; i < 10; i++) store.appendLog(Array.from({ length: 100 }, (_, k) => entry(i * 100 + k)));

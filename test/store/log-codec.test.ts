@@ -32,7 +32,12 @@ const failed: LogEntry = {
   status: 'Failure',
   errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
   errorReason: 'PATCH answered 400',
-  errorDetails: { method: 'PATCH', url: 'http://127.0.0.1:1/scim/v2/Users/t1', status: 400, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'no' } },
+  errorDetails: {
+    method: 'PATCH',
+    url: 'http://127.0.0.1:1/scim/v2/Users/t1',
+    status: 400,
+    body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'no' },
+  },
   targetIdentity: { id: null, type: 'User', displayName: 'Laura Chen' },
   modifiedProperties: [],
   provisioningSteps: [],

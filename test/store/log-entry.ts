@@ -15,6 +15,8 @@ export const logEntry = (n: number, over: Partial<LogEntry> = {}): LogEntry => (
   sourceIdentity: { id: `s${n}`, type: 'User', displayName: `User ${n}` },
   targetIdentity: { id: `t${n}`, type: 'User', displayName: `User ${n}` },
   modifiedProperties: [{ displayName: 'userName', oldValue: null, newValue: `u${n}@x` }],
-  provisioningSteps: [{ name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved User 'User ${n}'` }],
+  provisioningSteps: [
+    { name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved User 'User ${n}'` },
+  ],
   ...over,
 });

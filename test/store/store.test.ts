@@ -19,19 +19,46 @@ describe('StateStore', () => {
   it('persists anchors, watermarks, memberships and escrows across reopen', () => {
     const file = fresh();
     const a = new StateStore(file);
-    a.putAnchor({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
+    a.putAnchor({
+      objectType: 'User',
+      sourceId: 's1',
+      targetId: 't1',
+      displayName: 'Ann',
+      status: 'active',
+      exported: { userName: 'ann@x' },
+    });
     a.putWatermark('s1', 'User', 'h1');
     a.recordMembership('g1', ['s1', 's2'], []);
     a.recordMembership('g1', [], ['s2']);
-    a.putEscrow({ sourceId: 's3', objectType: 'User', firstFailureAt: '2026-01-01T00:00:00.000Z', lastFailureAt: '2026-01-01T01:00:00.000Z', attempts: 2, errorCode: 'EntryConflict', nextRetryAt: '2026-01-01T06:00:00.000Z' });
+    a.putEscrow({
+      sourceId: 's3',
+      objectType: 'User',
+      firstFailureAt: '2026-01-01T00:00:00.000Z',
+      lastFailureAt: '2026-01-01T01:00:00.000Z',
+      attempts: 2,
+      errorCode: 'EntryConflict',
+      nextRetryAt: '2026-01-01T06:00:00.000Z',
+    });
     a.setQuarantine({ reason: 'TooManyDeletes', error: 'x', currentBegan: 'a', seriesBegan: 'a', seriesCount: 1, nextAttempt: 'b' });
     a.setFlag('force-deletes', true);
     a.close();
     const b = new StateStore(file);
-    expect(b.anchors().get('s1')).toEqual({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
+    expect(b.anchors().get('s1')).toEqual({
+      objectType: 'User',
+      sourceId: 's1',
+      targetId: 't1',
+      displayName: 'Ann',
+      status: 'active',
+      exported: { userName: 'ann@x' },
+    });
     expect(b.watermarks().get('s1')).toBe('h1');
     expect([...(b.membersOf('g1') ?? [])]).toEqual(['s1']);
-    expect(b.escrows().get('s3')).toMatchObject({ attempts: 2, firstFailureAt: '2026-01-01T00:00:00.000Z', lastFailureAt: '2026-01-01T01:00:00.000Z', nextRetryAt: '2026-01-01T06:00:00.000Z' });
+    expect(b.escrows().get('s3')).toMatchObject({
+      attempts: 2,
+      firstFailureAt: '2026-01-01T00:00:00.000Z',
+      lastFailureAt: '2026-01-01T01:00:00.000Z',
+      nextRetryAt: '2026-01-01T06:00:00.000Z',
+    });
     expect(b.quarantine()).toMatchObject({ reason: 'TooManyDeletes', seriesCount: 1 });
     expect(b.flag('force-deletes')).toBe(true);
     expect(b.flag('initial')).toBe(false);
@@ -71,15 +98,30 @@ CREATE INDEX log_seq ON log (seq);`);
   db.prepare("INSERT INTO anchors VALUES ('s1', 'User', 't1', 'Ann', 'active', '{\"userName\":\"ann@x\"}')").run();
   db.prepare("INSERT INTO watermarks VALUES ('s1', 'User', 'h1'), ('g1', 'Group', 'h2')").run();
   db.prepare("INSERT INTO memberships VALUES ('g1', 's1'), ('g1', 's2')").run();
-  db.prepare(`INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code) VALUES ('s3', 'User', '2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z', 2, 'EntryConflict')`).run();
-  db.prepare("INSERT INTO cycles VALUES ('c1', 1, 'initial', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'success', 0, 'h', '{}')").run();
+  db.prepare(
+    `INSERT INTO escrows (source_id, object_type, first_failure_at, last_failure_at, attempts, error_code) VALUES ('s3', 'User', '2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z', 2, 'EntryConflict')`,
+  ).run();
+  db.prepare(
+    "INSERT INTO cycles VALUES ('c1', 1, 'initial', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'success', 0, 'h', '{}')",
+  ).run();
   // By default stored out of seq order, to show the copy keeps seq order rather than insertion order.
   const ins = db.prepare('INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const order = seqOf ? [...entries.keys()] : [...entries.keys()].reverse();
   db.transaction(() => {
     for (const i of order) {
       const e = entries[i]!;
-      ins.run(e.id, seqOf ? seqOf(i) : i + 1, e.cycleId, e.activityDateTime, e.provisioningAction, e.status, e.sourceIdentity.id, e.sourceIdentity.displayName, e.sourceIdentity.type, JSON.stringify(e));
+      ins.run(
+        e.id,
+        seqOf ? seqOf(i) : i + 1,
+        e.cycleId,
+        e.activityDateTime,
+        e.provisioningAction,
+        e.status,
+        e.sourceIdentity.id,
+        e.sourceIdentity.displayName,
+        e.sourceIdentity.type,
+        JSON.stringify(e),
+      );
     }
   })();
   db.close();
@@ -88,12 +130,33 @@ CREATE INDEX log_seq ON log (seq);`);
 describe('StateStore schema upgrade', () => {
   it.each([1, 2] as const)('opens a v%i state file as v3 and keeps every record and log entry', (version) => {
     const file = fresh().replace('nested/', '');
-    const entries = [logEntry(1), logEntry(2, { status: 'Failure', errorCode: 'E', errorReason: 'r', errorDetails: { method: 'POST', url: 'http://127.0.0.1:1/Users', status: 409, body: { detail: 'taken' } } }), logEntry(3)];
+    const entries = [
+      logEntry(1),
+      logEntry(2, {
+        status: 'Failure',
+        errorCode: 'E',
+        errorReason: 'r',
+        errorDetails: { method: 'POST', url: 'http://127.0.0.1:1/Users', status: 409, body: { detail: 'taken' } },
+      }),
+      logEntry(3),
+    ];
     writeOldStateFile(file, version, entries);
 
     const s = new StateStore(file);
-    expect(s.anchors().get('s1')).toEqual({ objectType: 'User', sourceId: 's1', targetId: 't1', displayName: 'Ann', status: 'active', exported: { userName: 'ann@x' } });
-    expect([...s.watermarks()]).toEqual([['g1', 'h2'], ['s1', 'h1']].sort());
+    expect(s.anchors().get('s1')).toEqual({
+      objectType: 'User',
+      sourceId: 's1',
+      targetId: 't1',
+      displayName: 'Ann',
+      status: 'active',
+      exported: { userName: 'ann@x' },
+    });
+    expect([...s.watermarks()]).toEqual(
+      [
+        ['g1', 'h2'],
+        ['s1', 'h1'],
+      ].sort(),
+    );
     expect([...(s.membersOf('g1') ?? [])].sort()).toEqual(['s1', 's2']);
     expect(s.escrows().get('s3')).toMatchObject({ attempts: 2, nextRetryAt: '' });
     expect(s.cycles().map((c) => c.id)).toEqual(['c1']);
@@ -127,7 +190,9 @@ describe('StateStore schema upgrade', () => {
     const db = new Database(file);
     db.prepare("UPDATE log SET entry = '{not json' WHERE id = 'e2'").run();
     db.close();
-    expect(() => new StateStore(file)).toThrow(new RegExp(`could not upgrade state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from schema version 2 to 3 .*unchanged`));
+    expect(() => new StateStore(file)).toThrow(
+      new RegExp(`could not upgrade state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from schema version 2 to 3 .*unchanged`),
+    );
     const after = new Database(file, { readonly: true });
     expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('2');
     expect(after.prepare('SELECT COUNT(*) FROM log').pluck().get()).toBe(2);
@@ -153,7 +218,14 @@ describe('WriteBehind', () => {
     const { WriteBehind } = await import('../../src/store/write-behind.js');
     const s = new StateStore(fresh());
     const writes = new WriteBehind(s, 3);
-    const anchor = (id: string) => ({ objectType: 'User' as const, sourceId: id, targetId: `t-${id}`, displayName: id, status: 'active' as const, exported: {} });
+    const anchor = (id: string) => ({
+      objectType: 'User' as const,
+      sourceId: id,
+      targetId: `t-${id}`,
+      displayName: id,
+      status: 'active' as const,
+      exported: {},
+    });
     writes.push((st) => st.putAnchor(anchor('a')));
     writes.push((st) => st.putAnchor(anchor('b')));
     expect(s.anchors().size).toBe(0);
@@ -171,7 +243,14 @@ describe('WriteBehind', () => {
     const { WriteBehind } = await import('../../src/store/write-behind.js');
     const s = new StateStore(fresh());
     const writes = new WriteBehind(s, 100);
-    const anchor = (id: string, v: number) => ({ objectType: 'User' as const, sourceId: id, targetId: `t-${id}`, displayName: id, status: 'active' as const, exported: { v } });
+    const anchor = (id: string, v: number) => ({
+      objectType: 'User' as const,
+      sourceId: id,
+      targetId: `t-${id}`,
+      displayName: id,
+      status: 'active' as const,
+      exported: { v },
+    });
     const written: string[] = [];
     const put = (id: string, v: number) => writes.push((st) => (written.push(`${id}${v}`), st.putAnchor(anchor(id, v))), `anchor ${id}`);
     const del = (id: string) => writes.push((st) => (written.push(`-${id}`), st.deleteAnchor(id)));

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { StoredAnchors, type AnchorReader } from '../../src/store/stored-anchors.js';
 import type { Anchor } from '../../src/model/records.js';
 
-const link = (id: string, targetId = `t-${id}`): Anchor => ({ objectType: 'User', sourceId: id, targetId, displayName: id, status: 'active', exported: { userName: `${id}@x` } });
+const link = (id: string, targetId = `t-${id}`): Anchor => ({
+  objectType: 'User',
+  sourceId: id,
+  targetId,
+  displayName: id,
+  status: 'active',
+  exported: { userName: `${id}@x` },
+});
 
 /** A reader over a fixed table that records which links were read one by one. */
 function reader(ids: string[]): AnchorReader & { reads: string[]; bulk: number } {
@@ -46,7 +53,12 @@ describe('StoredAnchors', () => {
     const seen: string[] = [];
     anchors.forEach((a, id) => seen.push(`${id}=${a.sourceId}`));
     expect(seen).toEqual(['a=a', 'n=n']);
-    expect(new Map(anchors)).toEqual(new Map([['a', link('a', 'moved')], ['n', link('n')]]));
+    expect(new Map(anchors)).toEqual(
+      new Map([
+        ['a', link('a', 'moved')],
+        ['n', link('n')],
+      ]),
+    );
   });
 
   it('leaves out of its iteration a link whose row is gone since the ids were read', () => {
@@ -59,7 +71,12 @@ describe('StoredAnchors', () => {
   it('gives target ids in one read until something is set or deleted, then from the links', () => {
     const r = reader(['a', 'b']);
     const anchors = new StoredAnchors(r);
-    expect(anchors.targetIds()).toEqual(new Map([['a', 't-a'], ['b', 't-b']]));
+    expect(anchors.targetIds()).toEqual(
+      new Map([
+        ['a', 't-a'],
+        ['b', 't-b'],
+      ]),
+    );
     expect(r.bulk).toBe(1);
     expect(r.reads).toEqual([]);
     anchors.set('a', link('a', 'moved'));

@@ -15,7 +15,8 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User';
 const DIALECTS: readonly DialectName[] = ['legacy', 'aadOptscim062020'];
-const op = (dialect: DialectName, name: 'add' | 'replace' | 'remove'): string => (dialect === 'legacy' ? name[0]!.toUpperCase() + name.slice(1) : name);
+const op = (dialect: DialectName, name: 'add' | 'replace' | 'remove'): string =>
+  dialect === 'legacy' ? name[0]!.toUpperCase() + name.slice(1) : name;
 
 let run: WireRun;
 beforeAll(() => nock.disableNetConnect());
@@ -42,7 +43,8 @@ const boss = `- id: ${BOSS_ID}
 `;
 const GROUP_ID = '0899060a-370e-46a0-bc5f-3aa5207ed41d';
 const group = (members: string[], name = 'Org Admin') => `- id: ${GROUP_ID}\n  displayName: ${name}\n  members: [${members.join(', ')}]\n`;
-const assigned = (...principals: string[]) => `app: {name: App, appRoles: []}\nassignments:\n${principals.map((p) => `  - {principal: ${p}}`).join('\n')}\n`;
+const assigned = (...principals: string[]) =>
+  `app: {name: App, appRoles: []}\nassignments:\n${principals.map((p) => `  - {principal: ${p}}`).join('\n')}\n`;
 
 /** The Q&A 1684621 mapping: the default-style rows the captured POST shows, a custom extension, the manager. */
 const MAPPING = job(`users:
@@ -89,10 +91,20 @@ describe('captured POST bodies, byte for byte (both dialects send the same POST)
     it(`${dialect}: the group POST of Q&A 637791 (2021-11-18): core URI only, "members": [], then the members by PATCH`, async () => {
       run = new WireRun();
       const captured = fakeTarget([emptyFilters, created, accepted]);
-      await run.cycle(tenant(joe(), assigned('joe@testaccount.onmicrosoft.com', GROUP_ID), group(['joe@testaccount.onmicrosoft.com'])), MAPPING, { dialect });
+      await run.cycle(
+        tenant(joe(), assigned('joe@testaccount.onmicrosoft.com', GROUP_ID), group(['joe@testaccount.onmicrosoft.com'])),
+        MAPPING,
+        { dialect },
+      );
       const post = writes(captured).find((w) => w.path === '/scim/Groups')!;
-      expect(JSON.stringify(post.body)).toBe(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"externalId":"${GROUP_ID}","displayName":"Org Admin","members":[],"meta":{"resourceType":"Group"}}`);
-      expect(writes(captured).at(-1)).toMatchObject({ method: 'PATCH', path: '/scim/Groups/g-1', body: { Operations: [{ op: op(dialect, 'add'), path: 'members', value: [{ $ref: null, value: 'u-joe' }] }] } });
+      expect(JSON.stringify(post.body)).toBe(
+        `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"externalId":"${GROUP_ID}","displayName":"Org Admin","members":[],"meta":{"resourceType":"Group"}}`,
+      );
+      expect(writes(captured).at(-1)).toMatchObject({
+        method: 'PATCH',
+        path: '/scim/Groups/g-1',
+        body: { Operations: [{ op: op(dialect, 'add'), path: 'members', value: [{ $ref: null, value: 'u-joe' }] }] },
+      });
     });
   }
 });
@@ -104,16 +116,25 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
       const captured = fakeTarget([emptyFilters, created, accepted]);
       await run.cycle(tenant(joe(), assigned('joe@testaccount.onmicrosoft.com')), MAPPING, { dialect });
       const from = captured.length;
-      const second = await run.cycle(tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester'), assigned('joe@testaccount.onmicrosoft.com')), MAPPING, { dialect });
+      const second = await run.cycle(
+        tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester'), assigned('joe@testaccount.onmicrosoft.com')),
+        MAPPING,
+        { dialect },
+      );
       expect(second.kind).toBe('incremental');
       expect(sequence(captured, from)).toEqual(['GET /scim/Users/u-joe', 'PATCH /scim/Users/u-joe']);
-      expect(captured.at(-1)!.body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: op(dialect, 'replace'), path: 'title', value: 'tester' }] });
+      expect(captured.at(-1)!.body).toEqual({
+        schemas: [PATCH_OP],
+        Operations: [{ op: op(dialect, 'replace'), path: 'title', value: 'tester' }],
+      });
     });
 
     it(`${dialect}: user delete: GET /Users/{id}, then DELETE /Users/{id}`, async () => {
       run = new WireRun();
       const captured = fakeTarget([emptyFilters, created, accepted]);
-      await run.cycle(tenant(joe() + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING, { dialect });
+      await run.cycle(tenant(joe() + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING, {
+        dialect,
+      });
       const from = captured.length;
       const second = await run.cycle(tenant(boss, assigned('boss@testaccount.onmicrosoft.com')), MAPPING, { dialect });
       expect(sequence(captured, from)).toEqual(['GET /scim/Users/u-joe', 'DELETE /scim/Users/u-joe']);
@@ -128,7 +149,10 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
       const from = captured.length;
       await run.cycle(tenant(joe(), users, group(['joe@testaccount.onmicrosoft.com'], 'Org Admins')), MAPPING, { dialect });
       expect(sequence(captured, from)).toEqual(['GET /scim/Groups/g-1?excludedAttributes=members', 'PATCH /scim/Groups/g-1']);
-      expect(captured.at(-1)!.body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: op(dialect, 'replace'), path: 'displayName', value: 'Org Admins' }] });
+      expect(captured.at(-1)!.body).toEqual({
+        schemas: [PATCH_OP],
+        Operations: [{ op: op(dialect, 'replace'), path: 'displayName', value: 'Org Admins' }],
+      });
     });
 
     it(`${dialect}: member change: GET /Groups/{id}?excludedAttributes=members, then the member PATCHes (the membership diff is against what provsim exported)`, async () => {
@@ -139,25 +163,60 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
       const from = captured.length;
       await run.cycle(tenant(joe() + boss, users, group(['boss@testaccount.onmicrosoft.com'])), MAPPING, { dialect });
       // Two PATCHes: an add and a remove are separate requests (provsim's choice, listed by `provsim quirks`).
-      expect(sequence(captured, from)).toEqual(['GET /scim/Groups/g-1?excludedAttributes=members', 'PATCH /scim/Groups/g-1', 'PATCH /scim/Groups/g-1']);
+      expect(sequence(captured, from)).toEqual([
+        'GET /scim/Groups/g-1?excludedAttributes=members',
+        'PATCH /scim/Groups/g-1',
+        'PATCH /scim/Groups/g-1',
+      ]);
       const [add, remove] = captured.slice(-2).map((c) => (c.body as { Operations: unknown[] }).Operations);
       expect(add).toEqual([{ op: op(dialect, 'add'), path: 'members', value: [{ $ref: null, value: 'u-boss' }] }]);
-      expect(remove).toEqual(dialect === 'legacy' ? [{ op: 'Remove', path: 'members', value: [{ value: 'u-joe' }] }] : [{ op: 'remove', path: 'members[value eq "u-joe"]' }]);
+      expect(remove).toEqual(
+        dialect === 'legacy'
+          ? [{ op: 'Remove', path: 'members', value: [{ value: 'u-joe' }] }]
+          : [{ op: 'remove', path: 'members[value eq "u-joe"]' }],
+      );
     });
 
     it(`${dialect}: a value the target does not echo is sent again with Add (Q&A 1684621: Replace title, Add the typed email)`, async () => {
       run = new WireRun();
       // The server stores the email but returns it without its type, as in the Q&A thread.
-      const untyped: Route = (r) => (r.method === 'GET' && r.path === '/scim/Users/u-joe' ? [200, { id: 'u-joe', userName: 'joe@testaccount.onmicrosoft.com', active: true, title: 'scim tester', emails: [{ value: 'joe@joe.com' }], name: { givenName: 'joe', familyName: 'TestLastName1' }, [CUSTOM]: { employeeNumber: '99887766', worksiteId: '180' } }] : undefined);
+      const untyped: Route = (r) =>
+        r.method === 'GET' && r.path === '/scim/Users/u-joe'
+          ? [
+              200,
+              {
+                id: 'u-joe',
+                userName: 'joe@testaccount.onmicrosoft.com',
+                active: true,
+                title: 'scim tester',
+                emails: [{ value: 'joe@joe.com' }],
+                name: { givenName: 'joe', familyName: 'TestLastName1' },
+                [CUSTOM]: { employeeNumber: '99887766', worksiteId: '180' },
+              },
+            ]
+          : undefined;
       const captured = fakeTarget([untyped, emptyFilters, created, accepted]);
       await run.cycle(tenant(joe(), assigned('joe@testaccount.onmicrosoft.com')), MAPPING, { dialect });
-      await run.cycle(tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester').replace('mail: joe@joe.com', 'mail: joe2@joe.com'), assigned('joe@testaccount.onmicrosoft.com')), MAPPING, { dialect });
+      await run.cycle(
+        tenant(
+          joe().replace('jobTitle: scim tester', 'jobTitle: tester').replace('mail: joe@joe.com', 'mail: joe2@joe.com'),
+          assigned('joe@testaccount.onmicrosoft.com'),
+        ),
+        MAPPING,
+        { dialect },
+      );
       const ops = (captured.at(-1)!.body as { Operations: unknown[] }).Operations;
       // Legacy: one op per attribute in mapping order, as captured. Flag: the filtered-path op first (Microsoft's sample).
       expect(ops).toEqual(
         dialect === 'legacy'
-          ? [{ op: 'Replace', path: 'title', value: 'tester' }, { op: 'Add', path: 'emails[type eq "work"].value', value: 'joe2@joe.com' }]
-          : [{ op: 'add', path: 'emails[type eq "work"].value', value: 'joe2@joe.com' }, { op: 'replace', path: 'title', value: 'tester' }],
+          ? [
+              { op: 'Replace', path: 'title', value: 'tester' },
+              { op: 'Add', path: 'emails[type eq "work"].value', value: 'joe2@joe.com' },
+            ]
+          : [
+              { op: 'add', path: 'emails[type eq "work"].value', value: 'joe2@joe.com' },
+              { op: 'replace', path: 'title', value: 'tester' },
+            ],
       );
     });
   }
@@ -168,7 +227,10 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
     await run.cycle(tenant(joe(), assigned('joe@testaccount.onmicrosoft.com')), MAPPING);
     nock.cleanAll();
     const gone = fakeTarget([emptyFilters, created, accepted]); // a fresh target: it no longer knows u-joe
-    const second = await run.cycle(tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester'), assigned('joe@testaccount.onmicrosoft.com')), MAPPING);
+    const second = await run.cycle(
+      tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester'), assigned('joe@testaccount.onmicrosoft.com')),
+      MAPPING,
+    );
     expect(captured.length).toBeGreaterThan(0);
     expect(sequence(gone)).toEqual(['GET /scim/Users/u-joe']);
     expect(second.log[0]).toMatchObject({ status: 'Failure', errorCode: 'InvalidAnchor' });
@@ -179,7 +241,14 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
     fakeTarget([emptyFilters, created, accepted]);
     await run.cycle(tenant(joe() + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING);
     nock.cleanAll();
-    const gone = fakeTarget([(r) => (r.method === 'GET' && r.path === '/scim/Users/u-boss' ? [200, { id: 'u-boss', userName: 'boss@testaccount.onmicrosoft.com', active: true }] : undefined), emptyFilters, accepted]);
+    const gone = fakeTarget([
+      (r) =>
+        r.method === 'GET' && r.path === '/scim/Users/u-boss'
+          ? [200, { id: 'u-boss', userName: 'boss@testaccount.onmicrosoft.com', active: true }]
+          : undefined,
+      emptyFilters,
+      accepted,
+    ]);
     const second = await run.cycle(tenant(boss, assigned('boss@testaccount.onmicrosoft.com')), MAPPING);
     expect(sequence(gone)).toEqual(['GET /scim/Users/u-joe']);
     const entry = second.log.find((e) => e.sourceIdentity.id === JOE_ID)!;
@@ -193,20 +262,37 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
     fakeTarget([emptyFilters, created, accepted]);
     await run.cycle(tenant(joe(), assigned('joe@testaccount.onmicrosoft.com')), MAPPING);
     nock.cleanAll();
-    const broken = fakeTarget([(r) => (r.method === 'GET' && r.path === '/scim/Users/u-joe' ? [400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'boom' }] : undefined), emptyFilters]);
-    const second = await run.cycle(tenant(boss, assigned('boss@testaccount.onmicrosoft.com')), MAPPING, { quirks: { ...defaultQuirks('legacy') } });
+    const broken = fakeTarget([
+      (r) =>
+        r.method === 'GET' && r.path === '/scim/Users/u-joe'
+          ? [400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'boom' }]
+          : undefined,
+      emptyFilters,
+    ]);
+    const second = await run.cycle(tenant(boss, assigned('boss@testaccount.onmicrosoft.com')), MAPPING, {
+      quirks: { ...defaultQuirks('legacy') },
+    });
     expect(writes(broken).filter((w) => w.method === 'DELETE')).toEqual([]);
     expect(second.log.find((e) => e.sourceIdentity.id === JOE_ID)).toMatchObject({ status: 'Failure' });
     expect(run.store.anchor(JOE_ID)).not.toBeNull();
   });
 
-  it('quirk readBeforeWrite off: provsim 0.1\'s incremental cycle, PATCH and DELETE with no read, diffed against the last export', async () => {
+  it("quirk readBeforeWrite off: provsim 0.1's incremental cycle, PATCH and DELETE with no read, diffed against the last export", async () => {
     run = new WireRun();
     const quirks = { ...defaultQuirks('legacy'), readBeforeWrite: false };
     const captured = fakeTarget([emptyFilters, created, accepted]);
-    await run.cycle(tenant(joe() + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING, { quirks });
+    await run.cycle(tenant(joe() + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING, {
+      quirks,
+    });
     let from = captured.length;
-    await run.cycle(tenant(joe().replace('jobTitle: scim tester', 'jobTitle: tester') + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com')), MAPPING, { quirks });
+    await run.cycle(
+      tenant(
+        joe().replace('jobTitle: scim tester', 'jobTitle: tester') + boss,
+        assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com'),
+      ),
+      MAPPING,
+      { quirks },
+    );
     expect(sequence(captured, from)).toEqual(['PATCH /scim/Users/u-joe']);
     from = captured.length;
     await run.cycle(tenant(boss, assigned('boss@testaccount.onmicrosoft.com')), MAPPING, { quirks });
@@ -215,14 +301,21 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
 });
 
 describe('the manager', () => {
-  const managed = (title: string) => tenant(joe(`  manager: ${BOSS_ID}\n`).replace('jobTitle: scim tester', `jobTitle: ${title}`) + boss, assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com'));
+  const managed = (title: string) =>
+    tenant(
+      joe(`  manager: ${BOSS_ID}\n`).replace('jobTitle: scim tester', `jobTitle: ${title}`) + boss,
+      assigned('joe@testaccount.onmicrosoft.com', 'boss@testaccount.onmicrosoft.com'),
+    );
 
   for (const dialect of DIALECTS) {
     it(`${dialect}: set as a bare id string (SCIM-SDK #686, 2024-07-09: lowercase op, bare string, in the flag dialect too)`, async () => {
       run = new WireRun();
       const captured = fakeTarget([emptyFilters, created, accepted]);
       await run.cycle(managed('scim tester'), MAPPING, { dialect });
-      expect(writes(captured).at(-1)!.body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: op(dialect, 'add'), path: `${ENTERPRISE}:manager`, value: 'u-boss' }] });
+      expect(writes(captured).at(-1)!.body).toEqual({
+        schemas: [PATCH_OP],
+        Operations: [{ op: op(dialect, 'add'), path: `${ENTERPRISE}:manager`, value: 'u-boss' }],
+      });
     });
 
     for (const readBeforeWrite of [true, false]) {
@@ -247,7 +340,16 @@ describe('the manager', () => {
   it('an initial cycle that matches users whose manager the target already holds sends no manager PATCH (21 of 21 were re-sent on @better-auth/scim)', async () => {
     run = new WireRun();
     const existing: Record<string, Record<string, unknown>> = {
-      'joe@testaccount.onmicrosoft.com': { id: 'u-joe', userName: 'joe@testaccount.onmicrosoft.com', active: true, title: 'scim tester', emails: [{ type: 'work', value: 'joe@joe.com', primary: true }], name: { givenName: 'joe', familyName: 'TestLastName1' }, [CUSTOM]: { employeeNumber: '99887766', worksiteId: '180' }, [ENTERPRISE]: { manager: { value: 'u-boss' } } },
+      'joe@testaccount.onmicrosoft.com': {
+        id: 'u-joe',
+        userName: 'joe@testaccount.onmicrosoft.com',
+        active: true,
+        title: 'scim tester',
+        emails: [{ type: 'work', value: 'joe@joe.com', primary: true }],
+        name: { givenName: 'joe', familyName: 'TestLastName1' },
+        [CUSTOM]: { employeeNumber: '99887766', worksiteId: '180' },
+        [ENTERPRISE]: { manager: { value: 'u-boss' } },
+      },
       'boss@testaccount.onmicrosoft.com': { id: 'u-boss', userName: 'boss@testaccount.onmicrosoft.com', active: true },
     };
     const matching: Route = (r: Captured) => {

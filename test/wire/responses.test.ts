@@ -22,7 +22,12 @@ const MAPPING = `users:
     - {target: displayName, source: displayName}
     - {target: active, expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'}
 `;
-const SCIM_ERROR = (status: number, scimType?: string, detail = 'no') => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), ...(scimType ? { scimType } : {}), detail });
+const SCIM_ERROR = (status: number, scimType?: string, detail = 'no') => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+  status: String(status),
+  ...(scimType ? { scimType } : {}),
+  detail,
+});
 const probe: Route = (r) => (r.method === 'GET' && /filter=userName\+eq\+%22[0-9a-f]{8}-/.test(r.path) ? [200, list([])] : undefined);
 
 async function once(routes: Route[], users = USERS): Promise<{ result: CycleResult; entry: CycleResult['log'][number] | undefined }> {
@@ -34,16 +39,33 @@ async function once(routes: Route[], users = USERS): Promise<{ result: CycleResu
 
 describe('filter GET', () => {
   it('more than one match → DuplicateTargetEntries, nothing written', async () => {
-    const { entry } = await once([(r) => (r.method === 'GET' ? [200, list([{ id: 'a', userName: 'ann@contoso.com' }, { id: 'b', userName: 'ANN@contoso.com' }])] : undefined)]);
+    const { entry } = await once([
+      (r) =>
+        r.method === 'GET'
+          ? [
+              200,
+              list([
+                { id: 'a', userName: 'ann@contoso.com' },
+                { id: 'b', userName: 'ANN@contoso.com' },
+              ]),
+            ]
+          : undefined,
+    ]);
     expect(entry).toMatchObject({ status: 'Failure', errorCode: 'DuplicateTargetEntries' });
   });
   it('exactly one → linked (and compared)', async () => {
-    const { entry } = await once([(r) => (r.method === 'GET' ? [200, list([{ id: 'a', userName: 'ann@contoso.com', displayName: 'Ann', active: true }])] : undefined)]);
+    const { entry } = await once([
+      (r) => (r.method === 'GET' ? [200, list([{ id: 'a', userName: 'ann@contoso.com', displayName: 'Ann', active: true }])] : undefined),
+    ]);
     expect(entry).toMatchObject({ provisioningAction: 'Other', status: 'Skipped', targetIdentity: { id: 'a' } });
   });
   it('an HTML page → SystemForCrossDomainIdentityManagementServiceIncompatible, quoting the body', async () => {
     const { entry } = await once([(r) => (r.method === 'GET' ? [200, '<html>Sign in</html>'] : undefined)]);
-    expect(entry).toMatchObject({ status: 'Failure', errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible', errorDetails: { method: 'GET', status: 200, body: '<html>Sign in</html>' } });
+    expect(entry).toMatchObject({
+      status: 'Failure',
+      errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
+      errorDetails: { method: 'GET', status: 200, body: '<html>Sign in</html>' },
+    });
   });
 });
 
@@ -58,14 +80,22 @@ describe('writes', () => {
   ] as const)('POST → %i %s → %s with the SCIM error body', async (status, scimType, code) => {
     const body = SCIM_ERROR(status, scimType, `refused with ${status}`);
     const { entry, result } = await once([emptyFilters, (r) => (r.method === 'POST' ? [status, body] : undefined)]);
-    expect(entry).toMatchObject({ provisioningAction: 'Create', status: 'Failure', errorCode: code, errorDetails: { method: 'POST', url: 'http://127.0.0.1:9/scim/Users', status, body } });
+    expect(entry).toMatchObject({
+      provisioningAction: 'Create',
+      status: 'Failure',
+      errorCode: code,
+      errorDetails: { method: 'POST', url: 'http://127.0.0.1:9/scim/Users', status, body },
+    });
     expect(result.status).toBe('entry-level-errors');
   });
 
   it('PATCH answered 200 with a body or 204 without both succeed', async () => {
     for (const answer of [[200, { id: 'a' }], [204]] as const) {
       const existing = { id: 'a', userName: 'ann@contoso.com', displayName: 'Old', active: true };
-      const { entry } = await once([(r) => (r.method === 'GET' ? [200, list([existing])] : undefined), (r) => (r.method === 'PATCH' ? [...answer] as [number, unknown?] : undefined)]);
+      const { entry } = await once([
+        (r) => (r.method === 'GET' ? [200, list([existing])] : undefined),
+        (r) => (r.method === 'PATCH' ? ([...answer] as [number, unknown?]) : undefined),
+      ]);
       expect(entry).toMatchObject({ provisioningAction: 'Update', status: 'Success' });
       run.close();
       nock.cleanAll();
@@ -77,7 +107,12 @@ describe('writes', () => {
     fakeTarget([probe, emptyFilters, created, (r) => (r.method === 'PATCH' ? [404, SCIM_ERROR(404)] : undefined)]);
     await run.cycle(tenant(USERS, ASSIGNED), job(MAPPING));
     const second = await run.cycle(tenant(USERS.replace('displayName: Ann', 'displayName: Anna'), ASSIGNED), job(MAPPING));
-    expect(second.log[0]).toMatchObject({ provisioningAction: 'Update', status: 'Failure', errorCode: 'InvalidAnchor', errorDetails: { method: 'PATCH', url: 'http://127.0.0.1:9/scim/Users/new', status: 404 } });
+    expect(second.log[0]).toMatchObject({
+      provisioningAction: 'Update',
+      status: 'Failure',
+      errorCode: 'InvalidAnchor',
+      errorDetails: { method: 'PATCH', url: 'http://127.0.0.1:9/scim/Users/new', status: 404 },
+    });
   });
 
   it('DELETE answered 204, or 404 (already gone), ends the link', async () => {
@@ -108,16 +143,26 @@ describe('expression failures at run time', () => {
   it('a mapping expression that fails on this object is a per-object failure; nothing is sent for it', async () => {
     run = new WireRun();
     const captured = fakeTarget([probe, emptyFilters]);
-    const mapping = MAPPING.replace("    - {target: displayName, source: displayName}", "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}");
+    const mapping = MAPPING.replace(
+      '    - {target: displayName, source: displayName}',
+      "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}",
+    );
     const result = await run.cycle(tenant(USERS, ASSIGNED), job(mapping));
-    expect(result.log[0]).toMatchObject({ status: 'Failure', errorCode: 'ExpressionEvaluationFailed', errorReason: expect.stringContaining('EXPR_EVAL_NOT_A_NUMBER') });
+    expect(result.log[0]).toMatchObject({
+      status: 'Failure',
+      errorCode: 'ExpressionEvaluationFailed',
+      errorReason: expect.stringContaining('EXPR_EVAL_NOT_A_NUMBER'),
+    });
     expect(writes(captured)).toEqual([]);
   });
 
   it('the same expression on a user who is not assigned is not evaluated: the user is skipped as not entitled', async () => {
     run = new WireRun();
     const captured = fakeTarget([probe, emptyFilters]);
-    const mapping = MAPPING.replace("    - {target: displayName, source: displayName}", "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}");
+    const mapping = MAPPING.replace(
+      '    - {target: displayName, source: displayName}',
+      "    - {target: displayName, expression: 'Mid([displayName], [displayName], 2)'}",
+    );
     const result = await run.cycle(tenant(USERS, 'app: {name: App, appRoles: []}\nassignments: []\n'), job(mapping));
     expect(result.log).toHaveLength(1);
     expect(result.log[0]).toMatchObject({ status: 'Skipped', errorCode: null });

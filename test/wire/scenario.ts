@@ -23,7 +23,13 @@ import { applyOperations } from '../helpers/forgiving-patch.js';
 export const ORIGIN = 'http://127.0.0.1:9';
 export const BASE = `${ORIGIN}/scim`;
 export const TOKEN = 'wire-test-token';
-export const LIST_EMPTY = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [], startIndex: 1, itemsPerPage: 20 };
+export const LIST_EMPTY = {
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+  totalResults: 0,
+  Resources: [],
+  startIndex: 1,
+  itemsPerPage: 20,
+};
 export const list = (resources: unknown[]) => ({ ...LIST_EMPTY, totalResults: resources.length, Resources: resources });
 
 export interface Captured {
@@ -37,7 +43,12 @@ export interface Captured {
 export type Route = (req: Captured) => [number, unknown?] | undefined;
 
 export function tenant(users: string, assignments: string, groups?: string): Tenant {
-  const { tenant, diagnostics } = parseTenant({ dir: 't', users: { file: 'users.yaml', text: users }, assignments: { file: 'assignments.yaml', text: assignments }, ...(groups ? { groups: { file: 'groups.yaml', text: groups } } : {}) });
+  const { tenant, diagnostics } = parseTenant({
+    dir: 't',
+    users: { file: 'users.yaml', text: users },
+    assignments: { file: 'assignments.yaml', text: assignments },
+    ...(groups ? { groups: { file: 'groups.yaml', text: groups } } : {}),
+  });
   if (!tenant) throw new Error(diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
   return tenant;
 }
@@ -79,7 +90,11 @@ export function fakeTarget(routes: Route[]): Captured[] {
     const at = resourceOf(req.path);
     if (req.method !== 'GET' || !at || at.id === null) return undefined;
     const resource = stored.get(`${at.collection}/${at.id}`);
-    if (!resource) return [404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `${at.collection}/${at.id} not found` }];
+    if (!resource)
+      return [
+        404,
+        { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `${at.collection}/${at.id} not found` },
+      ];
     if (at.collection === 'Groups' && req.path.includes('excludedAttributes=members')) {
       const { members: _members, ...rest } = resource;
       return [200, rest];
@@ -120,7 +135,18 @@ export class WireRun {
 
   cycle(t: Tenant, mapping: ReturnType<typeof job>, options: CycleOptions = {}): Promise<CycleResult> {
     const client = new ScimClient({ baseUrl: BASE, http: createHttpClient({ transport: 'node' }), token: TOKEN, clock: this.clock });
-    return runCycle({ tenant: t, job: mapping, client, store: this.store, queue: createQueue({ concurrency: 1 }), clock: this.clock, random: this.random }, options);
+    return runCycle(
+      {
+        tenant: t,
+        job: mapping,
+        client,
+        store: this.store,
+        queue: createQueue({ concurrency: 1 }),
+        clock: this.clock,
+        random: this.random,
+      },
+      options,
+    );
   }
 
   close(): void {
@@ -136,5 +162,8 @@ export function writes(captured: Captured[]): Captured[] {
 
 /** Method and path of every request but the connection probe (the first request of each cycle). */
 export function sequence(captured: Captured[], from = 0): string[] {
-  return captured.slice(from).filter((c) => !/\?filter=userName\+eq\+%22[0-9a-f]{8}-[0-9a-f]{4}-4/.test(c.path)).map((c) => `${c.method} ${c.path}`);
+  return captured
+    .slice(from)
+    .filter((c) => !/\?filter=userName\+eq\+%22[0-9a-f]{8}-[0-9a-f]{4}-4/.test(c.path))
+    .map((c) => `${c.method} ${c.path}`);
 }

@@ -38,7 +38,10 @@ export interface ConformanceCommandOptions {
   timeoutMs?: number;
 }
 
-export async function conformanceCommand(options: ConformanceCommandOptions, deps: CliDeps): Promise<CommandResult & { report: ConformanceReport }> {
+export async function conformanceCommand(
+  options: ConformanceCommandOptions,
+  deps: CliDeps,
+): Promise<CommandResult & { report: ConformanceReport }> {
   const url = parseTenantUrl(options.target, options.allowHttp ?? false);
   const dialect = chooseDialect(options.dialect, options.target);
   const token = resolveToken(deps.env, options.tokenFile === undefined ? undefined : resolve(deps.cwd, options.tokenFile));
@@ -55,7 +58,13 @@ export async function conformanceCommand(options: ConformanceCommandOptions, dep
 
   out(`provsim conformance: ${url.base} (dialect ${dialect})`);
   const report = await runConformance(
-    { baseUrl: url.base, dialect, token, ...(options.only && options.only.length > 0 ? { only: options.only } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+    {
+      baseUrl: url.base,
+      dialect,
+      token,
+      ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    },
     {
       clock: deps.clock,
       random: deps.random,
@@ -66,14 +75,20 @@ export async function conformanceCommand(options: ConformanceCommandOptions, dep
   );
 
   for (const { file, render } of outputs) writeFileSync(file, redact(render(report), token));
-  out(renderTextSummary(report, outputs.map((o) => o.file)));
+  out(
+    renderTextSummary(
+      report,
+      outputs.map((o) => o.file),
+    ),
+  );
   return { exitCode: conformanceExitCode(report), report };
 }
 
 /** Fails before anything is sent when a report cannot be written there; creates missing directories. */
 function prepareOutput(flag: string, file: string): string {
   try {
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${flag} ${file} is a directory; give the path of the report file to write`);
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`${flag} ${file} is a directory; give the path of the report file to write`);
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
     if (error instanceof UsageError) throw error;

@@ -26,7 +26,11 @@ export type DemoSync = (
   deps: CliDeps,
 ) => Promise<CommandResult>;
 
-export async function demoCommand(options: DemoOptions, deps: CliDeps, sync: DemoSync): Promise<CommandResult & { cycles: CommandResult[] }> {
+export async function demoCommand(
+  options: DemoOptions,
+  deps: CliDeps,
+  sync: DemoSync,
+): Promise<CommandResult & { cycles: CommandResult[] }> {
   const root = packageRoot();
   const dir = mkdtempSync(join(tmpdir(), 'provsim-demo-'));
   const token = `demo-${deps.random.uuid()}`;
@@ -44,7 +48,13 @@ export async function demoCommand(options: DemoOptions, deps: CliDeps, sync: Dem
     for (const [title, fixtures] of steps) {
       say(`\n== ${title}`);
       const result = await sync(
-        { fixtures: join(root, 'fixtures', fixtures), mapping: join(root, 'mappings', 'customappsso.yaml'), target: target.url, state: join(dir, 'state.db'), verbose: true },
+        {
+          fixtures: join(root, 'fixtures', fixtures),
+          mapping: join(root, 'mappings', 'customappsso.yaml'),
+          target: target.url,
+          state: join(dir, 'state.db'),
+          verbose: true,
+        },
         { ...deps, env, isTTY: false, cwd: root },
       );
       cycles.push(result);
@@ -52,12 +62,16 @@ export async function demoCommand(options: DemoOptions, deps: CliDeps, sync: Dem
     }
     const snap = target.snapshot();
     const active = snap.users.filter((u) => u['active'] === true).length;
-    say(`\n== The target now holds ${snap.users.length} users (${active} active, ${snap.users.length - active} disabled) and ${snap.groups.length} groups:`);
+    say(
+      `\n== The target now holds ${snap.users.length} users (${active} active, ${snap.users.length - active} disabled) and ${snap.groups.length} groups:`,
+    );
     for (const g of snap.groups) {
       const members = Array.isArray(g['members']) ? g['members'].length : 0;
       say(`  ${String(g['displayName'])}: ${members} member(s)`);
     }
-    say(`\nNext: provsim serve, then provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target <url> --dry-run`);
+    say(
+      `\nNext: provsim serve, then provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target <url> --dry-run`,
+    );
     return { exitCode: worstExitCode(cycles.map((c) => c.exitCode)), cycles };
   } finally {
     await target.close();

@@ -29,12 +29,18 @@ export async function fixturesGenerateCommand(options: FixturesGenerateOptions, 
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format ${format} is not one of yaml, json`);
   const started = deps.clock.now().getTime();
   try {
-    await writeTenantFixtures({ users: options.users, groups: options.groups, membersPerGroup: options.membersPerGroup ?? 10, seed: options.seed ?? 1 }, dir, { format });
+    await writeTenantFixtures(
+      { users: options.users, groups: options.groups, membersPerGroup: options.membersPerGroup ?? 10, seed: options.seed ?? 1 },
+      dir,
+      { format },
+    );
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   }
   const seconds = ((deps.clock.now().getTime() - started) / 1000).toFixed(1);
-  deps.stderr.write(`provsim: wrote ${options.users} users and ${options.groups} groups (seed ${options.seed ?? 1}) to ${options.out} in ${seconds}s\n`);
+  deps.stderr.write(
+    `provsim: wrote ${options.users} users and ${options.groups} groups (seed ${options.seed ?? 1}) to ${options.out} in ${seconds}s\n`,
+  );
   return { exitCode: EXIT_CODES.ok };
 }

@@ -36,7 +36,10 @@ export interface MappingsCheckOptions {
   json?: boolean;
 }
 
-export async function mappingsImportCommand(options: MappingsImportOptions, deps: CliDeps): Promise<CommandResult & { notes: Diagnostic[]; job: Job | null }> {
+export async function mappingsImportCommand(
+  options: MappingsImportOptions,
+  deps: CliDeps,
+): Promise<CommandResult & { notes: Diagnostic[]; job: Job | null }> {
   const schemaFile = inputPath(deps, options.schema);
   const report = (notes: readonly Diagnostic[]): void => {
     for (const n of notes) deps.stderr.write(formatDiagnostic(n) + '\n');
@@ -46,7 +49,12 @@ export async function mappingsImportCommand(options: MappingsImportOptions, deps
   try {
     text = await readFile(schemaFile, 'utf8');
   } catch (e) {
-    const notes = [error(IMPORT_CODES.SCHEMA_READ_FAILED, `cannot read the schema file: ${describeFsError(e)}`, { file: schemaFile, hint: 'pass the JSON file exported from the schema editor or from Graph …/synchronization/jobs/{jobId}/schema' })];
+    const notes = [
+      error(IMPORT_CODES.SCHEMA_READ_FAILED, `cannot read the schema file: ${describeFsError(e)}`, {
+        file: schemaFile,
+        hint: 'pass the JSON file exported from the schema editor or from Graph …/synchronization/jobs/{jobId}/schema',
+      }),
+    ];
     report(notes);
     return { exitCode: EXIT_CODES.usage, notes, job: null };
   }
@@ -73,7 +81,9 @@ export async function mappingsImportCommand(options: MappingsImportOptions, deps
       throw new UsageError(`cannot write ${outputFile}: ${describeFsError(e)}; choose another --output, or leave it out to print the YAML`);
     }
     const warnings = result.notes.length;
-    deps.stderr.write(`provsim: wrote ${outputFile}${warnings === 0 ? '' : ` (${warnings} note${warnings === 1 ? '' : 's'}, also listed in its header)`}\n`);
+    deps.stderr.write(
+      `provsim: wrote ${outputFile}${warnings === 0 ? '' : ` (${warnings} note${warnings === 1 ? '' : 's'}, also listed in its header)`}\n`,
+    );
   }
   return { exitCode: EXIT_CODES.ok, notes: result.notes, job: result.job };
 }

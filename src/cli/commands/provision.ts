@@ -40,8 +40,12 @@ export interface OnDemandReport {
   log: LogEntry[];
 }
 
-export async function provisionCommand(options: ProvisionOptions, deps: CliDeps): Promise<CommandResult & { reports: OnDemandReport[]; cycle: CycleResult }> {
-  if ((options.user === undefined) === (options.group === undefined)) throw new UsageError('give exactly one of --user <UPN or id> and --group <name or id>');
+export async function provisionCommand(
+  options: ProvisionOptions,
+  deps: CliDeps,
+): Promise<CommandResult & { reports: OnDemandReport[]; cycle: CycleResult }> {
+  if ((options.user === undefined) === (options.group === undefined))
+    throw new UsageError('give exactly one of --user <UPN or id> and --group <name or id>');
   const session = await openSession({ ...options, concurrency: 1 }, deps);
   try {
     const { tenant, job } = session.inputs;
@@ -51,13 +55,36 @@ export async function provisionCommand(options: ProvisionOptions, deps: CliDeps)
     const flagIgnored = session.dialect === 'aadOptscim062020' && options.dialect === undefined;
     const dialect = flagIgnored ? 'legacy' : session.dialect;
     const quirks = flagIgnored ? resolveQuirks('legacy', options.quirk) : session.quirks;
-    if (flagIgnored && !options.json) session.err("note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override");
+    if (flagIgnored && !options.json)
+      session.err(
+        "note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override",
+      );
     const cycle = await runCycle(
-      { tenant, job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, ...(deps.signal ? { signal: deps.signal } : {}) },
+      {
+        tenant,
+        job,
+        client: session.client,
+        store: session.store,
+        queue: session.queue,
+        clock: session.cycleClock(),
+        random: deps.random,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      },
       { dialect, quirks, retry: session.retry, only: new Set(ids.all) },
     );
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
-    if (options.json) session.out(JSON.stringify({ jobFailure: cycle.jobFailure, reports, requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })) }, null, 2));
+    if (options.json)
+      session.out(
+        JSON.stringify(
+          {
+            jobFailure: cycle.jobFailure,
+            reports,
+            requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })),
+          },
+          null,
+          2,
+        ),
+      );
     else {
       if (ids.note) session.err(ids.note);
       if (cycle.jobFailure) session.out(`✗ Test connection: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}`);
@@ -74,30 +101,52 @@ function pickObjects(tenant: Tenant, options: ProvisionOptions): { all: string[]
     const key = options.user.toLowerCase();
     const user = tenant.users.find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key);
     if (!user) {
-      const hint = didYouMean(options.user, tenant.users.map((u) => u.userPrincipalName));
-      throw new UsageError(`no user ${JSON.stringify(options.user)} in the fixtures (by UPN or object id)${hint ? `; did you mean ${hint}?` : ''}`);
+      const hint = didYouMean(
+        options.user,
+        tenant.users.map((u) => u.userPrincipalName),
+      );
+      throw new UsageError(
+        `no user ${JSON.stringify(options.user)} in the fixtures (by UPN or object id)${hint ? `; did you mean ${hint}?` : ''}`,
+      );
     }
     return { all: [user.id] };
   }
   const key = options.group!.toLowerCase();
   const group = tenant.groups.find((g) => g.id.toLowerCase() === key || g.displayName.toLowerCase() === key);
   if (!group) {
-    const hint = didYouMean(options.group!, tenant.groups.map((g) => g.displayName));
-    throw new UsageError(`no group ${JSON.stringify(options.group)} in the fixtures (by displayName or object id)${hint ? `; did you mean ${hint}?` : ''}`);
+    const hint = didYouMean(
+      options.group!,
+      tenant.groups.map((g) => g.displayName),
+    );
+    throw new UsageError(
+      `no group ${JSON.stringify(options.group)} in the fixtures (by displayName or object id)${hint ? `; did you mean ${hint}?` : ''}`,
+    );
   }
   const members = group.memberIds.filter((id) => tenant.users.some((u) => u.id === id));
   const taken = members.slice(0, ON_DEMAND_GROUP_MEMBERS);
-  const note = members.length > ON_DEMAND_GROUP_MEMBERS ? `note: provision on demand takes a group with at most ${ON_DEMAND_GROUP_MEMBERS} members; provisioning the first ${ON_DEMAND_GROUP_MEMBERS} of ${members.length}` : undefined;
+  const note =
+    members.length > ON_DEMAND_GROUP_MEMBERS
+      ? `note: provision on demand takes a group with at most ${ON_DEMAND_GROUP_MEMBERS} members; provisioning the first ${ON_DEMAND_GROUP_MEMBERS} of ${members.length}`
+      : undefined;
   return { all: [...taken, group.id], ...(note ? { note } : {}) };
 }
 
-function report(id: string, cycle: CycleResult, userScoping: Parameters<typeof explainScope>[0], groupScoping: Parameters<typeof explainScope>[0]): OnDemandReport {
+function report(
+  id: string,
+  cycle: CycleResult,
+  userScoping: Parameters<typeof explainScope>[0],
+  groupScoping: Parameters<typeof explainScope>[0],
+): OnDemandReport {
   const source = cycle.sources?.find((s) => s.id === id) as SourceState;
   const steps: OnDemandStep[] = [];
   const log = cycle.log.filter((e) => e.sourceIdentity.id === id);
   const object = { type: source.objectType, id, displayName: source.displayName };
   if (cycle.jobFailure && !cycle.plan) {
-    steps.push({ step: 'Test connection', status: 'failure', details: { reason: cycle.jobFailure.reason, message: cycle.jobFailure.message } });
+    steps.push({
+      step: 'Test connection',
+      status: 'failure',
+      details: { reason: cycle.jobFailure.reason, message: cycle.jobFailure.message },
+    });
     return { object, steps, log };
   }
   steps.push({ step: 'Import', status: 'success', details: { ...source.view.attributes } });
@@ -144,13 +193,22 @@ function matchStep(o: Observation | undefined): Pick<OnDemandStep, 'status' | 'd
     case 'matched':
       return { status: 'success', details: { query: `${o.attribute} eq "${o.value}"`, result: `matched target ${o.targetId}` } };
     case 'not-found':
-      return { status: 'success', details: { queries: o.queried.map((q) => `${q.attribute} eq "${q.value}" → 0 results`), result: 'no match: the object will be created' } };
+      return {
+        status: 'success',
+        details: {
+          queries: o.queried.map((q) => `${q.attribute} eq "${q.value}" → 0 results`),
+          result: 'no match: the object will be created',
+        },
+      };
     case 'read':
       return { status: 'success', details: { result: `linked to target ${o.targetId} (read by id)` } };
     case 'anchor-missing':
       return { status: 'failure', details: { result: `linked target ${o.targetId} no longer exists (InvalidAnchor)` } };
     case 'duplicate':
-      return { status: 'failure', details: { query: `${o.attribute} eq "${o.value}"`, result: `${o.count} matches (DuplicateTargetEntries)` } };
+      return {
+        status: 'failure',
+        details: { query: `${o.attribute} eq "${o.value}"`, result: `${o.count} matches (DuplicateTargetEntries)` },
+      };
     case 'no-match-value':
       return { status: 'failure', details: { result: 'no matching attribute has a value (ImportSkipped)' } };
     case 'failed':
@@ -165,22 +223,33 @@ export function renderReport(r: OnDemandReport): string {
   r.steps.forEach((s, i) => {
     lines.push(`${i + 1}. ${MARK[s.status]} ${s.step}`);
     if (s.step === 'Import') {
-      for (const [k, v] of Object.entries(s.details)) if (v !== null && !(Array.isArray(v) && v.length === 0)) lines.push(`     ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+      for (const [k, v] of Object.entries(s.details))
+        if (v !== null && !(Array.isArray(v) && v.length === 0)) lines.push(`     ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
     } else if (s.step === 'Determine if in scope') {
       const d = s.details;
-      lines.push(`     Assigned: ${String(d['Assigned'])}${(d['Roles'] as string[]).length ? ` (roles: ${(d['Roles'] as string[]).join(', ')})` : ''}`);
+      lines.push(
+        `     Assigned: ${String(d['Assigned'])}${(d['Roles'] as string[]).length ? ` (roles: ${(d['Roles'] as string[]).join(', ')})` : ''}`,
+      );
       if (d['ScopingFilter'] === 'none') lines.push('     Scoping filter: none');
       else {
         (d['ScopingFilter'] as ScopeExplanation).groups.forEach((g, gi) => {
           lines.push(`     Scoping filter group ${gi + 1}: ${g.passed ? 'passed' : 'failed'}`);
-          for (const c of g.clauses) lines.push(`       ${c.passed ? '✓' : '✗'} ${c.attribute} ${c.operator}${c.value === null ? '' : ` "${c.value}"`} (value: ${c.actual === null ? 'empty' : JSON.stringify(c.actual)})`);
+          for (const c of g.clauses)
+            lines.push(
+              `       ${c.passed ? '✓' : '✗'} ${c.attribute} ${c.operator}${c.value === null ? '' : ` "${c.value}"`} (value: ${c.actual === null ? 'empty' : JSON.stringify(c.actual)})`,
+            );
         });
       }
-      lines.push(`     IsActive: ${String(d['IsActive'])}, IsSoftDeleted: ${String(d['IsSoftDeleted'])} → ${String(d['ScopeEvaluationResult'])}`);
+      lines.push(
+        `     IsActive: ${String(d['IsActive'])}, IsSoftDeleted: ${String(d['IsSoftDeleted'])} → ${String(d['ScopeEvaluationResult'])}`,
+      );
     } else if (s.step === 'Perform action') {
       const d = s.details;
-      lines.push(`     ${String(d['action'])}: ${String(d['status'] ?? d['reason'])}${d['errorCode'] ? ` ${String(d['errorCode'])}: ${String(d['errorReason'])}` : ''}`);
-      for (const p of (d['modifiedProperties'] as Array<{ displayName: string; oldValue: string | null; newValue: string | null }> | undefined) ?? []) {
+      lines.push(
+        `     ${String(d['action'])}: ${String(d['status'] ?? d['reason'])}${d['errorCode'] ? ` ${String(d['errorCode'])}: ${String(d['errorReason'])}` : ''}`,
+      );
+      for (const p of (d['modifiedProperties'] as
+        Array<{ displayName: string; oldValue: string | null; newValue: string | null }> | undefined) ?? []) {
         lines.push(`       ${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`);
       }
       for (const step of (d['steps'] as string[] | undefined) ?? []) if (!step.startsWith('EntryImport')) lines.push(`       ${step}`);

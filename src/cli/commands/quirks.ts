@@ -33,11 +33,18 @@ const evidenceLine = (e: Evidence): string => `[${e.kind}, ${e.date}, ${e.confid
 function fidelityText(data: FidelityData): string {
   const width = Math.max(...data.quirks.map((q) => q.name.length));
   const lines = ['Quirks (switch one with --quirk NAME=on|off; defaults per dialect: legacy / aadOptscim062020):'];
-  for (const q of data.quirks) lines.push(`  ${q.name.padEnd(width)}  ${onOff(q.defaults.legacy)} / ${onOff(q.defaults.aadOptscim062020)}  ${evidenceLine(q.evidence)}  ${plain(q.description)} — ${plain(q.evidence.source)}`);
+  for (const q of data.quirks)
+    lines.push(
+      `  ${q.name.padEnd(width)}  ${onOff(q.defaults.legacy)} / ${onOff(q.defaults.aadOptscim062020)}  ${evidenceLine(q.evidence)}  ${plain(q.description)} — ${plain(q.evidence.source)}`,
+    );
   const idWidth = Math.max(...data.choices.map((c) => c.id.length));
   lines.push('', 'Fixed wire choices:');
-  for (const c of data.choices) lines.push(`  ${c.id.padEnd(idWidth)}  ${evidenceLine(c.evidence)}  ${plain(c.choice)} — ${plain(c.evidence.source)}`);
-  lines.push('', 'Evidence kinds, by weight: capture (a request from a real server log), microsoft-staff, microsoft-doc, third-party, reasoning. `provsim quirks --json` has each note.');
+  for (const c of data.choices)
+    lines.push(`  ${c.id.padEnd(idWidth)}  ${evidenceLine(c.evidence)}  ${plain(c.choice)} — ${plain(c.evidence.source)}`);
+  lines.push(
+    '',
+    'Evidence kinds, by weight: capture (a request from a real server log), microsoft-staff, microsoft-doc, third-party, reasoning. `provsim quirks --json` has each note.',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -56,13 +63,17 @@ export function fidelityMarkdown(data: FidelityData): string {
   out.push('| quirk | on means | off means | legacy | aadOptscim062020 | evidence | date | confidence |');
   out.push('|---|---|---|---|---|---|---|---|');
   for (const q of data.quirks) {
-    out.push(`| \`${q.name}\` | ${cell(q.description)} | ${cell(q.off)} | ${q.defaults.legacy ? 'on' : 'off'} | ${q.defaults.aadOptscim062020 ? 'on' : 'off'} | ${cell(`${q.evidence.kind}: ${q.evidence.source}. ${q.evidence.note}`)} | ${q.evidence.date} | ${q.evidence.confidence} |`);
+    out.push(
+      `| \`${q.name}\` | ${cell(q.description)} | ${cell(q.off)} | ${q.defaults.legacy ? 'on' : 'off'} | ${q.defaults.aadOptscim062020 ? 'on' : 'off'} | ${cell(`${q.evidence.kind}: ${q.evidence.source}. ${q.evidence.note}`)} | ${q.evidence.date} | ${q.evidence.confidence} |`,
+    );
   }
   out.push('');
   out.push('| choice | what provsim does | evidence | date | confidence |');
   out.push('|---|---|---|---|---|');
   for (const c of data.choices) {
-    out.push(`| \`${c.id}\` | ${cell(c.choice)} | ${cell(`${c.evidence.kind}: ${c.evidence.source}. ${c.evidence.note}`)} | ${c.evidence.date} | ${c.evidence.confidence} |`);
+    out.push(
+      `| \`${c.id}\` | ${cell(c.choice)} | ${cell(`${c.evidence.kind}: ${c.evidence.source}. ${c.evidence.note}`)} | ${c.evidence.date} | ${c.evidence.confidence} |`,
+    );
   }
   return out.join('\n') + '\n';
 }

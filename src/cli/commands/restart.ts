@@ -37,9 +37,11 @@ export function restart(store: StateStore, scopes: readonly RestartScope[]): str
   store.transaction(() => {
     if (all || scopes.includes('escrows')) (store.clearEscrows(), done.push('escrows cleared'));
     if (all || scopes.includes('quarantine')) (store.setQuarantine(null), done.push('quarantine cleared'));
-    if (all || scopes.includes('watermark')) (store.clearWatermarks(), store.setFlag('initial', true), done.push('watermark cleared: the next cycle is an initial cycle'));
+    if (all || scopes.includes('watermark'))
+      (store.clearWatermarks(), store.setFlag('initial', true), done.push('watermark cleared: the next cycle is an initial cycle'));
     if (all) (store.clearLinks(), done.push('links cleared: the next cycle matches every object again'));
-    if (scopes.includes('force-deletes')) (store.setFlag('force-deletes', true), done.push('the next cycle lets deletions through the threshold'));
+    if (scopes.includes('force-deletes'))
+      (store.setFlag('force-deletes', true), done.push('the next cycle lets deletions through the threshold'));
   });
   return done;
 }

@@ -17,10 +17,13 @@ export async function startServe(options: ServeOptions, deps: CliDeps): Promise<
   const profile = options.profile ?? 'tolerant';
   if (profile !== 'tolerant' && profile !== 'strict') throw new UsageError(`--profile ${profile} is not one of tolerant, strict`);
   const port = options.port ?? 8080;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(options.port)} is not a port number (0–65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${String(options.port)} is not a port number (0–65535)`);
   const token = options.token ?? deps.env['PROVSIM_TOKEN'] ?? null;
   const target = await startTarget({ port, profile, token, ...(options.host ? { host: options.host } : {}) });
-  deps.stderr.write(`provsim: SCIM target (${profile} profile) listening on ${target.url}${token ? ' (bearer token required)' : ' (no token required)'}\n`);
+  deps.stderr.write(
+    `provsim: SCIM target (${profile} profile) listening on ${target.url}${token ? ' (bearer token required)' : ' (no token required)'}\n`,
+  );
   deps.stderr.write(`  try: provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target ${target.url}\n`);
   return target;
 }

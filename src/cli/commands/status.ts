@@ -40,7 +40,8 @@ export function readStatus(store: StateStore): JobStatus {
 
 export async function statusCommand(options: StatusOptions, deps: CliDeps): Promise<CommandResult & { status: JobStatus }> {
   const file = resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE);
-  if (!existsSync(file)) throw new UsageError(`no state file at ${options.state ?? DEFAULT_STATE_FILE}; run provsim sync first, or pass --state`);
+  if (!existsSync(file))
+    throw new UsageError(`no state file at ${options.state ?? DEFAULT_STATE_FILE}; run provsim sync first, or pass --state`);
   const store = new StateStore(file);
   try {
     const status = readStatus(store);
@@ -55,17 +56,29 @@ export function renderStatus(s: JobStatus): string {
   const lines = [`Job: ${s.state}${s.target ? ` (target ${s.target})` : ''}`];
   if (s.quarantine) {
     const q = s.quarantine;
-    lines.push(`  Quarantine: ${q.reason} — ${q.error}`, `    since ${q.seriesBegan} (${q.seriesCount} cycle(s) in a row); next attempt ${q.nextAttempt}`, '    leaves quarantine when a cycle succeeds; provsim restart --scope quarantine clears it now');
+    lines.push(
+      `  Quarantine: ${q.reason} — ${q.error}`,
+      `    since ${q.seriesBegan} (${q.seriesCount} cycle(s) in a row); next attempt ${q.nextAttempt}`,
+      '    leaves quarantine when a cycle succeeds; provsim restart --scope quarantine clears it now',
+    );
   }
   lines.push(`  Linked: ${s.linked.users} users, ${s.linked.groups} groups (${s.linked.disabled} disabled)`);
-  if (s.pendingRestart.initial || s.pendingRestart.forceDeletes) lines.push(`  Next cycle: ${[s.pendingRestart.initial ? 'initial (restart)' : '', s.pendingRestart.forceDeletes ? 'deletes allowed (force-deletes)' : ''].filter(Boolean).join(', ')}`);
+  if (s.pendingRestart.initial || s.pendingRestart.forceDeletes)
+    lines.push(
+      `  Next cycle: ${[s.pendingRestart.initial ? 'initial (restart)' : '', s.pendingRestart.forceDeletes ? 'deletes allowed (force-deletes)' : ''].filter(Boolean).join(', ')}`,
+    );
   lines.push(`  Escrows: ${s.escrows.length}`);
-  for (const e of s.escrows.slice(0, 20)) lines.push(`    ${e.objectType} ${e.sourceId}: ${e.errorCode}, ${e.attempts} attempt(s) since ${e.firstFailureAt}; next retry ${e.nextRetryAt || 'next cycle'}`);
+  for (const e of s.escrows.slice(0, 20))
+    lines.push(
+      `    ${e.objectType} ${e.sourceId}: ${e.errorCode}, ${e.attempts} attempt(s) since ${e.firstFailureAt}; next retry ${e.nextRetryAt || 'next cycle'}`,
+    );
   if (s.escrows.length > 20) lines.push(`    … and ${s.escrows.length - 20} more (--json)`);
   lines.push('  Last cycles:');
   if (s.lastCycles.length === 0) lines.push('    none');
   for (const c of s.lastCycles) {
-    const counts = Object.entries(c.counts).map(([k, n]) => `${k} ${n}`).join(', ');
+    const counts = Object.entries(c.counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     lines.push(`    ${c.startedAt}  ${c.id.slice(0, 8)}  ${c.kind.padEnd(11)} ${c.status.padEnd(18)} ${counts || '(nothing processed)'}`);
   }
   return lines.join('\n');

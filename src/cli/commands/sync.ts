@@ -36,7 +36,6 @@ export interface SyncResult extends CommandResult {
   requests: RequestEvent[];
 }
 
-
 export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<SyncResult> {
   const session = await openSession({ ...options, readOnly: options.dryRun ?? false }, deps);
   const { out, err, requests } = session;
@@ -65,7 +64,12 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
                 // cli-progress draws through `write` (readline's cursor moves too) and reads `isTTY` and
                 // `columns`: any Writer will do; deps.stderr is process.stderr in the CLI.
                 const stream = deps.stderr as NodeJS.WritableStream;
-                bar = new SingleBar({ format: '  {bar} {value}/{total} changes | {eta}s left', stream, hideCursor: true, clearOnComplete: true });
+                bar = new SingleBar({
+                  format: '  {bar} {value}/{total} changes | {eta}s left',
+                  stream,
+                  hideCursor: true,
+                  clearOnComplete: true,
+                });
                 bar.start(writes, 0);
               }
             }
@@ -75,7 +79,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
             if (bar && isWrite(o.change)) bar.increment();
           },
           onRetry: (e) => {
-            if (!options.json) err(`  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`);
+            if (!options.json)
+              err(`  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`);
           },
         },
       },

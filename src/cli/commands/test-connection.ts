@@ -30,10 +30,18 @@ export interface ProbeResult {
   errorCode?: string;
 }
 
-export async function testConnectionCommand(options: TestConnectionOptions, deps: CliDeps): Promise<CommandResult & { results: ProbeResult[] }> {
+export async function testConnectionCommand(
+  options: TestConnectionOptions,
+  deps: CliDeps,
+): Promise<CommandResult & { results: ProbeResult[] }> {
   const url = parseTenantUrl(options.target, options.allowHttp ?? false);
   const token = resolveToken(deps.env, options.tokenFile);
-  const client = new ScimClient({ baseUrl: url.base, http: deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? 30_000 }), token, clock: deps.clock });
+  const client = new ScimClient({
+    baseUrl: url.base,
+    http: deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? 30_000 }),
+    token,
+    clock: deps.clock,
+  });
   const results: ProbeResult[] = [];
   const probes: Array<['Users' | 'Groups', string]> = [
     ['Users', options.attribute ?? 'userName'],
@@ -46,27 +54,56 @@ export async function testConnectionCommand(options: TestConnectionOptions, deps
       const found = await client.filter(resource, attribute, value);
       results.push(
         found.length === 0
-          ? { request, ok: true, status: 200, verdict: 'the supplied credentials are authorized, and a filter that matches nothing returns an empty list' }
-          : { request, ok: false, status: 200, verdict: `a filter for a random GUID returned ${found.length} resource(s): the filter is ignored, so matching would link the wrong objects`, errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible' },
+          ? {
+              request,
+              ok: true,
+              status: 200,
+              verdict: 'the supplied credentials are authorized, and a filter that matches nothing returns an empty list',
+            }
+          : {
+              request,
+              ok: false,
+              status: 200,
+              verdict: `a filter for a random GUID returned ${found.length} resource(s): the filter is ignored, so matching would link the wrong objects`,
+              errorCode: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
+            },
       );
     } catch (error) {
       if (!(error instanceof ScimRequestError)) throw error;
       results.push({ request, ok: false, status: error.status, verdict: verdictFor(error), errorCode: error.entraCode });
     }
-    if (!results[results.length - 1]!.ok && results.length === 1 && (results[0]!.status === 401 || results[0]!.status === 403 || results[0]!.status === null)) break;
+    if (
+      !results[results.length - 1]!.ok &&
+      results.length === 1 &&
+      (results[0]!.status === 401 || results[0]!.status === 403 || results[0]!.status === null)
+    )
+      break;
   }
   const ok = results.every((r) => r.ok);
   if (options.json) deps.stdout.write(redact(JSON.stringify({ target: url.base, ok, results }, null, 2), token) + '\n');
   else {
-    for (const r of results) deps.stdout.write(redact(`${r.ok ? '✓' : '✗'} ${r.request} → ${r.status ?? 'no response'}: ${r.verdict}${r.errorCode && !r.ok ? ` (${r.errorCode})` : ''}`, token) + '\n');
-    deps.stdout.write(ok ? 'Test connection succeeded: Entra would let you enable provisioning.\n' : 'Test connection failed: Entra would not let you save this configuration (and would quarantine a running job).\n');
+    for (const r of results)
+      deps.stdout.write(
+        redact(
+          `${r.ok ? '✓' : '✗'} ${r.request} → ${r.status ?? 'no response'}: ${r.verdict}${r.errorCode && !r.ok ? ` (${r.errorCode})` : ''}`,
+          token,
+        ) + '\n',
+      );
+    deps.stdout.write(
+      ok
+        ? 'Test connection succeeded: Entra would let you enable provisioning.\n'
+        : 'Test connection failed: Entra would not let you save this configuration (and would quarantine a running job).\n',
+    );
   }
   return { exitCode: passFailExitCode(ok), results };
 }
 
 function verdictFor(e: ScimRequestError): string {
-  if (e.status === 401 || e.status === 403) return `the target refused the credentials (${e.status}); Entra reports invalid credentials and quarantines the job (EncounteredQuarantineException)`;
-  if (e.status === null) return `no response (${e.message.split(': ').slice(-2).join(': ')}); check the URL, that the server is up, and TLS`;
-  if (e.status === 404 && e.entraCode === 'SystemForCrossDomainIdentityManagementServiceIncompatible') return 'a filter that matches nothing returned 404; it must return 200 with an empty ListResponse (a SCIM compliance issue Entra quarantines for)';
+  if (e.status === 401 || e.status === 403)
+    return `the target refused the credentials (${e.status}); Entra reports invalid credentials and quarantines the job (EncounteredQuarantineException)`;
+  if (e.status === null)
+    return `no response (${e.message.split(': ').slice(-2).join(': ')}); check the URL, that the server is up, and TLS`;
+  if (e.status === 404 && e.entraCode === 'SystemForCrossDomainIdentityManagementServiceIncompatible')
+    return 'a filter that matches nothing returned 404; it must return 200 with an empty ListResponse (a SCIM compliance issue Entra quarantines for)';
   return e.message;
 }

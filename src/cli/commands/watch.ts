@@ -33,8 +33,10 @@ export interface WatchOptions extends Omit<SessionOptions, 'readOnly' | 'at'> {
 
 export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
   const intervalMs = parseDuration(options.interval ?? '40m');
-  if (intervalMs === null || intervalMs < 1000) throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
-  if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1)) throw new UsageError(`--max-cycles must be an integer ≥ 1`);
+  if (intervalMs === null || intervalMs < 1000)
+    throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
+  if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
+    throw new UsageError(`--max-cycles must be an integer ≥ 1`);
   const session = await openSession(options, deps);
   const cycles: CycleResult[] = [];
   const watchers: FSWatcher[] = [];
@@ -55,7 +57,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     watchers.push(watchFiles(resolve(deps.cwd, options.fixtures), onFileEvent));
     watchers.push(watchFiles(resolve(deps.cwd, options.mapping), onFileEvent));
   }
-  session.err(`provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`);
+  session.err(
+    `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
+  );
 
   let inputs = session.inputs;
   const guard = heapGuard();
@@ -63,13 +67,32 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     while (!deps.signal?.aborted) {
       const requestsBefore = session.requests.length;
       const cycle = await runCycle(
-        { tenant: inputs.tenant, job: inputs.job, client: session.client, store: session.store, queue: session.queue, clock: session.cycleClock(), random: deps.random, hooks: { onBatchDone: guard }, ...(deps.signal ? { signal: deps.signal } : {}) },
-        { dialect: session.dialect, quirks: session.quirks, retry: session.retry, intervalMs, escrowSchedule: chooseEscrowSchedule(options.escrowSchedule) },
+        {
+          tenant: inputs.tenant,
+          job: inputs.job,
+          client: session.client,
+          store: session.store,
+          queue: session.queue,
+          clock: session.cycleClock(),
+          random: deps.random,
+          hooks: { onBatchDone: guard },
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        },
+        {
+          dialect: session.dialect,
+          quirks: session.quirks,
+          retry: session.retry,
+          intervalMs,
+          escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
+        },
       );
       cycles.push(cycle);
       session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
       for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
-      if (cycle.quarantine) session.out(`  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`);
+      if (cycle.quarantine)
+        session.out(
+          `  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`,
+        );
       if (cycle.escrows.pending > 0) session.out(`  escrows: ${cycle.escrows.pending} object(s) waiting for a retry (provsim status)`);
       if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
 
@@ -81,10 +104,13 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         if (pendingChange) wake.abort();
         const stop = () => wake.abort();
         deps.signal?.addEventListener('abort', stop, { once: true });
-        const slept = await session.cycleClock().sleep(cycle.requeueAfterMs, wake.signal).then(
-          () => true,
-          () => false,
-        );
+        const slept = await session
+          .cycleClock()
+          .sleep(cycle.requeueAfterMs, wake.signal)
+          .then(
+            () => true,
+            () => false,
+          );
         deps.signal?.removeEventListener('abort', stop);
         changed = null;
         if (slept || deps.signal?.aborted) break;
@@ -111,6 +137,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
 }
 
 function cycleLine(c: CycleResult, requests: number): string {
-  const counts = Object.entries(c.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing to do';
+  const counts =
+    Object.entries(c.counts)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'nothing to do';
   return `[${c.startedAt.replace('T', ' ').slice(0, 19)}] ${c.kind} cycle ${c.cycleId.slice(0, 8)}: ${c.status} — ${counts} (${requests} requests)${c.jobFailure ? ` — ${c.jobFailure.reason}` : ''}`;
 }

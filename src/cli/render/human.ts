@@ -11,7 +11,9 @@ function name(c: Change): string {
 }
 
 function ops(operations: ReadonlyArray<{ op: string; path?: string; value?: unknown }>): string {
-  return operations.map((o) => `${o.op}${o.path ? ` ${o.path}` : ''}${o.value === undefined ? '' : ` ${JSON.stringify(o.value)}`}`).join('; ');
+  return operations
+    .map((o) => `${o.op}${o.path ? ` ${o.path}` : ''}${o.value === undefined ? '' : ` ${JSON.stringify(o.value)}`}`)
+    .join('; ');
 }
 
 export function renderChange(c: Change): string {
@@ -31,7 +33,9 @@ export function renderChange(c: Change): string {
     case 'fail':
       return `  ✗ fail    ${name(c)}: ${c.errorCode}: ${c.message}`;
     case 'set-manager':
-      return c.managerProvisioned ? `  → manager ${name(c)}: ${c.reason}${c.managerDisplayName ? ` (${c.managerDisplayName})` : ''}` : `  ! manager ${name(c)}: left out: ${c.reason}`;
+      return c.managerProvisioned
+        ? `  → manager ${name(c)}: ${c.reason}${c.managerDisplayName ? ` (${c.managerDisplayName})` : ''}`
+        : `  ! manager ${name(c)}: left out: ${c.reason}`;
     case 'add-members':
       return `  → members ${name(c)}: add ${c.memberSourceIds.length}`;
     case 'remove-members':
@@ -78,18 +82,30 @@ export function renderCounts(counts: Record<string, number>): string {
 export function renderFailure(e: LogEntry): string {
   const d = e.errorDetails;
   // A target failure's reason already names method, URL, status and body; print the wire line only when it does not.
-  const wire = d && !(e.errorReason ?? '').includes(d.url) ? `\n      ${d.method} ${d.url} → ${d.status ?? 'no response'}${d.body ? ` ${typeof d.body === 'string' ? d.body : JSON.stringify(d.body)}` : ''}` : '';
+  const wire =
+    d && !(e.errorReason ?? '').includes(d.url)
+      ? `\n      ${d.method} ${d.url} → ${d.status ?? 'no response'}${d.body ? ` ${typeof d.body === 'string' ? d.body : JSON.stringify(d.body)}` : ''}`
+      : '';
   return `  ✗ ${e.provisioningAction} ${e.sourceIdentity.type} '${e.sourceIdentity.displayName}' (${e.sourceIdentity.id}): ${e.errorCode}: ${e.errorReason ?? ''}${wire}`;
 }
 
 export function renderCycle(result: CycleResult, requests: { total: number; byMethod: Record<string, number> }): string {
   const seconds = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
-  const methods = Object.entries(requests.byMethod).map(([m, n]) => `${m} ${n}`).join(', ');
-  const lines = [`${result.kind} cycle ${result.cycleId.slice(0, 8)}: ${result.status} in ${seconds}s, ${requests.total} requests${methods ? ` (${methods})` : ''}`];
+  const methods = Object.entries(requests.byMethod)
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ');
+  const lines = [
+    `${result.kind} cycle ${result.cycleId.slice(0, 8)}: ${result.status} in ${seconds}s, ${requests.total} requests${methods ? ` (${methods})` : ''}`,
+  ];
   if (result.jobFailure) lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
-  if (result.quarantine) lines.push(`  quarantine: ${result.quarantine.reason} since ${result.quarantine.seriesBegan} (${result.quarantine.seriesCount} cycle(s)); Entra's next attempt ${result.quarantine.nextAttempt}`);
+  if (result.quarantine)
+    lines.push(
+      `  quarantine: ${result.quarantine.reason} since ${result.quarantine.seriesBegan} (${result.quarantine.seriesCount} cycle(s)); Entra's next attempt ${result.quarantine.nextAttempt}`,
+    );
   if (result.escrows.pending > 0 || result.escrows.givenUp.length > 0) {
-    lines.push(`  escrows: ${result.escrows.pending} object(s) waiting for a retry${result.escrows.givenUp.length ? `; given up after 28 days: ${result.escrows.givenUp.length}` : ''} (provsim status)`);
+    lines.push(
+      `  escrows: ${result.escrows.pending} object(s) waiting for a retry${result.escrows.givenUp.length ? `; given up after 28 days: ${result.escrows.givenUp.length}` : ''} (provsim status)`,
+    );
   }
   lines.push(renderCounts(result.counts));
   const failures = result.log.filter((e) => e.status === 'Failure');
@@ -105,7 +121,8 @@ export function renderCycle(result: CycleResult, requests: { total: number; byMe
 export function renderEntry(e: LogEntry): string {
   const shown = e.modifiedProperties.length > 4 ? e.modifiedProperties.slice(0, 3) : e.modifiedProperties;
   const more = e.modifiedProperties.length - shown.length;
-  const props = shown.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ') + (more > 0 ? `, … +${more} more` : '');
+  const props =
+    shown.map((p) => `${p.displayName}: ${p.oldValue ?? '∅'} → ${p.newValue ?? '∅'}`).join(', ') + (more > 0 ? `, … +${more} more` : '');
   return `  ${e.provisioningAction.padEnd(12)} ${e.status.padEnd(8)} ${e.sourceIdentity.type.padEnd(5)} ${e.sourceIdentity.displayName}${props ? `  {${props}}` : ''}${e.errorCode ? `  ${failedPart(e)}${e.errorCode}` : ''}`;
 }
 

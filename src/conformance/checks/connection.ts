@@ -17,7 +17,8 @@ export const CONNECTION_CHECK: CheckInfo & { severity: Severity } = {
   title: 'the base URL answers as a SCIM endpoint (Test Connection)',
   part: 'protocol',
   severity: 'mandatory',
-  source: 'spec §1.2 (Test Connection: GET /Users?filter=userName eq "<random GUID>"); RFC 7644 §4 (GET /ServiceProviderConfig under the base URL)',
+  source:
+    'spec §1.2 (Test Connection: GET /Users?filter=userName eq "<random GUID>"); RFC 7644 §4 (GET /ServiceProviderConfig under the base URL)',
 };
 
 /** Where SCIM servers usually live (RFC 7644 §3.13 versions the base URL as /v2; most use /scim/v2). */
@@ -26,8 +27,14 @@ const USUAL_BASE_PATH = '/scim/v2';
 export async function testConnection(raw: RawClient, baseUrl: string, random: Random): Promise<CheckOutcome> {
   const probe = `/Users?filter=${formEncode(eqFilter('userName', random.uuid()))}`;
   const response = await raw.get(probe);
-  if (response.status === null) throw new CheckFailure(`the target did not answer GET ${baseUrl}${probe} (${response.error ?? 'no response'}); check the URL and that the server is up`);
-  if (response.status === 401 || response.status === 403) throw new CheckFailure(`the target refused the credentials (${response.status}); set PROVSIM_TOKEN or --token-file to the token the target expects`);
+  if (response.status === null)
+    throw new CheckFailure(
+      `the target did not answer GET ${baseUrl}${probe} (${response.error ?? 'no response'}); check the URL and that the server is up`,
+    );
+  if (response.status === 401 || response.status === 403)
+    throw new CheckFailure(
+      `the target refused the credentials (${response.status}); set PROVSIM_TOKEN or --token-file to the token the target expects`,
+    );
   if (response.status !== 404) return { message: `GET /Users?filter=userName eq "<random GUID>" answered ${response.status}` };
 
   // A 404 to a filter alone is a known non-compliance (protocol.filter-non-existing reports it); a 404 to
@@ -35,7 +42,9 @@ export async function testConnection(raw: RawClient, baseUrl: string, random: Ra
   const config = await raw.get('/ServiceProviderConfig');
   const users = await raw.get('/Users');
   if (config.status !== 404 || users.status !== 404) {
-    return { message: `GET /Users?filter=… answered 404, but GET /ServiceProviderConfig answered ${statusOf(config)} and GET /Users ${statusOf(users)}: the base URL serves SCIM` };
+    return {
+      message: `GET /Users?filter=… answered 404, but GET /ServiceProviderConfig answered ${statusOf(config)} and GET /Users ${statusOf(users)}: the base URL serves SCIM`,
+    };
   }
   const tried = [`GET ${baseUrl}${probe} → 404`, `GET ${baseUrl}/ServiceProviderConfig → 404`, `GET ${baseUrl}/Users → 404`];
   // The same answers come from a SCIM server that answers 404 for every empty list and has no discovery
@@ -44,7 +53,9 @@ export async function testConnection(raw: RawClient, baseUrl: string, random: Ra
   const scimError = [response, config, users].some(isScimError)
     ? ` If this is the SCIM endpoint, it answers 404 when a query finds no resource, and to an empty list: it must answer 200 with an empty ListResponse (Entra quarantines a job whose probe gets 404).`
     : '';
-  throw new CheckFailure(`wrong base URL: every request under ${baseUrl} got 404 (${tried.join('; ')}), so ${baseUrl} is not where the SCIM endpoint is. ${await hint(raw, baseUrl)}${scimError}`);
+  throw new CheckFailure(
+    `wrong base URL: every request under ${baseUrl} got 404 (${tried.join('; ')}), so ${baseUrl} is not where the SCIM endpoint is. ${await hint(raw, baseUrl)}${scimError}`,
+  );
 }
 
 /**
@@ -59,7 +70,8 @@ async function hint(raw: RawClient, baseUrl: string): Promise<string> {
   const candidates = [...new Set([`${baseUrl}${USUAL_BASE_PATH}`, `${url.origin}${USUAL_BASE_PATH}`])];
   for (const candidate of candidates) {
     const response = await raw.getUrl(`${candidate}/ServiceProviderConfig`);
-    if (response.status === 200) return `Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH}; GET ${candidate}/ServiceProviderConfig answers 200, so try --target ${candidate}.`;
+    if (response.status === 200)
+      return `Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH}; GET ${candidate}/ServiceProviderConfig answers 200, so try --target ${candidate}.`;
   }
   return `Check the base path of --target: SCIM servers usually live under ${USUAL_BASE_PATH} (${candidates.map((c) => `${c}/ServiceProviderConfig`).join(' and ')} did not answer 200 either).`;
 }

@@ -52,7 +52,8 @@ export function patchWith(shape: RequestShape): RequestSelector {
 
 /** A POST creating a resource of `resource`. */
 export function postTo(resource: 'Users' | 'Groups'): RequestSelector {
-  return (e) => (e.method === 'POST' && pathOf(e.url).replace(/\/+$/, '').endsWith(`/${resource}`) ? `the POST /${resource} of its setup` : null);
+  return (e) =>
+    e.method === 'POST' && pathOf(e.url).replace(/\/+$/, '').endsWith(`/${resource}`) ? `the POST /${resource} of its setup` : null;
 }
 
 /**
@@ -84,9 +85,16 @@ export function sameWrongResult(on: string, select: RequestSelector): Dependency
     on,
     explains: (failure, cause) => {
       const symptom = failure.facts.symptom;
-      if (failure.facts.precondition !== null || failure.facts.refused.length > 0 || symptom === null || symptom !== cause.facts.symptom) return null;
+      if (failure.facts.precondition !== null || failure.facts.refused.length > 0 || symptom === null || symptom !== cause.facts.symptom)
+        return null;
       // The cause was accepted and read back wrong too (a quirk probe's wrong-result, or a step whose request was not refused).
-      if (cause.result.verdict === 'rejected' || cause.result.verdict === 'inconclusive' || cause.facts.refused.length > 0 || cause.facts.precondition !== null) return null;
+      if (
+        cause.result.verdict === 'rejected' ||
+        cause.result.verdict === 'inconclusive' ||
+        cause.facts.refused.length > 0 ||
+        cause.facts.precondition !== null
+      )
+        return null;
       if (!cause.facts.accepted.some((e) => select(e) !== null)) return null;
       const sent = failure.facts.accepted.find((e) => select(e) !== null);
       if (!sent) return null;
@@ -104,7 +112,10 @@ export function sameWrongResult(on: string, select: RequestSelector): Dependency
 export function leftState(on: string): Dependency {
   return {
     on,
-    explains: (failure, cause) => (failure.facts.precondition === on && refusalsShared(failure, cause) ? `it starts from the state ${on} was to leave, which was not there (${on} failed)` : null),
+    explains: (failure, cause) =>
+      failure.facts.precondition === on && refusalsShared(failure, cause)
+        ? `it starts from the state ${on} was to leave, which was not there (${on} failed)`
+        : null,
   };
 }
 
@@ -112,7 +123,10 @@ export function leftState(on: string): Dependency {
 export function createdObject(on: string, object: string): Dependency {
   return {
     on,
-    explains: (failure, cause) => (failure.facts.missing === object && refusalsShared(failure, cause) ? `it needs the ${object === 'group' ? 'group' : `user "${object}"`} that ${on} was to create, which is not in the target` : null),
+    explains: (failure, cause) =>
+      failure.facts.missing === object && refusalsShared(failure, cause)
+        ? `it needs the ${object === 'group' ? 'group' : `user "${object}"`} that ${on} was to create, which is not in the target`
+        : null,
   };
 }
 

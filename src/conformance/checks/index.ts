@@ -41,7 +41,9 @@ export function catalogue(dialect: DialectName): CatalogueEntry[] {
 
 /** What each check depends on in a run of `dialect` (consequences.ts); [] for a check without dependencies. */
 export function dependenciesOf(dialect: DialectName): (id: string) => readonly Dependency[] {
-  const all = new Map<string, readonly Dependency[]>([CONNECTION_CHECK, ...LIFECYCLE_STEPS, ...QUIRK_CHECKS, ...PROTOCOL_CHECKS].map((c) => [c.id, c.dependsOn?.(dialect) ?? []]));
+  const all = new Map<string, readonly Dependency[]>(
+    [CONNECTION_CHECK, ...LIFECYCLE_STEPS, ...QUIRK_CHECKS, ...PROTOCOL_CHECKS].map((c) => [c.id, c.dependsOn?.(dialect) ?? []]),
+  );
   return (id) => all.get(id) ?? [];
 }
 
@@ -53,12 +55,17 @@ export function dependenciesOf(dialect: DialectName): (id: string) => readonly D
 export function selectChecks(only: readonly string[] | undefined, ids: readonly string[]): Set<string> | null {
   if (!only || only.length === 0) return null;
   const selected = new Set<string>();
-  for (const raw of only.flatMap((o) => o.split(',')).map((o) => o.trim()).filter((o) => o !== '')) {
+  for (const raw of only
+    .flatMap((o) => o.split(','))
+    .map((o) => o.trim())
+    .filter((o) => o !== '')) {
     const matches = ids.filter((id) => id === raw || id.startsWith(`${raw}.`));
     if (matches.length === 0) {
       // Prefixes are valid arguments too, so they are candidates for the hint.
       const hint = didYouMean(raw, new Set(ids.flatMap((id) => id.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.')))));
-      throw new UsageError(`--only ${raw} names no check${hint ? `; did you mean ${hint}?` : ''}. Ids look like lifecycle.user.create, quirk.member-remove.legacy or protocol.paging; a prefix such as "quirk" selects a whole part`);
+      throw new UsageError(
+        `--only ${raw} names no check${hint ? `; did you mean ${hint}?` : ''}. Ids look like lifecycle.user.create, quirk.member-remove.legacy or protocol.paging; a prefix such as "quirk" selects a whole part`,
+      );
     }
     for (const id of matches) selected.add(id);
   }

@@ -78,7 +78,11 @@ export function describeRequestError(error: unknown): string {
 /** `500 ("Internal server error")`, `409 (scimType uniqueness, "…")`: the answer without the request. */
 export function answerOf(error: ScimRequestError): string {
   const scim = error.scimError;
-  const said = scim ? [scim.scimType ? `scimType ${scim.scimType}` : null, scim.detail ? `"${scim.detail}"` : null].filter(Boolean).join(', ') : error.bodyText ? JSON.stringify(error.bodyText) : '';
+  const said = scim
+    ? [scim.scimType ? `scimType ${scim.scimType}` : null, scim.detail ? `"${scim.detail}"` : null].filter(Boolean).join(', ')
+    : error.bodyText
+      ? JSON.stringify(error.bodyText)
+      : '';
   return `${error.status ?? 'no response'}${said ? ` (${said})` : ''}`;
 }
 
@@ -110,21 +114,32 @@ export async function read(ctx: CheckContext, resource: 'Users' | 'Groups', id: 
 }
 
 /** The one resource a filter on `attribute eq value` finds; none or several fail the check. */
-export async function findOne(ctx: CheckContext, resource: 'Users' | 'Groups', attribute: string, value: string): Promise<ScimResource & { id: string }> {
+export async function findOne(
+  ctx: CheckContext,
+  resource: 'Users' | 'Groups',
+  attribute: string,
+  value: string,
+): Promise<ScimResource & { id: string }> {
   const found = await ctx.client.filter(resource, attribute, value);
-  if (found.length !== 1) throw new CheckFailure(`GET /${resource}?filter=${attribute} eq "${value}" found ${found.length} resources, expected exactly 1`);
+  if (found.length !== 1)
+    throw new CheckFailure(`GET /${resource}?filter=${attribute} eq "${value}" found ${found.length} resources, expected exactly 1`);
   const [only] = found;
-  if (typeof only?.id !== 'string') throw new CheckFailure(`GET /${resource}?filter=${attribute} eq "${value}" returned a resource without an id`);
+  if (typeof only?.id !== 'string')
+    throw new CheckFailure(`GET /${resource}?filter=${attribute} eq "${value}" returned a resource without an id`);
   return only as ScimResource & { id: string };
 }
 
 /** The member ids of a group, read WITH members (raw GET: the SCIM client always excludes them). */
 export async function memberIdsOf(ctx: CheckContext, groupId: string): Promise<string[]> {
   const response = await ctx.raw.get(`/Groups/${encodeURIComponent(groupId)}`);
-  if (response.status !== 200) throw new CheckFailure(`GET /Groups/${groupId} answered ${response.status ?? `no response (${response.error ?? ''})`}, expected 200 with the group and its members`);
+  if (response.status !== 200)
+    throw new CheckFailure(
+      `GET /Groups/${groupId} answered ${response.status ?? `no response (${response.error ?? ''})`}, expected 200 with the group and its members`,
+    );
   const members = prop(response.json, 'members');
   if (members === undefined || members === null) return [];
-  if (!Array.isArray(members)) throw new CheckFailure(`GET /Groups/${groupId} returned members as ${show(members)}, expected an array of {"value": id}`);
+  if (!Array.isArray(members))
+    throw new CheckFailure(`GET /Groups/${groupId} returned members as ${show(members)}, expected an array of {"value": id}`);
   return members.map((m) => String(prop(m, 'value') ?? ''));
 }
 

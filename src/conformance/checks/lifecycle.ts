@@ -19,7 +19,21 @@ import type { Scenario, ScenarioState, ScenarioUser, SubjectAttributes } from '.
 import type { Evidence, Severity } from '../types.js';
 import type { CheckInfo } from './definition.js';
 import { createdObject, leftState, patchWith, sameRefusal, sameWrongResult, type Dependency } from './dependencies.js';
-import { CheckFailure, element, ENTERPRISE, expect, findOne, managerOf, memberIdsOf, prop, read, sameSet, show, type CheckContext, type CheckOutcome } from './kit.js';
+import {
+  CheckFailure,
+  element,
+  ENTERPRISE,
+  expect,
+  findOne,
+  managerOf,
+  memberIdsOf,
+  prop,
+  read,
+  sameSet,
+  show,
+  type CheckContext,
+  type CheckOutcome,
+} from './kit.js';
 import { MANAGER_READ_BACK_BARE, MEMBERS_KEPT, MEMBERS_LOST, probeOf } from './quirks.js';
 import { activeSetTo, type RequestShape } from './request-shapes.js';
 
@@ -103,7 +117,9 @@ function expectAttributes(user: ScimResource, a: SubjectAttributes): string {
     ['emails[type eq "work"].value', prop(element(user, 'emails', 'type', 'work'), 'value'), a.mail],
     [`${ENTERPRISE}:department`, prop(prop(user, ENTERPRISE), 'department'), a.department],
   ];
-  const wrong = checks.filter(([, got, wanted]) => got !== wanted).map(([name, got, wanted]) => `${name} is ${show(got)}, expected "${wanted}"`);
+  const wrong = checks
+    .filter(([, got, wanted]) => got !== wanted)
+    .map(([name, got, wanted]) => `${name} is ${show(got)}, expected "${wanted}"`);
   expect(wrong.length === 0, `the user reads back with ${wrong.join('; ')}`);
   return checks.map(([name]) => name).join(', ');
 }
@@ -113,7 +129,10 @@ const activeNotStored = (wanted: boolean): string => `active-${wanted}-not-store
 
 function expectActive(user: ScimResource, wanted: boolean, why: string): string {
   const active = prop(user, 'active');
-  if (active !== wanted) throw new CheckFailure(`${why}: the user reads back with active ${show(active)}, expected the JSON boolean ${wanted}`, undefined, { symptom: activeNotStored(wanted) });
+  if (active !== wanted)
+    throw new CheckFailure(`${why}: the user reads back with active ${show(active)}, expected the JSON boolean ${wanted}`, undefined, {
+      symptom: activeNotStored(wanted),
+    });
   return `active is ${wanted}`;
 }
 
@@ -125,7 +144,12 @@ async function expectManager(ctx: LifecycleContext, wanted: 'manager1' | 'manage
   }
   const id = await ctx.targetId(wanted);
   expect(got.id === id, `the user reads back with manager ${show(got.id)}, expected ${id} (${ctx.scenario.userNames[wanted]})`);
-  if (!got.complex) throw new CheckFailure(`the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`, undefined, { symptom: MANAGER_READ_BACK_BARE });
+  if (!got.complex)
+    throw new CheckFailure(
+      `the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`,
+      undefined,
+      { symptom: MANAGER_READ_BACK_BARE },
+    );
   return { message: `the user's manager is ${ctx.scenario.userNames[wanted]} (${id})` };
 }
 
@@ -133,7 +157,10 @@ async function expectManager(ctx: LifecycleContext, wanted: 'manager1' | 'manage
 async function expectManagerBefore(ctx: LifecycleContext, wanted: 'manager1' | 'manager2', step: string): Promise<void> {
   const got = managerOf(await subject(ctx));
   const id = await ctx.targetId(wanted);
-  expect(got.id === id, `before ${step} the user reads back with manager ${show(got.id)}, expected ${id} (${ctx.scenario.userNames[wanted]})`);
+  expect(
+    got.id === id,
+    `before ${step} the user reads back with manager ${show(got.id)}, expected ${id} (${ctx.scenario.userNames[wanted]})`,
+  );
 }
 
 async function expectMembers(ctx: LifecycleContext, wanted: ScenarioUser[]): Promise<string[]> {
@@ -142,17 +169,31 @@ async function expectMembers(ctx: LifecycleContext, wanted: ScenarioUser[]): Pro
   const got = await memberIdsOf(ctx, groupId);
   if (!sameSet(got, ids)) {
     const lost = ids.some((id) => !got.some((g) => g.toLowerCase() === id.toLowerCase()));
-    throw new CheckFailure(`the group reads back with members ${show(got)}, expected ${show(ids)} (${wanted.map((m) => ctx.scenario.userNames[m]).join(', ')})`, undefined, { symptom: lost ? MEMBERS_LOST : MEMBERS_KEPT });
+    throw new CheckFailure(
+      `the group reads back with members ${show(got)}, expected ${show(ids)} (${wanted.map((m) => ctx.scenario.userNames[m]).join(', ')})`,
+      undefined,
+      { symptom: lost ? MEMBERS_LOST : MEMBERS_KEPT },
+    );
   }
   return ids;
 }
 
 /** Precondition: the object is still there (a delete of an object that is already gone shows nothing). */
-async function expectPresent(ctx: LifecycleContext, resource: 'Users' | 'Groups', key: ScenarioUser | 'group', what: string): Promise<void> {
+async function expectPresent(
+  ctx: LifecycleContext,
+  resource: 'Users' | 'Groups',
+  key: ScenarioUser | 'group',
+  what: string,
+): Promise<void> {
   await read(ctx, resource, await ctx.targetId(key), `${what}, which this step deletes,`);
 }
 
-async function expectGone(ctx: LifecycleContext, resource: 'Users' | 'Groups', key: ScenarioUser | 'group', names: string[]): Promise<CheckOutcome> {
+async function expectGone(
+  ctx: LifecycleContext,
+  resource: 'Users' | 'Groups',
+  key: ScenarioUser | 'group',
+  names: string[],
+): Promise<CheckOutcome> {
   const id = await ctx.targetId(key);
   expect((await ctx.client.get(resource, id)) === null, `GET /${resource}/${id} still finds the object after Entra deleted it`);
   for (const name of names) {
@@ -189,7 +230,9 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, userUpdated: true }),
     needs: ['user'],
     shapes: ATTRIBUTE_SHAPES,
-    verify: async (ctx) => ({ message: `the user reads back with the new ${expectAttributes(await subject(ctx), ctx.scenario.subject.updated)}` }),
+    verify: async (ctx) => ({
+      message: `the user reads back with the new ${expectAttributes(await subject(ctx), ctx.scenario.subject.updated)}`,
+    }),
   }),
   step({
     id: 'lifecycle.user.disable',
@@ -200,7 +243,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, accountEnabled: false }),
     needs: ['user'],
     shapes: ACTIVE_SHAPES,
-    precondition: { after: 'lifecycle.user.create', check: async (ctx) => void expectActive(await subject(ctx), true, 'before the disable') },
+    precondition: {
+      after: 'lifecycle.user.create',
+      check: async (ctx) => void expectActive(await subject(ctx), true, 'before the disable'),
+    },
     verify: async (ctx) => ({ message: expectActive(await subject(ctx), false, 'accountEnabled was set to false in Entra') }),
   }),
   step({
@@ -212,7 +258,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, accountEnabled: true }),
     needs: ['user'],
     shapes: ACTIVE_SHAPES,
-    precondition: { after: 'lifecycle.user.disable', check: async (ctx) => void expectActive(await subject(ctx), false, 'before the re-enable') },
+    precondition: {
+      after: 'lifecycle.user.disable',
+      check: async (ctx) => void expectActive(await subject(ctx), false, 'before the re-enable'),
+    },
     verify: async (ctx) => ({ message: expectActive(await subject(ctx), true, 'accountEnabled was set back to true in Entra') }),
   }),
   step({
@@ -261,7 +310,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     shapes: [],
     verify: async (ctx) => {
       const group = await findOne(ctx, 'Groups', 'displayName', ctx.scenario.groupName);
-      expect(prop(group, 'externalId') === ctx.scenario.ids.group, `the group reads back with externalId ${show(prop(group, 'externalId'))}, expected the Entra object id ${ctx.scenario.ids.group}`);
+      expect(
+        prop(group, 'externalId') === ctx.scenario.ids.group,
+        `the group reads back with externalId ${show(prop(group, 'externalId'))}, expected the Entra object id ${ctx.scenario.ids.group}`,
+      );
       return { message: `the group "${ctx.scenario.groupName}" exists with externalId = its Entra object id` };
     },
   }),
@@ -278,7 +330,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
       const groupId = await ctx.targetId('group');
       const patches = ctx.cycleEvidence.filter((e) => e.method === 'PATCH' && e.url.includes(`/Groups/${encodeURIComponent(groupId)}`));
       const multi = patches.find((e) => memberValuesIn(e.requestBody) >= ids.length);
-      expect(multi !== undefined, `the engine added the members in ${patches.length} PATCH(es), none with all ${ids.length}; this step cannot show that one PATCH with several members works`);
+      expect(
+        multi !== undefined,
+        `the engine added the members in ${patches.length} PATCH(es), none with all ${ids.length}; this step cannot show that one PATCH with several members works`,
+      );
       return { message: `one PATCH added ${ids.length} members (answered ${multi.status}); the group reads back with exactly them` };
     },
   }),
@@ -309,7 +364,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, group: s.group && { ...s.group, members: ['manager1', 'manager2'] } }),
     needs: ['group', 'manager1', 'manager2', 'member'],
     shapes: ['capitalised-ops', 'member-remove'],
-    precondition: { after: 'lifecycle.group.add-members', check: async (ctx) => void (await expectMembers(ctx, ['manager1', 'manager2', 'member'])) },
+    precondition: {
+      after: 'lifecycle.group.add-members',
+      check: async (ctx) => void (await expectMembers(ctx, ['manager1', 'manager2', 'member'])),
+    },
     verify: async (ctx) => {
       await expectMembers(ctx, ['manager1', 'manager2']);
       return { message: 'the removed member is gone and the other two survived' };
@@ -336,9 +394,14 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, userAssigned: false }),
     needs: ['user'],
     shapes: ACTIVE_SHAPES,
-    precondition: { after: 'lifecycle.user.enable', check: async (ctx) => void expectActive(await subject(ctx), true, 'before the unassignment') },
+    precondition: {
+      after: 'lifecycle.user.enable',
+      check: async (ctx) => void expectActive(await subject(ctx), true, 'before the unassignment'),
+    },
     alike: { step: 'lifecycle.user.disable', shape: activeSetTo(false) },
-    verify: async (ctx) => ({ message: `the user still exists; ${expectActive(await subject(ctx), false, 'the user was unassigned in Entra')}` }),
+    verify: async (ctx) => ({
+      message: `the user still exists; ${expectActive(await subject(ctx), false, 'the user was unassigned in Entra')}`,
+    }),
   }),
   step({
     id: 'lifecycle.user.restore',
@@ -349,7 +412,10 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, userAssigned: true }),
     needs: ['user'],
     shapes: ACTIVE_SHAPES,
-    precondition: { after: 'lifecycle.user.unassign', check: async (ctx) => void expectActive(await subject(ctx), false, 'before the new assignment') },
+    precondition: {
+      after: 'lifecycle.user.unassign',
+      check: async (ctx) => void expectActive(await subject(ctx), false, 'before the new assignment'),
+    },
     alike: { step: 'lifecycle.user.enable', shape: activeSetTo(true) },
     verify: async (ctx) => ({ message: expectActive(await subject(ctx), true, 'the user was assigned again in Entra') }),
   }),
@@ -362,9 +428,14 @@ export const LIFECYCLE_STEPS: readonly LifecycleStep[] = [
     change: (s) => ({ ...s, softDeleted: true }),
     needs: ['user'],
     shapes: ACTIVE_SHAPES,
-    precondition: { after: 'lifecycle.user.restore', check: async (ctx) => void expectActive(await subject(ctx), true, 'before the soft delete') },
+    precondition: {
+      after: 'lifecycle.user.restore',
+      check: async (ctx) => void expectActive(await subject(ctx), true, 'before the soft delete'),
+    },
     alike: { step: 'lifecycle.user.disable', shape: activeSetTo(false) },
-    verify: async (ctx) => ({ message: `the user still exists; ${expectActive(await subject(ctx), false, 'the user was soft-deleted in Entra')}` }),
+    verify: async (ctx) => ({
+      message: `the user still exists; ${expectActive(await subject(ctx), false, 'the user was soft-deleted in Entra')}`,
+    }),
   }),
   step({
     id: 'lifecycle.user.hard-delete',
@@ -390,22 +461,41 @@ export function expectEngineChange(step: LifecycleStep, ctx: LifecycleContext): 
   const mine = ctx.outcomes.filter((o) => o.change.object.sourceId === sourceId);
   const sent = mine.filter((o) => o.change.action === step.engine.action);
   const refused = sent.find((o) => o.status === 'failure');
-  if (refused) throw new CheckFailure(`the target reads back as expected, but the engine's ${step.engine.action} of ${name} in this step was refused: ${refused.failure?.code}: ${refused.failure?.message}`);
+  if (refused)
+    throw new CheckFailure(
+      `the target reads back as expected, but the engine's ${step.engine.action} of ${name} in this step was refused: ${refused.failure?.code}: ${refused.failure?.message}`,
+    );
   if (sent.length === 0) {
-    const why = mine.map((o) => `${o.change.action}${o.status !== 'success' ? ` (${o.status}${o.failure ? `: ${o.failure.code}` : ''})` : ''}: ${o.change.reason}`).join('; ');
-    throw new CheckFailure(`the target reads back as expected, but the engine sent no ${step.engine.action} for ${name} in this step, so it does not show that this step works${why ? ` (the engine did: ${why})` : ''}; see the steps before`);
+    const why = mine
+      .map(
+        (o) =>
+          `${o.change.action}${o.status !== 'success' ? ` (${o.status}${o.failure ? `: ${o.failure.code}` : ''})` : ''}: ${o.change.reason}`,
+      )
+      .join('; ');
+    throw new CheckFailure(
+      `the target reads back as expected, but the engine sent no ${step.engine.action} for ${name} in this step, so it does not show that this step works${why ? ` (the engine did: ${why})` : ''}; see the steps before`,
+    );
   }
 }
 
 /** The engine's failures on the step's object in the step's cycle, for failure messages. */
 export function engineFailures(step: LifecycleStep, ctx: LifecycleContext): string[] {
   const sourceId = ctx.scenario.ids[step.engine.object];
-  return ctx.outcomes.filter((o) => o.change.object.sourceId === sourceId && o.status === 'failure').map((o) => `${o.change.action}: ${o.failure?.code}: ${o.failure?.message}`);
+  return ctx.outcomes
+    .filter((o) => o.change.object.sourceId === sourceId && o.status === 'failure')
+    .map((o) => `${o.change.action}: ${o.failure?.code}: ${o.failure?.message}`);
 }
 
 /** How many member values the largest op of a PATCH body carries. */
 function memberValuesIn(body: unknown): number {
   const operations = prop(body, 'Operations');
   if (!Array.isArray(operations)) return 0;
-  return Math.max(0, ...operations.map((o) => (String(prop(o, 'path') ?? '').toLowerCase() === 'members' && Array.isArray(prop(o, 'value')) ? (prop(o, 'value') as unknown[]).length : 0)));
+  return Math.max(
+    0,
+    ...operations.map((o) =>
+      String(prop(o, 'path') ?? '').toLowerCase() === 'members' && Array.isArray(prop(o, 'value'))
+        ? (prop(o, 'value') as unknown[]).length
+        : 0,
+    ),
+  );
 }

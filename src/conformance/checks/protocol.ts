@@ -11,7 +11,21 @@ import { ScimRequestError } from '../../shared/errors.js';
 import type { StandaloneCheck } from './definition.js';
 import { postTo, sameRefusal } from './dependencies.js';
 import { createGroup, createUser, setupDependencies } from './fixtures.js';
-import { answerOf, CheckFailure, describeRequestError, element, expect, findOne, LIST_RESPONSE, memberIdsOf, prop, read, sameSet, show, type CheckContext } from './kit.js';
+import {
+  answerOf,
+  CheckFailure,
+  describeRequestError,
+  element,
+  expect,
+  findOne,
+  LIST_RESPONSE,
+  memberIdsOf,
+  prop,
+  read,
+  sameSet,
+  show,
+  type CheckContext,
+} from './kit.js';
 
 function protocolCheck(fields: Omit<StandaloneCheck, 'part'>): StandaloneCheck {
   return { part: 'protocol', dependsOn: setupDependencies, ...fields };
@@ -30,14 +44,21 @@ async function expectConflict(what: string, create: () => Promise<unknown>): Pro
     await create();
   } catch (error) {
     if (error instanceof ScimRequestError && error.status === 409) return `a second POST of the same ${what} answered 409 Conflict`;
-    throw new CheckFailure(`a second POST of the same ${what} answered ${describeRequestError(error)}, expected 409 Conflict (Entra logs a 409 as EntryConflict and retries later; anything else hides the duplicate)`);
+    throw new CheckFailure(
+      `a second POST of the same ${what} answered ${describeRequestError(error)}, expected 409 Conflict (Entra logs a 409 as EntryConflict and retries later; anything else hides the duplicate)`,
+    );
   }
-  throw new CheckFailure(`a second POST of the same ${what} was accepted (2xx): the target now holds a duplicate, and Entra's matching will fail with DuplicateTargetEntries`);
+  throw new CheckFailure(
+    `a second POST of the same ${what} was accepted (2xx): the target now holds a duplicate, and Entra's matching will fail with DuplicateTargetEntries`,
+  );
 }
 
 function listOf(json: unknown, where: string): { total: number; resources: unknown[]; startIndex: unknown; itemsPerPage: unknown } {
   const schemas = prop(json, 'schemas');
-  expect(Array.isArray(schemas) && schemas.includes(LIST_RESPONSE), `${where} is not a ListResponse (schemas ${show(schemas)}, expected ["${LIST_RESPONSE}"])`);
+  expect(
+    Array.isArray(schemas) && schemas.includes(LIST_RESPONSE),
+    `${where} is not a ListResponse (schemas ${show(schemas)}, expected ["${LIST_RESPONSE}"])`,
+  );
   const total = prop(json, 'totalResults');
   expect(typeof total === 'number', `${where} has totalResults ${show(total)}, expected a number`);
   const resources = prop(json, 'Resources') ?? [];
@@ -58,7 +79,10 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-create');
       const got = await read(ctx, 'Users', user.id, 'the user just created');
-      expect(prop(got, 'userName') === user.userName, `GET /Users/${user.id} has userName ${show(prop(got, 'userName'))}, expected "${user.userName}"`);
+      expect(
+        prop(got, 'userName') === user.userName,
+        `GET /Users/${user.id} has userName ${show(prop(got, 'userName'))}, expected "${user.userName}"`,
+      );
       return { message: `201 with id ${user.id}; GET by that id returns the user` };
     },
   }),
@@ -83,7 +107,10 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
       const user = await createUser(ctx, 'p-case');
       const upper = user.userName.toUpperCase();
       const found = await ctx.client.filter('Users', 'userName', upper);
-      expect(found.length === 1 && found[0]?.id === user.id, `userName eq "${upper}" found ${show(found.map(idOf))}, expected [${user.id}]: userName filters must be case-insensitive (RFC 7643 caseExact false), or Entra creates a duplicate when the case differs`);
+      expect(
+        found.length === 1 && found[0]?.id === user.id,
+        `userName eq "${upper}" found ${show(found.map(idOf))}, expected [${user.id}]: userName filters must be case-insensitive (RFC 7643 caseExact false), or Entra creates a duplicate when the case differs`,
+      );
       return { message: `userName eq "${upper}" found the user created as "${user.userName}"` };
     },
   }),
@@ -95,9 +122,15 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     run: async (ctx) => {
       const name = ctx.objects.userName('p-nobody');
       const response = await ctx.raw.get(`/Users?filter=${formEncode(eqFilter('userName', name))}`);
-      expect(response.status === 200, `GET /Users?filter=userName eq "${name}" answered ${response.status ?? response.error}, expected 200 with an empty ListResponse (a 404 here quarantines the Entra job)`);
+      expect(
+        response.status === 200,
+        `GET /Users?filter=userName eq "${name}" answered ${response.status ?? response.error}, expected 200 with an empty ListResponse (a 404 here quarantines the Entra job)`,
+      );
       const list = listOf(response.json, 'the answer');
-      expect(list.total === 0 && list.resources.length === 0, `the answer has totalResults ${list.total} and ${list.resources.length} resource(s), expected 0`);
+      expect(
+        list.total === 0 && list.resources.length === 0,
+        `the answer has totalResults ${list.total} and ${list.resources.length} resource(s), expected 0`,
+      );
       return { message: '200 with totalResults 0 and no Resources' };
     },
   }),
@@ -113,7 +146,10 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
       expect(exact.id === group.id, `the filter found ${exact.id}, expected ${group.id}`);
       const upper = group.displayName.toUpperCase();
       const found = await ctx.client.filter('Groups', 'displayName', upper);
-      expect(found.length === 1 && found[0]?.id === group.id, `displayName eq "${upper}" found ${show(found.map(idOf))}, expected [${group.id}]: displayName filters must be case-insensitive`);
+      expect(
+        found.length === 1 && found[0]?.id === group.id,
+        `displayName eq "${upper}" found ${show(found.map(idOf))}, expected [${group.id}]: displayName filters must be case-insensitive`,
+      );
       return { message: 'displayName eq found the group, in its own case and upper case' };
     },
   }),
@@ -121,11 +157,16 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     id: 'protocol.create-duplicate-user',
     title: 'POST of an existing userName: 409',
     severity: 'optional',
-    source: 'spec §1.5, §6.1 (the Validator\'s second create; unconfirmed)',
+    source: "spec §1.5, §6.1 (the Validator's second create; unconfirmed)",
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-dup');
       const message = await expectConflict('user', () =>
-        ctx.client.create('Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: user.userName, active: true, meta: { resourceType: 'User' } }),
+        ctx.client.create('Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: user.userName,
+          active: true,
+          meta: { resourceType: 'User' },
+        }),
       );
       return { message };
     },
@@ -137,7 +178,13 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     source: 'spec §6.1 (Validator "Create duplicate Group")',
     run: async (ctx) => {
       const group = await createGroup(ctx, 'p-dup');
-      const message = await expectConflict('group', () => ctx.client.create('Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: group.displayName, meta: { resourceType: 'Group' } }));
+      const message = await expectConflict('group', () =>
+        ctx.client.create('Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: group.displayName,
+          meta: { resourceType: 'Group' },
+        }),
+      );
       return { message };
     },
   }),
@@ -150,9 +197,15 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
       const user = await createUser(ctx, 'p-get', { displayName: `provsim get ${ctx.objects.runId}` });
       const got = await read(ctx, 'Users', user.id, 'the user just created');
       expect(prop(got, 'id') === user.id, `GET /Users/${user.id} returned id ${show(prop(got, 'id'))}`);
-      expect(prop(got, 'displayName') === `provsim get ${ctx.objects.runId}`, `GET /Users/${user.id} has displayName ${show(prop(got, 'displayName'))}, expected what was posted`);
+      expect(
+        prop(got, 'displayName') === `provsim get ${ctx.objects.runId}`,
+        `GET /Users/${user.id} has displayName ${show(prop(got, 'displayName'))}, expected what was posted`,
+      );
       const work = element(got, 'emails', 'type', 'work');
-      expect(work !== undefined && prop(work, 'value') === user.userName, `GET /Users/${user.id} has emails ${show(prop(got, 'emails'))}, expected the posted work email`);
+      expect(
+        work !== undefined && prop(work, 'value') === user.userName,
+        `GET /Users/${user.id} has emails ${show(prop(got, 'emails'))}, expected the posted work email`,
+      );
       return { message: 'the user comes back with its id and the posted attributes' };
     },
   }),
@@ -164,9 +217,15 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     run: async (ctx) => {
       const id = ctx.random.uuid();
       const response = await ctx.raw.get(`/Users/${id}`);
-      expect(response.status === 404, `GET /Users/${id} (an id nobody created) answered ${response.status ?? response.error}, expected 404 (Entra reads a 404 on a linked object as InvalidAnchor)`);
+      expect(
+        response.status === 404,
+        `GET /Users/${id} (an id nobody created) answered ${response.status ?? response.error}, expected 404 (Entra reads a 404 on a linked object as InvalidAnchor)`,
+      );
       const status = prop(response.json, 'status');
-      expect(String(status) === '404', `the 404 body is ${show(response.json ?? response.text)}, expected a SCIM error with "status": "404"`);
+      expect(
+        String(status) === '404',
+        `the 404 body is ${show(response.json ?? response.text)}, expected a SCIM error with "status": "404"`,
+      );
       return { message: '404 with a SCIM error body' };
     },
   }),
@@ -179,12 +238,24 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
       for (const n of [1, 2, 3]) await createUser(ctx, `p-page${n}`);
       const page = async (startIndex: number) => {
         const response = await ctx.raw.get(`/Users?startIndex=${startIndex}&count=2`);
-        expect(response.status === 200, `GET /Users?startIndex=${startIndex}&count=2 answered ${response.status ?? response.error}, expected 200`);
+        expect(
+          response.status === 200,
+          `GET /Users?startIndex=${startIndex}&count=2 answered ${response.status ?? response.error}, expected 200`,
+        );
         const list = listOf(response.json, `GET /Users?startIndex=${startIndex}&count=2`);
         expect(list.total >= 3, `totalResults is ${list.total}, but this check alone created 3 users`);
-        expect(list.resources.length >= 1 && list.resources.length <= 2, `GET /Users?startIndex=${startIndex}&count=2 returned ${list.resources.length} resources, expected 1 or 2`);
-        expect(list.startIndex === startIndex, `GET /Users?startIndex=${startIndex}&count=2 answered startIndex ${show(list.startIndex)}, expected ${startIndex}`);
-        expect(list.itemsPerPage === undefined || list.itemsPerPage === list.resources.length, `itemsPerPage is ${show(list.itemsPerPage)} but the page has ${list.resources.length} resources`);
+        expect(
+          list.resources.length >= 1 && list.resources.length <= 2,
+          `GET /Users?startIndex=${startIndex}&count=2 returned ${list.resources.length} resources, expected 1 or 2`,
+        );
+        expect(
+          list.startIndex === startIndex,
+          `GET /Users?startIndex=${startIndex}&count=2 answered startIndex ${show(list.startIndex)}, expected ${startIndex}`,
+        );
+        expect(
+          list.itemsPerPage === undefined || list.itemsPerPage === list.resources.length,
+          `itemsPerPage is ${show(list.itemsPerPage)} but the page has ${list.resources.length} resources`,
+        );
         return list.resources.map(idOf);
       };
       const first = await page(1);
@@ -198,14 +269,18 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     id: 'protocol.delete-twice',
     title: 'DELETE a user twice: success, then 404',
     severity: 'optional',
-    source: 'RFC 7644 §3.6 (a deleted resource answers 404 to every later request); spec §1.9, §6.1 (Validator preview "Delete the same User twice"). Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success)',
+    source:
+      'RFC 7644 §3.6 (a deleted resource answers 404 to every later request); spec §1.9, §6.1 (Validator preview "Delete the same User twice"). Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success)',
     run: async (ctx) => {
       const user = await createUser(ctx, 'p-delete');
       const first = await ctx.client.delete('Users', user.id);
       expect(first === 'deleted', `the first DELETE /Users/${user.id} answered 404 for a user that exists`);
       expect((await ctx.client.get('Users', user.id)) === null, `GET /Users/${user.id} still finds the user after DELETE`);
       const second = await ctx.raw.delete(`/Users/${encodeURIComponent(user.id)}`);
-      expect(second.status === 404, `the second DELETE /Users/${user.id} answered ${answered(second)}, expected 404: the user is gone, and RFC 7644 §3.6 answers 404 for a deleted resource${second.status !== null && second.status >= 500 ? ' (Entra retries a DELETE that fails, every cycle)' : ''}`);
+      expect(
+        second.status === 404,
+        `the second DELETE /Users/${user.id} answered ${answered(second)}, expected 404: the user is gone, and RFC 7644 §3.6 answers 404 for a deleted resource${second.status !== null && second.status >= 500 ? ' (Entra retries a DELETE that fails, every cycle)' : ''}`,
+      );
       return { message: 'the first DELETE succeeded, the user is gone, the second DELETE answered 404' };
     },
   }),
@@ -213,11 +288,15 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     id: 'protocol.delete-unknown-id',
     title: 'DELETE of an id that never existed: 404',
     severity: 'optional',
-    source: 'RFC 7644 §3.12 (404: the resource does not exist); Validator preview "Delete a non-existent User". Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success), and an error answer (400, 5xx) fails the object, which is retried',
+    source:
+      'RFC 7644 §3.12 (404: the resource does not exist); Validator preview "Delete a non-existent User". Optional, as there: provsim counts a 404 on DELETE as "already gone" (a reasoned choice: Entra\'s reaction is not published; see `provsim quirks`, delete-404-success), and an error answer (400, 5xx) fails the object, which is retried',
     run: async (ctx) => {
       const id = ctx.random.uuid();
       const response = await ctx.raw.delete(`/Users/${id}`);
-      expect(response.status === 404, `DELETE /Users/${id} (an id nobody created) answered ${answered(response)}, expected 404${response.status !== null && response.status >= 400 && response.status !== 404 ? ': Entra treats an error here as a failed delete and retries it every cycle' : ': a DELETE of nothing must not report success'}`);
+      expect(
+        response.status === 404,
+        `DELETE /Users/${id} (an id nobody created) answered ${answered(response)}, expected 404${response.status !== null && response.status >= 400 && response.status !== 404 ? ': Entra treats an error here as a failed delete and retries it every cycle' : ': a DELETE of nothing must not report success'}`,
+      );
       return { message: 'DELETE of a random id answered 404' };
     },
   }),
@@ -233,21 +312,32 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
       const [a, b, c] = users.map((u) => u.id) as [string, string, string];
       const group = await createGroup(ctx, 'p-readd', [a, b]);
       const before = await memberIdsOf(ctx, group.id);
-      expect(before.length === 2 && sameSet(before, [a, b]), `the group was set up with members [${a}, ${b}] but reads back with ${show(before)}; the check cannot start from a known member list`);
+      expect(
+        before.length === 2 && sameSet(before, [a, b]),
+        `the group was set up with members [${a}, ${b}] but reads back with ${show(before)}; the check cannot start from a known member list`,
+      );
       // The member add both dialects send (lowercase, so the check does not depend on capitalised ops).
       const add = memberAddOperation('aadOptscim062020', [a, b, c]);
       try {
         await ctx.client.patch('Groups', group.id, [add]);
       } catch (error) {
         if (!(error instanceof ScimRequestError) || error.status === null) throw error;
-        throw new CheckFailure(`PATCH /Groups/${group.id} adding ${a} and ${b} (already members) and ${c} answered ${answerOf(error)}; an add of members that are already there must succeed and change nothing (RFC 7644 §3.5.2.1): Entra re-sends member adds (after a timeout, in a restarted job), and an error fails the group every cycle`);
+        throw new CheckFailure(
+          `PATCH /Groups/${group.id} adding ${a} and ${b} (already members) and ${c} answered ${answerOf(error)}; an add of members that are already there must succeed and change nothing (RFC 7644 §3.5.2.1): Entra re-sends member adds (after a timeout, in a restarted job), and an error fails the group every cycle`,
+        );
       }
       const after = await memberIdsOf(ctx, group.id);
       const counts = new Map<string, number>();
       for (const id of after) counts.set(id.toLowerCase(), (counts.get(id.toLowerCase()) ?? 0) + 1);
       const repeated = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
-      expect(repeated.length === 0, `after one PATCH adding ${a} and ${b} (already members) and ${c}, the group reads back with ${after.length} entries for 3 members: ${repeated.join(', ')}. An add of a member that is already there must change nothing (RFC 7644 §3.5.2.1); store each member once`);
-      expect(after.length === 3 && sameSet(after, [a, b, c]), `after one PATCH adding ${a}, ${b} (already members) and ${c}, the group reads back with ${show(after)}, expected exactly [${a}, ${b}, ${c}]`);
+      expect(
+        repeated.length === 0,
+        `after one PATCH adding ${a} and ${b} (already members) and ${c}, the group reads back with ${after.length} entries for 3 members: ${repeated.join(', ')}. An add of a member that is already there must change nothing (RFC 7644 §3.5.2.1); store each member once`,
+      );
+      expect(
+        after.length === 3 && sameSet(after, [a, b, c]),
+        `after one PATCH adding ${a}, ${b} (already members) and ${c}, the group reads back with ${show(after)}, expected exactly [${a}, ${b}, ${c}]`,
+      );
       return { message: 're-adding two members with a new one left each of the three members in the group once' };
     },
   }),
@@ -270,16 +360,28 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
         if (!(error instanceof ScimRequestError) || error.status === null) throw error;
         const scimType = error.scimError?.scimType ?? null;
         if (error.status !== 409) answer = answerOf(error);
-        else if (scimType !== 'uniqueness') answer = `409 ${scimType === null ? 'without a scimType' : `with scimType "${scimType}"`} (${answerOf(error)})`;
+        else if (scimType !== 'uniqueness')
+          answer = `409 ${scimType === null ? 'without a scimType' : `with scimType "${scimType}"`} (${answerOf(error)})`;
       }
       // Whatever it answered: nothing may have been written.
       const holders = await ctx.client.filter('Users', 'userName', taken.userName);
       const renamed = prop(await read(ctx, 'Users', other.id, 'the user whose rename was refused'), 'userName');
       const written = holders.length > 1 || String(renamed).toLowerCase() === taken.userName.toLowerCase();
-      const state = written ? ` and wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))} (two users, one login)` : '';
-      expect(answer === null, `PATCH /Users/${other.id} ${JSON.stringify(operations[0])} (a userName user ${taken.id} already has) answered ${answer}, expected 409 with "scimType": "uniqueness"${state}`);
-      expect(!written, `PATCH /Users/${other.id} answered 409 uniqueness, but wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))}`);
-      expect(holders.length === 1 && holders[0]?.id === taken.id, `after the refused rename a filter for userName "${taken.userName}" finds ${show(holders.map((h) => h.id))}, expected only ${taken.id}`);
+      const state = written
+        ? ` and wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))} (two users, one login)`
+        : '';
+      expect(
+        answer === null,
+        `PATCH /Users/${other.id} ${JSON.stringify(operations[0])} (a userName user ${taken.id} already has) answered ${answer}, expected 409 with "scimType": "uniqueness"${state}`,
+      );
+      expect(
+        !written,
+        `PATCH /Users/${other.id} answered 409 uniqueness, but wrote the rename anyway: userName "${taken.userName}" is now held by ${show(holders.map((h) => h.id))}`,
+      );
+      expect(
+        holders.length === 1 && holders[0]?.id === taken.id,
+        `after the refused rename a filter for userName "${taken.userName}" finds ${show(holders.map((h) => h.id))}, expected only ${taken.id}`,
+      );
       return { message: `409 uniqueness; "${taken.userName}" still belongs to one user and the other kept its userName` };
     },
   }),
@@ -290,12 +392,17 @@ export const PROTOCOL_CHECKS: readonly StandaloneCheck[] = [
     source: 'spec §1.1; the Validator checks it',
     run: async (ctx: CheckContext) => {
       const user = await createUser(ctx, 'p-content-type');
-      const probes = [`/Users/${user.id}`, `/Users?filter=${formEncode(eqFilter('userName', user.userName))}`, `/Users/${ctx.random.uuid()}`];
+      const probes = [
+        `/Users/${user.id}`,
+        `/Users?filter=${formEncode(eqFilter('userName', user.userName))}`,
+        `/Users/${ctx.random.uuid()}`,
+      ];
       const wrong: string[] = [];
       for (const p of probes) {
         const response = await ctx.raw.get(p);
         const type = response.headers['content-type'] ?? '';
-        if (!type.toLowerCase().startsWith('application/scim+json')) wrong.push(`GET ${p} → ${response.status ?? 'no response'} with Content-Type ${type === '' ? 'missing' : `"${type}"`}`);
+        if (!type.toLowerCase().startsWith('application/scim+json'))
+          wrong.push(`GET ${p} → ${response.status ?? 'no response'} with Content-Type ${type === '' ? 'missing' : `"${type}"`}`);
       }
       expect(wrong.length === 0, `expected Content-Type: application/scim+json on every response: ${wrong.join('; ')}`);
       return { message: 'GET by id, a filter GET and a 404 all answered application/scim+json' };

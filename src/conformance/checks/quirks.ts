@@ -19,8 +19,31 @@ import { ScimRequestError } from '../../shared/errors.js';
 import type { QuirkDialect } from '../types.js';
 import type { StandaloneCheck } from './definition.js';
 import { createGroup, createUser, setupDependencies } from './fixtures.js';
-import { CheckFailure, describeRequestError, element, ENTERPRISE, expect, managerOf, memberIdsOf, prop, read, sameSet, show, type CheckOutcome } from './kit.js';
-import { BARE_MANAGER, CAPITALISED_OP, FILTERED_PATH, MEMBER_REMOVE_BY_FILTER, MEMBER_REMOVE_BY_VALUE, OBJECT_MANAGER, pathless, ROLES_JSON_STRING, STRING_BOOLEAN } from './request-shapes.js';
+import {
+  CheckFailure,
+  describeRequestError,
+  element,
+  ENTERPRISE,
+  expect,
+  managerOf,
+  memberIdsOf,
+  prop,
+  read,
+  sameSet,
+  show,
+  type CheckOutcome,
+} from './kit.js';
+import {
+  BARE_MANAGER,
+  CAPITALISED_OP,
+  FILTERED_PATH,
+  MEMBER_REMOVE_BY_FILTER,
+  MEMBER_REMOVE_BY_VALUE,
+  OBJECT_MANAGER,
+  pathless,
+  ROLES_JSON_STRING,
+  STRING_BOOLEAN,
+} from './request-shapes.js';
 
 export interface QuirkDefinition {
   /** The matrix row. */
@@ -51,7 +74,11 @@ async function probe<T>(setup: () => Promise<T>, steps: (fixture: T) => ProbeSte
   try {
     fixture = await setup();
   } catch (error) {
-    throw new CheckFailure(`inconclusive: setting the probe up failed, so the quirk could not be sent: ${describeRequestError(error)}`, 'inconclusive', refusedBy(error));
+    throw new CheckFailure(
+      `inconclusive: setting the probe up failed, so the quirk could not be sent: ${describeRequestError(error)}`,
+      'inconclusive',
+      refusedBy(error),
+    );
   }
   const verified: string[] = [];
   for (const step of steps(fixture)) {
@@ -59,14 +86,17 @@ async function probe<T>(setup: () => Promise<T>, steps: (fixture: T) => ProbeSte
       await step.send();
     } catch (error) {
       // A send may see the wrong result in the answer itself (a group listed with its members).
-      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
-      if (error instanceof ScimRequestError && error.status !== null) throw new CheckFailure(`rejected: ${describeRequestError(error)}`, 'rejected', { refused: error });
+      if (error instanceof CheckFailure)
+        throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
+      if (error instanceof ScimRequestError && error.status !== null)
+        throw new CheckFailure(`rejected: ${describeRequestError(error)}`, 'rejected', { refused: error });
       throw new CheckFailure(`inconclusive: the request got no answer: ${describeRequestError(error)}`, 'inconclusive');
     }
     try {
       verified.push(await step.verify());
     } catch (error) {
-      if (error instanceof CheckFailure) throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
+      if (error instanceof CheckFailure)
+        throw new CheckFailure(`accepted, but with the wrong result: ${error.message}`, 'wrong-result', error.detail);
       throw new CheckFailure(`inconclusive: the follow-up GET failed: ${describeRequestError(error)}`, 'inconclusive');
     }
   }
@@ -78,8 +108,19 @@ function refusedBy(error: unknown): { refused?: ScimRequestError } {
   return error instanceof ScimRequestError && error.status !== null ? { refused: error } : {};
 }
 
-function quirkProbe(quirk: string, dialect: QuirkDialect, fields: Omit<StandaloneCheck, 'id' | 'part' | 'quirk' | 'dialect'>): StandaloneCheck {
-  return { id: dialect === 'both' ? `quirk.${quirk}` : `quirk.${quirk}.${dialect}`, part: 'quirks', quirk, dialect, dependsOn: setupDependencies, ...fields };
+function quirkProbe(
+  quirk: string,
+  dialect: QuirkDialect,
+  fields: Omit<StandaloneCheck, 'id' | 'part' | 'quirk' | 'dialect'>,
+): StandaloneCheck {
+  return {
+    id: dialect === 'both' ? `quirk.${quirk}` : `quirk.${quirk}.${dialect}`,
+    part: 'quirks',
+    quirk,
+    dialect,
+    dependsOn: setupDependencies,
+    ...fields,
+  };
 }
 
 // ── wrong results the lifecycle can see too ─────────────────────────────────────────────────────────────
@@ -107,7 +148,10 @@ function activeProbe(dialect: DialectName): StandaloneCheck['run'] {
             verify: async () => {
               const active = prop(await read(ctx, 'Users', user.id, 'the probe user'), 'active');
               const wanted = value === 'True';
-              expect(active === wanted, `after ${JSON.stringify(operations[0])} the user reads back with active ${show(active)}, expected the JSON boolean ${wanted}`);
+              expect(
+                active === wanted,
+                `after ${JSON.stringify(operations[0])} the user reads back with active ${show(active)}, expected the JSON boolean ${wanted}`,
+              );
               return `${JSON.stringify(operations[0]?.value)} made active ${wanted}`;
             },
           };
@@ -134,8 +178,14 @@ function opsProbe(dialect: DialectName): StandaloneCheck['run'] {
             send: () => ctx.client.patch('Users', user.id, operations),
             verify: async () => {
               const got = await read(ctx, 'Users', user.id, 'the probe user');
-              expect(prop(got, 'displayName') === displayName, `after ops ${operations.map((o) => `"${o.op}"`).join(', ')} displayName reads back as ${show(prop(got, 'displayName'))}, expected "${displayName}"`);
-              expect(prop(got, 'title') === 'Probe Title', `after ops ${operations.map((o) => `"${o.op}"`).join(', ')} title reads back as ${show(prop(got, 'title'))}, expected "Probe Title"`);
+              expect(
+                prop(got, 'displayName') === displayName,
+                `after ops ${operations.map((o) => `"${o.op}"`).join(', ')} displayName reads back as ${show(prop(got, 'displayName'))}, expected "${displayName}"`,
+              );
+              expect(
+                prop(got, 'title') === 'Probe Title',
+                `after ops ${operations.map((o) => `"${o.op}"`).join(', ')} title reads back as ${show(prop(got, 'title'))}, expected "Probe Title"`,
+              );
               return `ops ${operations.map((o) => `"${o.op}"`).join(' and ')} changed displayName and title`;
             },
           },
@@ -167,8 +217,16 @@ function memberRemoveProbe(dialect: DialectName): StandaloneCheck['run'] {
             verify: async () => {
               const after = await memberIdsOf(ctx, group.id);
               const survivors = [keep1, keep2].filter((id) => after.some((a) => a.toLowerCase() === id.toLowerCase()));
-              expectWith(survivors.length === 2, MEMBERS_LOST, `the other members did not survive: after removing ${removed} the group has ${show(after)}, expected exactly [${keep1}, ${keep2}]${after.length === 0 ? ' (the whole member list was removed: RFC 7644 §3.5.2.2 read literally ignores the value array, the "Entra wiped my group" bug)' : ''}`);
-              expectWith(!after.some((a) => a.toLowerCase() === removed.toLowerCase()), MEMBERS_KEPT, `the member ${removed} is still in the group after the removal: ${show(after)}`);
+              expectWith(
+                survivors.length === 2,
+                MEMBERS_LOST,
+                `the other members did not survive: after removing ${removed} the group has ${show(after)}, expected exactly [${keep1}, ${keep2}]${after.length === 0 ? ' (the whole member list was removed: RFC 7644 §3.5.2.2 read literally ignores the value array, the "Entra wiped my group" bug)' : ''}`,
+              );
+              expectWith(
+                !after.some((a) => a.toLowerCase() === removed.toLowerCase()),
+                MEMBERS_KEPT,
+                `the member ${removed} is still in the group after the removal: ${show(after)}`,
+              );
               expect(after.length === 2, `the group has ${show(after)} after the removal, expected exactly [${keep1}, ${keep2}]`);
               return 'exactly the named member was removed; the other two survived';
             },
@@ -185,14 +243,19 @@ const addMissingFilteredPath: StandaloneCheck['run'] = (ctx) =>
     () => createUser(ctx, 'q-filtered', { emails: undefined }),
     (user) => {
       const mail = `provsim-${ctx.objects.runId}-work@example.com`;
-      const operations = lowercased(attributeOperations('legacy', [{ path: path('emails[type eq "work"].value'), op: 'add', value: mail }]));
+      const operations = lowercased(
+        attributeOperations('legacy', [{ path: path('emails[type eq "work"].value'), op: 'add', value: mail }]),
+      );
       return [
         {
           send: () => ctx.client.patch('Users', user.id, operations),
           verify: async () => {
             const got = await read(ctx, 'Users', user.id, 'the probe user');
             const work = element(got, 'emails', 'type', 'work');
-            expect(work !== undefined && prop(work, 'value') === mail, `after the add the user's emails are ${show(prop(got, 'emails'))}, expected an element {"type": "work", "value": "${mail}"}`);
+            expect(
+              work !== undefined && prop(work, 'value') === mail,
+              `after the add the user's emails are ${show(prop(got, 'emails'))}, expected an element {"type": "work", "value": "${mail}"}`,
+            );
             return 'the add created the work email element';
           },
         },
@@ -224,8 +287,15 @@ function managerProbe(dialect: DialectName, bareId: boolean): StandaloneCheck['r
             send: () => ctx.client.patch('Users', user.id, set),
             verify: async () => {
               const got = managerOf(await read(ctx, 'Users', user.id, 'the probe user'));
-              expect(got.id === manager.id, `after ${JSON.stringify(set[0])} the manager reads back as ${show(got.id)}, expected ${manager.id}`);
-              expectWith(got.complex, MANAGER_READ_BACK_BARE, `the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`);
+              expect(
+                got.id === manager.id,
+                `after ${JSON.stringify(set[0])} the manager reads back as ${show(got.id)}, expected ${manager.id}`,
+              );
+              expectWith(
+                got.complex,
+                MANAGER_READ_BACK_BARE,
+                `the manager reads back as the bare string "${got.id}", not {"value": "${got.id}"}; Entra then sees no manager and re-sends the PATCH every cycle (spec §1.7)`,
+              );
               return `${JSON.stringify(set[0]?.value)} set the manager`;
             },
           },
@@ -233,7 +303,10 @@ function managerProbe(dialect: DialectName, bareId: boolean): StandaloneCheck['r
             send: () => ctx.client.patch('Users', user.id, clear),
             verify: async () => {
               const got = managerOf(await read(ctx, 'Users', user.id, 'the probe user'));
-              expect(got.id === null, `after ${JSON.stringify(clear[0])} the manager still reads back as ${show(got.id)}, expected no manager`);
+              expect(
+                got.id === null,
+                `after ${JSON.stringify(clear[0])} the manager still reads back as ${show(got.id)}, expected no manager`,
+              );
               return `${JSON.stringify(clear[0])} removed it`;
             },
           },
@@ -255,8 +328,18 @@ function pathlessProbe(op: 'replace' | 'add'): StandaloneCheck['run'] {
         const suffix = ctx.objects.runId;
         const wanted: Record<string, string> =
           op === 'replace'
-            ? { displayName: `provsim pathless ${suffix} renamed`, 'name.givenName': 'Replaced', [`${ENTERPRISE}:employeeNumber`]: 'E-2', [`${ENTERPRISE}:department`]: 'After' }
-            : { title: 'Added Title', 'name.middleName': 'Added', [`${ENTERPRISE}:employeeNumber`]: 'E-3', [`${ENTERPRISE}:costCenter`]: 'CC-9' };
+            ? {
+                displayName: `provsim pathless ${suffix} renamed`,
+                'name.givenName': 'Replaced',
+                [`${ENTERPRISE}:employeeNumber`]: 'E-2',
+                [`${ENTERPRISE}:department`]: 'After',
+              }
+            : {
+                title: 'Added Title',
+                'name.middleName': 'Added',
+                [`${ENTERPRISE}:employeeNumber`]: 'E-3',
+                [`${ENTERPRISE}:costCenter`]: 'CC-9',
+              };
         const changes: AttributeChange[] = Object.entries(wanted).map(([raw, value]) => ({ path: path(raw), op, value }));
         const operations = attributeOperations('aadOptscim062020', changes, { pathlessAdd: true, rolesAsJsonString: false });
         return [
@@ -266,7 +349,10 @@ function pathlessProbe(op: 'replace' | 'add'): StandaloneCheck['run'] {
               const got = await read(ctx, 'Users', user.id, 'the probe user');
               for (const [key, value] of Object.entries(wanted)) {
                 const actual = readFlat(got, key);
-                expect(actual === value, `after the path-less ${op} ${JSON.stringify(operations[0])}, ${key} reads back as ${show(actual)}, expected "${value}"${prop(got, key) !== undefined ? ` (the target stored a literal attribute named "${key}" instead of following the path)` : ''}`);
+                expect(
+                  actual === value,
+                  `after the path-less ${op} ${JSON.stringify(operations[0])}, ${key} reads back as ${show(actual)}, expected "${value}"${prop(got, key) !== undefined ? ` (the target stored a literal attribute named "${key}" instead of following the path)` : ''}`,
+                );
               }
               return `one path-less ${op} set ${Object.keys(wanted).join(', ')}`;
             },
@@ -300,7 +386,9 @@ function rolesProbe(dialect: DialectName): StandaloneCheck['run'] {
           value: [{ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: role.displayName, value: role.value }],
           roles: [role],
         };
-        const operations = lowercased(attributeOperations(dialect, [change], { pathlessAdd: false, rolesAsJsonString: dialect === 'legacy' }));
+        const operations = lowercased(
+          attributeOperations(dialect, [change], { pathlessAdd: false, rolesAsJsonString: dialect === 'legacy' }),
+        );
         return [
           {
             send: () => ctx.client.patch('Users', user.id, operations),
@@ -309,7 +397,12 @@ function rolesProbe(dialect: DialectName): StandaloneCheck['run'] {
               const values = Array.isArray(roles) ? roles.map((r) => prop(r, 'value')) : [];
               if (values.includes('Admin')) return 'the user has the role "Admin"';
               const verbatim = values.find((v) => typeof v === 'string' && v.trim().startsWith('{'));
-              expect(false, verbatim !== undefined ? `the role was stored as the JSON text ${show(verbatim)}; the legacy dialect sends each role as a JSON string in "value" (spec §1.7): parse it to get the role "Admin"` : `the user's roles read back as ${show(roles)}, expected a role with value "Admin"`);
+              expect(
+                false,
+                verbatim !== undefined
+                  ? `the role was stored as the JSON text ${show(verbatim)}; the legacy dialect sends each role as a JSON string in "value" (spec §1.7): parse it to get the role "Admin"`
+                  : `the user's roles read back as ${show(roles)}, expected a role with value "Admin"`,
+              );
               return '';
             },
           },
@@ -330,7 +423,9 @@ const excludedMembers: StandaloneCheck['run'] = (ctx) =>
     (group) => {
       const wrong = (error: unknown): never => {
         if (error instanceof ScimRequestError && error.entraCode === 'SystemForCrossDomainIdentityManagementMultipleEntriesInResponse') {
-          throw new CheckFailure(`${error.method} ${error.url} returned the group's members although it asked excludedAttributes=members (Entra logs SystemForCrossDomainIdentityManagementMultipleEntriesInResponse)`);
+          throw new CheckFailure(
+            `${error.method} ${error.url} returned the group's members although it asked excludedAttributes=members (Entra logs SystemForCrossDomainIdentityManagementMultipleEntriesInResponse)`,
+          );
         }
         throw error;
       };
@@ -341,7 +436,10 @@ const excludedMembers: StandaloneCheck['run'] = (ctx) =>
             found = await ctx.client.filter('Groups', 'displayName', group.displayName).catch(wrong);
           },
           verify: async () => {
-            expect(found.length === 1 && found[0]?.id === group.id, `GET /Groups?excludedAttributes=members&filter=displayName eq "${group.displayName}" found ${show(found.map((f) => f.id))}, expected [${group.id}]`);
+            expect(
+              found.length === 1 && found[0]?.id === group.id,
+              `GET /Groups?excludedAttributes=members&filter=displayName eq "${group.displayName}" found ${show(found.map((f) => f.id))}, expected [${group.id}]`,
+            );
             return 'the filter GET left the members out';
           },
         },
@@ -371,7 +469,10 @@ const guidProbe: StandaloneCheck['run'] = (ctx) =>
             found = await ctx.client.filter(resource, attribute, guid);
           },
           verify: async () => {
-            expect(found.length === 0, `GET /${resource}?filter=${attribute} eq "${guid}" returned ${found.length} resource(s) for a random GUID: the filter is ignored, so Entra would match the wrong object`);
+            expect(
+              found.length === 0,
+              `GET /${resource}?filter=${attribute} eq "${guid}" returned ${found.length} resource(s) for a random GUID: the filter is ignored, so Entra would match the wrong object`,
+            );
             return `GET /${resource}?filter=${attribute} eq "<random GUID>" → 200, empty list`;
           },
         };
@@ -385,31 +486,71 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     quirk: 'string-booleans',
     title: 'booleans as the strings "True"/"False"',
     probes: [
-      quirkProbe('string-booleans', 'legacy', { title: 'active "False"/"True" as strings (legacy disable/enable)', severity: 'when-sent', source: 'spec §1.8, §1.14', shape: STRING_BOOLEAN, run: activeProbe('legacy') }),
-      quirkProbe('string-booleans', 'aadOptscim062020', { title: 'active false/true as JSON booleans (flag dialect)', severity: 'when-sent', source: 'spec §1.8, §1.14', run: activeProbe('aadOptscim062020') }),
+      quirkProbe('string-booleans', 'legacy', {
+        title: 'active "False"/"True" as strings (legacy disable/enable)',
+        severity: 'when-sent',
+        source: 'spec §1.8, §1.14',
+        shape: STRING_BOOLEAN,
+        run: activeProbe('legacy'),
+      }),
+      quirkProbe('string-booleans', 'aadOptscim062020', {
+        title: 'active false/true as JSON booleans (flag dialect)',
+        severity: 'when-sent',
+        source: 'spec §1.8, §1.14',
+        run: activeProbe('aadOptscim062020'),
+      }),
     ],
   },
   {
     quirk: 'capitalised-ops',
     title: 'capitalised op names ("Replace", "Add")',
     probes: [
-      quirkProbe('capitalised-ops', 'legacy', { title: '"Replace" and "Add" (legacy)', severity: 'when-sent', source: 'spec §1.6', shape: CAPITALISED_OP, run: opsProbe('legacy') }),
-      quirkProbe('capitalised-ops', 'aadOptscim062020', { title: '"replace" and "add" (flag dialect)', severity: 'when-sent', source: 'spec §1.14', run: opsProbe('aadOptscim062020') }),
+      quirkProbe('capitalised-ops', 'legacy', {
+        title: '"Replace" and "Add" (legacy)',
+        severity: 'when-sent',
+        source: 'spec §1.6',
+        shape: CAPITALISED_OP,
+        run: opsProbe('legacy'),
+      }),
+      quirkProbe('capitalised-ops', 'aadOptscim062020', {
+        title: '"replace" and "add" (flag dialect)',
+        severity: 'when-sent',
+        source: 'spec §1.14',
+        run: opsProbe('aadOptscim062020'),
+      }),
     ],
   },
   {
     quirk: 'member-remove',
     title: 'member removal: do the other members survive?',
     probes: [
-      quirkProbe('member-remove', 'legacy', { title: 'remove with path "members" and a value array (legacy)', severity: 'when-sent', source: 'spec §1.10, §1.14; azure-docs #30826', shape: MEMBER_REMOVE_BY_VALUE, run: memberRemoveProbe('legacy') }),
-      quirkProbe('member-remove', 'aadOptscim062020', { title: 'remove with path members[value eq "…"] (flag dialect)', severity: 'when-sent', source: 'spec §1.14', shape: MEMBER_REMOVE_BY_FILTER, run: memberRemoveProbe('aadOptscim062020') }),
+      quirkProbe('member-remove', 'legacy', {
+        title: 'remove with path "members" and a value array (legacy)',
+        severity: 'when-sent',
+        source: 'spec §1.10, §1.14; azure-docs #30826',
+        shape: MEMBER_REMOVE_BY_VALUE,
+        run: memberRemoveProbe('legacy'),
+      }),
+      quirkProbe('member-remove', 'aadOptscim062020', {
+        title: 'remove with path members[value eq "…"] (flag dialect)',
+        severity: 'when-sent',
+        source: 'spec §1.14',
+        shape: MEMBER_REMOVE_BY_FILTER,
+        run: memberRemoveProbe('aadOptscim062020'),
+      }),
     ],
   },
   {
     quirk: 'add-missing-filtered-path',
     title: 'add on a filtered path with no element yet',
     probes: [
-      quirkProbe('add-missing-filtered-path', 'both', { title: 'add emails[type eq "work"].value to a user without emails', severity: 'when-sent', source: 'spec §1.6 (sourcegraph #49200; the Validator\'s "Add Attributes")', shape: FILTERED_PATH, run: addMissingFilteredPath }),
+      quirkProbe('add-missing-filtered-path', 'both', {
+        title: 'add emails[type eq "work"].value to a user without emails',
+        severity: 'when-sent',
+        source: 'spec §1.6 (sourcegraph #49200; the Validator\'s "Add Attributes")',
+        shape: FILTERED_PATH,
+        run: addMissingFilteredPath,
+      }),
     ],
   },
   {
@@ -420,7 +561,8 @@ export const QUIRKS: readonly QuirkDefinition[] = [
       quirkProbe('manager-bare-id', 'both', {
         title: 'manager set as a bare id, removed with ""',
         severity: 'when-sent',
-        source: 'spec §1.7 (Logic App SCIM_Update_Manager); the flag dialect too: a trace from Microsoft Entra with "op":"add" and a bare id (Captain-P-Goldfish/SCIM-SDK #686, 2024-07-09)',
+        source:
+          'spec §1.7 (Logic App SCIM_Update_Manager); the flag dialect too: a trace from Microsoft Entra with "op":"add" and a bare id (Captain-P-Goldfish/SCIM-SDK #686, 2024-07-09)',
         shape: BARE_MANAGER,
         run: managerProbe('legacy', true),
       }),
@@ -430,44 +572,89 @@ export const QUIRKS: readonly QuirkDefinition[] = [
     quirk: 'manager-object-form',
     title: 'manager as {"value": id} (quirk managerBareId off)',
     probes: [
-      quirkProbe('manager-object-form', 'legacy', { title: 'manager set as {"value": id}, removed with "" (legacy, managerBareId off)', severity: 'optional', source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default', shape: OBJECT_MANAGER, run: managerProbe('legacy', false) }),
-      quirkProbe('manager-object-form', 'aadOptscim062020', { title: 'manager set as {"value": id}, removed with remove (flag dialect, managerBareId off)', severity: 'optional', source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default', shape: OBJECT_MANAGER, run: managerProbe('aadOptscim062020', false) }),
+      quirkProbe('manager-object-form', 'legacy', {
+        title: 'manager set as {"value": id}, removed with "" (legacy, managerBareId off)',
+        severity: 'optional',
+        source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default',
+        shape: OBJECT_MANAGER,
+        run: managerProbe('legacy', false),
+      }),
+      quirkProbe('manager-object-form', 'aadOptscim062020', {
+        title: 'manager set as {"value": id}, removed with remove (flag dialect, managerBareId off)',
+        severity: 'optional',
+        source: 'RFC 7643 §4.3 (manager is complex); provsim --quirk managerBareId=off, not what Entra sends by default',
+        shape: OBJECT_MANAGER,
+        run: managerProbe('aadOptscim062020', false),
+      }),
     ],
   },
   {
     quirk: 'pathless-replace',
     title: 'path-less replace with dotted and URN keys',
     probes: [
-      quirkProbe('pathless-replace', 'aadOptscim062020', { title: 'one path-less replace of displayName, name.givenName and enterprise URN keys', severity: 'when-sent', source: 'spec §1.14 (documented table)', shape: pathless('replace'), run: pathlessProbe('replace') }),
+      quirkProbe('pathless-replace', 'aadOptscim062020', {
+        title: 'one path-less replace of displayName, name.givenName and enterprise URN keys',
+        severity: 'when-sent',
+        source: 'spec §1.14 (documented table)',
+        shape: pathless('replace'),
+        run: pathlessProbe('replace'),
+      }),
     ],
   },
   {
     quirk: 'pathless-add',
     title: 'path-less add with dotted and URN keys',
     probes: [
-      quirkProbe('pathless-add', 'aadOptscim062020', { title: 'one path-less add of title, name.middleName and enterprise URN keys', severity: 'optional', source: 'spec §1.14 (third-party traces, unconfirmed)', shape: pathless('add'), run: pathlessProbe('add') }),
+      quirkProbe('pathless-add', 'aadOptscim062020', {
+        title: 'one path-less add of title, name.middleName and enterprise URN keys',
+        severity: 'optional',
+        source: 'spec §1.14 (third-party traces, unconfirmed)',
+        shape: pathless('add'),
+        run: pathlessProbe('add'),
+      }),
     ],
   },
   {
     quirk: 'roles-json-string',
     title: 'roles as JSON strings inside "value"',
     probes: [
-      quirkProbe('roles-json-string', 'legacy', { title: 'add roles [{"value": "{\\"id\\":…,\\"value\\":\\"Admin\\"…}"}] (legacy)', severity: 'optional', source: 'spec §1.7 (only with a role mapping)', shape: ROLES_JSON_STRING, run: rolesProbe('legacy') }),
-      quirkProbe('roles-json-string', 'aadOptscim062020', { title: 'add roles as objects (flag dialect)', severity: 'optional', source: 'spec §1.7 (only with a role mapping)', run: rolesProbe('aadOptscim062020') }),
+      quirkProbe('roles-json-string', 'legacy', {
+        title: 'add roles [{"value": "{\\"id\\":…,\\"value\\":\\"Admin\\"…}"}] (legacy)',
+        severity: 'optional',
+        source: 'spec §1.7 (only with a role mapping)',
+        shape: ROLES_JSON_STRING,
+        run: rolesProbe('legacy'),
+      }),
+      quirkProbe('roles-json-string', 'aadOptscim062020', {
+        title: 'add roles as objects (flag dialect)',
+        severity: 'optional',
+        source: 'spec §1.7 (only with a role mapping)',
+        run: rolesProbe('aadOptscim062020'),
+      }),
     ],
   },
   {
     quirk: 'excluded-attributes-members',
     title: 'excludedAttributes=members on group reads',
     probes: [
-      quirkProbe('excluded-attributes-members', 'both', { title: 'group filter and GET by id with excludedAttributes=members', severity: 'when-sent', source: 'spec §1.10', run: excludedMembers }),
+      quirkProbe('excluded-attributes-members', 'both', {
+        title: 'group filter and GET by id with excludedAttributes=members',
+        severity: 'when-sent',
+        source: 'spec §1.10',
+        run: excludedMembers,
+      }),
     ],
   },
   {
     quirk: 'random-guid-probe',
     title: 'the random-GUID probe (Test Connection, every cycle)',
     probes: [
-      quirkProbe('random-guid-probe', 'both', { title: 'filter for a random GUID: 200 and an empty list', severity: 'when-sent', source: 'spec §1.2', run: guidProbe }),
+      quirkProbe('random-guid-probe', 'both', {
+        title: 'filter for a random GUID: 200 and an empty list',
+        severity: 'when-sent',
+        source: 'spec §1.2',
+        run: guidProbe,
+      }),
     ],
   },
 ];

@@ -50,18 +50,30 @@ export const STRING_BOOLEAN = shape('a boolean sent as the string "True"/"False"
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).some(isStringBoolean);
 });
 
-export const BARE_MANAGER = shape('the manager as a bare id string', (op) => isManagerPath(pathOf(op)) && typeof prop(op, 'value') === 'string');
+export const BARE_MANAGER = shape(
+  'the manager as a bare id string',
+  (op) => isManagerPath(pathOf(op)) && typeof prop(op, 'value') === 'string',
+);
 
 export const OBJECT_MANAGER = shape('the manager as {"value": id}', (op) => {
   const value = prop(op, 'value');
   return isManagerPath(pathOf(op)) && value !== null && typeof value === 'object' && !Array.isArray(value);
 });
 
-export const FILTERED_PATH = shape('an add/replace on a value-filtered path', (op) => /^(add|replace)$/i.test(opOf(op)) && pathOf(op).includes('['));
+export const FILTERED_PATH = shape(
+  'an add/replace on a value-filtered path',
+  (op) => /^(add|replace)$/i.test(opOf(op)) && pathOf(op).includes('['),
+);
 
-export const MEMBER_REMOVE_BY_VALUE = shape('a member removal with path "members" and a value array', (op) => /^remove$/i.test(opOf(op)) && /^members$/i.test(pathOf(op)) && Array.isArray(prop(op, 'value')));
+export const MEMBER_REMOVE_BY_VALUE = shape(
+  'a member removal with path "members" and a value array',
+  (op) => /^remove$/i.test(opOf(op)) && /^members$/i.test(pathOf(op)) && Array.isArray(prop(op, 'value')),
+);
 
-export const MEMBER_REMOVE_BY_FILTER = shape('a member removal with path members[value eq "…"]', (op) => /^remove$/i.test(opOf(op)) && /^members\[/i.test(pathOf(op)));
+export const MEMBER_REMOVE_BY_FILTER = shape(
+  'a member removal with path members[value eq "…"]',
+  (op) => /^remove$/i.test(opOf(op)) && /^members\[/i.test(pathOf(op)),
+);
 
 export function pathless(kind: 'add' | 'replace'): RequestShape {
   return shape(`a path-less ${kind}`, (op) => opOf(op).toLowerCase() === kind && prop(op, 'path') === undefined);
@@ -69,7 +81,15 @@ export function pathless(kind: 'add' | 'replace'): RequestShape {
 
 export const ROLES_JSON_STRING = shape('roles as JSON strings inside "value"', (op) => {
   const value = prop(op, 'value');
-  return /^roles$/i.test(pathOf(op)) && Array.isArray(value) && value.some((r) => String(prop(r, 'value') ?? '').trim().startsWith('{'));
+  return (
+    /^roles$/i.test(pathOf(op)) &&
+    Array.isArray(value) &&
+    value.some((r) =>
+      String(prop(r, 'value') ?? '')
+        .trim()
+        .startsWith('{'),
+    )
+  );
 });
 
 /** `active` set to `value`: `{"path":"active","value":false}` (or "False"), or a path-less op with that key. */

@@ -53,7 +53,8 @@ const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 function intervalArg(v: Value, call: CallContext): Interval {
   const s = str(v, call, 'interval');
   const interval = s === null ? undefined : INTERVALS[s.toLowerCase()];
-  if (interval === undefined) return call.fail(EXPR_CODES.EVAL_BAD_INTERVAL, `${call.node.name}: ${JSON.stringify(s)} is not an interval; ${INTERVAL_HINT}`);
+  if (interval === undefined)
+    return call.fail(EXPR_CODES.EVAL_BAD_INTERVAL, `${call.node.name}: ${JSON.stringify(s)} is not an interval; ${INTERVAL_HINT}`);
   return interval;
 }
 
@@ -73,7 +74,8 @@ function dateArg(v: Value, call: CallContext, param: string): number | null {
 }
 
 function inRange(ms: number, call: CallContext): string {
-  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `${call.node.name}: the result is outside 1/1/0001 – 12/31/9999`);
+  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS)
+    return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `${call.node.name}: the result is outside 1/1/0001 – 12/31/9999`);
   return formatEntraDate(ms);
 }
 
@@ -186,7 +188,10 @@ function parseStyles(text: string): number | { unknown: string } {
   if (/^\d+$/.test(t)) return Number(t);
   let flags = 0;
   for (const part of t.split(/[,|]/)) {
-    const name = part.trim().replace(/^(System\.Globalization\.)?DateTimeStyles\./i, '').toLowerCase();
+    const name = part
+      .trim()
+      .replace(/^(System\.Globalization\.)?DateTimeStyles\./i, '')
+      .toLowerCase();
     if (name === '') continue;
     const flag = STYLE_FLAGS[name];
     if (flag === undefined) return { unknown: part.trim() };
@@ -202,16 +207,32 @@ function formatArgs(node: CallNode): { styles: number | null; input: number; out
 function checkFormatDateTime(node: CallNode, { report }: CheckContext): void {
   const { styles, input, output } = formatArgs(node);
   if (node.args.length === 3 && node.args[1]?.kind === 'omitted') {
-    report(EXPR_CODES.MISSING_ARGUMENT, 'FormatDateTime: inputFormat is required', node.args[1], 'FormatDateTime(source, dateTimeStyles, inputFormat, outputFormat): add the output format as a fourth argument');
+    report(
+      EXPR_CODES.MISSING_ARGUMENT,
+      'FormatDateTime: inputFormat is required',
+      node.args[1],
+      'FormatDateTime(source, dateTimeStyles, inputFormat, outputFormat): add the output format as a fourth argument',
+    );
   }
   const stylesArg = styles === null ? undefined : node.args[styles];
   if (stylesArg?.kind === 'string') {
     const parsed = parseStyles(stylesArg.value);
-    if (typeof parsed !== 'number') report(EXPR_CODES.INVALID_ARGUMENT, `FormatDateTime: "${parsed.unknown}" is not a DateTimeStyles value`, stylesArg, 'leave it empty for the default, or use names such as AdjustToUniversal, AllowWhiteSpaces, AssumeUniversal');
+    if (typeof parsed !== 'number')
+      report(
+        EXPR_CODES.INVALID_ARGUMENT,
+        `FormatDateTime: "${parsed.unknown}" is not a DateTimeStyles value`,
+        stylesArg,
+        'leave it empty for the default, or use names such as AdjustToUniversal, AllowWhiteSpaces, AssumeUniversal',
+      );
   }
   for (const i of [input, output]) {
     const arg = node.args[i];
-    if (arg?.kind === 'string' && tokenizeFormat(arg.value) === null) report(EXPR_CODES.INVALID_ARGUMENT, `FormatDateTime: "${arg.value}" is not a valid date format (unclosed quote or dangling \\ or %)`, arg);
+    if (arg?.kind === 'string' && tokenizeFormat(arg.value) === null)
+      report(
+        EXPR_CODES.INVALID_ARGUMENT,
+        `FormatDateTime: "${arg.value}" is not a valid date format (unclosed quote or dangling \\ or %)`,
+        arg,
+      );
   }
 }
 
@@ -228,12 +249,14 @@ const formatDateTime = defineFunction(
     let flags = DEFAULT_STYLES;
     if (stylesText !== null && stylesText.trim() !== '') {
       const parsed = parseStyles(stylesText);
-      if (typeof parsed !== 'number') return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `FormatDateTime: "${parsed.unknown}" is not a DateTimeStyles value`);
+      if (typeof parsed !== 'number')
+        return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `FormatDateTime: "${parsed.unknown}" is not a DateTimeStyles value`);
       flags = parsed;
     }
     if (source === null) return null;
     if (source === '') return '';
-    if (inputFormat === null || outputFormat === null) return call.fail(EXPR_CODES.EVAL_BAD_FORMAT, 'FormatDateTime: inputFormat and outputFormat are required');
+    if (inputFormat === null || outputFormat === null)
+      return call.fail(EXPR_CODES.EVAL_BAD_FORMAT, 'FormatDateTime: inputFormat and outputFormat are required');
     const parsed = parseExactDotNet(source, inputFormat, {
       now: call.ctx.clock.now(),
       allowLeadingWhite: (flags & 1) !== 0,
@@ -243,9 +266,14 @@ const formatDateTime = defineFunction(
       adjustToUniversal: (flags & 16) !== 0,
       assumeUniversal: (flags & 64) !== 0,
     });
-    if (parsed === null) return call.fail(EXPR_CODES.EVAL_BAD_DATE, `FormatDateTime: ${JSON.stringify(source)} does not match the input format ${JSON.stringify(inputFormat)}`);
+    if (parsed === null)
+      return call.fail(
+        EXPR_CODES.EVAL_BAD_DATE,
+        `FormatDateTime: ${JSON.stringify(source)} does not match the input format ${JSON.stringify(inputFormat)}`,
+      );
     const out = formatDotNet(parsed, outputFormat);
-    if (out === null) return call.fail(EXPR_CODES.EVAL_BAD_FORMAT, `FormatDateTime: ${JSON.stringify(outputFormat)} is not a valid date format`);
+    if (out === null)
+      return call.fail(EXPR_CODES.EVAL_BAD_FORMAT, `FormatDateTime: ${JSON.stringify(outputFormat)} is not a valid date format`);
     return out;
   },
   { minArgs: 3, check: checkFormatDateTime },

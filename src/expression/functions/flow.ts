@@ -17,9 +17,14 @@ const redact = defineFunction('Redact', 'the value, shown as "[Redact]" in provi
   return v ?? null;
 });
 
-const ignoreFlow = defineFunction('IgnoreFlowIfNullOrEmpty', 'the value; null or "" drops the attribute from the flow', ['expression'], ([v], call) => {
-  if (isNullOrEmpty(v ?? null)) call.state.ignoreFlow = true;
-  return v ?? null;
-});
+const ignoreFlow = defineFunction(
+  'IgnoreFlowIfNullOrEmpty',
+  'the value; null or "" drops the attribute from the flow',
+  ['expression'],
+  ([v], call) => {
+    if (isNullOrEmpty(v ?? null)) call.state.ignoreFlow = true;
+    return v ?? null;
+  },
+);
 
 export const FLOW_FUNCTIONS: readonly FunctionDef[] = [redact, ignoreFlow];

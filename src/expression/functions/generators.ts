@@ -31,10 +31,16 @@ const randomString = defineFunction(
   ['Length', 'MinimumNumbers', 'MinimumSpecialCharacters', 'MinimumCapital', 'MinimumLowerCase', optional('CharactersToAvoid')],
   ([length, numbers, specials, capitals, lowers, avoid], call) => {
     const total = count(length ?? null, call, 'Length');
-    const minimums = [count(numbers ?? null, call, 'MinimumNumbers'), count(specials ?? null, call, 'MinimumSpecialCharacters'), count(capitals ?? null, call, 'MinimumCapital'), count(lowers ?? null, call, 'MinimumLowerCase')];
+    const minimums = [
+      count(numbers ?? null, call, 'MinimumNumbers'),
+      count(specials ?? null, call, 'MinimumSpecialCharacters'),
+      count(capitals ?? null, call, 'MinimumCapital'),
+      count(lowers ?? null, call, 'MinimumLowerCase'),
+    ];
     if (total > MAX_LENGTH) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `RandomString: Length is at most ${MAX_LENGTH}, got ${total}`);
     const required = minimums.reduce((a, b) => a + b, 0);
-    if (required > total) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `RandomString: Length ${total} is less than the sum of the minimums (${required})`);
+    if (required > total)
+      return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `RandomString: Length ${total} is less than the sum of the minimums (${required})`);
     const excluded = new Set(str(avoid ?? null, call, 'CharactersToAvoid') ?? '');
     const pools = [DIGITS, SPECIALS, UPPER, LOWER].map((p) => [...p].filter((c) => !excluded.has(c)));
     const all = pools.flat();
@@ -44,10 +50,12 @@ const randomString = defineFunction(
     const chars: string[] = [];
     minimums.forEach((min, i) => {
       const pool = pools[i]!;
-      if (min > 0 && pool.length === 0) call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `RandomString: CharactersToAvoid excludes every one of the ${names[i]}`);
+      if (min > 0 && pool.length === 0)
+        call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `RandomString: CharactersToAvoid excludes every one of the ${names[i]}`);
       for (let k = 0; k < min; k++) chars.push(pick(pool));
     });
-    if (chars.length < total && all.length === 0) return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, 'RandomString: CharactersToAvoid excludes every character');
+    if (chars.length < total && all.length === 0)
+      return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, 'RandomString: CharactersToAvoid excludes every character');
     while (chars.length < total) chars.push(pick(all));
     for (let i = chars.length - 1; i > 0; i--) {
       const j = Math.min(i, Math.floor(random.next() * (i + 1)));

@@ -49,23 +49,28 @@ function checkSwitchPairs(node: CallNode, { report }: CheckContext): void {
   }
 }
 
-const iif = defineFunction('IIF', 'valueIfTrue when condition is "True", else valueIfFalse', ['condition', 'valueIfTrue', 'valueIfFalse'], ([condition, ifTrue, ifFalse], call) => {
-  const conditionNode = call.node.args[0];
-  if (conditionNode) {
-    const names: string[] = [];
-    walk(conditionNode, (n) => {
-      if (n.kind === 'attribute' && !names.includes(n.name)) names.push(n.name);
-    });
-    const empty = names.find((name) => isNullOrEmpty(call.attribute(name)));
-    if (empty !== undefined) {
-      return call.fail(
-        EXPR_CODES.EVAL_IIF_NULL_CONDITION,
-        `IIF: the condition uses [${empty}], which is null or empty, and Entra fails the condition check in that case; test for empty values with Switch([${empty}], …, "", …) instead`,
-      );
+const iif = defineFunction(
+  'IIF',
+  'valueIfTrue when condition is "True", else valueIfFalse',
+  ['condition', 'valueIfTrue', 'valueIfFalse'],
+  ([condition, ifTrue, ifFalse], call) => {
+    const conditionNode = call.node.args[0];
+    if (conditionNode) {
+      const names: string[] = [];
+      walk(conditionNode, (n) => {
+        if (n.kind === 'attribute' && !names.includes(n.name)) names.push(n.name);
+      });
+      const empty = names.find((name) => isNullOrEmpty(call.attribute(name)));
+      if (empty !== undefined) {
+        return call.fail(
+          EXPR_CODES.EVAL_IIF_NULL_CONDITION,
+          `IIF: the condition uses [${empty}], which is null or empty, and Entra fails the condition check in that case; test for empty values with Switch([${empty}], …, "", …) instead`,
+        );
+      }
     }
-  }
-  return bool(condition ?? null, call, 'condition') ? (ifTrue ?? null) : (ifFalse ?? null);
-});
+    return bool(condition ?? null, call, 'condition') ? (ifTrue ?? null) : (ifFalse ?? null);
+  },
+);
 
 const coalesce = defineFunction(
   'Coalesce',
@@ -83,14 +88,24 @@ const not = defineFunction('Not', '"True" → "False", anything else → "True"'
   return s !== null && s.trim().toLowerCase() === 'true' ? FALSE : TRUE;
 });
 
-const cBool = defineFunction('CBool', '"True" when the expression is true or non-zero', ['expression'], ([v], call) => fromBool(bool(v ?? null, call, 'expression')));
+const cBool = defineFunction('CBool', '"True" when the expression is true or non-zero', ['expression'], ([v], call) =>
+  fromBool(bool(v ?? null, call, 'expression')),
+);
 
-const isNull = defineFunction('IsNull', '"True" when null (attribute absent)', ['expression'], ([v]) => fromBool(v === null || v === undefined || (Array.isArray(v) && v.length === 0)));
+const isNull = defineFunction('IsNull', '"True" when null (attribute absent)', ['expression'], ([v]) =>
+  fromBool(v === null || v === undefined || (Array.isArray(v) && v.length === 0)),
+);
 
-const isNullOrEmptyFn = defineFunction('IsNullOrEmpty', '"True" when null or ""', ['expression'], ([v]) => fromBool(isNullOrEmpty(v ?? null)));
+const isNullOrEmptyFn = defineFunction('IsNullOrEmpty', '"True" when null or ""', ['expression'], ([v]) =>
+  fromBool(isNullOrEmpty(v ?? null)),
+);
 
-const isPresent = defineFunction('IsPresent', '"True" when neither null nor ""', ['expression'], ([v]) => fromBool(!isNullOrEmpty(v ?? null)));
+const isPresent = defineFunction('IsPresent', '"True" when neither null nor ""', ['expression'], ([v]) =>
+  fromBool(!isNullOrEmpty(v ?? null)),
+);
 
-const isString = defineFunction('IsString', '"True" when the value is a single string', ['expression'], ([v]) => fromBool(typeof v === 'string'));
+const isString = defineFunction('IsString', '"True" when the value is a single string', ['expression'], ([v]) =>
+  fromBool(typeof v === 'string'),
+);
 
 export const LOGIC_FUNCTIONS: readonly FunctionDef[] = [switchFn, iif, coalesce, not, cBool, isNull, isNullOrEmptyFn, isPresent, isString];

@@ -19,18 +19,30 @@ const split = defineFunction('Split', 'string → multi-valued, at each delimite
   return d === null || d === '' ? [s] : s.split(d);
 });
 
-const item = defineFunction('Item', 'the index-th value (1-based); null when out of range', ['attribute', 'index'], ([attribute, index], call) => {
-  const n = requiredInt(index ?? null, call, 'index');
-  const all = values(attribute ?? null, call, 'attribute');
-  return n < 1 ? null : (all[n - 1] ?? null);
-});
+const item = defineFunction(
+  'Item',
+  'the index-th value (1-based); null when out of range',
+  ['attribute', 'index'],
+  ([attribute, index], call) => {
+    const n = requiredInt(index ?? null, call, 'index');
+    const all = values(attribute ?? null, call, 'attribute');
+    return n < 1 ? null : (all[n - 1] ?? null);
+  },
+);
 
-const count = defineFunction('Count', 'number of values', ['attribute'], ([attribute], call) => String(values(attribute ?? null, call, 'attribute').length));
+const count = defineFunction('Count', 'number of values', ['attribute'], ([attribute], call) =>
+  String(values(attribute ?? null, call, 'attribute').length),
+);
 
-const removeDuplicates = defineFunction('RemoveDuplicates', 'distinct values, first occurrences in order', ['attribute'], ([attribute], call) => {
-  const v = attribute ?? null;
-  if (v === null || typeof v === 'string') return v;
-  return [...new Set(values(v, call, 'attribute'))];
-});
+const removeDuplicates = defineFunction(
+  'RemoveDuplicates',
+  'distinct values, first occurrences in order',
+  ['attribute'],
+  ([attribute], call) => {
+    const v = attribute ?? null;
+    if (v === null || typeof v === 'string') return v;
+    return [...new Set(values(v, call, 'attribute'))];
+  },
+);
 
 export const MULTI_VALUE_FUNCTIONS: readonly FunctionDef[] = [split, item, count, removeDuplicates];

@@ -61,7 +61,12 @@ function check(node: CallNode, { report }: CheckContext): void {
   if (pattern?.kind !== 'string') return;
   const re = compileDotNetRegex(pattern.value);
   if ('error' in re) {
-    report(EXPR_CODES.BAD_REGEX, `Replace: the regexPattern does not compile: ${re.error}`, pattern, 'backslashes in the pattern are written doubled inside the string, e.g. "\\\\d+"');
+    report(
+      EXPR_CODES.BAD_REGEX,
+      `Replace: the regexPattern does not compile: ${re.error}`,
+      pattern,
+      'backslashes in the pattern are written doubled inside the string, e.g. "\\\\d+"',
+    );
     return;
   }
   const group = node.args[GROUP];
@@ -79,19 +84,29 @@ function check(node: CallNode, { report }: CheckContext): void {
 function regexArg(call: CallContext, pattern: string | null): DotNetRegex {
   if (pattern === null) return call.fail(EXPR_CODES.EVAL_BAD_REGEX, 'Replace: the regexPattern is null');
   const re = compileDotNetRegex(pattern);
-  if ('error' in re) return call.fail(EXPR_CODES.EVAL_BAD_REGEX, `Replace: the regexPattern ${JSON.stringify(pattern)} does not compile: ${re.error}`);
+  if ('error' in re)
+    return call.fail(EXPR_CODES.EVAL_BAD_REGEX, `Replace: the regexPattern ${JSON.stringify(pattern)} does not compile: ${re.error}`);
   return re;
 }
 
 function groupArg(call: CallContext, re: DotNetRegex, name: string | null): string {
-  if (name === null || !re.names.has(name)) return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `Replace: the regexPattern has no group named ${JSON.stringify(name)}`);
+  if (name === null || !re.names.has(name))
+    return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `Replace: the regexPattern has no group named ${JSON.stringify(name)}`);
   return name;
 }
 
 const replace = defineFunction(
   'Replace',
   'string or .NET-regex replacement, in five modes',
-  ['source', optional('oldValue'), optional('regexPattern'), optional('regexGroupName'), optional('replacementValue'), optional('replacementAttributeName'), optional('template')],
+  [
+    'source',
+    optional('oldValue'),
+    optional('regexPattern'),
+    optional('regexGroupName'),
+    optional('replacementValue'),
+    optional('replacementAttributeName'),
+    optional('template'),
+  ],
   (args, call) => {
     const arg = (i: number): string | null => str(args[i] ?? null, call, PARAM_NAMES[i]!);
     const mode = replaceMode((i) => call.given(i));
@@ -143,7 +158,8 @@ const replace = defineFunction(
         const group = groupArg(call, re, arg(GROUP));
         if (source !== null && source !== '') return source;
         const node = call.node.args[REPLACEMENT_ATTRIBUTE];
-        const other = node?.kind === 'string' ? str(call.attribute(node.value), call, 'replacementAttributeName') : arg(REPLACEMENT_ATTRIBUTE);
+        const other =
+          node?.kind === 'string' ? str(call.attribute(node.value), call, 'replacementAttributeName') : arg(REPLACEMENT_ATTRIBUTE);
         if (other === null) return null;
         return firstMatch(re, other)?.groups?.[group] ?? null;
       }

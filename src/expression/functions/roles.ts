@@ -25,7 +25,12 @@ const ROLE_LIST_WRAPPERS = new Set(['Redact', 'IgnoreFlowIfNullOrEmpty']);
 function checkArgument(node: CallNode, { report }: CheckContext): void {
   const arg = node.args[0];
   if (arg && !(arg.kind === 'attribute' && arg.name === APP_ROLE_ASSIGNMENTS)) {
-    report(EXPR_CODES.INVALID_ARGUMENT, `${node.name} takes [${APP_ROLE_ASSIGNMENTS}] as its argument`, arg, `write ${node.name}([${APP_ROLE_ASSIGNMENTS}])`);
+    report(
+      EXPR_CODES.INVALID_ARGUMENT,
+      `${node.name} takes [${APP_ROLE_ASSIGNMENTS}] as its argument`,
+      arg,
+      `write ${node.name}([${APP_ROLE_ASSIGNMENTS}])`,
+    );
   }
 }
 
@@ -66,8 +71,20 @@ function roleList(assertive: boolean): FunctionDef['evaluate'] {
   };
 }
 
-const complex = defineFunction('AppRoleAssignmentsComplex', 'all assigned roles (SCIM roles, added)', [APP_ROLE_ASSIGNMENTS], roleList(false), { check: checkRoleList });
+const complex = defineFunction(
+  'AppRoleAssignmentsComplex',
+  'all assigned roles (SCIM roles, added)',
+  [APP_ROLE_ASSIGNMENTS],
+  roleList(false),
+  { check: checkRoleList },
+);
 
-const assertive = defineFunction('AssertiveAppRoleAssignmentsComplex', 'all assigned roles (SCIM roles, replaced)', [APP_ROLE_ASSIGNMENTS], roleList(true), { check: checkRoleList });
+const assertive = defineFunction(
+  'AssertiveAppRoleAssignmentsComplex',
+  'all assigned roles (SCIM roles, replaced)',
+  [APP_ROLE_ASSIGNMENTS],
+  roleList(true),
+  { check: checkRoleList },
+);
 
 export const ROLE_FUNCTIONS: readonly FunctionDef[] = [single, complex, assertive];

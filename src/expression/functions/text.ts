@@ -37,22 +37,32 @@ const join = defineFunction(
   { rest: optional('source'), minArgs: 2 },
 );
 
-const left = defineFunction('Left', 'first NumChars characters; 0 → "", < 0 → whole string, null → ""', ['String', 'NumChars'], ([source, numChars], call) => {
-  const n = requiredInt(numChars ?? null, call, 'NumChars');
-  const s = str(source ?? null, call, 'String');
-  if (s === null || n === 0) return '';
-  return n < 0 ? s : s.slice(0, n);
-});
+const left = defineFunction(
+  'Left',
+  'first NumChars characters; 0 → "", < 0 → whole string, null → ""',
+  ['String', 'NumChars'],
+  ([source, numChars], call) => {
+    const n = requiredInt(numChars ?? null, call, 'NumChars');
+    const s = str(source ?? null, call, 'String');
+    if (s === null || n === 0) return '';
+    return n < 0 ? s : s.slice(0, n);
+  },
+);
 
-const mid = defineFunction('Mid', 'substring from 1-based start, truncated at the end', ['source', 'start', 'length'], ([source, start, length], call) => {
-  const from = requiredInt(start ?? null, call, 'start');
-  const len = requiredInt(length ?? null, call, 'length');
-  if (from < 1) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `Mid: start must be 1 or more (the first character is 1), got ${from}`);
-  if (len < 0) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `Mid: length must not be negative, got ${len}`);
-  const s = str(source ?? null, call, 'source');
-  if (s === null) return '';
-  return s.slice(from - 1, from - 1 + len);
-});
+const mid = defineFunction(
+  'Mid',
+  'substring from 1-based start, truncated at the end',
+  ['source', 'start', 'length'],
+  ([source, start, length], call) => {
+    const from = requiredInt(start ?? null, call, 'start');
+    const len = requiredInt(length ?? null, call, 'length');
+    if (from < 1) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `Mid: start must be 1 or more (the first character is 1), got ${from}`);
+    if (len < 0) return call.fail(EXPR_CODES.EVAL_OUT_OF_RANGE, `Mid: length must not be negative, got ${len}`);
+    const s = str(source ?? null, call, 'source');
+    if (s === null) return '';
+    return s.slice(from - 1, from - 1 + len);
+  },
+);
 
 const stripSpaces = defineFunction('StripSpaces', 'removes every " " character', ['source'], ([source], call) => {
   const s = str(source ?? null, call, 'source');
@@ -114,7 +124,12 @@ function compareMode(v: Value, call: CallContext): boolean {
 function checkCompareMode(node: CallNode, { report }: CheckContext): void {
   const arg = node.args[3];
   if (arg?.kind === 'string' && !['vbTextCompare', 'vbBinaryCompare', '0', '1'].includes(arg.value)) {
-    report(EXPR_CODES.INVALID_ARGUMENT, `InStr: compareType must be vbTextCompare or vbBinaryCompare, got "${arg.value}"`, arg, 'write vbTextCompare (case-insensitive) or vbBinaryCompare (exact), unquoted');
+    report(
+      EXPR_CODES.INVALID_ARGUMENT,
+      `InStr: compareType must be vbTextCompare or vbBinaryCompare, got "${arg.value}"`,
+      arg,
+      'write vbTextCompare (case-insensitive) or vbBinaryCompare (exact), unquoted',
+    );
   }
 }
 

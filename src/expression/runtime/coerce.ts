@@ -97,7 +97,10 @@ export function bool(v: Value, call: CallContext, param: string): boolean {
   if (t === 'false') return false;
   const n = parseNumber(t);
   if (n !== null) return n !== 0;
-  return call.fail(EXPR_CODES.EVAL_NOT_BOOLEAN, `${call.node.name}: ${param} must be "True" or "False" (or a number), got ${JSON.stringify(s)}`);
+  return call.fail(
+    EXPR_CODES.EVAL_NOT_BOOLEAN,
+    `${call.node.name}: ${param} must be "True" or "False" (or a number), got ${JSON.stringify(s)}`,
+  );
 }
 
 /** An integer parameter that must be there: null (absent attribute) fails like a non-number. */

@@ -101,7 +101,9 @@ const BOUNDARY = `(?:(?<=${BOUNDARY_WORD})(?!${BOUNDARY_WORD})|(?<!${BOUNDARY_WO
 const NON_BOUNDARY = `(?:(?<=${BOUNDARY_WORD})(?=${BOUNDARY_WORD})|(?<!${BOUNDARY_WORD})(?!${BOUNDARY_WORD}))`;
 
 /** The general categories .NET's `\p{…}` knows (RegexCharClass); the rest of its names are blocks (`IsGreek`). */
-const CATEGORIES = new Set('L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp C Cc Cf Cs Co Cn'.split(' '));
+const CATEGORIES = new Set(
+  'L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp C Cc Cf Cs Co Cn'.split(' '),
+);
 
 const BOUNDARY_WORD_UNIT = new RegExp(`^${BOUNDARY_WORD}$`, 'v');
 /** Whether one UTF-16 unit is a .NET word character (a lone surrogate is not). */
@@ -140,7 +142,10 @@ function charEscape(p: string, i: number): Unit | Failure {
     return { code: upper - 0x40, next: i + 2 };
   }
   const code = p.charCodeAt(i);
-  if (isWordUnit(code)) return fail(`unrecognized escape sequence \\${d} (.NET allows a backslash only before a symbol, punctuation or space, or in a known escape)`);
+  if (isWordUnit(code))
+    return fail(
+      `unrecognized escape sequence \\${d} (.NET allows a backslash only before a symbol, punctuation or space, or in a known escape)`,
+    );
   return { code, next: i + 1 };
 }
 
@@ -160,7 +165,8 @@ function property(p: string, i: number): { text: string; next: number } | Failur
   const name = found[1]!;
   const negate = p[i] === 'P' ? '^' : '';
   if (!CATEGORIES.has(name)) {
-    if (name.startsWith('Is')) return fail(`the Unicode block \\p{${name}} is not supported (JS has no block property; use a range of code points instead)`);
+    if (name.startsWith('Is'))
+      return fail(`the Unicode block \\p{${name}} is not supported (JS has no block property; use a range of code points instead)`);
     return fail(`unknown Unicode category \\p{${name}} (.NET knows the general categories, e.g. L, Lu, Ll, Nd, P, Zs)`);
   }
   // Only C and Cs hold the surrogates that stand for a supplementary character in .NET.
@@ -388,7 +394,8 @@ function compile(pattern: string): DotNetRegex | { error: string } {
       if (named) {
         const name = named[1] ?? named[2] ?? '';
         if (name.includes('-')) return { error: `balancing group (?<${name}>…) is not supported` };
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { error: `group name "${name}" is not supported (use a name starting with a letter)` };
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+          return { error: `group name "${name}" is not supported (use a name starting with a letter)` };
         groups.push(name);
         out += `(?<${name}>`;
         closers.push(')');

@@ -4,7 +4,16 @@
  * combining marks are dropped; anything else outside `[a-z0-9-]` (apostrophes, spaces) is removed.
  */
 const NON_DECOMPOSING: Record<string, string> = {
-  ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h',
+  ł: 'l',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
 };
 
 export function asciiFold(text: string): string {

@@ -102,7 +102,8 @@ function layoutOf(format: FixtureFormat | undefined): Layout {
 function checkOptions(o: GenerateTenantOptions): void {
   for (const key of ['users', 'groups', 'membersPerGroup'] as const) {
     const n = o[key];
-    if (!Number.isInteger(n) || n < 0 || n >= MAX_OBJECTS_PER_KIND) throw new RangeError(`${key} must be an integer in [0, 2^30), got ${n}`);
+    if (!Number.isInteger(n) || n < 0 || n >= MAX_OBJECTS_PER_KIND)
+      throw new RangeError(`${key} must be an integer in [0, 2^30), got ${n}`);
   }
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
 }
@@ -121,7 +122,11 @@ const roleId = (roles: readonly AppRole[], role: AssignedRole): string =>
  * The tenant the fixture loader would return for `writeTenantFixtures(options, dir, format)`; `dir` only names
  * the files in locations and `Tenant.dir`. Nothing is read or written.
  */
-export function generateTenant(options: GenerateTenantOptions, dir: string = GENERATED_TENANT_DIR, format: FixtureFormatOptions = {}): Tenant {
+export function generateTenant(
+  options: GenerateTenantOptions,
+  dir: string = GENERATED_TENANT_DIR,
+  format: FixtureFormatOptions = {},
+): Tenant {
   checkOptions(options);
   const layout = layoutOf(format.format);
   const { seed } = options;
@@ -167,9 +172,17 @@ export function generateTenant(options: GenerateTenantOptions, dir: string = GEN
 
   const assignmentsFile = join(dir, layout.files.assignments);
   line = layout.firstAssignmentLine(roles.length);
-  for (const [principalKind, list] of [['user', userAssignments], ['group', groupAssignments]] as const) {
+  for (const [principalKind, list] of [
+    ['user', userAssignments],
+    ['group', groupAssignments],
+  ] as const) {
     for (const a of list) {
-      assignments.push({ principalKind, principalId: a.id, roleId: roleId(roles, a.role), location: { file: assignmentsFile, position: layout.assignmentPosition(line++) } });
+      assignments.push({
+        principalKind,
+        principalId: a.id,
+        roleId: roleId(roles, a.role),
+        location: { file: assignmentsFile, position: layout.assignmentPosition(line++) },
+      });
     }
   }
   return { dir, users, groups, app: { name: APP_NAME, appRoles: roles }, assignments };
@@ -210,7 +223,10 @@ function* groupsChunks(o: GenerateTenantOptions): Generator<string> {
   if (o.groups === 0) yield '[]\n';
   for (let g = 0; g < o.groups; g++) {
     const group = generateGroup(o, g);
-    yield groupText(group, group.memberIndices.map((i) => objectId(o.seed, 'user', i)));
+    yield groupText(
+      group,
+      group.memberIndices.map((i) => objectId(o.seed, 'user', i)),
+    );
   }
 }
 
@@ -248,7 +264,10 @@ function* groupsJsonChunks(o: GenerateTenantOptions): Generator<string> {
     (function* () {
       for (let g = 0; g < o.groups; g++) {
         const group = generateGroup(o, g);
-        yield jsonGroupText(group, group.memberIndices.map((i) => objectId(o.seed, 'user', i)));
+        yield jsonGroupText(
+          group,
+          group.memberIndices.map((i) => objectId(o.seed, 'user', i)),
+        );
       }
     })(),
   );

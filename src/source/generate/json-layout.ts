@@ -27,12 +27,27 @@ export function jsonGroupText(g: GroupRecord, memberIds: readonly string[]): str
 
 /** The lines before the first assignment (see the contract above). */
 export function jsonAppText(name: string, roles: readonly AppRole[]): string {
-  const roleLines = roles.map((r) => jsonObjectText([['id', r.id], ['value', r.value], ['displayName', r.displayName]])).join(',\n');
+  const roleLines = roles
+    .map((r) =>
+      jsonObjectText([
+        ['id', r.id],
+        ['value', r.value],
+        ['displayName', r.displayName],
+      ]),
+    )
+    .join(',\n');
   return `{"app": {"name": ${JSON.stringify(name)}, "appRoles": [\n${roleLines}${roles.length > 0 ? '\n' : ''}]},\n"assignments": [\n`;
 }
 
 export function jsonAssignmentText(principal: string, role: AssignedRole): string {
-  return jsonObjectText(role === null ? [['principal', principal]] : [['principal', principal], ['role', role]]);
+  return jsonObjectText(
+    role === null
+      ? [['principal', principal]]
+      : [
+          ['principal', principal],
+          ['role', role],
+        ],
+  );
 }
 
 /** `items` as the lines of a JSON list body: `,\n` after every item but the last, `\n` after the last. */

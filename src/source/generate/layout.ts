@@ -25,11 +25,7 @@ export const recordPosition = (line: number): Position => ({ line, column: 3 });
 
 /** The user's keys in file order; the manager is referred to by UPN, as people write fixtures by hand. */
 export function userEntries(u: UserRecord, managerUpn: string | null): Entry[] {
-  const entries: Entry[] = [
-    ['id', u.id],
-    ['userPrincipalName', u.userPrincipalName],
-    ...Object.entries(u.attributes),
-  ];
+  const entries: Entry[] = [['id', u.id], ['userPrincipalName', u.userPrincipalName], ...Object.entries(u.attributes)];
   if (managerUpn !== null) entries.push(['manager', managerUpn]);
   if (!u.accountEnabled) entries.push(['accountEnabled', false]);
   if (u.softDeleted) entries.push(['softDeleted', true]);
@@ -62,7 +58,9 @@ export function groupLines(g: GroupRecord): number {
 
 /** The app block and the `assignments:` line; assignments start on `FIRST_ASSIGNMENT_LINE`, at column 5. */
 export function appText(name: string, roles: readonly AppRole[], anyAssignments: boolean): string {
-  const roleLines = roles.map((r) => `    - {id: ${r.id}, value: ${yamlString(r.value)}, displayName: ${yamlString(r.displayName)}}\n`).join('');
+  const roleLines = roles
+    .map((r) => `    - {id: ${r.id}, value: ${yamlString(r.value)}, displayName: ${yamlString(r.displayName)}}\n`)
+    .join('');
   return `app:\n  name: ${yamlString(name)}\n  appRoles:\n${roleLines}\nassignments:${anyAssignments ? '' : ' []'}\n`;
 }
 export const firstAssignmentLine = (roleCount: number): number => FIRST_RECORD_LINE + 3 + roleCount + 2;

@@ -102,7 +102,14 @@ function drawUserHead(seed: number, index: number): UserDraw {
   const assigned = r.next() < DIRECTLY_ASSIGNED_SHARE;
   const roll = r.next();
   const assignment = assigned ? { role: roll < 0.05 ? ('Admin' as const) : roll < 0.1 ? null : ('User' as const) } : null;
-  return { head: { index, id, userPrincipalName, guest: guestOrganisation !== null, assignment }, r, first, last, alias, guestOrganisation };
+  return {
+    head: { index, id, userPrincipalName, guest: guestOrganisation !== null, assignment },
+    r,
+    first,
+    last,
+    alias,
+    guestOrganisation,
+  };
 }
 
 export function userHead(seed: number, index: number): UserHead {
@@ -182,7 +189,12 @@ function drawGroupHead(seed: number, index: number): GroupDraw {
   const kind = pick(r, GROUP_KINDS);
   const assigned = r.next() < ASSIGNED_GROUP_SHARE;
   const role = r.next() < 0.25 ? ('Admin' as const) : ('User' as const);
-  return { head: { index, id, displayName: `${department.name} ${kind} ${index}`, assignment: assigned ? { role } : null }, r, department, kind };
+  return {
+    head: { index, id, displayName: `${department.name} ${kind} ${index}`, assignment: assigned ? { role } : null },
+    r,
+    department,
+    kind,
+  };
 }
 
 export function groupHead(seed: number, index: number): GroupHead {

@@ -308,12 +308,15 @@ function readAssignments(root: unknown): { app: { name: string; appRoles: AppRol
   const e = entries(root, ASSIGNMENTS_KEYS);
   const app = readApp(e.get('app') ?? reject());
   const list = e.get('assignments');
-  const assignments = list === undefined ? [] : objects(list).map((obj): AssignmentDraft => {
-    const a = entries(obj, ASSIGNMENT_KEYS);
-    const principal = text(a.get('principal') ?? reject());
-    const role = a.get('role');
-    return { obj, principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) };
-  });
+  const assignments =
+    list === undefined
+      ? []
+      : objects(list).map((obj): AssignmentDraft => {
+          const a = entries(obj, ASSIGNMENT_KEYS);
+          const principal = text(a.get('principal') ?? reject());
+          const role = a.get('role');
+          return { obj, principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) };
+        });
   return { app, assignments };
 }
 
@@ -387,7 +390,15 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
       managerId = target.draft.id.toLowerCase();
     }
     const { id, userPrincipalName, accountEnabled, softDeleted, attributes } = u;
-    return { id: id.toLowerCase(), userPrincipalName, accountEnabled, softDeleted, managerId, attributes, location: usersFile.locate(u.obj) };
+    return {
+      id: id.toLowerCase(),
+      userPrincipalName,
+      accountEnabled,
+      softDeleted,
+      managerId,
+      attributes,
+      location: usersFile.locate(u.obj),
+    };
   });
 
   const nested = new Map<string, string[]>();
