@@ -11,11 +11,10 @@
 
 /**
  * Folders and files that compute and do no I/O: they take their inputs as values and return values.
- * (`source-state` is the earlier name of `desired`; both are listed so the rule holds on either side of the rename.)
  */
 const PURE_FOLDERS = '^src/(expression|mapping|mapping-file|scoping|model)/';
 const PURE_ENGINE_STEPS =
-  '^src/engine/(diff|plan|select-work|desired|source-state|log-entries|settle|cycle-options|escrow-schedule|quarantine|retry|defaults|outcome|observation)\\.ts$';
+  '^src/engine/(diff|plan|plan-references|attribute-changes|select-work|desired|log-entries|settle|cycle-options|cycle-result|escrow-schedule|quarantine|retry|defaults|outcome|observation)\\.ts$';
 
 /**
  * The loaders are pure parsers behind thin `load*` wrappers: the wrapper reads the files and hands their text to
@@ -39,7 +38,7 @@ const IO_MODULES = '^src/(store/|scim/(client|http|undici-adapter)\\.ts$|cli/)';
 
 /** The engine steps that run a cycle against the store; they and cli are the store's only clients. */
 const STORE_CLIENTS =
-  '^src/(store/|cli/|index\\.ts$|engine/(apply|reconcile|context|open|commit-cycle|read-records|batches|observe)\\.ts$)';
+  '^src/(store/|cli/|index\\.ts$|engine/(apply|reconcile|context|open|commit-cycle|read-records|plan-and-apply|observe|probe)\\.ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -123,7 +122,7 @@ module.exports = {
       name: 'store-only-from-io-steps-and-cli',
       comment:
         "The SQLite store is reached from the engine's I/O steps (apply, reconcile, context, open, commit-cycle, " +
-        'read-records, batches, observe), from cli and from the public index only. The pure steps get their ' +
+        'read-records, plan-and-apply, observe, probe), from cli and from the public index only. The pure steps get their ' +
         'records as plain values, and the record types live in src/model/. (conformance has its own rule.)',
       severity: 'error',
       from: { path: '^src/', pathNot: [STORE_CLIENTS, '^src/conformance/'] },

@@ -59,7 +59,7 @@ async function prepare(): Promise<Setup> {
   const initialWallMs = performance.now() - start;
   if (result.kind !== 'initial') throw new Error(`expected an initial cycle, got ${result.kind}`);
   await stub.snapshot();
-  const anchors = new Map(store.anchors()); // read while the store is open: links are read on demand
+  const anchors = store.links(); // plain values: usable after close()
   store.close(); // checkpoints the WAL into state.db
   copyFileSync(join(dir, 'state.db'), snapshot);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { diffBatch } from '../src/engine/diff.js';
 import type { Observation } from '../src/engine/observation.js';
 import { selectWork } from '../src/engine/select-work.js';
-import { evaluateSource } from '../src/engine/source-state.js';
+import { evaluateSource } from '../src/engine/desired.js';
 import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
 import type { Job, ScopingGroup } from '../src/model/job.js';
 import { compileJob, type CompiledJob } from '../src/mapping/compile.js';
@@ -22,7 +22,7 @@ import type { Benchmark, Measurement } from './types.js';
  * of 50) with Entra's default mapping (mappings/customappsso.yaml) plus two scoping filter groups, as an
  * initial cycle against an empty target plans them. Target: under 2 s of CPU.
  *
- * Timed, in one process, as the engine runs a tenant this size (engine/batches.ts):
+ * Timed, in one process, as the engine runs a tenant this size (engine/plan-and-apply.ts):
  * - import: `loadTenant` of the tenant's fixture directory (JSON format, written once per process, untimed);
  * - evaluate: `evaluateSource` (entitlement, scope, IsSoftDeleted, watermark hash), no views kept;
  * - select and diff: `selectWork` of an initial cycle with no state, then per batch of 2,000 `diffBatch`
@@ -108,8 +108,9 @@ export const benchmark: Benchmark = {
         cycleId: 'bench',
         kind: 'initial',
         work: batch,
-        sources,
-        anchors: new Map(),
+        desired: sources,
+        links: new Map(),
+        targetIds: new Map(),
         memberships: new Map(),
         observations,
         job: compiled,

@@ -1,42 +1,39 @@
 /**
  * Apply executes a plan and never decides (spec §5.1 step order): objects (creates, updates, disables) →
  * references (manager, members; resolved to target ids now, since their objects may have been created in
- * this cycle) → deletes. Each success is recorded as it happens and committed in batches (crash safety:
- * store/write-behind.ts). Returns one outcome per change; partial success is a normal result.
+ * this cycle) → deletes. Each link made or dropped is recorded as it happens and committed in batches
+ * (crash safety: store/write-behind.ts). Returns one outcome per change; partial success is a normal result.
+ * What the cycle makes of the outcomes (watermarks, escrows, the log) is settled after it (engine/settle.ts).
  */
 import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
 import { attributePathOrNull } from '../scim/attribute-path.js';
 import { resourceTypeOf } from '../scim/types.js';
-import { StoredAnchors } from '../store/stored-anchors.js';
 import type { Anchor } from '../model/records.js';
 import { WriteBehind } from '../store/write-behind.js';
 import type { EngineContext } from './context.js';
 import { requestFailure } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
-import type { Change, CreateChange, DeleteChange, ManagerChange, MembersChange, Plan, SkipChange, UpdateChange } from './plan.js';
+import { InternalError } from '../shared/errors.js';
+import type { Change, ManagerChange, MembersChange, Plan } from './plan.js';
 
 /**
- * `anchors`: the links as the diff saw them; apply owns the map from here on and updates it with every
- * link it makes or drops (the store is updated through the write-behind). A link not in the map is read
- * from the store when a reference needs it (a batched cycle keeps only its batch's links in memory).
- * `ids`: target ids by source id, to resolve references; a batched cycle passes one map for all its
- * batches. @default the map's target ids
+ * `anchors`: the links of the plan's objects (apply owns the map and updates it with every link it makes or
+ * drops; a link not in it is read from the store when a reference needs it). `ids`: target ids by source id,
+ * to resolve references; apply keeps it current, and a cycle passes one map to all its batches.
  */
 export async function apply(
   plan: Plan,
   ctx: EngineContext,
-  anchors: Map<string, Anchor> = ctx.store.anchors(),
-  ids: TargetIds = targetIdsThrough(anchors),
+  anchors: Map<string, Anchor>,
+  ids: Map<string, string>,
 ): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see store/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
-  // Escrows are written only at the end of a cycle: with none stored, a success has none to clear.
-  const clearEscrow = ctx.store.escrowCount() > 0 ? (sourceId: string) => writes.push((store) => store.clearEscrow(sourceId)) : () => {};
   const outcomes: ChangeOutcome[] = [];
 
-  const run = async (
-    changes: readonly Change[],
-    one: (c: Change) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>,
+  const run = async <C extends Change>(
+    changes: readonly C[],
+    one: (c: C) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>,
   ): Promise<void> => {
     await Promise.all(
       changes.map((change) =>
@@ -85,7 +82,7 @@ export async function apply(
   await run(plan.objects, async (c) => {
     switch (c.action) {
       case 'create': {
-        const change = c as CreateChange;
+        const change = c;
         const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
         saveAnchor({
           objectType: change.object.objectType,
@@ -95,12 +92,11 @@ export async function apply(
           status: 'active',
           exported: change.exported,
         });
-        clearEscrow(change.object.sourceId);
         return ok(created.id!);
       }
       case 'update':
       case 'disable': {
-        const change = c as UpdateChange;
+        const change = c;
         await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
         saveAnchor({
           objectType: change.object.objectType,
@@ -110,11 +106,10 @@ export async function apply(
           status: change.anchorStatus,
           exported: change.exported,
         });
-        clearEscrow(change.object.sourceId);
         return ok(change.targetId);
       }
       case 'skip': {
-        const change = c as SkipChange;
+        const change = c;
         if (change.link)
           saveAnchor({
             objectType: change.object.objectType,
@@ -129,7 +124,6 @@ export async function apply(
           ids.delete(change.object.sourceId);
           writes.push((store) => store.deleteAnchor(change.object.sourceId));
         }
-        clearEscrow(change.object.sourceId);
         return { ...ok(change.targetId), status: 'skipped' };
       }
       case 'fail':
@@ -140,7 +134,7 @@ export async function apply(
           unresolved: [],
         };
       default:
-        throw new Error(`apply: unexpected ${c.action} in the objects phase`);
+        throw new InternalError(`apply: unexpected ${(c as Change).action} in the objects phase`);
     }
   });
 
@@ -148,10 +142,7 @@ export async function apply(
   // and the write-behind then writes the link once.
 
   // Phase 2: references.
-  await run(plan.references, async (c) => {
-    if (c.action === 'set-manager') return applyManager(c as ManagerChange);
-    return applyMembers(c as MembersChange);
-  });
+  await run(plan.references, async (c) => (c.action === 'set-manager' ? applyManager(c) : applyMembers(c)));
 
   async function applyManager(change: ManagerChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
     const userTargetId = ids.get(change.object.sourceId);
@@ -222,17 +213,16 @@ export async function apply(
   // Phase 3: deletes.
   await run(plan.deletes, async (c) => {
     if (c.action === 'delete') {
-      const change = c as DeleteChange;
+      const change = c;
       await ctx.send('DELETE', () => ctx.client.delete(resourceTypeOf(change.object.objectType), change.targetId));
       anchors.delete(change.object.sourceId);
       ids.delete(change.object.sourceId);
       writes.push((store) => store.deleteAnchor(change.object.sourceId));
       writes.push((store) => store.deleteWatermark(change.object.sourceId));
-      clearEscrow(change.object.sourceId);
       return ok(change.targetId);
     }
     if (c.action === 'skip') {
-      const change = c as SkipChange;
+      const change = c;
       if (change.forget) {
         anchors.delete(change.object.sourceId);
         ids.delete(change.object.sourceId);
@@ -247,31 +237,4 @@ export async function apply(
 
   writes.flush();
   return outcomes;
-}
-
-/** Target ids by source id, as apply reads and keeps them. */
-export interface TargetIds {
-  get(sourceId: string): string | undefined;
-  set(sourceId: string, targetId: string): unknown;
-  delete(sourceId: string): unknown;
-}
-
-/**
- * The target ids of the links apply updates as it goes (a one-shot cycle): read through them, so only the
- * ids a reference needs are looked up. Writes are no-ops: apply sets and deletes the link itself.
- */
-function targetIdsThrough(anchors: ReadonlyMap<string, Anchor>): TargetIds {
-  return {
-    get: (id) => anchors.get(id)?.targetId,
-    set: () => undefined,
-    delete: () => undefined,
-  };
-}
-
-/** Target ids by source id, for resolving references. */
-export function targetIdsOf(anchors: ReadonlyMap<string, Anchor>): Map<string, string> {
-  if (anchors instanceof StoredAnchors) return anchors.targetIds();
-  const ids = new Map<string, string>();
-  for (const [id, a] of anchors) ids.set(id, a.targetId);
-  return ids;
 }

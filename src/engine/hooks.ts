@@ -4,12 +4,11 @@
  */
 import type { Change, Plan } from './plan.js';
 import type { ChangeOutcome } from './outcome.js';
-import type { RequestEvent } from '../scim/client.js';
 import type { RetryEvent } from './retry.js';
 
 export interface EngineHooks {
   /**
-   * The plan, before anything is sent. A batched cycle (engine/batches.ts) calls it once per batch, with the
+   * The plan, before anything is sent. A batched cycle (engine/plan-and-apply.ts) calls it once per batch, with the
    * batch's place (a call for deferred references, after the object batches and before the deprovisioning
    * batch, raises `count` by one).
    */
@@ -19,5 +18,4 @@ export interface EngineHooks {
   onChangeStart?(change: Change): void;
   onChangeDone?(outcome: ChangeOutcome): void;
   onRetry?(event: RetryEvent & { method: string }): void;
-  onRequest?(event: RequestEvent): void;
 }

@@ -1,5 +1,12 @@
 /**
- * Retry ladder within a cycle (shaped like ky's RetryOptions, spec §5.10):
+ * Retry ladder within a cycle (shaped like ky's RetryOptions, spec §5.10). Every failed request gets one of
+ * three verdicts (controller-runtime's requeue / error / TerminalError):
+ * - `retry`: sent again after a delay, within the cycle;
+ * - `object-failure`: the object fails (escrowed, retried in a later cycle), the cycle goes on;
+ * - `job-failure`: 401 or 403, the credentials are bad for the whole job (spec §1.13): the cycle stops
+ *   after the requests in flight and the job is quarantined, as Entra does.
+ *
+ * Delays:
  * - 429 and 503 with `Retry-After`: wait exactly that long (no jitter), capped by `maxRetryAfterMs`;
  *   a longer wait gives up (the object is retried in a later cycle).
  * - 429/5xx without it, and network errors/timeouts: exponential back-off with full jitter.
@@ -39,6 +46,25 @@ export interface RetryEvent {
   error: ScimRequestError;
 }
 
+/** What happens after a failed request. */
+export type RetryVerdict =
+  | { kind: 'retry'; delayMs: number }
+  | { kind: 'object-failure' }
+  | { kind: 'job-failure'; reason: 'EncounteredQuarantineException'; message: string };
+
+/** The verdict on a failed attempt `attempt` (1-based) of `method`. Pure. */
+export function retryVerdict(error: unknown, attempt: number, method: string, policy: RetryPolicy, random: () => number): RetryVerdict {
+  if (error instanceof ScimRequestError && (error.status === 401 || error.status === 403)) {
+    return {
+      kind: 'job-failure',
+      reason: 'EncounteredQuarantineException',
+      message: `the target refused the credentials mid-cycle (${error.message}); the cycle stopped after the requests in flight`,
+    };
+  }
+  const delayMs = retryDelay(error, attempt, method, policy, random);
+  return delayMs === null ? { kind: 'object-failure' } : { kind: 'retry', delayMs };
+}
+
 /** The delay before retry `attempt` (1-based), or null when the error must not be retried. Pure. */
 export function retryDelay(error: unknown, attempt: number, method: string, policy: RetryPolicy, random: () => number): number | null {
   if (!(error instanceof ScimRequestError) || attempt > policy.limit) return null;
@@ -60,16 +86,25 @@ export function retryDelay(error: unknown, attempt: number, method: string, poli
 export async function withRetry<T>(
   method: string,
   fn: () => Promise<T>,
-  deps: { policy: RetryPolicy; clock: Clock; random: () => number; onRetry?: (e: RetryEvent) => void; signal?: AbortSignal },
+  deps: {
+    policy: RetryPolicy;
+    clock: Clock;
+    random: () => number;
+    onRetry?: (e: RetryEvent) => void;
+    /** A job-level failure: called before the error is thrown, so the caller can stop the cycle. */
+    onJobFailure?: (failure: { reason: string; message: string }) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      const delay = retryDelay(error, attempt, method, deps.policy, deps.random);
-      if (delay === null) throw error;
-      deps.onRetry?.({ attempt, delayMs: delay, error: error as ScimRequestError });
-      await deps.clock.sleep(delay, deps.signal);
+      const verdict = retryVerdict(error, attempt, method, deps.policy, deps.random);
+      if (verdict.kind === 'job-failure') deps.onJobFailure?.(verdict);
+      if (verdict.kind !== 'retry') throw error;
+      deps.onRetry?.({ attempt, delayMs: verdict.delayMs, error: error as ScimRequestError });
+      await deps.clock.sleep(verdict.delayMs, deps.signal);
     }
   }
 }

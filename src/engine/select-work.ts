@@ -1,5 +1,6 @@
 /**
- * Which objects a cycle looks at, and which of them it reads from the target first (spec §5.1–5.2). Pure.
+ * Which cycle runs, which objects it looks at, and which of them it reads from the target first (spec
+ * §5.1–5.2). Pure.
  * - initial: every source object, and every anchor whose source object is gone.
  * - incremental: objects whose watermark hash changed (or that have none), escrowed objects, and anchors
  *   whose source object is gone (hard deletes). Objects that did not change in Entra are not looked at, so
@@ -14,11 +15,11 @@
  */
 import type { CompiledJob } from '../mapping/compile.js';
 import type { Anchor, CycleKind, Escrow } from '../model/records.js';
-import type { SourceState } from './source-state.js';
+import type { DesiredObject } from './desired.js';
 
 export interface WorkItem {
   sourceId: string;
-  source: SourceState | null;
+  source: DesiredObject | null;
   anchor: Anchor | null;
   /** `match`: filter GETs by matching attribute; `read`: GET by id; `none`: plan from state alone. */
   observe: 'match' | 'read' | 'none';
@@ -31,9 +32,52 @@ export interface ReadRules {
   job: Pick<CompiledJob, 'job' | 'users' | 'groups'>;
 }
 
+/**
+ * A cycle is `initial` when no cycle has completed yet, the mapping changed since the last one (Entra
+ * restarts on mapping changes) or a restart asked for it; otherwise `incremental`. Provision on demand is
+ * its own kind.
+ */
+export function chooseCycleKind(
+  records: { lastCompleted: unknown; jobHash: string | null; flags: { initial: boolean } },
+  jobHash: string,
+  options: { onDemand: boolean; forceInitial: boolean },
+): CycleKind {
+  if (options.onDemand) return 'on-demand';
+  return options.forceInitial || records.flags.initial || !records.lastCompleted || records.jobHash !== jobHash ? 'initial' : 'incremental';
+}
+
+/**
+ * The source ids whose links `selectWork` needs: every linked object the cycle may look at (all of them in
+ * an initial cycle; in an incremental one the changed and escrowed objects and those gone from Entra; on
+ * demand, the objects asked for). The caller reads exactly these links before calling `selectWork`.
+ */
+export function linksToRead(
+  kind: CycleKind,
+  desired: readonly DesiredObject[],
+  linked: ReadonlyMap<string, string>,
+  watermarks: ReadonlyMap<string, string>,
+  escrows: ReadonlyMap<string, Escrow>,
+  only: ReadonlySet<string> | null,
+): string[] {
+  if (only) return [...only].filter((id) => linked.has(id));
+  if (kind !== 'incremental') return [...linked.keys()];
+  const ids: string[] = [];
+  const present = new Set<string>();
+  for (const d of desired) {
+    present.add(d.id);
+    if (linked.has(d.id) && (watermarks.get(d.id) !== d.hash || escrows.has(d.id))) ids.push(d.id);
+  }
+  for (const id of linked.keys()) if (!present.has(id)) ids.push(id);
+  return ids;
+}
+
+/**
+ * The work of a cycle. `anchors` must hold the link of every object the cycle may look at (`linksToRead`);
+ * links of objects gone from Entra are taken as deprovisioning work.
+ */
 export function selectWork(
   kind: CycleKind,
-  sources: readonly SourceState[],
+  sources: readonly DesiredObject[],
   anchors: ReadonlyMap<string, Anchor>,
   watermarks: ReadonlyMap<string, string>,
   escrows: ReadonlyMap<string, Escrow>,
@@ -46,7 +90,6 @@ export function selectWork(
   const readLinked = kind !== 'incremental' || rules.readBeforeWrite;
   for (const source of sources) {
     present.add(source.id);
-    // Checked before the link is read: links may be read from the store on demand (store/stored-anchors.ts).
     if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
     const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';
@@ -67,7 +110,7 @@ export function selectWork(
  * True when the diff plans this linked object without looking at the target, so no read is sent: the
  * branches of `diff.planObject` that skip before comparing. Must agree with them.
  */
-function decidedWithoutTarget(source: SourceState | null, anchor: Anchor, job: ReadRules['job']): boolean {
+function decidedWithoutTarget(source: DesiredObject | null, anchor: Anchor, job: ReadRules['job']): boolean {
   const mapping = anchor.objectType === 'User' ? job.users : job.groups;
   // Hard-deleted in Entra: a user disabled by unassignment is no longer managed; no Delete action, no DELETE.
   if (!source) return (anchor.objectType === 'User' && anchor.status === 'disabled-out-of-scope') || !mapping.actions.has('delete');

@@ -14,7 +14,6 @@ import Database from 'better-sqlite3';
 import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../model/records.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
-import { StoredAnchors } from './stored-anchors.js';
 import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from '../model/records.js';
 
@@ -237,13 +236,30 @@ export class StateStore {
     this.#setMeta('job_hash', hash);
   }
 
-  /** The links, read on demand (store/stored-anchors.ts). */
-  anchors(): StoredAnchors {
-    return new StoredAnchors({
-      ids: () => this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[],
-      one: (sourceId) => this.anchor(sourceId),
-      targetIds: () => new Map(this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).all() as Array<[string, string]>),
-    });
+  /**
+   * Links as plain values: of the given source ids (those without a link are left out), or every link. A
+   * link's exported values are parsed when first read.
+   */
+  links(sourceIds?: Iterable<string>): Map<string, Anchor> {
+    const out = new Map<string, Anchor>();
+    if (sourceIds === undefined) {
+      for (const r of this.#stmt('SELECT * FROM anchors').all() as Array<Record<string, string>>)
+        out.set(
+          r['source_id']!,
+          anchorFromRow(r, () => r['exported']!),
+        );
+      return out;
+    }
+    for (const id of sourceIds) {
+      const a = this.anchor(id);
+      if (a) out.set(id, a);
+    }
+    return out;
+  }
+
+  /** Target ids by source id of every link, from the id columns alone (no exported values are read). */
+  targetIds(): Map<string, string> {
+    return new Map(this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).all() as Array<[string, string]>);
   }
 
   /** One link, or null. */
@@ -258,11 +274,6 @@ export class StateStore {
       "SELECT COALESCE(SUM(object_type = 'User'), 0) AS users, COALESCE(SUM(object_type = 'Group'), 0) AS groups, COALESCE(SUM(status <> 'active'), 0) AS disabled FROM anchors",
     ).get() as { users: number; groups: number; disabled: number };
     return { users: r.users, groups: r.groups, disabled: r.disabled };
-  }
-
-  /** The linked source ids, without loading each link's exported values. */
-  anchorIds(): Set<string> {
-    return new Set(this.#stmt('SELECT source_id FROM anchors').pluck(true).all() as string[]);
   }
 
   putAnchor(a: Anchor): void {
@@ -297,6 +308,16 @@ export class StateStore {
   membersOf(groupId: string): Set<string> | undefined {
     const ids = this.#stmt('SELECT member_id FROM memberships WHERE group_id = ?').pluck(true).all(groupId) as string[];
     return ids.length > 0 ? new Set(ids) : undefined;
+  }
+
+  /** The members provsim has added, by group, for the given groups (groups with none are left out). */
+  memberships(groupIds: Iterable<string>): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const id of groupIds) {
+      const members = this.membersOf(id);
+      if (members) out.set(id, members);
+    }
+    return out;
   }
 
   recordMembership(groupId: string, added: readonly string[], removed: readonly string[]): void {

@@ -1,5 +1,5 @@
 /**
- * Large cycles run in batches (engine/batches.ts): with a batch size far below the tenant's size, the
+ * Large cycles run in batches (engine/plan-and-apply.ts): with a batch size far below the tenant's size, the
  * target ends in the same state, the log has the same entries, and the same requests are sent as in a
  * one-shot cycle; a manager loop (references to a later batch) is resolved after the last batch; a cycle
  * interrupted between batches resumes without duplicates.

@@ -3,14 +3,14 @@
  * before write, quirk readBeforeWrite), named after Entra's deprovisioning table and skip reasons.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeprovisionCause, SourceState } from '../../src/engine/source-state.js';
+import type { DeprovisionCause, DesiredObject } from '../../src/engine/desired.js';
 import { selectWork, type ReadRules } from '../../src/engine/select-work.js';
 import type { Anchor, CycleKind } from '../../src/model/records.js';
 
 const source = (
   id: string,
   over: { provision?: boolean; cause?: DeprovisionCause | null; objectType?: 'User' | 'Group'; hash?: string } = {},
-): SourceState =>
+): DesiredObject =>
   ({
     id,
     objectType: over.objectType ?? 'User',
@@ -19,7 +19,7 @@ const source = (
     cause: over.cause ?? null,
     causeDetail: null,
     hash: over.hash ?? `h-${id}`,
-  }) as SourceState;
+  }) as DesiredObject;
 const anchor = (sourceId: string, over: Partial<Anchor> = {}): Anchor => ({
   objectType: 'User',
   sourceId,
@@ -45,7 +45,7 @@ const rules = (
 interface Case {
   name: string;
   kind: CycleKind;
-  sources: SourceState[];
+  sources: DesiredObject[];
   anchors: Anchor[];
   rules?: ReadRules;
   /** The previous cycle's hashes. */

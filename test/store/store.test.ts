@@ -43,7 +43,7 @@ describe('StateStore', () => {
     a.setFlag('force-deletes', true);
     a.close();
     const b = new StateStore(file);
-    expect(b.anchors().get('s1')).toEqual({
+    expect(b.links().get('s1')).toEqual({
       objectType: 'User',
       sourceId: 's1',
       targetId: 't1',
@@ -63,7 +63,7 @@ describe('StateStore', () => {
     expect(b.flag('force-deletes')).toBe(true);
     expect(b.flag('initial')).toBe(false);
     b.deleteAnchor('s1');
-    expect(b.anchors().has('s1')).toBe(false);
+    expect(b.links().has('s1')).toBe(false);
     expect(b.membersOf('g1')).toBeUndefined();
     b.close();
   });
@@ -143,7 +143,7 @@ describe('StateStore schema upgrade', () => {
     writeOldStateFile(file, version, entries);
 
     const s = new StateStore(file);
-    expect(s.anchors().get('s1')).toEqual({
+    expect(s.links().get('s1')).toEqual({
       objectType: 'User',
       sourceId: 's1',
       targetId: 't1',
@@ -228,13 +228,13 @@ describe('WriteBehind', () => {
     });
     writes.push((st) => st.putAnchor(anchor('a')));
     writes.push((st) => st.putAnchor(anchor('b')));
-    expect(s.anchors().size).toBe(0);
+    expect(s.links().size).toBe(0);
     writes.push((st) => st.putAnchor(anchor('c')));
-    expect(s.anchors().size).toBe(3);
+    expect(s.links().size).toBe(3);
     writes.push((st) => st.putAnchor(anchor('d')));
-    expect(s.anchors().size).toBe(3);
+    expect(s.links().size).toBe(3);
     writes.flush();
-    expect([...s.anchors().keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect([...s.links().keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(() => new WriteBehind(s, 0)).toThrow(/Expected `batchSize`/);
     s.close();
   });
@@ -264,7 +264,7 @@ describe('WriteBehind', () => {
     put('d', 2); // after the delete: d2 must survive it
     writes.flush();
     expect(written).toEqual(['b1', 'a2', 'c1', '-c', '-d', 'd2']);
-    const stored = s.anchors();
+    const stored = s.links();
     expect([...stored.keys()].sort()).toEqual(['a', 'b', 'd']);
     expect(stored.get('a')?.exported).toEqual({ v: 2 });
     expect(stored.get('d')?.exported).toEqual({ v: 2 });

@@ -7,7 +7,7 @@ import { didYouMean } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import type { Observation } from '../../engine/observation.js';
 import { runCycle, type CycleResult } from '../../engine/reconcile.js';
-import type { SourceState } from '../../engine/source-state.js';
+import type { DesiredObject } from '../../engine/desired.js';
 import { explainScope, type ScopeExplanation } from '../../scoping/explain-scope.js';
 import type { Tenant } from '../../model/directory.js';
 import type { LogEntry } from '../../model/records.js';
@@ -137,7 +137,7 @@ function report(
   userScoping: Parameters<typeof explainScope>[0],
   groupScoping: Parameters<typeof explainScope>[0],
 ): OnDemandReport {
-  const source = cycle.sources?.find((s) => s.id === id) as SourceState;
+  const source = cycle.sources?.find((s) => s.id === id) as DesiredObject;
   const steps: OnDemandStep[] = [];
   const log = cycle.log.filter((e) => e.sourceIdentity.id === id);
   const object = { type: source.objectType, id, displayName: source.displayName };

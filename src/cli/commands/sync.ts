@@ -25,7 +25,7 @@ export interface SyncOptions extends Omit<SessionOptions, 'readOnly'> {
   /** Print one line per object that changed. */
   verbose?: boolean;
   membersPerPatch?: number;
-  /** Objects per batch in a large cycle (engine/batches.ts). @default 2000 */
+  /** Objects per batch in a large cycle (engine/plan-and-apply.ts). @default 2000 */
   batchSize?: number;
   /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
   escrowSchedule?: string;

@@ -17,7 +17,7 @@ import type { Tenant } from '../model/directory.js';
 /** Why a linked object should no longer be active in the target (spec §5.5). */
 export type DeprovisionCause = 'unassigned' | 'out-of-scope' | 'disabled' | 'soft-deleted';
 
-export interface SourceState {
+export interface DesiredObject {
   objectType: ObjectType;
   id: string;
   displayName: string;
@@ -53,11 +53,11 @@ export function evaluateSource(
   job: CompiledJob,
   deps: { clock: Clock; random: Random },
   options: { retainViews?: boolean } = {},
-): SourceState[] {
+): DesiredObject[] {
   const retain = options.retainViews ?? true;
   const settings = job.job.settings;
   const entitlements = computeEntitlements(tenant, settings);
-  const out: SourceState[] = [];
+  const out: DesiredObject[] = [];
 
   // Scope and hash read a user's attributes one by one: the view is built when the mapping first reads it
   // (an incremental cycle then builds views only for the objects it works on).
@@ -86,7 +86,7 @@ export function evaluateSource(
     }
     const softDeleted = cause !== null;
     const displayName = userViewAttribute(user, 'displayName', softDeleted, ent.roles);
-    const state = new LazySourceState(
+    const state = new LazyDesiredObject(
       {
         objectType: 'User',
         id: user.id,
@@ -113,7 +113,7 @@ export function evaluateSource(
       let causeDetail: string | null = null;
       if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
-      const state = new LazySourceState(
+      const state = new LazyDesiredObject(
         {
           objectType: 'Group',
           id: group.id,
@@ -134,7 +134,7 @@ export function evaluateSource(
   return out;
 }
 
-type SourceFacts = Omit<SourceState, 'view' | 'mapped' | 'release'>;
+type SourceFacts = Omit<DesiredObject, 'view' | 'mapped' | 'release'>;
 
 /** What a view is built from: a user (with its IsSoftDeleted) or a group, and its roles. */
 type ViewSource =
@@ -142,11 +142,11 @@ type ViewSource =
   | { group: SourceGroup; roles: AppRole[]; user?: undefined };
 
 /**
- * A SourceState whose view and mapped values are built on first read, kept, and dropped by `release()`.
+ * A DesiredObject whose view and mapped values are built on first read, kept, and dropped by `release()`.
  * A class holding plain data (accessors on the prototype, no closure per object): a 100k-user tenant holds
  * 110k of these.
  */
-class LazySourceState implements SourceState {
+class LazyDesiredObject implements DesiredObject {
   readonly objectType: SourceFacts['objectType'];
   readonly id: string;
   readonly displayName: string;

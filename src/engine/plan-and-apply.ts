@@ -1,0 +1,278 @@
+/**
+ * Plan and apply a cycle's work in batches: observe → diff → apply → log, one batch at a time. A cycle whose
+ * work fits in one batch (every dry run and provision on demand, and most scheduled cycles) is one batch
+ * and one plan, in the plan's own phase order: objects (creates, updates, disables) → references → deletes.
+ *
+ * A cycle with more work than `batchSize` is split so that memory stays bounded by the batch, not the tenant:
+ * - Users come first, each manager before its reports (by depth in the source's manager tree), then groups
+ *   (whose members are users). A reference to an object of a later batch (a manager loop, a group in a
+ *   group) is deferred: that object's references are planned after the last object batch, against the
+ *   whole cycle's set of objects that exist, exactly as a one-batch diff plans them. If the cycle stops
+ *   first, those objects keep their old watermark, so the next cycle works on them again.
+ * - Deprovisioning (disables and deletes) is one batch of its own, last, because accidental-deletion
+ *   prevention counts the cycle's disables and deletes together. So a split cycle sends its disables after
+ *   the references, where a one-batch cycle sends them among the other object changes (the requests are the
+ *   same; only their order differs).
+ * - The result keeps every outcome and entry of a one-batch cycle; a split cycle keeps only the failed
+ *   entries (every entry is in the store: `provsim logs`).
+ *
+ * Log entries are written to the store as each batch finishes (one per object, references folded in; the
+ * entries of an object with deferred references wait for them), so the log shows what was sent even if the
+ * process dies before the cycle is committed. I/O: observe, the store's memberships, apply, the log.
+ */
+import type { Tenant } from '../model/directory.js';
+import type { Anchor, LogEntry } from '../model/records.js';
+import { apply } from './apply.js';
+import type { EngineContext } from './context.js';
+import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
+import { buildLogEntries, countEntries } from './log-entries.js';
+import type { Observation } from './observation.js';
+import { observe } from './observe.js';
+import type { ChangeOutcome } from './outcome.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan.js';
+import { readMemberships } from './read-records.js';
+import type { WorkItem } from './select-work.js';
+import type { AppliedWork } from './settle.js';
+
+/** What planning and applying a cycle's work returns: what settle reads, and what the result shows. */
+export interface Applied extends AppliedWork {
+  /** The plan of a one-batch cycle; null for a split one, or when the cycle stopped before its plan. */
+  plan: Plan | null;
+  /** Every outcome of a one-batch cycle; empty for a split one. */
+  outcomes: ChangeOutcome[];
+  /** Every entry of a one-batch cycle, or only the failed ones of a split one (all are in the store). */
+  log: LogEntry[];
+  touched: Set<string>;
+  notReached: Set<string>;
+  staged: Set<string>;
+  /** The reads of a one-batch cycle (explanations: provision on demand); null for a split one. */
+  observations: Map<string, Observation> | null;
+  /** How many batches the work was split into. */
+  batches: number;
+}
+
+export interface PlanAndApplyInput {
+  work: readonly WorkItem[];
+  /** What every batch's diff shares; `targetIds` is the cycle's map, which apply keeps current. */
+  base: Omit<DiffInput, 'work' | 'observations' | 'memberships' | 'existing' | 'pending' | 'targetIds'>;
+  targetIds: Map<string, string>;
+  /** For the managers-first order of a split cycle. */
+  tenant: Tenant;
+  batchSize: number;
+  /** Plan and stop: nothing is applied or logged (a dry run is always one batch). */
+  dryRun: boolean;
+  newId: () => string;
+}
+
+export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext): Promise<Applied> {
+  const { base, targetIds } = input;
+  const applied: Applied = {
+    plan: null,
+    outcomes: [],
+    log: [],
+    counts: {},
+    entryCount: 0,
+    failed: [],
+    touched: new Set(),
+    notReached: new Set(),
+    staged: new Set(),
+    deletionThresholdExceeded: false,
+    observations: null,
+    batches: 1,
+  };
+  const split = input.work.length > input.batchSize;
+  const { batches, deprovision } = split ? arrange(input.work, input.batchSize, input.tenant) : { batches: [input.work], deprovision: [] };
+  const all = [...batches, ...(deprovision.length > 0 ? [deprovision] : [])];
+  applied.batches = all.length;
+  const single = all.length === 1;
+  // Only a split cycle has objects of later batches, or earlier batches' objects to reference.
+  const pending = single ? undefined : new Set(batches.flat().map((w) => w.sourceId));
+  const existing = single ? undefined : new Set<string>();
+  const deferred: DeferredReferences[] = [];
+  /** Outcomes of objects whose references are deferred: their log entry waits for them. */
+  const held = new Map<string, ChangeOutcome[]>();
+
+  const log = (outcomes: readonly ChangeOutcome[]): void => {
+    const entries = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId);
+    ctx.store.appendLog(entries);
+    for (const [k, n] of Object.entries(countEntries(entries))) applied.counts[k] = (applied.counts[k] ?? 0) + n;
+    applied.entryCount += entries.length;
+    for (const e of entries) {
+      if (single || e.status === 'Failure') applied.log.push(e);
+      if (e.status === 'Failure')
+        applied.failed.push({ sourceId: e.sourceIdentity.id, objectType: e.sourceIdentity.type, errorCode: e.errorCode ?? 'Unknown' });
+    }
+  };
+  const record = (outcomes: readonly ChangeOutcome[]): void => {
+    const now: ChangeOutcome[] = [];
+    for (const o of outcomes) {
+      const id = o.change.object.sourceId;
+      applied.touched.add(id);
+      if (o.failure?.code === 'Interrupted') applied.notReached.add(id);
+      if (single) applied.outcomes.push(o);
+      const waiting = held.get(id);
+      if (waiting) waiting.push(o);
+      else now.push(o);
+    }
+    log(now);
+  };
+
+  /** Plans and applies one batch; false when the cycle stopped. */
+  const runBatch = async (batch: readonly WorkItem[], index: number, count: number): Promise<boolean> => {
+    for (const w of batch) pending?.delete(w.sourceId);
+    const observations = await observe(batch, ctx);
+    if (ctx.signal?.aborted) return false;
+    const memberships = readMemberships(ctx.store, groupsOf(batch));
+    const {
+      plan,
+      exists,
+      deferred: waiting,
+    } = diffBatch({
+      ...base,
+      work: batch,
+      observations,
+      memberships,
+      targetIds,
+      ...(existing ? { existing } : {}),
+      ...(pending ? { pending } : {}),
+    });
+    for (const id of exists) existing?.add(id);
+    for (const d of waiting) {
+      deferred.push(d);
+      held.set(d.source.id, []);
+    }
+    if (plan.deletionThresholdExceeded) applied.deletionThresholdExceeded = true;
+    for (const c of plan.deletes) if (c.action === 'staged-delete') applied.staged.add(c.object.sourceId);
+    if (single) {
+      applied.plan = plan;
+      applied.observations = observations;
+    }
+    ctx.hooks.onPlan?.(plan, single ? undefined : { index, count });
+    if (input.dryRun) return false;
+    record(await apply(plan, ctx, linksOf(batch), targetIds));
+    // Deferred objects keep their mapped values (their references are planned later); the rest let go.
+    if (!single) for (const w of batch) if (!held.has(w.sourceId)) w.source?.release();
+    if (!single) ctx.hooks.onBatchDone?.({ index, count });
+    return !ctx.signal?.aborted;
+  };
+
+  const runDeferred = async (index: number, count: number): Promise<void> => {
+    const willExist = new Set(existing);
+    for (const id of targetIds.keys()) if (base.desired.has(id)) willExist.add(id);
+    const memberships = readMemberships(
+      ctx.store,
+      deferred.filter((d) => d.source.objectType === 'Group').map((d) => d.source.id),
+    );
+    const references = planDeferredReferences(deferred, willExist, { ...base, memberships, targetIds, observations: new Map() });
+    const plan: Plan = {
+      formatVersion: PLAN_FORMAT_VERSION,
+      cycleId: base.cycleId,
+      kind: base.kind,
+      dialect: base.dialect,
+      objects: [],
+      references,
+      deletes: [],
+      deletionThresholdExceeded: false,
+    };
+    ctx.hooks.onPlan?.(plan, { index, count });
+    const outcomes = await apply(plan, ctx, new Map(), targetIds);
+    for (const o of outcomes) {
+      applied.touched.add(o.change.object.sourceId);
+      if (o.failure?.code === 'Interrupted') applied.notReached.add(o.change.object.sourceId);
+      held.get(o.change.object.sourceId)?.push(o);
+    }
+  };
+
+  // The deferred references run after the object batches and before the deprovisioning batch, as a
+  // one-batch cycle sends references before deletes: a group's exported members must still include the
+  // members the deprovisioning batch deletes or forgets when its removal is planned.
+  let completed = true;
+  let extra = 0;
+  for (const [i, batch] of all.entries()) {
+    if (i === batches.length && deferred.length > 0) {
+      await runDeferred(batches.length + 1, all.length + 1);
+      extra = 1;
+    }
+    if (ctx.signal?.aborted || !(await runBatch(batch, i + 1 + extra, all.length + extra))) {
+      completed = false;
+      break;
+    }
+  }
+  if (completed && deferred.length > 0 && all.length === batches.length) await runDeferred(batches.length + 1, all.length + 1);
+  // Stopped before the deferred references were sent: those objects keep their old watermark, so the next
+  // cycle works on them again (a one-batch cycle marks each unsent reference Interrupted likewise).
+  if (!completed)
+    for (const d of deferred) if (!held.get(d.source.id)?.some((o) => isReference(o.change.action))) applied.notReached.add(d.source.id);
+
+  // Entries of deferred objects (with their references, when they were sent).
+  const rest = [...held.values()].flat();
+  if (rest.length > 0) log(rest);
+  for (const d of deferred) d.source.release();
+  return applied;
+}
+
+function isReference(action: string): boolean {
+  return action === 'set-manager' || action === 'add-members' || action === 'remove-members';
+}
+
+function groupsOf(batch: readonly WorkItem[]): string[] {
+  return batch.filter((w) => w.source?.objectType === 'Group').map((w) => w.sourceId);
+}
+
+/** The batch's links, as a map apply may change. */
+function linksOf(batch: readonly WorkItem[]): Map<string, Anchor> {
+  const links = new Map<string, Anchor>();
+  for (const w of batch) if (w.anchor) links.set(w.sourceId, w.anchor);
+  return links;
+}
+
+/**
+ * Batches in order: users by depth in the manager tree (managers first), then groups; each at most
+ * `size` items. Deprovisioning items (source gone, or no longer provisioned but linked) apart, in one batch.
+ */
+function arrange(work: readonly WorkItem[], size: number, tenant: Tenant): { batches: WorkItem[][]; deprovision: WorkItem[] } {
+  const managerOf = new Map<string, string | null>();
+  for (const u of tenant.users) managerOf.set(u.id, u.managerId);
+  const depthOf = new Map<string, number>();
+  const depth = (id: string): number => {
+    const known = depthOf.get(id);
+    if (known !== undefined) return known;
+    // Walk up to a known depth or the root; a loop in the manager chain counts as a root.
+    const chain: string[] = [];
+    const seen = new Set<string>();
+    let at: string | null | undefined = id;
+    let base = 0;
+    while (at) {
+      const d = depthOf.get(at);
+      if (d !== undefined) {
+        base = d + 1;
+        break;
+      }
+      if (seen.has(at)) break;
+      seen.add(at);
+      chain.push(at);
+      at = managerOf.get(at) ?? null;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) depthOf.set(chain[i]!, base + (chain.length - 1 - i));
+    return depthOf.get(id)!;
+  };
+
+  const users: WorkItem[] = [];
+  const groups: WorkItem[] = [];
+  const deprovision: WorkItem[] = [];
+  for (const w of work) {
+    if (!w.source || (!w.source.provision && w.anchor)) deprovision.push(w);
+    else if (w.source.objectType === 'User') users.push(w);
+    else groups.push(w);
+  }
+  const userDepth = new Map(users.map((w) => [w.sourceId, depth(w.sourceId)]));
+  // Stable: equal depths keep the source order.
+  const ordered = users
+    .map((w, i) => ({ w, i, d: userDepth.get(w.sourceId)! }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map((x) => x.w)
+    .concat(groups);
+  const batches: WorkItem[][] = [];
+  for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
+  return { batches, deprovision };
+}

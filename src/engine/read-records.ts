@@ -1,0 +1,59 @@
+/**
+ * The store reads of a cycle, done up front so that the steps after them (select-work, diff, settle) take
+ * plain values and read nothing themselves. I/O: the only engine step besides apply and commit that reads the
+ * store.
+ *
+ * - `readCycleRecords`, once per cycle: what decides the cycle's kind and work (watermarks, escrows, flags,
+ *   the last completed cycle) and every link's target id (two id columns, no exported values).
+ * - `readLinks`: the full links (exported values, status) of the objects a cycle works on.
+ * - `readMemberships`: the members provsim has added to the groups of one batch, read just before the batch
+ *   is planned (an earlier batch's PATCHes may have changed them; its own have not been sent yet).
+ */
+import type { CycleRecord, Escrow, Quarantine } from '../model/records.js';
+import type { Anchor } from '../model/records.js';
+import type { StateStore } from '../store/store.js';
+
+export interface CycleRecords {
+  lastCompleted: CycleRecord | null;
+  /** The hash of the mapping the last completed cycle ran with. */
+  jobHash: string | null;
+  /** One-shot flags set by `provsim restart` (Entra's restart scopes). */
+  flags: { initial: boolean; forceDeletes: boolean };
+  quarantine: Quarantine | null;
+  /** Watermark hashes by source id. */
+  watermarks: ReadonlyMap<string, string>;
+  escrows: ReadonlyMap<string, Escrow>;
+  /** Every link's target id by source id, as the cycle starts. */
+  targetIds: ReadonlyMap<string, string>;
+}
+
+export function readCycleRecords(store: StateStore): CycleRecords {
+  return {
+    lastCompleted: store.lastCompletedCycle(),
+    jobHash: store.jobHash(),
+    flags: { initial: store.flag('initial'), forceDeletes: store.flag('force-deletes') },
+    quarantine: store.quarantine(),
+    watermarks: store.watermarks(),
+    escrows: store.escrows(),
+    targetIds: store.targetIds(),
+  };
+}
+
+/**
+ * The links of `sourceIds` (ids without a link are left out). When they are a large share of all links
+ * (an initial cycle) the table is read in one pass instead of a lookup per id.
+ */
+export function readLinks(store: StateStore, sourceIds: readonly string[], linkCount: number): Map<string, Anchor> {
+  if (sourceIds.length === 0) return new Map();
+  if (sourceIds.length * 4 >= linkCount) {
+    const wanted = new Set(sourceIds);
+    const all = store.links();
+    for (const id of all.keys()) if (!wanted.has(id)) all.delete(id);
+    return all;
+  }
+  return store.links(sourceIds);
+}
+
+export function readMemberships(store: StateStore, groupIds: Iterable<string>): Map<string, Set<string>> {
+  return store.memberships(groupIds);
+}
