@@ -13,7 +13,7 @@
  */
 import autocannon from 'autocannon';
 import type { RequestEvent } from '../src/scim/client.js';
-import { cpuMsSince, defaultJob, RequestCounter, runEngineCycle, tempStore, tenantOf } from './engine-harness.js';
+import { cpuMsSince, defaultJob, openEngine, RequestCounter, tempState, tenantOf, type BenchEngine } from './engine-harness.js';
 import { startStub } from './stub-server.js';
 import type { Benchmark, Measurement } from './types.js';
 
@@ -33,12 +33,14 @@ export const benchmark: Benchmark = {
     const job = await defaultJob();
     const tenant = tenantOf(USERS, GROUPS, MEMBERS);
     const stub = await startStub();
-    const { store, dispose } = tempStore();
+    const { file, dispose } = tempState();
+    let engine: BenchEngine | undefined;
     try {
       const counter = new RequestCounter(SEQUENCE);
+      engine = await openEngine({ tenant, job, baseUrl: stub.baseUrl, state: file, concurrency: CONCURRENCY, counter });
       const cpu = process.cpuUsage();
       const start = performance.now();
-      await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: CONCURRENCY, counter });
+      await engine.cycle();
       const wallMs = performance.now() - start;
       const cpuMs = cpuMsSince(cpu);
       const engineRps = counter.total / (wallMs / 1000);
@@ -73,6 +75,7 @@ export const benchmark: Benchmark = {
         },
       };
     } finally {
+      await engine?.close();
       dispose();
       await stub.stop();
     }

@@ -1,17 +1,17 @@
 /**
- * Shared set-up for the benchmarks that drive whole cycles (`runCycle`) against the SCIM stub
- * (`stub-server.ts`, in a child process): Entra's default mapping, generated tenants (memoised by size), a
- * temporary StateStore, and a request counter fed by the ScimClient's `onRequest` hook.
+ * Shared set-up for the benchmarks that drive whole cycles against the SCIM stub (`stub-server.ts`, in a
+ * child process): the engine built by `openProvisioner` as the CLI builds it, Entra's default mapping,
+ * generated tenants (memoised by size), a temporary state file, and a request counter fed by `onRequest`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createQueue } from '../src/engine/queue.js';
-import { runCycle, type CycleOptions, type CycleResult } from '../src/engine/reconcile.js';
+import type { CycleResult } from '../src/engine/cycle-result.js';
+import { openProvisioner, type Provisioner, type ProvisionerConfig } from '../src/engine/open.js';
 import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
 import { compileJob, type CompiledJob } from '../src/mapping/compile.js';
-import { ScimClient, type RequestEvent } from '../src/scim/client.js';
+import type { RequestEvent } from '../src/scim/client.js';
 import { createHttpClient } from '../src/scim/http.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { heapGuard } from '../src/shared/heap-guard.js';
@@ -84,65 +84,58 @@ export function requestKind(e: { method: string; url: string }): string {
   return `${e.method} ${resource}`;
 }
 
-/** A state file in a fresh temporary directory; `dispose()` closes it and removes the directory. */
-export function tempStore<S extends StateStore = StateStore>(
-  make: (file: string) => S = (f) => new StateStore(f) as S,
-): { store: S; dispose(): void } {
+/** A state file in a fresh temporary directory; `dispose()` removes the directory. */
+export function tempState(): { file: string; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-'));
-  const store = make(join(dir, 'state.db'));
-  return {
-    store,
-    dispose() {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { file: join(dir, 'state.db'), dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export interface EngineRun {
+export interface EngineSetup {
   tenant: Tenant;
   job: CompiledJob;
   baseUrl: string;
-  store: StateStore;
+  /** The state file. */
+  state: string;
   concurrency: number;
   counter: RequestCounter;
   clock?: ManualClock;
   random?: Random;
-  options?: CycleOptions;
+  /** Engine settings beyond the defaults (batch size, members per PATCH…). */
+  config?: Pick<ProvisionerConfig, 'batchSize' | 'membersPerPatch' | 'dialect'>;
+  /** Opens the state store (state-share times it through a subclass). */
+  openStore?: (file: string) => StateStore;
+}
+
+export interface BenchEngine {
+  provisioner: Provisioner;
+  /** One cycle, with the heap guard between batches. Throws unless it succeeded and every request got a 2xx. */
+  cycle(): Promise<CycleResult>;
+  close(): Promise<void>;
 }
 
 /**
- * One cycle through `runCycle`, with `createQueue({concurrency})`, `createHttpClient({maxSockets:
- * concurrency})` and the heap guard between batches, as the CLI builds them. Throws unless the cycle succeeded and every request got a 2xx.
+ * The engine as the CLI builds it (openProvisioner: `createQueue({concurrency})`, `createHttpClient({maxSockets:
+ * concurrency})`). Opening and closing the state file stay outside what a benchmark times around `cycle()`.
  */
-export async function runEngineCycle(r: EngineRun): Promise<CycleResult> {
-  const clock = r.clock ?? new ManualClock('2026-05-01T08:00:00Z');
-  const client = new ScimClient({
-    baseUrl: r.baseUrl,
-    http: createHttpClient({ maxSockets: r.concurrency }),
-    token: 'bench-token',
-    clock,
-    onRequest: r.counter.onRequest,
-  });
-  const result = await runCycle(
-    {
-      tenant: r.tenant,
-      job: r.job,
-      client,
-      store: r.store,
-      queue: createQueue({ concurrency: r.concurrency }),
-      clock,
-      random: r.random ?? seededRandom(7),
-      hooks: { onBatchDone: heapGuard() },
-    },
-    r.options ?? {},
+export async function openEngine(s: EngineSetup): Promise<BenchEngine> {
+  const clock = s.clock ?? new ManualClock('2026-05-01T08:00:00Z');
+  const provisioner = await openProvisioner(
+    { fixtures: s.tenant, mapping: s.job, target: s.baseUrl, token: 'bench-token', state: s.state, concurrency: s.concurrency, ...s.config },
+    { clock, random: s.random ?? seededRandom(7), onRequest: s.counter.onRequest, ...(s.openStore ? { openStore: s.openStore } : {}) },
   );
-  if (result.status !== 'succeeded')
-    throw new Error(
-      `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,
-    );
-  if (r.counter.failures > 0) throw new Error(`${r.counter.failures} requests failed`);
-  return result;
+  return {
+    provisioner,
+    async cycle() {
+      const result = await provisioner.sync({ hooks: { onBatchDone: heapGuard() } });
+      if (result.status !== 'succeeded')
+        throw new Error(
+          `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,
+        );
+      if (s.counter.failures > 0) throw new Error(`${s.counter.failures} requests failed`);
+      return result;
+    },
+    close: () => provisioner.close(),
+  };
 }
 
 /** CPU time (user + system, ms) since `since`. */

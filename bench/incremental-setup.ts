@@ -17,7 +17,7 @@ import { ManualClock } from '../src/shared/clock.js';
 import { seededRandom } from '../src/shared/random.js';
 import type { Tenant } from '../src/model/directory.js';
 import { StateStore } from '../src/store/store.js';
-import { cpuMsSince, defaultJob, RequestCounter, runEngineCycle, tenantOf } from './engine-harness.js';
+import { cpuMsSince, defaultJob, openEngine, RequestCounter, tenantOf } from './engine-harness.js';
 import { startStub, type Stub } from './stub-server.js';
 
 export const USERS = 10_000;
@@ -52,15 +52,17 @@ async function prepare(): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-incremental-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const snapshot = join(dir, 'initial.db');
-  const store = new StateStore(join(dir, 'state.db'));
   const counter = new RequestCounter();
+  const engine = await openEngine({ tenant, job, baseUrl: stub.baseUrl, state: join(dir, 'state.db'), concurrency: CONCURRENCY, counter });
   const start = performance.now();
-  const result = await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: CONCURRENCY, counter });
+  const result = await engine.cycle();
   const initialWallMs = performance.now() - start;
+  await engine.close(); // checkpoints the WAL into state.db
   if (result.kind !== 'initial') throw new Error(`expected an initial cycle, got ${result.kind}`);
   await stub.snapshot();
+  const store = new StateStore(join(dir, 'state.db'));
   const anchors = store.links(); // plain values: usable after close()
-  store.close(); // checkpoints the WAL into state.db
+  store.close();
   copyFileSync(join(dir, 'state.db'), snapshot);
 
   // 1 % of the provisioned users and groups, spread evenly.
@@ -120,30 +122,21 @@ export async function runIncremental(s: Setup): Promise<IncrementalRun> {
   const dir = mkdtempSync(join(tmpdir(), 'provsim-bench-incremental-run-'));
   const file = join(dir, 'state.db');
   copyFileSync(s.snapshot, file);
-  const store = new StateStore(file);
   await s.stub.restore();
+  const counter = new RequestCounter();
+  // An hour after the initial cycle: the next scheduled cycle.
+  const clock = new ManualClock('2026-05-01T09:00:00Z');
+  const engine = await openEngine({ tenant: s.changed, job: s.job, baseUrl: s.stub.baseUrl, state: file, concurrency: CONCURRENCY, counter, clock, random: seededRandom(8) });
   try {
-    const counter = new RequestCounter();
-    // An hour after the initial cycle: the next scheduled cycle.
-    const clock = new ManualClock('2026-05-01T09:00:00Z');
     const cpu = process.cpuUsage();
     const start = performance.now();
-    const result = await runEngineCycle({
-      tenant: s.changed,
-      job: s.job,
-      baseUrl: s.stub.baseUrl,
-      store,
-      concurrency: CONCURRENCY,
-      counter,
-      clock,
-      random: seededRandom(8),
-    });
+    const result = await engine.cycle();
     const wallMs = performance.now() - start;
     const cpuMs = cpuMsSince(cpu);
     if (result.kind !== 'incremental') throw new Error(`expected an incremental cycle, got ${result.kind}`);
     return { result, counter, wallMs, cpuMs };
   } finally {
-    store.close();
+    await engine.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/scale-child.ts USERS GROUPS MEMBERS CONCURRENCY
  */
-import { cpuMsSince, defaultJob, RequestCounter, rssSampler, runEngineCycle, tempStore, tenantOf } from './engine-harness.js';
+import { cpuMsSince, defaultJob, openEngine, RequestCounter, rssSampler, tempState, tenantOf } from './engine-harness.js';
 import { startStub } from './stub-server.js';
 
 export interface ScaleFigures {
@@ -26,13 +26,14 @@ const rss = rssSampler(100);
 const job = await defaultJob();
 const tenant = tenantOf(users!, groups!, members!);
 const stub = await startStub();
-const { store, dispose } = tempStore();
+const { file, dispose } = tempState();
+const counter = new RequestCounter();
+const engine = await openEngine({ tenant, job, baseUrl: stub.baseUrl, state: file, concurrency: concurrency!, counter });
 try {
-  const counter = new RequestCounter();
   const rssBefore = process.memoryUsage().rss;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await runEngineCycle({ tenant, job, baseUrl: stub.baseUrl, store, concurrency: concurrency!, counter });
+  await engine.cycle();
   const wallMs = performance.now() - start;
   const figures: ScaleFigures = {
     wallMs,
@@ -44,6 +45,7 @@ try {
   };
   process.send?.(figures);
 } finally {
+  await engine.close();
   dispose();
   await stub.stop();
 }

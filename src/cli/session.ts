@@ -1,28 +1,27 @@
 /**
- * What `sync` and `provision` share: the tenant URL and dialect, the token, the loaded inputs, the state
- * store (checked to belong to this target), the SCIM client and the queue. Output writers redact the token.
+ * What `sync`, `watch` and `provision` share: the flags checked and turned into the library's provisioner
+ * (engine/open.ts: the inputs, the state store checked to belong to this target, the SCIM client, the queue),
+ * the token read from the environment or a file, the request list and the transcript. Output writers redact
+ * the token.
  */
 import { resolve } from 'node:path';
-import type PQueue from 'p-queue';
-import { createQueue } from '../engine/queue.js';
-import { contentTypeFor, ScimClient, type RequestEvent } from '../scim/client.js';
+import { DEFAULTS } from '../engine/defaults.js';
+import { openProvisioner, type Provisioner } from '../engine/open.js';
+import type { RequestEvent } from '../scim/client.js';
 import { dialectFromUrl, DIALECTS } from '../scim/dialect.js';
+import { parseQuirkSettings } from '../scim/quirks.js';
+import { parseTenantUrl, type TenantUrl } from '../scim/tenant-url.js';
 import type { DialectName } from '../scim/types.js';
-import { createHttpClient } from '../scim/http.js';
-import { resolveQuirks, type Quirks } from '../scim/quirks.js';
 import { offsetClock, parseInstant, type Clock } from '../shared/clock.js';
 import { formatDiagnostic } from '../shared/diagnostics.js';
 import { parseDuration } from '../shared/duration.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry.js';
 import { UsageError } from '../shared/errors.js';
-import { StateStore } from '../store/store.js';
+import { chooseEscrowSchedule } from './escrow-schedule-flag.js';
 import type { CliDeps } from './io.js';
-import { loadInputs, type Inputs } from './load-inputs.js';
-import { parseTenantUrl, type TenantUrl } from './target-url.js';
 import { redact, resolveToken } from './token.js';
 import { openTranscript } from './transcript.js';
 
-export const DEFAULT_STATE_FILE = '.provsim/state.db';
+export const DEFAULT_STATE_FILE = DEFAULTS.stateFile;
 
 export interface SessionOptions {
   fixtures: string;
@@ -45,100 +44,102 @@ export interface SessionOptions {
   maxRetryAfter?: string;
   /** Stand the cycle at this simulated time (ISO-8601); it runs at real speed from there. */
   at?: string;
-  /** Do not record the target in the state (dry runs write nothing). */
-  readOnly?: boolean;
+  /** Members per membership PATCH. @default 100 */
+  membersPerPatch?: number;
+  /** Objects per batch in a large cycle (engine/plan-and-apply.ts). @default 2000 */
+  batchSize?: number;
+  /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
+  escrowSchedule?: string;
+  /** The job's cycle interval in ms (watch). @default 40 min */
+  intervalMs?: number;
 }
 
 export interface Session {
   tenantUrl: TenantUrl;
-  dialect: DialectName;
-  quirks: Quirks;
-  inputs: Inputs;
-  store: StateStore;
-  client: ScimClient;
-  queue: PQueue;
+  /** The engine, built by the library's composition root. */
+  provisioner: Provisioner;
   /** Every request sent, in order (no headers). */
   requests: RequestEvent[];
-  /** The retry ladder (429/5xx/timeouts) for this session's cycles. */
-  retry: RetryPolicy;
   /**
-   * The clock a cycle runs on: the command's, or (with `--at`) a new one whose first reading, the cycle's
-   * start, is exactly the simulated time (call it once per cycle).
+   * Starts the clock a cycle runs on: with `--at`, a new one whose first reading, the cycle's start, is
+   * exactly the simulated time (call it once per cycle, before the cycle).
    */
-  cycleClock(): Clock;
+  startCycleClock(): void;
+  /** The clock of the current cycle. */
+  clock(): Clock;
   out(text: string): void;
   err(text: string): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function openSession(options: SessionOptions, deps: CliDeps): Promise<Session> {
-  const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false);
+  // Flags first, with their names in the messages; nothing is loaded or opened for a bad one.
+  const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false, '--target');
   const at = options.at === undefined ? null : parseInstant(options.at);
-  if (options.at !== undefined && !at)
-    throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
-  let clock = deps.clock;
-  const cycleClock = (): Clock => (clock = at ? offsetClock(at, deps.clock) : deps.clock);
+  if (options.at !== undefined && !at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
   const dialect = chooseDialect(options.dialect, options.target);
-  const quirks = resolveQuirks(dialect, options.quirk);
-  let retry = DEFAULT_RETRY_POLICY;
+  const quirks = parseQuirkSettings(options.quirk);
+  let maxRetryAfterMs: number | undefined;
   if (options.maxRetryAfter !== undefined) {
     const ms = parseDuration(options.maxRetryAfter);
     if (ms === null) throw new UsageError(`--max-retry-after ${JSON.stringify(options.maxRetryAfter)} is not a duration; e.g. 60s, 5m`);
-    retry = { ...DEFAULT_RETRY_POLICY, maxRetryAfterMs: ms };
+    maxRetryAfterMs = ms;
   }
+  const escrowSchedule = chooseEscrowSchedule(options.escrowSchedule);
   const token = resolveToken(deps.env, options.tokenFile);
   const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
   const err = (text: string): void => void deps.stderr.write(redact(text, token) + '\n');
 
-  const inputs = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
-  for (const w of inputs.warnings) err(formatDiagnostic(w));
-
-  const stateFile = options.state ?? DEFAULT_STATE_FILE;
-  const store = new StateStore(resolve(deps.cwd, stateFile));
-  try {
-    const knownTarget = store.target();
-    if (knownTarget !== null && knownTarget !== tenantUrl.base) {
-      throw new UsageError(
-        `the state file ${stateFile} belongs to ${knownTarget}, not ${tenantUrl.base}; its links would be wrong there. Use --state with another file for this target`,
-      );
-    }
-    if (!options.readOnly) store.setTarget(tenantUrl.base);
-  } catch (error) {
-    store.close();
-    throw error;
-  }
-
+  // Request timings and cycles follow whichever clock the current cycle runs on.
+  let clock = deps.clock;
+  const cycleClock: Clock = { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) };
   const requests: RequestEvent[] = [];
-  const concurrency = options.concurrency ?? 8;
-  const http = deps.http ?? createHttpClient({ ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), maxSockets: concurrency });
   const transcript = options.record ? openTranscript(resolve(deps.cwd, options.record), token) : null;
-  const client = new ScimClient({
-    baseUrl: tenantUrl.base,
-    http,
-    token,
-    // Request timings follow whichever clock the current cycle runs on.
-    clock: { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) },
-    contentType: contentTypeFor(quirks),
-    onRequest: (e) => {
-      // Keep what summaries need; bodies stay only in the transcript.
-      requests.push({
-        method: e.method,
-        url: e.url,
-        status: e.status,
-        durationMs: e.durationMs,
-        startedAt: e.startedAt,
-        requestHeaders: {},
-      });
-      transcript?.record(e);
+  const provisioner = await openProvisioner(
+    {
+      fixtures: resolve(deps.cwd, options.fixtures),
+      mapping: resolve(deps.cwd, options.mapping),
+      target: options.target,
+      token,
+      state: resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE),
+      allowHttp: options.allowHttp ?? false,
+      dialect,
+      quirks,
+      escrowSchedule,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.rps ? { rps: options.rps } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(maxRetryAfterMs !== undefined ? { retry: { maxRetryAfterMs } } : {}),
+      ...(options.membersPerPatch !== undefined ? { membersPerPatch: options.membersPerPatch } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
     },
-  });
-  const queue = createQueue({ concurrency, ...(options.rps ? { rps: options.rps } : {}) });
-  return { tenantUrl, dialect, quirks, retry, inputs, store, client, queue, requests, cycleClock, out, err, close: () => store.close() };
+    {
+      clock: cycleClock,
+      random: deps.random,
+      ...(deps.http ? { http: deps.http } : {}),
+      onRequest: (e) => {
+        // Keep what summaries need; bodies stay only in the transcript.
+        requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
+        transcript?.record(e);
+      },
+    },
+  );
+  for (const w of provisioner.warnings) err(formatDiagnostic(w));
+  return {
+    tenantUrl,
+    provisioner,
+    requests,
+    startCycleClock: () => void (clock = at ? offsetClock(at, deps.clock) : deps.clock),
+    clock: () => clock,
+    out,
+    err,
+    close: () => provisioner.close(),
+  };
 }
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {
   if (explicit === undefined) return dialectFromUrl(target);
-  if (!(DIALECTS as readonly string[]).includes(explicit))
-    throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
+  if (!(DIALECTS as readonly string[]).includes(explicit)) throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
   return explicit as DialectName;
 }

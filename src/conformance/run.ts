@@ -12,21 +12,19 @@
  *
  * The token is handed to the clients and nowhere else; the report holds only redacted evidence.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Axios } from 'axios';
-import { createQueue } from '../engine/queue.js';
-import { runCycle, type CycleResult } from '../engine/reconcile.js';
+import type { CycleResult } from '../engine/cycle-result.js';
+import { openProvisioner, type Provisioner } from '../engine/open.js';
 import type { CompiledJob } from '../mapping/compile.js';
 import { ScimClient } from '../scim/client.js';
-import type { DialectName } from '../scim/types.js';
+import { dialectFromUrl } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
-import { defaultQuirks, type Quirks } from '../scim/quirks.js';
-import type { Clock } from '../shared/clock.js';
-import type { Random } from '../shared/random.js';
-import { StateStore } from '../store/store.js';
+import type { QuirkName } from '../scim/quirks.js';
+import { parseTenantUrl } from '../scim/tenant-url.js';
+import type { DialectName } from '../scim/types.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import { ScimRequestError } from '../shared/errors.js';
+import { systemRandom, type Random } from '../shared/random.js';
 import {
   catalogue,
   CONNECTION_CHECK,
@@ -59,22 +57,27 @@ import { createScenario, INITIAL_STATE, type ScenarioUser } from './scenario.js'
 import type { CheckResult, ConformanceReport, ConformanceSummary, Evidence } from './types.js';
 
 export interface ConformanceOptions {
-  /** The SCIM base URL, without query string (cli/target-url.ts strips the flags). */
-  baseUrl: string;
-  dialect: DialectName;
+  /** The tenant URL, as Entra takes it: the SCIM base URL; `?aadOptscim062020` selects that dialect. */
+  target: string;
+  /** @default the tenant URL's: `aadOptscim062020` with that flag, else `legacy` */
+  dialect?: DialectName;
+  /** Plain http to a host that is not loopback (Entra only talks HTTPS). @default false */
+  allowHttp?: boolean;
   /** Check ids or dotted prefixes; absent or empty = every check. */
   only?: readonly string[];
   /** The bearer token, or null to send no Authorization header. */
   token: string | null;
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
-  /** The quirks the lifecycle's engine runs with (`--quirk`); the dialect's defaults when absent. */
-  quirks?: Quirks;
+  /** Quirks the lifecycle's engine runs with, on top of the dialect's defaults (`--quirk`). */
+  quirks?: Partial<Record<QuirkName, boolean>>;
 }
 
 export interface ConformanceDeps {
-  clock: Clock;
-  random: Random;
+  /** @default the system clock */
+  clock?: Clock;
+  /** @default crypto-random ids */
+  random?: Random;
   /** The HTTP seam; created from the options when absent. */
   http?: Axios;
   /** Stops the run (Ctrl-C): the request in flight finishes, the rest is skipped, cleanup still runs. */
@@ -85,9 +88,16 @@ export interface ConformanceDeps {
   job?: CompiledJob;
 }
 
-export async function runConformance(options: ConformanceOptions, deps: ConformanceDeps): Promise<ConformanceReport> {
+/**
+ * Runs the conformance suite against a SCIM server: "will my server survive Entra?". Resolves when every
+ * check has run (or was skipped) and the objects it created are cleaned up; `report.ok` is the verdict.
+ */
+export async function runConformance(input: ConformanceOptions, given: ConformanceDeps = {}): Promise<ConformanceReport> {
+  // Before anything is sent: a bad URL or an unknown --only id is a usage error (exit 2).
+  const url = parseTenantUrl(input.target, input.allowHttp ?? false, 'target');
+  const options: ResolvedOptions = { ...input, baseUrl: url.base, dialect: input.dialect ?? dialectFromUrl(input.target) };
+  const deps: ResolvedDeps = { ...given, clock: given.clock ?? systemClock, random: given.random ?? systemRandom };
   const entries = catalogue(options.dialect);
-  // Before anything is sent: an unknown --only id is a usage error (exit 2).
   const selected = selectChecks(
     options.only,
     entries.map((e) => e.id),
@@ -168,6 +178,9 @@ export async function runConformance(options: ConformanceOptions, deps: Conforma
     cleanup: redactDeep(cleanupReport, options.token),
   };
 }
+
+type ResolvedOptions = ConformanceOptions & { baseUrl: string; dialect: DialectName };
+type ResolvedDeps = ConformanceDeps & { clock: Clock; random: Random };
 
 type Info = Omit<CatalogueEntry, 'severity'>;
 
@@ -251,8 +264,8 @@ function isSuccess(e: Evidence): boolean {
 }
 
 interface LifecycleRun extends CheckContext {
-  options: ConformanceOptions;
-  deps: ConformanceDeps;
+  options: ResolvedOptions;
+  deps: ResolvedDeps;
   recorder: EvidenceRecorder;
   http: Axios;
   isSelected(id: string): boolean;
@@ -261,8 +274,8 @@ interface LifecycleRun extends CheckContext {
 
 /**
  * The engine syncs one tenant snapshot per step (up to the last selected step: later ones are not
- * needed); selected steps then verify with the verifier's own GETs. The engine has its own ScimClient, a
- * temporary state file, and Entra's default mapping.
+ * needed); selected steps then verify with the verifier's own GETs. The engine is the library's own
+ * provisioner (engine/open.ts), with its state in memory and Entra's default mapping.
  */
 async function runLifecycle(run: LifecycleRun): Promise<void> {
   const { options, deps, recorder } = run;
@@ -270,20 +283,24 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
   const lastIndex = LIFECYCLE_STEPS.reduce((last, s, i) => (run.isSelected(s.id) ? i : last), -1);
   const job = deps.job ?? (await loadDefaultMapping());
   const scenario = createScenario(run.objects, random);
-  const engineClient = new ScimClient({
-    baseUrl: options.baseUrl,
-    http: run.http,
-    token: options.token,
-    clock,
-    onRequest: recorder.record,
-  });
-  const queue = createQueue({ concurrency: 4 });
-  const dir = mkdtempSync(join(tmpdir(), 'provsim-conformance-'));
-  const store = new StateStore(join(dir, 'state.db'));
+  let state = INITIAL_STATE;
+  const engine: Provisioner = await openProvisioner(
+    {
+      fixtures: scenario.tenant(state),
+      mapping: job,
+      target: options.baseUrl,
+      token: options.token,
+      state: ':memory:',
+      allowHttp: options.allowHttp ?? false,
+      dialect: options.dialect,
+      ...(options.quirks ? { quirks: options.quirks } : {}),
+      concurrency: 4,
+    },
+    { clock, random, http: run.http, onRequest: recorder.record },
+  );
 
   // Target ids as the verifier finds them by name; never taken from the engine's state.
   const ids = new Map<ScenarioUser | 'group', string>();
-  let state = INITIAL_STATE;
   const lookupErrors = new Map<ScenarioUser | 'group', string>();
   const lookup = async (key: ScenarioUser | 'group'): Promise<string | undefined> => {
     const cached = ids.get(key);
@@ -359,12 +376,9 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
         state = step.change(state);
         let cycle: CycleResult;
         try {
-          cycle = await runCycle(
-            { tenant: scenario.tenant(state), job, client: engineClient, store, queue, clock, random, ...(signal ? { signal } : {}) },
-            { dialect: options.dialect, quirks: options.quirks ?? defaultQuirks(options.dialect) },
-          );
+          cycle = await engine.sync({ fixtures: scenario.tenant(state), ...(signal ? { signal } : {}) });
         } catch (error) {
-          // Not the target's doing (runCycle reports request failures in its result): later steps cannot run.
+          // Not the target's doing (a cycle reports request failures in its result): later steps cannot run.
           fatal = {
             message: `not verified: the engine stopped in the cycle of ${step.id}: ${error instanceof Error ? error.message : String(error)}`,
             step: step.id,
@@ -401,8 +415,7 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
       );
     }
   } finally {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await engine.close();
   }
 }
 

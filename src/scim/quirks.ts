@@ -211,7 +211,12 @@ export function defaultQuirks(dialect: DialectName): Quirks {
 
 /** Parses `name=on|off` settings (from repeated `--quirk`) on top of the dialect's defaults. */
 export function resolveQuirks(dialect: DialectName, settings: readonly string[] = []): Quirks {
-  const quirks: Record<QuirkName, boolean> = { ...defaultQuirks(dialect) };
+  return { ...defaultQuirks(dialect), ...parseQuirkSettings(settings) };
+}
+
+/** Parses `name=on|off` settings (from repeated `--quirk`): only the quirks they name. */
+export function parseQuirkSettings(settings: readonly string[] = []): Partial<Record<QuirkName, boolean>> {
+  const quirks: Partial<Record<QuirkName, boolean>> = {};
   for (const setting of settings) {
     const m = /^([A-Za-z]+)=(on|off|true|false)$/.exec(setting.trim());
     if (!m) throw new UsageError(`--quirk ${JSON.stringify(setting)} must be name=on or name=off, e.g. --quirk managerBareId=off`);

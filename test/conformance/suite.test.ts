@@ -209,7 +209,7 @@ describe('provsim conformance against the embedded target', () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const report = await runConformance(
       {
-        baseUrl: target.url,
+        target: target.url,
         dialect: 'aadOptscim062020',
         token: TOKEN,
         quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: true },
@@ -231,7 +231,7 @@ describe('provsim conformance against the embedded target', () => {
     target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
     const report = await runConformance(
       {
-        baseUrl: target.url,
+        target: target.url,
         dialect: 'aadOptscim062020',
         token: TOKEN,
         quirks: { ...defaultQuirks('aadOptscim062020'), managerBareId: false },

@@ -254,7 +254,7 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
     const entry = second.log.find((e) => e.sourceIdentity.id === JOE_ID)!;
     expect(entry).toMatchObject({ provisioningAction: 'Other', status: 'Skipped' });
     expect(JSON.stringify(entry)).toContain('404 on the read before the DELETE');
-    expect(run.store.anchor(JOE_ID)).toBeNull();
+    expect(run.links().get(JOE_ID) ?? null).toBeNull();
   });
 
   it('a failed read before a DELETE fails the object and keeps its link: the next cycle tries again', async () => {
@@ -274,7 +274,7 @@ describe('read before write in incremental cycles (Q&A 1195656: "GET calls will 
     });
     expect(writes(broken).filter((w) => w.method === 'DELETE')).toEqual([]);
     expect(second.log.find((e) => e.sourceIdentity.id === JOE_ID)).toMatchObject({ status: 'Failure' });
-    expect(run.store.anchor(JOE_ID)).not.toBeNull();
+    expect(run.links().get(JOE_ID) ?? null).not.toBeNull();
   });
 
   it("quirk readBeforeWrite off: provsim 0.1's incremental cycle, PATCH and DELETE with no read, diffed against the last export", async () => {

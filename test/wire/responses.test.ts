@@ -123,7 +123,7 @@ describe('writes', () => {
       const gone = await run.cycle(tenant('[]', 'app: {name: App, appRoles: []}\nassignments: []\n'), job(MAPPING));
       expect(gone.log[0]).toMatchObject({ provisioningAction: 'Delete', status: 'Success' });
       expect(writes(captured).at(-1)).toMatchObject({ method: 'DELETE', path: '/scim/Users/new' });
-      expect(run.store.links().size).toBe(0);
+      expect(run.links().size).toBe(0);
       run.close();
       nock.cleanAll();
     }

@@ -1,6 +1,6 @@
 /**
- * Wire-contract scenarios: the real engine (runCycle) against a nock-pinned target on 127.0.0.1, with a
- * tenant and a mapping written inline. Every request is captured (method, path+query, headers, body) so a
+ * Wire-contract scenarios: the real engine (built by openProvisioner, as the CLI builds it) against a
+ * nock-pinned target on 127.0.0.1, with a tenant and a mapping written inline. Every request is captured (method, path+query, headers, body) so a
  * test can assert the exact wire shape with a readable diff; the fake target answers by a small router.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { compileJob } from '../../src/mapping/compile.js';
 import { GROUP_SOURCE_ATTRIBUTES, parseJob, USER_SOURCE_ATTRIBUTES } from '../../src/mapping-file/index.js';
-import { createQueue } from '../../src/engine/queue.js';
-import { runCycle, type CycleOptions, type CycleResult } from '../../src/engine/reconcile.js';
-import { ScimClient } from '../../src/scim/client.js';
+import type { CycleOptions } from '../../src/engine/cycle-options.js';
+import type { CycleResult } from '../../src/engine/cycle-result.js';
+import { openProvisioner } from '../../src/engine/open.js';
+import type { Anchor } from '../../src/model/records.js';
 import { createHttpClient } from '../../src/scim/http.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
@@ -127,30 +128,42 @@ export function fakeTarget(routes: Route[]): Captured[] {
 /** The probe and empty filter answers: every filter GET finds nothing unless a later route says otherwise. */
 export const emptyFilters: Route = (r) => (r.method === 'GET' && r.path.includes('filter=') ? [200, LIST_EMPTY] : undefined);
 
+/**
+ * Cycles against one state file, each through a provisioner opened for it and closed after (as each CLI
+ * run opens the state file anew), on one simulated clock and one seeded random source.
+ */
 export class WireRun {
   readonly dir = mkdtempSync(join(tmpdir(), 'provsim-wire-'));
-  readonly store = new StateStore(join(this.dir, 'state.db'));
+  readonly state = join(this.dir, 'state.db');
   readonly clock = new ManualClock('2026-05-01T08:00:00Z');
   readonly random = seededRandom(7);
 
-  cycle(t: Tenant, mapping: ReturnType<typeof job>, options: CycleOptions = {}): Promise<CycleResult> {
-    const client = new ScimClient({ baseUrl: BASE, http: createHttpClient({ transport: 'node' }), token: TOKEN, clock: this.clock });
-    return runCycle(
-      {
-        tenant: t,
-        job: mapping,
-        client,
-        store: this.store,
-        queue: createQueue({ concurrency: 1 }),
-        clock: this.clock,
-        random: this.random,
-      },
-      options,
+  /** One cycle; `options.only` runs it as provision on demand. */
+  async cycle(t: Tenant, mapping: ReturnType<typeof job>, options: CycleOptions = {}): Promise<CycleResult> {
+    const { dryRun, allowDeletes, forceInitial, only, dialect, quirks, ...engine } = options;
+    const p = await openProvisioner(
+      { fixtures: t, mapping, target: BASE, token: TOKEN, state: this.state, concurrency: 1, ...(dialect ? { dialect } : {}), ...(quirks ? { quirks } : {}), ...engine },
+      { clock: this.clock, random: this.random, http: createHttpClient({ transport: 'node' }) },
     );
+    try {
+      if (only) return await p.provision(only);
+      return await p.sync({ ...(dryRun !== undefined ? { dryRun } : {}), ...(allowDeletes !== undefined ? { allowDeletes } : {}), ...(forceInitial !== undefined ? { forceInitial } : {}) });
+    } finally {
+      await p.close();
+    }
+  }
+
+  /** The stored links, read from the state file. */
+  links(): Map<string, Anchor> {
+    const store = new StateStore(this.state, { checkpoint: false });
+    try {
+      return store.links();
+    } finally {
+      store.close();
+    }
   }
 
   close(): void {
-    this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

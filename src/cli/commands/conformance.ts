@@ -20,7 +20,7 @@ import { UsageError } from '../../shared/errors.js';
 import { conformanceExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { chooseDialect } from '../session.js';
-import { parseTenantUrl } from '../target-url.js';
+import { parseTenantUrl } from '../../scim/tenant-url.js';
 import { redact, resolveToken } from '../token.js';
 
 export interface ConformanceCommandOptions {
@@ -42,7 +42,7 @@ export async function conformanceCommand(
   options: ConformanceCommandOptions,
   deps: CliDeps,
 ): Promise<CommandResult & { report: ConformanceReport }> {
-  const url = parseTenantUrl(options.target, options.allowHttp ?? false);
+  const url = parseTenantUrl(options.target, options.allowHttp ?? false, '--target');
   const dialect = chooseDialect(options.dialect, options.target);
   const token = resolveToken(deps.env, options.tokenFile === undefined ? undefined : resolve(deps.cwd, options.tokenFile));
   const outputs = (
@@ -59,8 +59,9 @@ export async function conformanceCommand(
   out(`provsim conformance: ${url.base} (dialect ${dialect})`);
   const report = await runConformance(
     {
-      baseUrl: url.base,
+      target: url.base,
       dialect,
+      allowHttp: options.allowHttp ?? false,
       token,
       ...(options.only && options.only.length > 0 ? { only: options.only } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),

@@ -5,7 +5,7 @@
  * import: reads a synchronizationSchema JSON, writes the mapping YAML to stdout (or `--output FILE`) and every
  * note to stderr. With error notes nothing is written (not even a partial file over an existing one) and the
  * exit code is 2.
- * check: loads and compiles a mapping exactly as `sync` does (`loadJobFile`); problems are an InputError
+ * check: loads and compiles a mapping exactly as `sync` does (`loadMapping`); problems are an InputError
  * (exit 2, `main` prints them), warnings go to stderr, and the portal-style table (or the Job as JSON) to stdout.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,7 +20,7 @@ import type { Diagnostic } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { loadJobFile } from '../load-inputs.js';
+import { loadMapping } from '../../engine/load-inputs.js';
 
 export interface MappingsImportOptions {
   /** The synchronizationSchema JSON file. */
@@ -89,7 +89,7 @@ export async function mappingsImportCommand(
 }
 
 export async function mappingsCheckCommand(options: MappingsCheckOptions, deps: CliDeps): Promise<CommandResult & { job: Job }> {
-  const { job: compiled, warnings } = await loadJobFile(inputPath(deps, options.mapping));
+  const { job: compiled, warnings } = await loadMapping(inputPath(deps, options.mapping));
   for (const w of warnings) deps.stderr.write(formatDiagnostic(w) + '\n');
   const job = compiled.job;
   deps.stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : renderMappingTable(job) + '\n');

@@ -6,17 +6,16 @@
 import { didYouMean } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import type { Observation } from '../../engine/observation.js';
-import { runCycle, type CycleResult } from '../../engine/reconcile.js';
+import type { CycleResult } from '../../engine/cycle-result.js';
 import type { DesiredObject } from '../../engine/desired.js';
 import { explainScope, type ScopeExplanation } from '../../scoping/explain-scope.js';
 import type { Tenant } from '../../model/directory.js';
 import type { LogEntry } from '../../model/records.js';
 import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { resolveQuirks } from '../../scim/quirks.js';
 import { openSession, type SessionOptions } from '../session.js';
 
-export interface ProvisionOptions extends Omit<SessionOptions, 'readOnly' | 'concurrency' | 'rps'> {
+export interface ProvisionOptions extends Omit<SessionOptions, 'concurrency' | 'rps' | 'membersPerPatch' | 'batchSize' | 'escrowSchedule' | 'intervalMs'> {
   /** A user's UPN or object id. */
   user?: string;
   /** A group's displayName or object id. */
@@ -48,30 +47,17 @@ export async function provisionCommand(
     throw new UsageError('give exactly one of --user <UPN or id> and --group <name or id>');
   const session = await openSession({ ...options, concurrency: 1 }, deps);
   try {
-    const { tenant, job } = session.inputs;
+    const { tenant, job } = session.provisioner.inputs;
     const ids = pickObjects(tenant, options);
     // spec §1.14: the aadOptscim062020 flag "doesn't work with on-demand provisioning": Entra sends the
     // legacy shapes on demand. An explicit --dialect still wins.
-    const flagIgnored = session.dialect === 'aadOptscim062020' && options.dialect === undefined;
-    const dialect = flagIgnored ? 'legacy' : session.dialect;
-    const quirks = flagIgnored ? resolveQuirks('legacy', options.quirk) : session.quirks;
+    const flagIgnored = session.provisioner.dialect === 'aadOptscim062020' && options.dialect === undefined;
     if (flagIgnored && !options.json)
       session.err(
         "note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override",
       );
-    const cycle = await runCycle(
-      {
-        tenant,
-        job,
-        client: session.client,
-        store: session.store,
-        queue: session.queue,
-        clock: session.cycleClock(),
-        random: deps.random,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      },
-      { dialect, quirks, retry: session.retry, only: new Set(ids.all) },
-    );
+    session.startCycleClock();
+    const cycle = await session.provisioner.provision(ids.all, { ...(flagIgnored ? { dialect: 'legacy' as const } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json)
       session.out(
@@ -92,7 +78,7 @@ export async function provisionCommand(
     }
     return { exitCode: cycleExitCode(cycle), reports, cycle };
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

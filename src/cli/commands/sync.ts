@@ -4,17 +4,16 @@
 import { heapGuard } from '../../shared/heap-guard.js';
 import { SingleBar } from 'cli-progress';
 import { isWrite, type Plan } from '../../engine/plan.js';
-import { runCycle, type CycleResult } from '../../engine/reconcile.js';
+import type { CycleResult } from '../../engine/cycle-result.js';
 import type { RequestEvent } from '../../scim/client.js';
 import { openSession, type SessionOptions } from '../session.js';
-import { chooseEscrowSchedule } from '../escrow-schedule-flag.js';
 import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { countRequests } from '../request-counts.js';
 import { renderCycle, renderEntry, renderPlan } from '../render/human.js';
 import { cycleJson } from '../render/json.js';
 
-export interface SyncOptions extends Omit<SessionOptions, 'readOnly'> {
+export interface SyncOptions extends Omit<SessionOptions, 'intervalMs'> {
   /** Read the target and print the plan; write nothing to the target or the state. */
   dryRun?: boolean;
   json?: boolean;
@@ -24,11 +23,6 @@ export interface SyncOptions extends Omit<SessionOptions, 'readOnly'> {
   full?: boolean;
   /** Print one line per object that changed. */
   verbose?: boolean;
-  membersPerPatch?: number;
-  /** Objects per batch in a large cycle (engine/plan-and-apply.ts). @default 2000 */
-  batchSize?: number;
-  /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
-  escrowSchedule?: string;
 }
 
 export interface SyncResult extends CommandResult {
@@ -37,76 +31,60 @@ export interface SyncResult extends CommandResult {
 }
 
 export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<SyncResult> {
-  const session = await openSession({ ...options, readOnly: options.dryRun ?? false }, deps);
+  const session = await openSession(options, deps);
   const { out, err, requests } = session;
   try {
     let bar: SingleBar | null = null;
-    const cycle = await runCycle(
-      {
-        tenant: session.inputs.tenant,
-        job: session.inputs.job,
-        client: session.client,
-        store: session.store,
-        queue: session.queue,
-        clock: session.cycleClock(),
-        random: deps.random,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-        hooks: {
-          onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
-            if (options.json) return;
-            if (options.dryRun) out(renderPlan(plan, options.verbose ?? false));
-            else if (!bar) err(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${renderPlanHeadline(plan)}`);
-            const writes = [...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length;
-            if (!options.dryRun && deps.isTTY && writes > 0) {
-              // A batched cycle plans batch by batch: the bar's total grows with each batch.
-              if (bar) (bar as SingleBar).setTotal((bar as SingleBar).getTotal() + writes);
-              else {
-                // cli-progress draws through `write` (readline's cursor moves too) and reads `isTTY` and
-                // `columns`: any Writer will do; deps.stderr is process.stderr in the CLI.
-                const stream = deps.stderr as NodeJS.WritableStream;
-                bar = new SingleBar({
-                  format: '  {bar} {value}/{total} changes | {eta}s left',
-                  stream,
-                  hideCursor: true,
-                  clearOnComplete: true,
-                });
-                bar.start(writes, 0);
-              }
+    session.startCycleClock();
+    const cycle = await session.provisioner.sync({
+      dryRun: options.dryRun ?? false,
+      allowDeletes: options.allowDeletes ?? false,
+      forceInitial: options.full ?? false,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      hooks: {
+        onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
+          if (options.json) return;
+          if (options.dryRun) out(renderPlan(plan, options.verbose ?? false));
+          else if (!bar) err(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${renderPlanHeadline(plan)}`);
+          const writes = [...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length;
+          if (!options.dryRun && deps.isTTY && writes > 0) {
+            // A batched cycle plans batch by batch: the bar's total grows with each batch.
+            if (bar) (bar as SingleBar).setTotal((bar as SingleBar).getTotal() + writes);
+            else {
+              // cli-progress draws through `write` (readline's cursor moves too) and reads `isTTY` and
+              // `columns`: any Writer will do; deps.stderr is process.stderr in the CLI.
+              const stream = deps.stderr as NodeJS.WritableStream;
+              bar = new SingleBar({
+                format: '  {bar} {value}/{total} changes | {eta}s left',
+                stream,
+                hideCursor: true,
+                clearOnComplete: true,
+              });
+              bar.start(writes, 0);
             }
-          },
-          onBatchDone: heapGuard(),
-          onChangeDone: (o) => {
-            if (bar && isWrite(o.change)) bar.increment();
-          },
-          onRetry: (e) => {
-            if (!options.json)
-              err(`  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`);
-          },
+          }
+        },
+        onBatchDone: heapGuard(),
+        onChangeDone: (o) => {
+          if (bar && isWrite(o.change)) bar.increment();
+        },
+        onRetry: (e) => {
+          if (!options.json)
+            err(`  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`);
         },
       },
-      {
-        dryRun: options.dryRun ?? false,
-        allowDeletes: options.allowDeletes ?? false,
-        dialect: session.dialect,
-        quirks: session.quirks,
-        retry: session.retry,
-        forceInitial: options.full ?? false,
-        escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
-        ...(options.membersPerPatch ? { membersPerPatch: options.membersPerPatch } : {}),
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      },
-    );
+    });
     (bar as SingleBar | null)?.stop();
 
     if (options.json) {
-      out(JSON.stringify(cycleJson(cycle, requests, session.tenantUrl.base), null, 2));
+      out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target), null, 2));
     } else if (!options.dryRun) {
       if (options.verbose) for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') out(renderEntry(e));
       out(renderCycle(cycle, countRequests(requests)));
     }
     return { exitCode: cycleExitCode(cycle), cycle, requests };
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { createHttpClient } from '../../scim/http.js';
 import { ScimRequestError } from '../../shared/errors.js';
 import { passFailExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { parseTenantUrl } from '../target-url.js';
+import { parseTenantUrl } from '../../scim/tenant-url.js';
 import { redact, resolveToken } from '../token.js';
 
 export interface TestConnectionOptions {
@@ -34,7 +34,7 @@ export async function testConnectionCommand(
   options: TestConnectionOptions,
   deps: CliDeps,
 ): Promise<CommandResult & { results: ProbeResult[] }> {
-  const url = parseTenantUrl(options.target, options.allowHttp ?? false);
+  const url = parseTenantUrl(options.target, options.allowHttp ?? false, '--target');
   const token = resolveToken(deps.env, options.tokenFile);
   const client = new ScimClient({
     baseUrl: url.base,

@@ -8,25 +8,23 @@
 import { heapGuard } from '../../shared/heap-guard.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
-import { runCycle, type CycleResult } from '../../engine/reconcile.js';
+import type { CycleResult } from '../../engine/cycle-result.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
 import { parseDuration } from '../../shared/duration.js';
 import { InputError, UsageError } from '../../shared/errors.js';
-import { chooseEscrowSchedule } from '../escrow-schedule-flag.js';
 import { lastCycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { loadInputs } from '../load-inputs.js';
+import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry } from '../render/human.js';
 import { openSession, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
 
-export interface WatchOptions extends Omit<SessionOptions, 'readOnly' | 'at'> {
+export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' | 'membersPerPatch' | 'batchSize'> {
   /** `40m`, `30s`, `PT40M`… @default '40m' */
   interval?: string;
   onChange?: boolean;
   /** Stop after this many cycles (tests, demos). */
   maxCycles?: number;
-  escrowSchedule?: string;
   /** Quiet period after a file event before the cycle starts. @default 300 */
   debounceMs?: number;
 }
@@ -37,7 +35,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
-  const session = await openSession(options, deps);
+  const session = await openSession({ ...options, intervalMs }, deps);
   const cycles: CycleResult[] = [];
   const watchers: FSWatcher[] = [];
   let changed: (() => void) | null = null;
@@ -61,31 +59,18 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
   );
 
-  let inputs = session.inputs;
+  let reloaded: Inputs | null = null;
   const guard = heapGuard();
   try {
     while (!deps.signal?.aborted) {
       const requestsBefore = session.requests.length;
-      const cycle = await runCycle(
-        {
-          tenant: inputs.tenant,
-          job: inputs.job,
-          client: session.client,
-          store: session.store,
-          queue: session.queue,
-          clock: session.cycleClock(),
-          random: deps.random,
-          hooks: { onBatchDone: guard },
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        },
-        {
-          dialect: session.dialect,
-          quirks: session.quirks,
-          retry: session.retry,
-          intervalMs,
-          escrowSchedule: chooseEscrowSchedule(options.escrowSchedule),
-        },
-      );
+      session.startCycleClock();
+      const cycle = await session.provisioner.sync({
+        ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
+        hooks: { onBatchDone: guard },
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      reloaded = null;
       cycles.push(cycle);
       session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
       for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
@@ -105,7 +90,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         const stop = () => wake.abort();
         deps.signal?.addEventListener('abort', stop, { once: true });
         const slept = await session
-          .cycleClock()
+          .clock()
           .sleep(cycle.requeueAfterMs, wake.signal)
           .then(
             () => true,
@@ -117,7 +102,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         // A file changed: reload; a bad edit waits for the next one.
         pendingChange = false;
         try {
-          inputs = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
+          reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
           session.err('provsim watch: change detected, starting a cycle');
           break;
         } catch (error) {
@@ -130,7 +115,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   } finally {
     if (debounce) clearTimeout(debounce);
     for (const w of watchers) w.close();
-    session.close();
+    await session.close();
   }
   const last = cycles[cycles.length - 1];
   return { exitCode: lastCycleExitCode(last), cycles };
