@@ -120,7 +120,15 @@ export interface BenchEngine {
 export async function openEngine(s: EngineSetup): Promise<BenchEngine> {
   const clock = s.clock ?? new ManualClock('2026-05-01T08:00:00Z');
   const provisioner = await openProvisioner(
-    { fixtures: s.tenant, mapping: s.job, target: s.baseUrl, token: 'bench-token', state: s.state, concurrency: s.concurrency, ...s.config },
+    {
+      fixtures: s.tenant,
+      mapping: s.job,
+      target: s.baseUrl,
+      token: 'bench-token',
+      state: s.state,
+      concurrency: s.concurrency,
+      ...s.config,
+    },
     { clock, random: s.random ?? seededRandom(7), onRequest: s.counter.onRequest, ...(s.openStore ? { openStore: s.openStore } : {}) },
   );
   return {

@@ -126,7 +126,16 @@ export async function runIncremental(s: Setup): Promise<IncrementalRun> {
   const counter = new RequestCounter();
   // An hour after the initial cycle: the next scheduled cycle.
   const clock = new ManualClock('2026-05-01T09:00:00Z');
-  const engine = await openEngine({ tenant: s.changed, job: s.job, baseUrl: s.stub.baseUrl, state: file, concurrency: CONCURRENCY, counter, clock, random: seededRandom(8) });
+  const engine = await openEngine({
+    tenant: s.changed,
+    job: s.job,
+    baseUrl: s.stub.baseUrl,
+    state: file,
+    concurrency: CONCURRENCY,
+    counter,
+    clock,
+    random: seededRandom(8),
+  });
   try {
     const cpu = process.cpuUsage();
     const start = performance.now();

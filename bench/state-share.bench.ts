@@ -93,7 +93,15 @@ export const benchmark: Benchmark = {
     try {
       const counter = new RequestCounter();
       let timed: TimedStateStore | undefined;
-      engine = await openEngine({ tenant, job, baseUrl: s.baseUrl, state: file, concurrency: CONCURRENCY, counter, openStore: (f) => (timed = new TimedStateStore(f)) });
+      engine = await openEngine({
+        tenant,
+        job,
+        baseUrl: s.baseUrl,
+        state: file,
+        concurrency: CONCURRENCY,
+        counter,
+        openStore: (f) => (timed = new TimedStateStore(f)),
+      });
       const store = timed!;
       // Only the cycle's own store calls count (opening the file is not part of a cycle).
       store.reset();

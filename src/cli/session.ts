@@ -76,7 +76,8 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   // Flags first, with their names in the messages; nothing is loaded or opened for a bad one.
   const tenantUrl = parseTenantUrl(options.target, options.allowHttp ?? false, '--target');
   const at = options.at === undefined ? null : parseInstant(options.at);
-  if (options.at !== undefined && !at) throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
+  if (options.at !== undefined && !at)
+    throw new UsageError(`--at ${JSON.stringify(options.at)} is not an ISO-8601 time; e.g. --at 2026-06-01T09:00:00Z`);
   const dialect = chooseDialect(options.dialect, options.target);
   const quirks = parseQuirkSettings(options.quirk);
   let maxRetryAfterMs: number | undefined;
@@ -120,7 +121,14 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       ...(deps.http ? { http: deps.http } : {}),
       onRequest: (e) => {
         // Keep what summaries need; bodies stay only in the transcript.
-        requests.push({ method: e.method, url: e.url, status: e.status, durationMs: e.durationMs, startedAt: e.startedAt, requestHeaders: {} });
+        requests.push({
+          method: e.method,
+          url: e.url,
+          status: e.status,
+          durationMs: e.durationMs,
+          startedAt: e.startedAt,
+          requestHeaders: {},
+        });
         transcript?.record(e);
       },
     },
@@ -140,6 +148,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
 
 export function chooseDialect(explicit: string | undefined, target: string): DialectName {
   if (explicit === undefined) return dialectFromUrl(target);
-  if (!(DIALECTS as readonly string[]).includes(explicit)) throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
+  if (!(DIALECTS as readonly string[]).includes(explicit))
+    throw new UsageError(`--dialect ${explicit} is not one of ${DIALECTS.join(', ')}`);
   return explicit as DialectName;
 }

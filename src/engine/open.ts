@@ -137,7 +137,10 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const quirks = quirksOf(dialect, config.quirks);
   const engine = {
     retry: { ...DEFAULT_RETRY_POLICY, ...config.retry },
-    escrowSchedule: typeof config.escrowSchedule === 'string' ? scheduleNamed(config.escrowSchedule) : (config.escrowSchedule ?? ESCROW_SCHEDULES.current),
+    escrowSchedule:
+      typeof config.escrowSchedule === 'string'
+        ? scheduleNamed(config.escrowSchedule)
+        : (config.escrowSchedule ?? ESCROW_SCHEDULES.current),
     ...(config.membersPerPatch !== undefined ? { membersPerPatch: config.membersPerPatch } : {}),
     ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
     ...(config.intervalMs !== undefined ? { intervalMs: config.intervalMs } : {}),
@@ -147,8 +150,10 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const concurrency = config.concurrency ?? DEFAULTS.concurrency;
   const queue: PQueue = createQueue({ concurrency, ...(config.rps ? { rps: config.rps } : {}) });
   const timeoutMs = config.timeoutMs ?? DEFAULTS.timeoutMs;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1, got \`${String(timeoutMs)}\``);
-  if (typeof config.token !== 'string' && config.token !== null) throw new TypeError('Expected `token` to be a string, or null to send no Authorization header');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1, got \`${String(timeoutMs)}\``);
+  if (typeof config.token !== 'string' && config.token !== null)
+    throw new TypeError('Expected `token` to be a string, or null to send no Authorization header');
 
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
@@ -158,7 +163,9 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const known = store.target();
   if (known !== null && known !== url.base) {
     store.close();
-    throw new UsageError(`the state file ${config.state} belongs to ${known}, not ${url.base}; its links would be wrong there. Use another state file for this target`);
+    throw new UsageError(
+      `the state file ${config.state} belongs to ${known}, not ${url.base}; its links would be wrong there. Use another state file for this target`,
+    );
   }
   const client = new ScimClient({
     baseUrl: url.base,
@@ -170,13 +177,27 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   });
   let closed = false;
 
-  const cycle = async (options: CycleOptions, run: { hooks?: EngineHooks; signal?: AbortSignal; fixtures?: FixturesInput; mapping?: MappingInput }): Promise<CycleResult> => {
+  const cycle = async (
+    options: CycleOptions,
+    run: { hooks?: EngineHooks; signal?: AbortSignal; fixtures?: FixturesInput; mapping?: MappingInput },
+  ): Promise<CycleResult> => {
     if (closed) throw new UsageError('this provisioner is closed; open a new one with openProvisioner()');
-    if (run.fixtures !== undefined || run.mapping !== undefined) inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job);
+    if (run.fixtures !== undefined || run.mapping !== undefined)
+      inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job);
     // The state belongs to this target from its first cycle that may write (a dry run writes nothing).
     if (!options.dryRun && store.target() === null) store.setTarget(url.base);
     return runCycle(
-      { tenant: inputs.tenant, job: inputs.job, client, store, queue, clock, random, ...(run.hooks ? { hooks: run.hooks } : {}), ...(run.signal ? { signal: run.signal } : {}) },
+      {
+        tenant: inputs.tenant,
+        job: inputs.job,
+        client,
+        store,
+        queue,
+        clock,
+        random,
+        ...(run.hooks ? { hooks: run.hooks } : {}),
+        ...(run.signal ? { signal: run.signal } : {}),
+      },
       options,
     );
   };
@@ -193,12 +214,22 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     },
     sync: (options = {}) =>
       cycle(
-        { ...engine, dialect, quirks, dryRun: options.dryRun ?? false, allowDeletes: options.allowDeletes ?? false, forceInitial: options.forceInitial ?? false },
+        {
+          ...engine,
+          dialect,
+          quirks,
+          dryRun: options.dryRun ?? false,
+          allowDeletes: options.allowDeletes ?? false,
+          forceInitial: options.forceInitial ?? false,
+        },
         options,
       ),
     provision: (sourceIds, options = {}) => {
       const d = options.dialect ?? dialect;
-      return cycle({ ...engine, dialect: d, quirks: quirksOf(d, { ...config.quirks, ...options.quirks }), only: new Set(sourceIds) }, options);
+      return cycle(
+        { ...engine, dialect: d, quirks: quirksOf(d, { ...config.quirks, ...options.quirks }), only: new Set(sourceIds) },
+        options,
+      );
     },
     link: (sourceId) => store.anchor(sourceId),
     logs: (query) => store.logs(query),

@@ -23,10 +23,14 @@ export function parseTenantUrl(raw: string, allowHttp: boolean, label = 'the tar
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${label} must be an http(s) URL, got ${url.protocol}`);
   if (url.username || url.password)
-    throw new UsageError(`${label} must not carry credentials; pass the token on its own (PROVSIM_TOKEN or --token-file on the command line)`);
+    throw new UsageError(
+      `${label} must not carry credentials; pass the token on its own (PROVSIM_TOKEN or --token-file on the command line)`,
+    );
   const loopback = LOOPBACK.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol === 'http:' && !loopback && !allowHttp) {
-    throw new UsageError(`${label} ${url.origin} uses plain http; Entra only talks HTTPS. Use https, a loopback address, or allow plain http (--allow-http)`);
+    throw new UsageError(
+      `${label} ${url.origin} uses plain http; Entra only talks HTTPS. Use https, a loopback address, or allow plain http (--allow-http)`,
+    );
   }
   const flags = url.search.replace(/^\?/, '');
   url.search = '';

@@ -142,12 +142,26 @@ export class WireRun {
   async cycle(t: Tenant, mapping: ReturnType<typeof job>, options: CycleOptions = {}): Promise<CycleResult> {
     const { dryRun, allowDeletes, forceInitial, only, dialect, quirks, ...engine } = options;
     const p = await openProvisioner(
-      { fixtures: t, mapping, target: BASE, token: TOKEN, state: this.state, concurrency: 1, ...(dialect ? { dialect } : {}), ...(quirks ? { quirks } : {}), ...engine },
+      {
+        fixtures: t,
+        mapping,
+        target: BASE,
+        token: TOKEN,
+        state: this.state,
+        concurrency: 1,
+        ...(dialect ? { dialect } : {}),
+        ...(quirks ? { quirks } : {}),
+        ...engine,
+      },
       { clock: this.clock, random: this.random, http: createHttpClient({ transport: 'node' }) },
     );
     try {
       if (only) return await p.provision(only);
-      return await p.sync({ ...(dryRun !== undefined ? { dryRun } : {}), ...(allowDeletes !== undefined ? { allowDeletes } : {}), ...(forceInitial !== undefined ? { forceInitial } : {}) });
+      return await p.sync({
+        ...(dryRun !== undefined ? { dryRun } : {}),
+        ...(allowDeletes !== undefined ? { allowDeletes } : {}),
+        ...(forceInitial !== undefined ? { forceInitial } : {}),
+      });
     } finally {
       await p.close();
     }

@@ -15,7 +15,10 @@ import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { openSession, type SessionOptions } from '../session.js';
 
-export interface ProvisionOptions extends Omit<SessionOptions, 'concurrency' | 'rps' | 'membersPerPatch' | 'batchSize' | 'escrowSchedule' | 'intervalMs'> {
+export interface ProvisionOptions extends Omit<
+  SessionOptions,
+  'concurrency' | 'rps' | 'membersPerPatch' | 'batchSize' | 'escrowSchedule' | 'intervalMs'
+> {
   /** A user's UPN or object id. */
   user?: string;
   /** A group's displayName or object id. */
@@ -57,7 +60,10 @@ export async function provisionCommand(
         "note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override",
       );
     session.startCycleClock();
-    const cycle = await session.provisioner.provision(ids.all, { ...(flagIgnored ? { dialect: 'legacy' as const } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
+    const cycle = await session.provisioner.provision(ids.all, {
+      ...(flagIgnored ? { dialect: 'legacy' as const } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
     const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json)
       session.out(
