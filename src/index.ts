@@ -83,6 +83,9 @@ export type {
   Severity,
 } from './conformance/index.js';
 
+// The fixture tenants and mappings the package ships.
+export { bundled } from './shared/bundled.js';
+
 // Seams for deterministic runs, diagnostics and errors.
 export { ManualClock, systemClock } from './shared/clock.js';
 export type { Clock } from './shared/clock.js';

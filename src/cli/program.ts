@@ -3,6 +3,7 @@
  * `main.ts` alone turns results and errors into exit codes.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULTS } from '../engine/defaults.js';
 import type { CliDeps, CommandResult } from './io.js';
 import type { SessionOptions } from './session.js';
 import { conformanceCommand } from './commands/conformance.js';
@@ -46,7 +47,7 @@ function withSessionOptions(cmd: Command): Command {
     .requiredOption('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
     .requiredOption('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .addOption(
       new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']),
     )
@@ -94,21 +95,21 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .description('Run one provisioning cycle (initial, or incremental after the first) of a fixture tenant into a SCIM target.')
     .option('--dry-run', 'plan only: read the target, print the plan, write nothing')
     .option('--json', 'print the cycle (plan, requests, log) as JSON')
-    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
+    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
     .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
     .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
-    .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), 100)
+    .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), DEFAULTS.membersPerPatch)
     .option(
       '--batch-size <n>',
       'objects per batch when a cycle has more work than that (bounds memory on large tenants)',
       integer('--batch-size', 1),
-      2000,
+      DEFAULTS.batchSize,
     )
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
-    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
+    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), DEFAULTS.timeoutMs)
     .option('-v, --verbose', 'print one line per object that changed')
     .addHelpText(
       'after',
@@ -140,10 +141,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .description(
       "Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).",
     )
-    .option('--interval <duration>', "time between cycles: 40m, 30s, PT40M (Entra's is 40 minutes)", '40m')
+    .option('--interval <duration>', "time between cycles: 40m, 30s, PT40M (Entra's is 40 minutes)", DEFAULTS.interval)
     .option('--on-change', 'also start a cycle about a second after a fixture or mapping edit')
     .option('--max-cycles <n>', 'stop after this many cycles', integer('--max-cycles', 1))
-    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), 8)
+    .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .addHelpText(
@@ -233,7 +234,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       'run only these checks: ids or prefixes (lifecycle, quirk.member-remove, protocol.paging); the rest are reported as skipped',
     )
     .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
-    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), 30000)
+    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), DEFAULTS.timeoutMs)
     .addHelpText(
       'after',
       '\nExamples:\n  PROVSIM_TOKEN=secret provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html\n  provsim conformance --target http://127.0.0.1:8080/scim/v2 --only quirk protocol.paging',
@@ -260,7 +261,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
   program
     .command('logs')
     .description('Print the stored provisioning log: one entry per object per cycle.')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .option('--cycle <id>', 'only this cycle (an id prefix, or "last")')
     .option('--status <status>', 'Success | Failure | Skipped | Warning')
     .option('--action <action>', 'Create | Update | Disable | Delete | StagedDelete | Other')
@@ -295,7 +296,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
   program
     .command('status')
     .description('The job as the portal shows it: state, quarantine, escrows waiting for a retry, links, the last cycles.')
-    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .option('--json', 'print the status as JSON')
     .addHelpText('after', '\nExample:\n  provsim status')
     .action(async (o: Record<string, unknown>) => {
@@ -317,7 +318,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
   program
     .command('restart')
     .description("Restart the job (Graph's restart): clear escrows, watermark, quarantine; allow deletes once; or forget links (full).")
-    .option('--state <file>', 'the state database', '.provsim/state.db')
+    .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .option(
       '--scope <scopes>',
       'comma-separated: escrows, watermark, quarantine, force-deletes, full (default: quarantine,watermark,escrows)',

@@ -12,6 +12,7 @@
  *
  * The token is handed to the clients and nowhere else; the report holds only redacted evidence.
  */
+import { DEFAULTS } from '../engine/defaults.js';
 import type { Axios } from 'axios';
 import type { CycleResult } from '../engine/cycle-result.js';
 import { openProvisioner, type Provisioner } from '../engine/open.js';
@@ -109,7 +110,7 @@ export async function runConformance(input: ConformanceOptions, given: Conforman
   const recorder = new EvidenceRecorder(options.token);
   const objects = new RunObjects(runId, options.baseUrl);
   recorder.onEvidence(objects.observe);
-  const http = deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? 30_000 });
+  const http = deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs });
   const client = new ScimClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
   const raw = new RawClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
   const ctx: CheckContext = { client, raw, objects, random, dialect: options.dialect };

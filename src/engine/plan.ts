@@ -130,7 +130,3 @@ export function isWrite(change: Change): boolean {
     change.action === 'remove-members'
   );
 }
-
-export function allChanges(plan: Plan): Change[] {
-  return [...plan.objects, ...plan.references, ...plan.deletes];
-}

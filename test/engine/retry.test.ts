@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, retryDelay, withRetry } from '../../src/engine/retry.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, retryVerdict, withRetry } from '../../src/engine/retry.js';
 import { parseRetryAfter } from '../../src/scim/retry-after.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { ScimRequestError } from '../../src/shared/errors.js';
@@ -39,7 +39,39 @@ describe('retryDelay', () => {
   });
 });
 
+describe('retryVerdict: retry, object failure or job failure', () => {
+  const p = DEFAULT_RETRY_POLICY;
+  it('401 and 403 are job failures (spec §1.13): the credentials are bad for every object', () => {
+    for (const status of [401, 403])
+      expect(retryVerdict(err(status), 1, 'PATCH', p, () => 1)).toMatchObject({
+        kind: 'job-failure',
+        reason: 'EncounteredQuarantineException',
+      });
+  });
+  it('what the ladder retries is retried; the rest fails the object only', () => {
+    expect(retryVerdict(err(503), 1, 'GET', p, () => 1)).toEqual({ kind: 'retry', delayMs: p.backoffBaseMs });
+    expect(retryVerdict(err(400), 1, 'GET', p, () => 1)).toEqual({ kind: 'object-failure' });
+    expect(retryVerdict(err(503), p.limit + 1, 'GET', p, () => 1)).toEqual({ kind: 'object-failure' });
+    expect(retryVerdict(new Error('not a request'), 1, 'GET', p, () => 1)).toEqual({ kind: 'object-failure' });
+  });
+});
+
 describe('withRetry', () => {
+  it('reports a job failure before it throws, and does not retry it', async () => {
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    await expect(
+      withRetry(
+        'POST',
+        async () => {
+          throw err(401);
+        },
+        { policy: DEFAULT_RETRY_POLICY, clock, random: () => 0, onJobFailure: (f) => seen.push(f.reason) },
+      ),
+    ).rejects.toMatchObject({ status: 401 });
+    expect(seen).toEqual(['EncounteredQuarantineException']);
+    expect(clock.sleeps).toEqual([]);
+  });
   it('waits on the injected clock and succeeds on a later attempt', async () => {
     const clock = new ManualClock();
     let calls = 0;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startTarget } from '../../scim-server/index.js';
 import { worstExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../shared/bundled.js';
 
 export interface DemoOptions {
   /** @default 'tolerant' */

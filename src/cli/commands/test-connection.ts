@@ -3,6 +3,7 @@
  * the matching attribute, for users and for groups, expecting 200 and an empty ListResponse. Reports what
  * the portal would report, and why.
  */
+import { DEFAULTS } from '../../engine/defaults.js';
 import { ScimClient } from '../../scim/client.js';
 import { createHttpClient } from '../../scim/http.js';
 import { ScimRequestError } from '../../shared/errors.js';
@@ -38,7 +39,7 @@ export async function testConnectionCommand(
   const token = resolveToken(deps.env, options.tokenFile);
   const client = new ScimClient({
     baseUrl: url.base,
-    http: deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? 30_000 }),
+    http: deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs }),
     token,
     clock: deps.clock,
   });

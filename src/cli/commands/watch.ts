@@ -5,6 +5,7 @@
  * means a new initial cycle, as in Entra. A bad edit prints its diagnostics and waits for the next one.
  * Ctrl-C ends it between requests.
  */
+import { DEFAULTS } from '../../engine/defaults.js';
 import { heapGuard } from '../../shared/heap-guard.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,7 +31,7 @@ export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' |
 }
 
 export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
-  const intervalMs = parseDuration(options.interval ?? '40m');
+  const intervalMs = parseDuration(options.interval ?? DEFAULTS.interval);
   if (intervalMs === null || intervalMs < 1000)
     throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
@@ -56,7 +57,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     watchers.push(watchFiles(resolve(deps.cwd, options.mapping), onFileEvent));
   }
   session.err(
-    `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? '40m'}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
+    `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? DEFAULTS.interval}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
   );
 
   let reloaded: Inputs | null = null;

@@ -1,0 +1,188 @@
+/**
+ * buildLogEntries: one provisioning-log entry per object per cycle (spec §5.13), Graph-shaped, from the
+ * outcomes apply returned. Pure; the changes come from a real diff of an in-memory scenario.
+ */
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/engine/diff.js';
+import { buildLogEntries, countEntries } from '../../src/engine/log-entries.js';
+import type { ChangeOutcome } from '../../src/engine/outcome.js';
+import type { Change } from '../../src/engine/plan.js';
+import type { LogEntry } from '../../src/model/records.js';
+import { aGroup, aJob, anAnchor, aTenant, aUser, diffInputOf, id, notFound, readBack, type Scenario } from '../helpers/builders.js';
+
+let n = 0;
+const newId = (): string => `id-${++n}`;
+const AT = '2026-05-01T08:00:00.000Z';
+
+function changesOf(s: Scenario): Change[] {
+  const plan = diff(diffInputOf(s));
+  return [...plan.objects, ...plan.references, ...plan.deletes];
+}
+
+const ok = (change: Change, targetId: string | null = null): ChangeOutcome => ({
+  change,
+  status: 'success',
+  targetId,
+  failure: null,
+  unresolved: [],
+  durationMs: 5,
+});
+const skipped = (change: Change): ChangeOutcome => ({
+  change,
+  status: 'skipped',
+  targetId: null,
+  failure: null,
+  unresolved: [],
+  durationMs: 0,
+});
+const refused = (change: Change, code = 'EntryConflict'): ChangeOutcome => ({
+  change,
+  status: 'failure',
+  targetId: null,
+  failure: {
+    code,
+    message: `${code}: 409 uniqueness`,
+    details: { method: 'POST', url: 'http://127.0.0.1/scim/Users', status: 409, body: { detail: 'taken' } },
+  },
+  unresolved: [],
+  durationMs: 7,
+});
+const interrupted = (change: Change): ChangeOutcome => ({
+  change,
+  status: 'skipped',
+  targetId: null,
+  failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null },
+  unresolved: [],
+  durationMs: 0,
+});
+
+const one = (outcomes: ChangeOutcome[]): LogEntry => {
+  const entries = buildLogEntries('c1', AT, outcomes, newId);
+  expect(entries).toHaveLength(1);
+  return entries[0]!;
+};
+const steps = (e: LogEntry): string[] => e.provisioningSteps.map((s) => `${s.name}:${s.status}`);
+
+describe('buildLogEntries', () => {
+  const created = changesOf({ tenant: aTenant([aUser('ann')]), observed: { ann: notFound('ann') } });
+
+  it('a create that succeeded: Create/Success, import → add → export, the values sent', () => {
+    const e = one([ok(created[0]!, 't-ann')]);
+    expect(e).toMatchObject({
+      cycleId: 'c1',
+      activityDateTime: AT,
+      provisioningAction: 'Create',
+      status: 'Success',
+      errorCode: null,
+      sourceIdentity: { id: id('ann'), type: 'User', displayName: 'Ann' },
+      targetIdentity: { id: 't-ann', type: 'User' },
+      durationInMilliseconds: 5,
+    });
+    expect(steps(e)).toEqual(['EntryImport:success', 'EntrySynchronizationAdd:success', 'EntryExportAdd:success']);
+    expect(e.modifiedProperties).toContainEqual({ displayName: 'userName', oldValue: null, newValue: 'ann@contoso.com' });
+  });
+
+  it('a create the target refused: Create/Failure with the error code, the request and the SCIM error body', () => {
+    const e = one([refused(created[0]!)]);
+    expect(e).toMatchObject({
+      provisioningAction: 'Create',
+      status: 'Failure',
+      errorCode: 'EntryConflict',
+      errorDetails: { method: 'POST', status: 409, body: { detail: 'taken' } },
+    });
+    expect(steps(e)).toContain('EntryExportAdd:failure');
+  });
+
+  it('a skip: Other/Skipped with its SkipReason', () => {
+    const [skip] = changesOf({ tenant: aTenant([aUser('ann')], [], []) });
+    const e = one([skipped(skip!)]);
+    expect(e).toMatchObject({ provisioningAction: 'Other', status: 'Skipped' });
+    expect(e.provisioningSteps[1]).toMatchObject({ name: 'EntrySynchronizationSkip', details: { SkipReason: 'NotEffectivelyEntitled' } });
+  });
+
+  it('a failure decided without a request (duplicate, expression): Other/Failure', () => {
+    const [fail] = changesOf({
+      tenant: aTenant([aUser('ann')]),
+      observed: { ann: { kind: 'duplicate', attribute: 'userName', value: 'ann@contoso.com', count: 2 } },
+    });
+    const e = one([
+      { ...skipped(fail!), status: 'failure', failure: { code: 'DuplicateTargetEntries', message: '2 target objects', details: null } },
+    ]);
+    expect(e).toMatchObject({ provisioningAction: 'Other', status: 'Failure', errorCode: 'DuplicateTargetEntries' });
+  });
+
+  it('a disable: Disable/Success through EntryExportUpdateSoftDelete', () => {
+    const [disable] = changesOf({ tenant: aTenant([aUser('ann')], [], []), links: [anAnchor('ann')] });
+    const e = one([ok(disable!, 't-ann')]);
+    expect(e).toMatchObject({ provisioningAction: 'Disable', status: 'Success' });
+    expect(steps(e)).toContain('EntryExportUpdateSoftDelete:success');
+  });
+
+  it('a staged delete: StagedDelete/Skipped, nothing exported', () => {
+    const [staged] = changesOf({
+      tenant: aTenant([]),
+      links: [anAnchor('ann')],
+      job: aJob({ settings: { accidentalDeletionThreshold: 1 } }),
+    });
+    expect(staged!.action).toBe('staged-delete');
+    const e = one([skipped(staged!)]);
+    expect(e).toMatchObject({ provisioningAction: 'StagedDelete', status: 'Skipped' });
+    expect(steps(e)).toEqual(['EntryImport:success', 'EntryExportStaged:skipped']);
+  });
+
+  it('a user whose only change is its manager: one Update entry, the manager in its modified properties', () => {
+    const scenario: Scenario = {
+      tenant: aTenant([aUser('boss'), aUser('ann', { manager: 'boss' })]),
+      links: [anAnchor('boss'), anAnchor('ann')],
+      observed: { ann: readBack('ann') },
+      work: ['ann'],
+    };
+    const changes = changesOf(scenario);
+    expect(changes.map((c) => c.action)).toEqual(['skip', 'set-manager']);
+    const e = one([skipped(changes[0]!), ok(changes[1]!, 't-ann')]);
+    expect(e).toMatchObject({ provisioningAction: 'Update', status: 'Success', targetIdentity: { id: 't-ann' } });
+    expect(e.modifiedProperties).toEqual([{ displayName: 'manager', oldValue: null, newValue: 'Boss' }]);
+    expect(steps(e)).toContain('EntryReferenceResolution:success');
+  });
+
+  it('members left out because they are not provisioned: the reference step warns and names them', () => {
+    const tenant = aTenant([aUser('ann'), aUser('bob')], [aGroup('Sales', ['ann', 'bob'])], ['ann', 'bob', 'Sales']);
+    const sales = anAnchor('Sales', {
+      objectType: 'Group',
+      sourceId: id('Sales'),
+      targetId: 't-sales',
+      exported: { displayName: 'Sales' },
+    });
+    const changes = changesOf({ tenant, links: [anAnchor('ann'), anAnchor('bob'), sales], work: ['Sales'] });
+    const add = changes.find((c) => c.action === 'add-members')!;
+    const e = one([skipped(changes[0]!), { ...ok(add, 't-sales'), unresolved: [id('bob')] }]);
+    expect(e).toMatchObject({ provisioningAction: 'Update', status: 'Success' });
+    expect(e.modifiedProperties).toEqual([{ displayName: 'members', oldValue: null, newValue: 'Ann' }]);
+    expect(e.provisioningSteps.at(-1)).toMatchObject({
+      name: 'EntryReferenceResolution',
+      status: 'warning',
+      description: expect.stringContaining(`left out, not provisioned: ${id('bob')}`),
+    });
+  });
+
+  it('a reference the target refused makes the whole entry a failure', () => {
+    const changes = changesOf({
+      tenant: aTenant([aUser('boss'), aUser('ann', { manager: 'boss' })]),
+      links: [anAnchor('boss')],
+      observed: { ann: notFound('ann') },
+      work: ['ann'],
+    });
+    const e = one([ok(changes[0]!, 't-ann'), refused(changes[1]!, 'InvalidValue')]);
+    expect(e).toMatchObject({ provisioningAction: 'Create', status: 'Failure', errorCode: 'InvalidValue' });
+  });
+
+  it('changes a stop kept from being sent are not events of the cycle: no entry', () => {
+    expect(buildLogEntries('c1', AT, [interrupted(created[0]!)], newId)).toEqual([]);
+  });
+
+  it('countEntries counts by Action/Status, as the portal summary does', () => {
+    const a = one([ok(created[0]!, 't-ann')]);
+    const b = one([refused(created[0]!)]);
+    expect(countEntries([a, b, a])).toEqual({ 'Create/Success': 2, 'Create/Failure': 1 });
+  });
+});
