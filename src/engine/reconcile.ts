@@ -11,7 +11,7 @@
 import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
 import type { Tenant } from '../model/directory.js';
-import type { Escrow } from '../model/records.js';
+import type { Anchor, Escrow, ObjectType } from '../model/records.js';
 import type { ScimClient } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
 import { JobFailure } from '../shared/errors.js';
@@ -29,8 +29,8 @@ import { probe } from './probe.js';
 import { quarantineBackoff } from './quarantine.js';
 import { readCycleRecords, readLinks, type CycleRecords } from './read-records.js';
 import { withRetry } from './retry.js';
-import { chooseCycleKind, linksToRead, selectWork } from './select-work.js';
-import { settleCycle, type JobFailureInfo } from './settle.js';
+import { chooseCycleKind, linksToRead, selectWork, type WorkItem } from './select-work.js';
+import { settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
 
 export type { CycleOptions } from './cycle-options.js';
 export type { CycleResult } from './cycle-result.js';
@@ -52,66 +52,46 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const opts = resolveCycleOptions(options);
   const { store, clock, random, job, tenant } = deps;
   const records = readCycleRecords(store);
-  const started = clock.now();
-  const cycle = {
-    id: random.uuid(),
-    kind: chooseCycleKind(records, job.hash, { onDemand: opts.only !== null, forceInitial: opts.forceInitial }),
-    startedAt: started,
-    jobHash: job.hash,
-  };
+  const kind = chooseCycleKind(records, job.hash, { onDemand: opts.only !== null, forceInitial: opts.forceInitial });
+  const cycle: CycleFacts = { id: random.uuid(), kind, startedAt: clock.now(), jobHash: job.hash };
   const halt = haltSwitch(deps.signal);
   const ctx = engineContext(deps, opts, halt);
-  if (!opts.dryRun)
-    store.beginCycle({ id: cycle.id, kind: cycle.kind, startedAt: started.toISOString(), dryRun: false, jobHash: job.hash });
+  if (!opts.dryRun) store.beginCycle({ id: cycle.id, kind, startedAt: cycle.startedAt.toISOString(), dryRun: false, jobHash: job.hash });
 
-  await probe(ctx, random).catch((error: unknown) =>
-    halt.fail(
-      error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) },
-      true,
-    ),
-  );
-  let desired: DesiredObject[] = [];
-  let workIds = new Set<string>();
-  let applied: Applied | null = null;
+  await probe(ctx, random).catch((error: unknown) => halt.fail(jobFailureOf(error), true));
+  const retainViews = opts.batchSize >= tenant.users.length + tenant.groups.length;
+  const desired = halt.jobFailure ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
+  const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, records, opts, deps);
   const targetIds = new Map(records.targetIds);
-  if (!halt.jobFailure) {
-    desired = evaluateSource(tenant, job, { clock, random }, { retainViews: opts.batchSize >= tenant.users.length + tenant.groups.length });
-    const due = new Map([...records.escrows].filter(([, e]) => isDue(e, started)));
-    const selectKind = cycle.kind === 'on-demand' ? 'initial' : cycle.kind;
-    const watermarks = opts.only ? new Map<string, string>() : records.watermarks;
-    const escrows = opts.only ? new Map<string, Escrow>() : due;
-    const links = readLinks(
-      store,
-      linksToRead(selectKind, desired, records.targetIds, watermarks, escrows, opts.only),
-      records.targetIds.size,
-    );
-    const objectTypes = new Set<'User' | 'Group'>(job.groups.enabled ? ['User', 'Group'] : ['User']);
-    const selected = selectWork(selectKind, desired, links, watermarks, escrows, objectTypes, {
-      readBeforeWrite: opts.quirks.readBeforeWrite,
-      job,
-    });
-    const work = opts.only ? selected.filter((w) => opts.only!.has(w.sourceId)) : selected;
-    workIds = new Set(work.map((w) => w.sourceId));
-    const base = {
-      cycleId: cycle.id,
-      kind: cycle.kind,
-      desired: new Map(desired.map((d) => [d.id, d])),
-      links,
-      job,
-      dialect: opts.dialect,
-      allowDeletes: opts.allowDeletes || records.flags.forceDeletes,
-      quirks: opts.quirks,
-    };
-    applied = await planAndApply(
-      { work, base, targetIds, tenant, batchSize: opts.batchSize, dryRun: opts.dryRun, newId: () => random.uuid() },
-      ctx,
-    );
-  }
+  const base = {
+    cycleId: cycle.id,
+    kind,
+    desired: new Map(desired.map((d) => [d.id, d])),
+    job,
+    dialect: opts.dialect,
+    quirks: opts.quirks,
+  };
+  const applied = work
+    ? await planAndApply(
+        {
+          work: work.items,
+          base: { ...base, links: work.links, allowDeletes: opts.allowDeletes || records.flags.forceDeletes },
+          targetIds,
+          tenant,
+          batchSize: opts.batchSize,
+          dryRun: opts.dryRun,
+          newId: () => random.uuid(),
+        },
+        ctx,
+      )
+    : null;
   const stop = { interrupted: deps.signal?.aborted ?? false, jobFailure: halt.jobFailure };
   if (opts.dryRun) return dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString());
 
+  const workIds = new Set(work?.items.map((w) => w.sourceId));
+  const finishedAt = clock.now().toISOString();
   const delta = settleCycle({
-    cycle: { ...cycle, finishedAt: clock.now().toISOString() },
+    cycle: { ...cycle, finishedAt },
     stop,
     applied,
     desired,
@@ -122,6 +102,56 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     intervalMs: opts.intervalMs,
   });
   commitCycle(store, delta);
+  return cycleResult(cycle, applied, desired, records, delta);
+}
+
+/** The cycle's identity, fixed at its start. */
+interface CycleFacts {
+  id: string;
+  kind: CycleResult['kind'];
+  startedAt: Date;
+  jobHash: string;
+}
+
+/**
+ * The cycle's work (select-work.ts) and the links it needs, read up front. Provision on demand works on
+ * the objects asked for, as an initial cycle would (no watermark or escrow can skip them).
+ */
+function selectCycleWork(
+  cycle: CycleFacts,
+  desired: readonly DesiredObject[],
+  records: CycleRecords,
+  opts: ResolvedCycleOptions,
+  deps: CycleDeps,
+): { items: WorkItem[]; links: Map<string, Anchor> } {
+  const kind = cycle.kind === 'on-demand' ? 'initial' : cycle.kind;
+  const watermarks = opts.only ? new Map<string, string>() : records.watermarks;
+  const escrows = opts.only ? new Map<string, Escrow>() : new Map([...records.escrows].filter(([, e]) => isDue(e, cycle.startedAt)));
+  const links = readLinks(
+    deps.store,
+    linksToRead(kind, desired, records.targetIds, watermarks, escrows, opts.only),
+    records.targetIds.size,
+  );
+  const objectTypes = new Set<ObjectType>(deps.job.groups.enabled ? ['User', 'Group'] : ['User']);
+  const selected = selectWork(kind, desired, links, watermarks, escrows, objectTypes, {
+    readBeforeWrite: opts.quirks.readBeforeWrite,
+    job: deps.job,
+  });
+  return { items: opts.only ? selected.filter((w) => opts.only!.has(w.sourceId)) : selected, links };
+}
+
+function jobFailureOf(error: unknown): JobFailureInfo {
+  return error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
+}
+
+/** The result of a cycle that ran (not a dry run): what it did, from its delta. */
+function cycleResult(
+  cycle: CycleFacts,
+  applied: Applied | null,
+  desired: DesiredObject[],
+  records: CycleRecords,
+  delta: CycleDelta,
+): CycleResult {
   return {
     cycleId: cycle.id,
     kind: cycle.kind,
@@ -136,10 +166,16 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     quarantine: delta.quarantine === undefined ? records.quarantine : delta.quarantine,
     escrows: { pending: delta.pendingEscrows, givenUp: delta.givenUp },
     requeueAfterMs: delta.requeueAfterMs,
-    ...(applied?.plan ? { sources: desired, ...(applied.observations ? { observations: applied.observations } : {}) } : {}),
-    startedAt: started.toISOString(),
+    ...explanations(applied, desired),
+    startedAt: cycle.startedAt.toISOString(),
     finishedAt: delta.cycle.finishedAt,
   };
+}
+
+/** The desired objects and reads of a one-batch cycle, for explanations (provision on demand). */
+function explanations(applied: Applied | null, desired: DesiredObject[]): Pick<CycleResult, 'sources' | 'observations'> {
+  if (!applied?.plan) return {};
+  return { sources: desired, ...(applied.observations ? { observations: applied.observations } : {}) };
 }
 
 /** The cycle's own stop: a job-level failure aborts it, on top of the user's signal. */
@@ -193,7 +229,7 @@ function engineContext(deps: CycleDeps, opts: ResolvedCycleOptions, halt: HaltSw
 
 /** A dry run's result: the plan, nothing stored, nothing counted. */
 function dryRunResult(
-  cycle: { id: string; kind: CycleResult['kind']; startedAt: Date },
+  cycle: CycleFacts,
   stop: { interrupted: boolean; jobFailure: JobFailureInfo | null },
   applied: Applied | null,
   desired: DesiredObject[],
@@ -215,7 +251,7 @@ function dryRunResult(
     quarantine: records.quarantine,
     escrows: { pending: records.escrows.size, givenUp: [] },
     requeueAfterMs: records.quarantine ? quarantineBackoff(records.quarantine.seriesCount, opts.intervalMs) : opts.intervalMs,
-    ...(applied?.plan ? { sources: desired, ...(applied.observations ? { observations: applied.observations } : {}) } : {}),
+    ...explanations(applied, desired),
     startedAt: cycle.startedAt.toISOString(),
     finishedAt,
   };

@@ -11,8 +11,9 @@
  *   a longer wait gives up (the object is retried in a later cycle).
  * - 429/5xx without it, and network errors/timeouts: exponential back-off with full jitter.
  * - Anything else (4xx): not retried here; it is an object failure.
- * - A POST that failed without a response (timeout, reset) is NOT resent blindly: the server may have
- *   created the object. The caller re-matches it (by filter) first — see engine/apply.ts.
+ * - A POST that failed without a response (timeout, reset), or with a 5xx other than 503, is NOT resent:
+ *   the server may have created the object. The object fails, and the next cycle looks it up by its
+ *   matching attribute before any POST (it has no link), so a created object is linked, not duplicated.
  * Time and randomness are injected, so tests run back-offs in simulated time.
  */
 import type { Clock } from '../shared/clock.js';

@@ -133,6 +133,8 @@ describe('writes', () => {
     for (const status of [401, 403]) {
       const { result } = await once([emptyFilters, (r) => (r.method === 'POST' ? [status, SCIM_ERROR(status)] : undefined)]);
       expect(result).toMatchObject({ status: 'failed', jobFailure: { reason: 'EncounteredQuarantineException' } });
+      // As bad credentials at the probe do: the job is quarantined and its next cycle backs off.
+      expect(result.quarantine).toMatchObject({ reason: 'EncounteredQuarantineException', seriesCount: 1 });
       run.close();
       nock.cleanAll();
     }
