@@ -65,9 +65,9 @@ export async function apply(
     );
   };
 
-  const saveAnchor = (a: Anchor): void => {
+  const saveLink = (a: Anchor): void => {
     anchors.set(a.sourceId, a);
-    writes.push((store) => store.putAnchor(a), `anchor ${a.sourceId}`);
+    writes.push((store) => store.putLink(a), `link ${a.sourceId}`);
     ids.set(a.sourceId, a.targetId);
   };
 
@@ -84,7 +84,7 @@ export async function apply(
       case 'create': {
         const change = c;
         const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
-        saveAnchor({
+        saveLink({
           objectType: change.object.objectType,
           sourceId: change.object.sourceId,
           targetId: created.id!,
@@ -98,7 +98,7 @@ export async function apply(
       case 'disable': {
         const change = c;
         await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
-        saveAnchor({
+        saveLink({
           objectType: change.object.objectType,
           sourceId: change.object.sourceId,
           targetId: change.targetId,
@@ -111,7 +111,7 @@ export async function apply(
       case 'skip': {
         const change = c;
         if (change.link)
-          saveAnchor({
+          saveLink({
             objectType: change.object.objectType,
             sourceId: change.object.sourceId,
             targetId: change.link.targetId,
@@ -122,7 +122,7 @@ export async function apply(
         if (change.forget) {
           anchors.delete(change.object.sourceId);
           ids.delete(change.object.sourceId);
-          writes.push((store) => store.deleteAnchor(change.object.sourceId));
+          writes.push((store) => store.deleteLink(change.object.sourceId));
         }
         return { ...ok(change.targetId), status: 'skipped' };
       }
@@ -167,12 +167,12 @@ export async function apply(
         managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous),
       ]),
     );
-    const anchor = anchors.get(change.object.sourceId) ?? ctx.store.anchor(change.object.sourceId);
+    const anchor = anchors.get(change.object.sourceId) ?? ctx.store.link(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };
       if (managerTargetId === '') delete exported[change.path];
       else exported[change.path] = managerTargetId;
-      saveAnchor({ ...anchor, exported });
+      saveLink({ ...anchor, exported });
     }
     return ok(userTargetId);
   }
@@ -217,7 +217,7 @@ export async function apply(
       await ctx.send('DELETE', () => ctx.client.delete(resourceTypeOf(change.object.objectType), change.targetId));
       anchors.delete(change.object.sourceId);
       ids.delete(change.object.sourceId);
-      writes.push((store) => store.deleteAnchor(change.object.sourceId));
+      writes.push((store) => store.deleteLink(change.object.sourceId));
       writes.push((store) => store.deleteWatermark(change.object.sourceId));
       return ok(change.targetId);
     }
@@ -226,7 +226,7 @@ export async function apply(
       if (change.forget) {
         anchors.delete(change.object.sourceId);
         ids.delete(change.object.sourceId);
-        writes.push((store) => store.deleteAnchor(change.object.sourceId));
+        writes.push((store) => store.deleteLink(change.object.sourceId));
         writes.push((store) => store.deleteWatermark(change.object.sourceId));
       }
       return { status: 'skipped', targetId: change.targetId, failure: null, unresolved: [] };

@@ -231,7 +231,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
         options,
       );
     },
-    link: (sourceId) => store.anchor(sourceId),
+    link: (sourceId) => store.link(sourceId),
     logs: (query) => store.logs(query),
     close: async () => {
       if (closed) return;

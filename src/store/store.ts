@@ -251,7 +251,7 @@ export class StateStore {
       return out;
     }
     for (const id of sourceIds) {
-      const a = this.anchor(id);
+      const a = this.link(id);
       if (a) out.set(id, a);
     }
     return out;
@@ -263,7 +263,7 @@ export class StateStore {
   }
 
   /** One link, or null. */
-  anchor(sourceId: string): Anchor | null {
+  link(sourceId: string): Anchor | null {
     const r = this.#stmt('SELECT * FROM anchors WHERE source_id = ?').get(sourceId) as Record<string, string> | undefined;
     return r ? anchorFromRow(r, () => r['exported']!) : null;
   }
@@ -276,7 +276,7 @@ export class StateStore {
     return { users: r.users, groups: r.groups, disabled: r.disabled };
   }
 
-  putAnchor(a: Anchor): void {
+  putLink(a: Anchor): void {
     this.#stmt(
       `INSERT INTO anchors (source_id, object_type, target_id, display_name, status, exported) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(source_id) DO UPDATE SET object_type = excluded.object_type, target_id = excluded.target_id,
@@ -284,7 +284,7 @@ export class StateStore {
     ).run(a.sourceId, a.objectType, a.targetId, a.displayName, a.status, JSON.stringify(a.exported));
   }
 
-  deleteAnchor(sourceId: string): void {
+  deleteLink(sourceId: string): void {
     this.#stmt('DELETE FROM anchors WHERE source_id = ?').run(sourceId);
     this.#stmt('DELETE FROM memberships WHERE group_id = ? OR member_id = ?').run(sourceId, sourceId);
   }

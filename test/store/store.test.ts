@@ -19,7 +19,7 @@ describe('StateStore', () => {
   it('persists anchors, watermarks, memberships and escrows across reopen', () => {
     const file = fresh();
     const a = new StateStore(file);
-    a.putAnchor({
+    a.putLink({
       objectType: 'User',
       sourceId: 's1',
       targetId: 't1',
@@ -62,7 +62,7 @@ describe('StateStore', () => {
     expect(b.quarantine()).toMatchObject({ reason: 'TooManyDeletes', seriesCount: 1 });
     expect(b.flag('force-deletes')).toBe(true);
     expect(b.flag('initial')).toBe(false);
-    b.deleteAnchor('s1');
+    b.deleteLink('s1');
     expect(b.links().has('s1')).toBe(false);
     expect(b.membersOf('g1')).toBeUndefined();
     b.close();
@@ -226,12 +226,12 @@ describe('WriteBehind', () => {
       status: 'active' as const,
       exported: {},
     });
-    writes.push((st) => st.putAnchor(anchor('a')));
-    writes.push((st) => st.putAnchor(anchor('b')));
+    writes.push((st) => st.putLink(anchor('a')));
+    writes.push((st) => st.putLink(anchor('b')));
     expect(s.links().size).toBe(0);
-    writes.push((st) => st.putAnchor(anchor('c')));
+    writes.push((st) => st.putLink(anchor('c')));
     expect(s.links().size).toBe(3);
-    writes.push((st) => st.putAnchor(anchor('d')));
+    writes.push((st) => st.putLink(anchor('d')));
     expect(s.links().size).toBe(3);
     writes.flush();
     expect([...s.links().keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
@@ -252,8 +252,8 @@ describe('WriteBehind', () => {
       exported: { v },
     });
     const written: string[] = [];
-    const put = (id: string, v: number) => writes.push((st) => (written.push(`${id}${v}`), st.putAnchor(anchor(id, v))), `anchor ${id}`);
-    const del = (id: string) => writes.push((st) => (written.push(`-${id}`), st.deleteAnchor(id)));
+    const put = (id: string, v: number) => writes.push((st) => (written.push(`${id}${v}`), st.putLink(anchor(id, v))), `anchor ${id}`);
+    const del = (id: string) => writes.push((st) => (written.push(`-${id}`), st.deleteLink(id)));
     put('a', 1);
     put('b', 1);
     put('a', 2); // supersedes a1
