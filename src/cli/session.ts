@@ -52,6 +52,8 @@ export interface SessionOptions {
   escrowSchedule?: string;
   /** The job's cycle interval in ms (watch). @default 40 min */
   intervalMs?: number;
+  /** Dry runs only: a missing state file is not created. */
+  readOnly?: boolean;
 }
 
 export interface Session {
@@ -60,6 +62,8 @@ export interface Session {
   provisioner: Provisioner;
   /** Every request sent, in order (no headers). */
   requests: RequestEvent[];
+  /** Whether requests carry an Authorization header (a token was set); the token itself stays inside. */
+  tokenSent: boolean;
   /**
    * Starts the clock a cycle runs on: with `--at`, a new one whose first reading, the cycle's start, is
    * exactly the simulated time (call it once per cycle, before the cycle).
@@ -104,6 +108,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       token,
       state: resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE),
       allowHttp: options.allowHttp ?? false,
+      readOnly: options.readOnly ?? false,
       dialect,
       quirks,
       escrowSchedule,
@@ -138,6 +143,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     tenantUrl,
     provisioner,
     requests,
+    tokenSent: token !== null,
     startCycleClock: () => void (clock = at ? offsetClock(at, deps.clock) : deps.clock),
     clock: () => clock,
     out,

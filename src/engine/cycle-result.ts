@@ -32,7 +32,10 @@ export interface CycleResult {
   escrows: { pending: number; givenUp: Escrow[] };
   /** When the next cycle should run: the interval, or the quarantine back-off. */
   requeueAfterMs: number;
-  /** The desired objects and what was read of them, when the cycle planned in one batch (explanations). */
+  /**
+   * The desired objects and what was read of them, when the cycle planned in one batch (explanations); a dry
+   * run has its desired objects even when the target could not be read.
+   */
   sources?: DesiredObject[];
   observations?: Map<string, Observation>;
   startedAt: string;

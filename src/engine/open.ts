@@ -7,6 +7,7 @@
  * the fixtures and the mapping are loaded before the store is opened (their problems throw one InputError
  * with every diagnostic). The token goes to the SCIM client and nowhere else.
  */
+import { existsSync } from 'node:fs';
 import type { Axios } from 'axios';
 import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
@@ -44,6 +45,11 @@ export interface ProvisionerConfig {
   token: string | null;
   /** The state file (links, watermarks, escrows, the provisioning log). `':memory:'` keeps no file. @default ':memory:' */
   state?: string;
+  /**
+   * Only dry runs will follow: a state file that does not exist is not created (the cycles start from an
+   * empty state in memory); one that exists is read and left as it was. @default false
+   */
+  readOnly?: boolean;
   /** Plain http to a host that is not loopback (Entra only talks HTTPS). @default false */
   allowHttp?: boolean;
   /** @default the tenant URL's: `aadOptscim062020` with that flag, else `legacy` */
@@ -158,7 +164,8 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   let inputs = await loadInputs(config.fixtures, config.mapping);
-  const file = config.state ?? ':memory:';
+  const named = config.state ?? ':memory:';
+  const file = config.readOnly && named !== ':memory:' && !existsSync(named) ? ':memory:' : named;
   const store = deps.openStore ? deps.openStore(file) : new StateStore(file);
   const known = store.target();
   if (known !== null && known !== url.base) {
@@ -182,6 +189,8 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     run: { hooks?: EngineHooks; signal?: AbortSignal; fixtures?: FixturesInput; mapping?: MappingInput },
   ): Promise<CycleResult> => {
     if (closed) throw new UsageError('this provisioner is closed; open a new one with openProvisioner()');
+    if (config.readOnly && !options.dryRun)
+      throw new UsageError('this provisioner was opened readOnly: it runs dry runs only (sync({ dryRun: true }))');
     if (run.fixtures !== undefined || run.mapping !== undefined)
       inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job);
     // The state belongs to this target from its first cycle that may write (a dry run writes nothing).

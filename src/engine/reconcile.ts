@@ -14,7 +14,7 @@ import type { Tenant } from '../model/directory.js';
 import type { Anchor, Escrow, ObjectType } from '../model/records.js';
 import type { ScimClient } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
-import { JobFailure } from '../shared/errors.js';
+import { JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { StateStore } from '../store/store.js';
 import { commitCycle } from './commit-cycle.js';
@@ -28,7 +28,7 @@ import { planAndApply, type Applied } from './plan-and-apply.js';
 import { probe } from './probe.js';
 import { quarantineBackoff } from './quarantine.js';
 import { readCycleRecords, readLinks, type CycleRecords } from './read-records.js';
-import { withRetry } from './retry.js';
+import { failedRequest, withRetry } from './retry.js';
 import { chooseCycleKind, linksToRead, selectWork, type WorkItem } from './select-work.js';
 import { settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
 
@@ -60,7 +60,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
 
   await probe(ctx, random).catch((error: unknown) => halt.fail(jobFailureOf(error), true));
   const retainViews = opts.batchSize >= tenant.users.length + tenant.groups.length;
-  const desired = halt.jobFailure ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
+  // A dry run evaluates the source even when the target cannot be read: it shows what it can.
+  const desired = halt.jobFailure && !opts.dryRun ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
   const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, records, opts, deps);
   const targetIds = new Map(records.targetIds);
   const base = {
@@ -141,7 +142,12 @@ function selectCycleWork(
 }
 
 function jobFailureOf(error: unknown): JobFailureInfo {
-  return error instanceof JobFailure ? { reason: error.reason, message: error.message } : { reason: 'Unknown', message: String(error) };
+  if (!(error instanceof JobFailure)) return { reason: 'Unknown', message: String(error) };
+  return {
+    reason: error.reason,
+    message: error.message,
+    ...(error.cause instanceof ScimRequestError ? { request: failedRequest(error.cause) } : {}),
+  };
 }
 
 /** The result of a cycle that ran (not a dry run): what it did, from its delta. */
@@ -251,7 +257,9 @@ function dryRunResult(
     quarantine: records.quarantine,
     escrows: { pending: records.escrows.size, givenUp: [] },
     requeueAfterMs: records.quarantine ? quarantineBackoff(records.quarantine.seriesCount, opts.intervalMs) : opts.intervalMs,
-    ...explanations(applied, desired),
+    // The desired objects even without a plan: what a dry run can show when the target could not be read.
+    sources: desired,
+    ...(applied?.observations ? { observations: applied.observations } : {}),
     startedAt: cycle.startedAt.toISOString(),
     finishedAt,
   };

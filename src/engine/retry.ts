@@ -19,6 +19,7 @@
 import type { Clock } from '../shared/clock.js';
 import { ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
+import type { FailedRequest } from './settle.js';
 
 export interface RetryPolicy {
   /** Attempts after the first. @default 3 */
@@ -51,7 +52,7 @@ export interface RetryEvent {
 export type RetryVerdict =
   | { kind: 'retry'; delayMs: number }
   | { kind: 'object-failure' }
-  | { kind: 'job-failure'; reason: 'EncounteredQuarantineException'; message: string };
+  | { kind: 'job-failure'; reason: 'EncounteredQuarantineException'; message: string; request: FailedRequest };
 
 /** The verdict on a failed attempt `attempt` (1-based) of `method`. Pure. */
 export function retryVerdict(error: unknown, attempt: number, method: string, policy: RetryPolicy, random: () => number): RetryVerdict {
@@ -60,10 +61,23 @@ export function retryVerdict(error: unknown, attempt: number, method: string, po
       kind: 'job-failure',
       reason: 'EncounteredQuarantineException',
       message: `the target refused the credentials mid-cycle (${error.message}); the cycle stopped after the requests in flight`,
+      request: failedRequest(error),
     };
   }
   const delayMs = retryDelay(error, attempt, method, policy, random);
   return delayMs === null ? { kind: 'object-failure' } : { kind: 'retry', delayMs };
+}
+
+/** What a person needs of a failed request (never its headers). */
+export function failedRequest(error: ScimRequestError): FailedRequest {
+  const detail = error.scimError?.detail ?? error.bodyText;
+  return {
+    method: error.method,
+    url: error.url,
+    status: error.status,
+    network: error.network,
+    detail: typeof detail === 'string' ? detail : null,
+  };
 }
 
 /** The delay before retry `attempt` (1-based), or null when the error must not be retried. Pure. */
@@ -93,7 +107,7 @@ export async function withRetry<T>(
     random: () => number;
     onRetry?: (e: RetryEvent) => void;
     /** A job-level failure: called before the error is thrown, so the caller can stop the cycle. */
-    onJobFailure?: (failure: { reason: string; message: string }) => void;
+    onJobFailure?: (failure: { reason: string; message: string; request: FailedRequest }) => void;
     signal?: AbortSignal;
   },
 ): Promise<T> {

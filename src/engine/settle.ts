@@ -26,6 +26,20 @@ export interface JobFailureInfo {
   /** Entra's quarantine reason (EncounteredQuarantineException, TooManyDeletes, …). */
   reason: string;
   message: string;
+  /** The request that failed the job, when one did (the probe's, or a 401/403 mid-cycle). */
+  request?: FailedRequest;
+}
+
+/** A request as a person debugging it needs it: what was sent where, and what came back (never headers). */
+export interface FailedRequest {
+  method: string;
+  url: string;
+  /** Null when no response arrived. */
+  status: number | null;
+  /** Why no response arrived (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, a TLS code…), else null. */
+  network: string | null;
+  /** The SCIM error's `detail`, or the start of a body that was not a SCIM error. */
+  detail: string | null;
 }
 
 /** What settle reads of a cycle's planning and applying (engine/plan-and-apply.ts returns more). */

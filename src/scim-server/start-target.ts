@@ -85,7 +85,9 @@ export function normaliseBasePath(basePath: string): string {
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(new Error(`startTarget: cannot listen on ${host}:${port}: ${error.message}`));
+    // The cause keeps Node's code (EADDRINUSE, EACCES, EADDRNOTAVAIL) for callers that explain it.
+    const onError = (error: Error): void =>
+      reject(new Error(`startTarget: cannot listen on ${host}:${port}: ${error.message}`, { cause: error }));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -201,6 +201,7 @@ export class ScimClient {
         url,
         status: null,
         entraCode: timedOut ? 'Timeout' : 'WebExceptionProtocolError',
+        network: code ?? 'network error',
         reason: `${code ?? 'network error'}: ${(err as Error).message}`,
       });
     }

@@ -56,6 +56,8 @@ export class ScimRequestError extends ProvsimError {
   readonly entraCode: string;
   /** Parsed Retry-After, in ms, when the server sent one. */
   readonly retryAfterMs: number | null;
+  /** Why no response arrived, as Node names it (`ECONNREFUSED`, `ENOTFOUND`, `ETIMEDOUT`, a TLS code…); null when one did. */
+  readonly network: string | null;
 
   constructor(fields: {
     method: string;
@@ -65,6 +67,7 @@ export class ScimRequestError extends ProvsimError {
     bodyText?: string | null;
     entraCode: string;
     retryAfterMs?: number | null;
+    network?: string | null;
     reason?: string;
   }) {
     const body = fields.scimError ? JSON.stringify(fields.scimError) : fields.bodyText ? JSON.stringify(fields.bodyText) : null;
@@ -77,6 +80,7 @@ export class ScimRequestError extends ProvsimError {
     this.bodyText = fields.bodyText ?? null;
     this.entraCode = fields.entraCode;
     this.retryAfterMs = fields.retryAfterMs ?? null;
+    this.network = fields.network ?? null;
   }
 }
 

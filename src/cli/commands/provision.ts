@@ -7,17 +7,17 @@ import { didYouMean } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import type { Observation } from '../../engine/observation.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
-import type { DesiredObject } from '../../engine/desired.js';
 import { explainScope, type ScopeExplanation } from '../../scoping/explain-scope.js';
 import type { Tenant } from '../../model/directory.js';
 import type { LogEntry } from '../../model/records.js';
 import { cycleExitCode } from '../exit-codes.js';
+import { renderJobFailure } from '../render/job-failure.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { openSession, type SessionOptions } from '../session.js';
 
 export interface ProvisionOptions extends Omit<
   SessionOptions,
-  'concurrency' | 'rps' | 'membersPerPatch' | 'batchSize' | 'escrowSchedule' | 'intervalMs'
+  'concurrency' | 'rps' | 'membersPerPatch' | 'batchSize' | 'escrowSchedule' | 'intervalMs' | 'readOnly'
 > {
   /** A user's UPN or object id. */
   user?: string;
@@ -64,7 +64,7 @@ export async function provisionCommand(
       ...(flagIgnored ? { dialect: 'legacy' as const } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const reports = ids.all.map((id) => report(id, cycle, job.job.users.scoping, job.job.groups.scoping));
+    const reports = ids.all.map((id) => report(id, tenant, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json)
       session.out(
         JSON.stringify(
@@ -79,13 +79,21 @@ export async function provisionCommand(
       );
     else {
       if (ids.note) session.err(ids.note);
-      if (cycle.jobFailure) session.out(`✗ Test connection: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}`);
+      if (cycle.jobFailure) {
+        session.out(`✗ Test connection: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}`);
+        session.out(renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent }));
+      }
       for (const r of reports) session.out(renderReport(r));
     }
     return { exitCode: cycleExitCode(cycle), reports, cycle };
   } finally {
     await session.close();
   }
+}
+
+function userDisplayName(user: Tenant['users'][number]): string {
+  const name = user.attributes['displayName'];
+  return typeof name === 'string' ? name : user.userPrincipalName;
 }
 
 function pickObjects(tenant: Tenant, options: ProvisionOptions): { all: string[]; note?: string } {
@@ -125,19 +133,30 @@ function pickObjects(tenant: Tenant, options: ProvisionOptions): { all: string[]
 
 function report(
   id: string,
+  tenant: Tenant,
   cycle: CycleResult,
   userScoping: Parameters<typeof explainScope>[0],
   groupScoping: Parameters<typeof explainScope>[0],
 ): OnDemandReport {
-  const source = cycle.sources?.find((s) => s.id === id) as DesiredObject;
+  const source = cycle.sources?.find((s) => s.id === id);
   const steps: OnDemandStep[] = [];
   const log = cycle.log.filter((e) => e.sourceIdentity.id === id);
-  const object = { type: source.objectType, id, displayName: source.displayName };
-  if (cycle.jobFailure && !cycle.plan) {
+  // The object as the fixtures name it: a cycle that failed at the probe evaluated nothing.
+  const user = tenant.users.find((u) => u.id === id);
+  const object = source
+    ? { type: source.objectType, id, displayName: source.displayName }
+    : {
+        type: user ? ('User' as const) : ('Group' as const),
+        id,
+        displayName: user ? userDisplayName(user) : (tenant.groups.find((g) => g.id === id)?.displayName ?? id),
+      };
+  if (!source || (cycle.jobFailure && !cycle.plan)) {
     steps.push({
       step: 'Test connection',
       status: 'failure',
-      details: { reason: cycle.jobFailure.reason, message: cycle.jobFailure.message },
+      details: cycle.jobFailure
+        ? { reason: cycle.jobFailure.reason, message: cycle.jobFailure.message }
+        : { reason: 'Unknown', message: 'the cycle stopped before this object was evaluated' },
     });
     return { object, steps, log };
   }

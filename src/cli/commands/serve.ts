@@ -20,7 +20,13 @@ export async function startServe(options: ServeOptions, deps: CliDeps): Promise<
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${String(options.port)} is not a port number (0–65535)`);
   const token = options.token ?? deps.env['PROVSIM_TOKEN'] ?? null;
-  const target = await startTarget({ port, profile, token, ...(options.host ? { host: options.host } : {}) });
+  const host = options.host ?? '127.0.0.1';
+  let target: RunningTarget;
+  try {
+    target = await startTarget({ port, profile, token, host });
+  } catch (error) {
+    throw listenError(error, host, port);
+  }
   deps.stderr.write(
     `provsim: SCIM target (${profile} profile) listening on ${target.url}${token ? ' (bearer token required)' : ' (no token required)'}\n`,
   );
@@ -36,4 +42,18 @@ export async function serveCommand(options: ServeOptions, deps: CliDeps): Promis
   });
   await target.close();
   return { exitCode: EXIT_CODES.ok };
+}
+
+/** Why the target could not listen, as a usage error with what to do; anything else is passed on. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined)?.code : undefined;
+  if (code === 'EADDRINUSE')
+    return new UsageError(
+      `port ${port} is in use on ${host}: stop what listens there, or pick another with --port (--port 0 picks a free one)`,
+    );
+  if (code === 'EACCES')
+    return new UsageError(`port ${port} on ${host} needs privileges this process does not have: pick a port above 1023 with --port`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new UsageError(`--host ${host} is not an address of this machine: use 127.0.0.1 (the default) or localhost`);
+  return error;
 }

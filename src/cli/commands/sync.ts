@@ -10,10 +10,11 @@ import { openSession, type SessionOptions } from '../session.js';
 import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { countRequests } from '../request-counts.js';
-import { renderCycle, renderEntry, renderPlan } from '../render/human.js';
+import { renderCycle, renderEntry, renderPlan, renderSourceSummary } from '../render/human.js';
+import { renderJobFailure } from '../render/job-failure.js';
 import { cycleJson } from '../render/json.js';
 
-export interface SyncOptions extends Omit<SessionOptions, 'intervalMs'> {
+export interface SyncOptions extends Omit<SessionOptions, 'intervalMs' | 'readOnly'> {
   /** Read the target and print the plan; write nothing to the target or the state. */
   dryRun?: boolean;
   json?: boolean;
@@ -31,7 +32,7 @@ export interface SyncResult extends CommandResult {
 }
 
 export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<SyncResult> {
-  const session = await openSession(options, deps);
+  const session = await openSession({ ...options, readOnly: options.dryRun ?? false }, deps);
   const { out, err, requests } = session;
   try {
     let bar: SingleBar | null = null;
@@ -80,7 +81,13 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target), null, 2));
     } else if (!options.dryRun) {
       if (options.verbose) for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') out(renderEntry(e));
-      out(renderCycle(cycle, countRequests(requests)));
+      out(renderCycle(cycle, countRequests(requests), { tokenSent: session.tokenSent }));
+    } else if (cycle.jobFailure) {
+      // A dry run prints its plan as it is made; without one, say why, and what the fixtures alone show.
+      out(
+        `dry run ${cycle.status}: nothing was planned, and nothing but reads was sent\n${renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent })}`,
+      );
+      if (!cycle.plan && cycle.sources) out(renderSourceSummary(cycle.sources));
     }
     return { exitCode: cycleExitCode(cycle), cycle, requests };
   } finally {

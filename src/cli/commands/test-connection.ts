@@ -10,6 +10,8 @@ import { ScimRequestError } from '../../shared/errors.js';
 import { passFailExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { parseTenantUrl } from '../../scim/tenant-url.js';
+import { failedRequest } from '../../engine/retry.js';
+import { explainRequest } from '../render/job-failure.js';
 import { redact, resolveToken } from '../token.js';
 
 export interface TestConnectionOptions {
@@ -71,7 +73,7 @@ export async function testConnectionCommand(
       );
     } catch (error) {
       if (!(error instanceof ScimRequestError)) throw error;
-      results.push({ request, ok: false, status: error.status, verdict: verdictFor(error), errorCode: error.entraCode });
+      results.push({ request, ok: false, status: error.status, verdict: verdictFor(error, token !== null), errorCode: error.entraCode });
     }
     if (
       !results[results.length - 1]!.ok &&
@@ -99,12 +101,14 @@ export async function testConnectionCommand(
   return { exitCode: passFailExitCode(ok), results };
 }
 
-function verdictFor(e: ScimRequestError): string {
-  if (e.status === 401 || e.status === 403)
-    return `the target refused the credentials (${e.status}); Entra reports invalid credentials and quarantines the job (EncounteredQuarantineException)`;
-  if (e.status === null)
-    return `no response (${e.message.split(': ').slice(-2).join(': ')}); check the URL, that the server is up, and TLS`;
-  if (e.status === 404 && e.entraCode === 'SystemForCrossDomainIdentityManagementServiceIncompatible')
-    return 'a filter that matches nothing returned 404; it must return 200 with an empty ListResponse (a SCIM compliance issue Entra quarantines for)';
-  return e.message;
+/** What failed and what to try (render/job-failure.ts), with what Entra makes of it. */
+function verdictFor(e: ScimRequestError, tokenSent: boolean): string {
+  const { what, hint } = explainRequest(failedRequest(e), { tokenSent });
+  const entra =
+    e.status === 401 || e.status === 403
+      ? '; Entra reports invalid credentials and quarantines the job (EncounteredQuarantineException)'
+      : e.status === 404 && e.entraCode === 'SystemForCrossDomainIdentityManagementServiceIncompatible'
+        ? '; a filter that matches nothing must return 200 with an empty ListResponse (a SCIM compliance issue Entra quarantines for)'
+        : '';
+  return `${what}${entra}. Try: ${hint}`;
 }

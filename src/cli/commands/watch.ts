@@ -17,10 +17,11 @@ import { lastCycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry } from '../render/human.js';
+import { renderJobFailure } from '../render/job-failure.js';
 import { openSession, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
 
-export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' | 'membersPerPatch' | 'batchSize'> {
+export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' | 'membersPerPatch' | 'batchSize' | 'readOnly'> {
   /** `40m`, `30s`, `PT40M`… @default '40m' */
   interval?: string;
   onChange?: boolean;
@@ -74,6 +75,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       reloaded = null;
       cycles.push(cycle);
       session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
+      if (cycle.jobFailure) session.out(renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent }));
       for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
       if (cycle.quarantine)
         session.out(

@@ -2,9 +2,11 @@
  * Human views of a plan and of a cycle's result. Rendering is kept apart from computing: these functions
  * take the same plan and result objects the JSON view takes, and return text.
  */
+import { renderJobFailure } from './job-failure.js';
 import { isWrite, type Change, type Plan } from '../../engine/plan.js';
-import type { CycleResult } from '../../engine/reconcile.js';
+import type { CycleResult } from '../../engine/cycle-result.js';
 import type { LogEntry } from '../../model/records.js';
+import type { DesiredObject } from '../../engine/desired.js';
 
 function name(c: Change): string {
   return `${c.object.objectType} '${c.object.displayName}'`;
@@ -89,7 +91,11 @@ export function renderFailure(e: LogEntry): string {
   return `  ✗ ${e.provisioningAction} ${e.sourceIdentity.type} '${e.sourceIdentity.displayName}' (${e.sourceIdentity.id}): ${e.errorCode}: ${e.errorReason ?? ''}${wire}`;
 }
 
-export function renderCycle(result: CycleResult, requests: { total: number; byMethod: Record<string, number> }): string {
+export function renderCycle(
+  result: CycleResult,
+  requests: { total: number; byMethod: Record<string, number> },
+  context: { tokenSent: boolean },
+): string {
   const seconds = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
   const methods = Object.entries(requests.byMethod)
     .map(([m, n]) => `${m} ${n}`)
@@ -97,7 +103,10 @@ export function renderCycle(result: CycleResult, requests: { total: number; byMe
   const lines = [
     `${result.kind} cycle ${result.cycleId.slice(0, 8)}: ${result.status} in ${seconds}s, ${requests.total} requests${methods ? ` (${methods})` : ''}`,
   ];
-  if (result.jobFailure) lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
+  if (result.jobFailure) {
+    lines.push(renderJobFailure(result.jobFailure, context));
+    lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
+  }
   if (result.quarantine)
     lines.push(
       `  quarantine: ${result.quarantine.reason} since ${result.quarantine.seriesBegan} (${result.quarantine.seriesCount} cycle(s)); Entra's next attempt ${result.quarantine.nextAttempt}`,
@@ -115,6 +124,31 @@ export function renderCycle(result: CycleResult, requests: { total: number; byMe
     if (failures.length > 50) lines.push(`  … and ${failures.length - 50} more: provsim logs --status Failure`);
   }
   return lines.join('\n');
+}
+
+/**
+ * What the fixtures alone say, for a dry run that could not read the target: how many objects are in scope
+ * (each would be matched, then created, updated or left alone) and why the others are not provisioned.
+ */
+export function renderSourceSummary(desired: readonly DesiredObject[]): string {
+  const count = (type: 'User' | 'Group', test: (d: DesiredObject) => boolean): number =>
+    desired.filter((d) => d.objectType === type && test(d)).length;
+  const users = count('User', () => true);
+  const groups = count('Group', () => true);
+  const reasons: Array<[string, (d: DesiredObject) => boolean]> = [
+    ['not assigned (NotEffectivelyEntitled)', (d) => d.cause === 'unassigned'],
+    ['out of the scoping filter (ScopeFilterNotSatisfied)', (d) => d.cause === 'out-of-scope'],
+    ['disabled or soft-deleted in Entra (NotActive)', (d) => d.cause === 'disabled' || d.cause === 'soft-deleted'],
+  ];
+  const skipped = reasons
+    .map(([what, test]) => [what, desired.filter(test).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${what}`);
+  return [
+    'From the fixtures alone (the target could not be read, so nothing could be matched or planned):',
+    `  ${users} user(s) and ${groups} group(s); in scope: ${count('User', (d) => d.provision)} user(s) and ${count('Group', (d) => d.provision)} group(s), each to be looked up by its matching attribute, then created, updated or left as it is`,
+    ...(skipped.length > 0 ? [`  not provisioned: ${skipped.join(', ')} (a linked one would be disabled, or a group deleted)`] : []),
+  ].join('\n');
 }
 
 /** One line per changed object, for watch-style output and the demo. */

@@ -1,0 +1,215 @@
+/**
+ * A newcomer's first hour, through the real CLI (main() with argv): a dead server, a wrong or missing token,
+ * the README's token placeholder pasted as is, a busy port for `serve`, a dry run that must leave no file.
+ * Each failure says what failed and what to try, exits with its code, prints no stack trace and never the
+ * token.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/shared/clock.js';
+import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+
+const TOKEN = 'right-token-5f1c';
+let h: Harness;
+let blocker: Server | undefined;
+afterEach(async () => {
+  await h?.stop();
+  await new Promise<void>((done) => (blocker ? blocker.close(() => done()) : done()));
+  blocker = undefined;
+});
+
+/** A loopback port nothing listens on (taken, then freed). */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** Simulated time: retry back-offs pass at once. */
+const harness = (env: Record<string, string> = {}) => new Harness(env, new ManualClock('2026-05-01T08:00:00Z'));
+const sync = (target: string, state: string, ...extra: string[]) => [
+  'sync',
+  '--fixtures',
+  CONTOSO,
+  '--mapping',
+  DEFAULT_MAPPING,
+  '--target',
+  target,
+  '--state',
+  state,
+  ...extra,
+];
+
+function expectNoCrash(out: { stdout: string; stderr: string }): void {
+  expect(`${out.stdout}${out.stderr}`).not.toMatch(/This is a bug|internal error|\n\s+at /);
+}
+
+describe('a target that cannot be reached', () => {
+  it('sync --dry-run: says it could not connect, what to try, what the fixtures alone show; exit 1 and no state file', async () => {
+    h = await harness().start();
+    const port = await deadPort();
+    const code = await h.cli(sync(`http://127.0.0.1:${port}/scim/v2`, h.state, '--dry-run'));
+    expect(code).toBe(1);
+    expect(h.out.stdout).toContain(`could not connect to 127.0.0.1:${port}: connection refused`);
+    expect(h.out.stdout).toContain(
+      `try: is the SCIM server running and listening there? Check --target (http://127.0.0.1:${port}/scim/v2)`,
+    );
+    expect(h.out.stdout).toMatch(/From the fixtures alone .*\n {2}\d+ user\(s\) and \d+ group\(s\); in scope: \d+ user\(s\)/);
+    expect(h.out.stdout).toContain('not assigned (NotEffectivelyEntitled)');
+    expect(existsSync(h.state)).toBe(false);
+    expectNoCrash(h.out);
+  });
+
+  it('sync: the cycle summary says what failed and what to try', async () => {
+    h = await harness().start();
+    const port = await deadPort();
+    expect(await h.cli(sync(`http://127.0.0.1:${port}/scim/v2`, h.state))).toBe(1);
+    expect(h.out.stdout).toMatch(/initial cycle [0-9a-f]{8}: failed/);
+    expect(h.out.stdout).toContain(`✗ could not connect to 127.0.0.1:${port}: connection refused`);
+    expectNoCrash(h.out);
+  });
+
+  it('provision: the Test connection step fails with the cause, not an internal error', async () => {
+    h = await harness().start();
+    const port = await deadPort();
+    const code = await h.cli([
+      'provision',
+      '--user',
+      'jose.muller@contoso.com',
+      '--fixtures',
+      CONTOSO,
+      '--mapping',
+      DEFAULT_MAPPING,
+      '--target',
+      `http://127.0.0.1:${port}/scim/v2`,
+      '--state',
+      h.state,
+    ]);
+    expect(code).toBe(1);
+    expect(h.out.stdout).toContain('✗ Test connection: EncounteredQuarantineException');
+    expect(h.out.stdout).toContain(`could not connect to 127.0.0.1:${port}: connection refused`);
+    expect(h.out.stdout).toContain("Provision on demand: User 'José Müller'");
+    expectNoCrash(h.out);
+  });
+
+  it('test-connection: names the cause and what to try', async () => {
+    h = await harness().start();
+    const port = await deadPort();
+    expect(await h.cli(['test-connection', '--target', `http://127.0.0.1:${port}/scim/v2`])).toBe(1);
+    expect(h.out.stdout).toContain(`could not connect to 127.0.0.1:${port}: connection refused. Try: is the SCIM server running`);
+    expectNoCrash(h.out);
+  });
+});
+
+describe('credentials the target refuses', () => {
+  it('sync --dry-run with a wrong token: the refusal, the hint to check the token, never the token', async () => {
+    h = await harness({ PROVSIM_TOKEN: 'wrong-token-77aa' }).start('tolerant', TOKEN);
+    expect(await h.cli(sync(h.target.url, h.state, '--dry-run'))).toBe(1);
+    expect(h.out.stdout).toMatch(/the target refused the credentials: GET \S+\/Users\?filter=\S+ → 401/);
+    expect(h.out.stdout).toContain('try: check that PROVSIM_TOKEN (or the --token-file) holds the bearer token this server expects');
+    expect(`${h.out.stdout}${h.out.stderr}`).not.toContain('wrong-token-77aa');
+    expect(existsSync(h.state)).toBe(false);
+    expectNoCrash(h.out);
+  });
+
+  it('sync with no token at all: says none was sent and how to set one', async () => {
+    h = await harness().start('tolerant', TOKEN);
+    expect(await h.cli(sync(h.target.url, h.state))).toBe(1);
+    expect(h.out.stdout).toContain('try: no token was sent: set PROVSIM_TOKEN, or pass --token-file FILE');
+    expectNoCrash(h.out);
+  });
+
+  it('provision with a wrong token: exit 1 with the cause, not an internal error', async () => {
+    h = await harness({ PROVSIM_TOKEN: 'wrong-token-77aa' }).start('tolerant', TOKEN);
+    const code = await h.cli([
+      'provision',
+      '--user',
+      'jose.muller@contoso.com',
+      '--fixtures',
+      CONTOSO,
+      '--mapping',
+      DEFAULT_MAPPING,
+      '--target',
+      h.target.url,
+      '--state',
+      h.state,
+    ]);
+    expect(code).toBe(1);
+    expect(h.out.stdout).toContain('the target refused the credentials');
+    expect(`${h.out.stdout}${h.out.stderr}`).not.toContain('wrong-token-77aa');
+    expectNoCrash(h.out);
+  });
+
+  it('watch: each failed cycle says why', async () => {
+    h = await harness({ PROVSIM_TOKEN: 'wrong-token-77aa' }).start('tolerant', TOKEN);
+    const code = await h.cli([
+      'watch',
+      '--fixtures',
+      CONTOSO,
+      '--mapping',
+      DEFAULT_MAPPING,
+      '--target',
+      h.target.url,
+      '--state',
+      h.state,
+      '--max-cycles',
+      '1',
+    ]);
+    expect(code).toBe(1);
+    expect(h.out.stdout).toMatch(/initial cycle [0-9a-f]{8}: failed/);
+    expect(h.out.stdout).toContain('✗ the target refused the credentials');
+    expectNoCrash(h.out);
+  });
+});
+
+describe('a token that cannot be a bearer token', () => {
+  it("the README's placeholder pasted as is: exit 2, nothing sent, says to set the real token", async () => {
+    h = await harness({ PROVSIM_TOKEN: '…' }).start();
+    expect(await h.cli(sync(h.target.url, h.state))).toBe(2);
+    expect(h.out.stderr).toContain(
+      "PROVSIM_TOKEN holds the README's placeholder, not a token; set it to the bearer token your SCIM server expects",
+    );
+    expect(h.target.requests()).toEqual([]);
+  });
+
+  it('a token with a space in it: exit 2, where it is, and never the token', async () => {
+    h = await harness({ PROVSIM_TOKEN: 'abc def-secret' }).start();
+    expect(await h.cli(sync(h.target.url, h.state))).toBe(2);
+    expect(h.out.stderr).toContain('PROVSIM_TOKEN holds a space at character 4');
+    expect(h.out.stderr).not.toContain('def-secret');
+    expect(h.target.requests()).toEqual([]);
+  });
+});
+
+describe('serve', () => {
+  it('on a busy port: exit 2, the port is in use, and what to do', async () => {
+    h = await harness().start();
+    blocker = createServer();
+    await new Promise<void>((done) => blocker!.listen(0, '127.0.0.1', done));
+    const { port } = blocker.address() as { port: number };
+    expect(await h.cli(['serve', '--port', String(port)])).toBe(2);
+    expect(h.out.stderr).toContain(
+      `provsim: port ${port} is in use on 127.0.0.1: stop what listens there, or pick another with --port (--port 0 picks a free one)`,
+    );
+    expectNoCrash(h.out);
+  });
+});
+
+describe('--dry-run writes nothing', () => {
+  it('an existing state file is read and left byte for byte as it was', async () => {
+    h = await harness().start();
+    expect(await h.cli(sync(h.target.url, h.state))).toBe(0);
+    const before = readFileSync(h.state);
+    const mtime = statSync(h.state).mtimeMs;
+    h.out.stdout = '';
+    expect(await h.cli(sync(h.target.url, h.state, '--dry-run', '--state', h.state))).toBe(0);
+    expect(h.out.stdout).toMatch(/plan \(incremental cycle/);
+    expect(readFileSync(h.state).equals(before)).toBe(true);
+    expect(statSync(h.state).mtimeMs).toBe(mtime);
+    expect(existsSync(join(h.dir, '.provsim'))).toBe(false);
+  });
+});
