@@ -1,5 +1,5 @@
 /** `provsim watch` on loopback, with simulated time for the intervals. */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchCommand } from '../../src/cli/commands/watch.js';
@@ -107,6 +107,40 @@ describe('provsim watch', () => {
     expect(result.cycles.map((c) => c.kind)).toEqual(['initial', 'incremental']);
     expect(h.userByName('fatima.elamrani@contoso.com')).toBeDefined();
     expect(h.userByName('hannah.schmidt@contoso.com')).toBeUndefined();
+  });
+
+  it('--on-change: a mapping saved by rename (editors, sed -i) is seen every time: a broken save is reported, the fix starts a cycle', async () => {
+    h = await new Harness({}, new FrozenClock()).start();
+    const mapping = join(h.dir, 'mapping.yaml');
+    const original = readFileSync(DEFAULT_MAPPING, 'utf8');
+    writeFileSync(mapping, original);
+    const running = watchCommand(
+      { fixtures: CONTOSO, mapping, target: h.target.url, state: h.state, interval: '40m', onChange: true, maxCycles: 3, debounceMs: 100 },
+      h.deps(),
+    );
+    const waitFor = async (pred: () => boolean): Promise<void> => {
+      for (let i = 0; i < 300 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(pred()).toBe(true);
+    };
+    /** Writes a new file and renames it over the mapping, as editors and `sed -i` save. */
+    const saveByRename = (text: string): void => {
+      const tmp = join(h.dir, '.mapping.yaml.swp');
+      writeFileSync(tmp, text);
+      renameSync(tmp, mapping);
+    };
+    await waitFor(() => h.out.stdout.includes('initial cycle'));
+    // 1st save: a broken expression. Reported, no cycle.
+    saveByRename(original.replace('Join(" ", [givenName], [surname])', 'Jion(" ", [givenName], [surname])'));
+    await waitFor(() => h.out.stderr.includes('EXPR_UNKNOWN_FUNCTION'));
+    // 2nd save, by rename again: fixed, with a changed row, so a new initial cycle runs (a mapping change).
+    saveByRename(original.replace('Join(" ", [givenName], [surname])', 'Join(", ", [surname], [givenName])'));
+    await waitFor(() => (h.out.stdout.match(/initial cycle/g) ?? []).length === 2);
+    // 3rd save, by rename: back to the original; seen too.
+    saveByRename(original);
+    const result = await running;
+    expect(result.cycles.map((c) => c.kind)).toEqual(['initial', 'initial', 'initial']);
+    expect(h.out.stderr.match(/change detected, starting a cycle/g)).toHaveLength(2);
+    expect(h.userByName('laura.chen@contoso.com')?.['name']).toMatchObject({ formatted: 'Laura Chen' });
   });
 
   it('Ctrl-C ends it between cycles', async () => {

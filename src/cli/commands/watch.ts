@@ -8,7 +8,7 @@
 import { DEFAULTS } from '../../engine/defaults.js';
 import { heapGuard } from '../../shared/heap-guard.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
 import { parseDuration } from '../../shared/duration.js';
@@ -55,7 +55,12 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   };
   if (options.onChange) {
     watchers.push(watchFiles(resolve(deps.cwd, options.fixtures), onFileEvent));
-    watchers.push(watchFiles(resolve(deps.cwd, options.mapping), onFileEvent));
+    // The mapping file's folder, not the file: editors and `sed -i` save by writing a new file and renaming
+    // it over the old one, and a watch on the file itself stops at the first such save.
+    const mapping = resolve(deps.cwd, options.mapping);
+    watchers.push(
+      watchFiles(dirname(mapping), (_event, name) => (name === null || name === basename(mapping) ? onFileEvent() : undefined)),
+    );
   }
   session.err(
     `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? DEFAULTS.interval}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
