@@ -23,6 +23,8 @@ export const MAPPING_CODES = {
   MAPPING_UNKNOWN_SOURCE_ATTRIBUTE: 'MAPPING_UNKNOWN_SOURCE_ATTRIBUTE',
   /** A target path that is not `attr`, `attr.sub`, `attr[type eq "x"].sub` or `urn:…:attr[.sub]`. */
   MAPPING_INVALID_TARGET: 'MAPPING_INVALID_TARGET',
+  /** A core or enterprise target that names an attribute (or sub-attribute) the schema does not have. */
+  MAPPING_UNKNOWN_TARGET: 'MAPPING_UNKNOWN_TARGET',
   /** `id` as a target: the SCIM primary key is assigned by the app, Entra forbids mapping it. */
   MAPPING_ID_TARGET: 'MAPPING_ID_TARGET',
   /** Two rows of one object mapping write the same target attribute. */

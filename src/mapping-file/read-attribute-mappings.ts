@@ -3,7 +3,8 @@
  *
  *   {target, source | expression | constant, match?, apply?, default?, caseExact?}
  *
- * Per row: the target path's syntax, exactly one source kind, known Direct source names. Across rows: no
+ * Per row: the target path's syntax, that a core or enterprise target names an attribute those schemas have
+ * (scim/schema-attributes.ts), exactly one source kind, known Direct source names. Across rows: no
  * target twice, distinct matching precedences, and (when the object mapping is enabled) at least one
  * matching row. Expressions are kept as text for the expression compiler, with the position of their first
  * character (see AttributeSource).
@@ -19,6 +20,7 @@ import { REFERENCE_SOURCE_ATTRIBUTES, isSourceAttribute } from './source-attribu
 import type { SourceObjectKind } from './source-attributes.js';
 import { isIdTarget, isReferenceTarget, parseAttributePath, targetKey } from '../scim/attribute-path.js';
 import type { AttributePath } from '../scim/attribute-path.js';
+import { checkTargetAttribute } from '../scim/schema-attributes.js';
 import type { AttributeMapping, AttributeSource } from '../model/job.js';
 
 const ROW_KEYS = ['target', 'source', 'expression', 'constant', 'match', 'apply', 'default', 'caseExact'] as const;
@@ -42,9 +44,12 @@ export function readAttributeMappings(
   kind: SourceObjectKind,
   requireMatch: boolean,
   keyNode: ParsedNode,
+  /** The object mapping's `appAttributes`: core-schema targets that are the app's own, not checked. */
+  appAttributes: readonly string[] = [],
 ): AttributeMapping[] {
+  const declared = new Set(appAttributes.map((a) => a.toLowerCase()));
   const items = node === null ? [] : (reader.list(node, what, 'attributes is a list of rows: `- {target: …, source: …}`') ?? []);
-  const rows = items.flatMap((item, i) => (item === null ? [] : [readRow(reader, item, `${what}[${i}]`, kind)]));
+  const rows = items.flatMap((item, i) => (item === null ? [] : [readRow(reader, item, `${what}[${i}]`, kind, declared)]));
 
   const targets = new Map<string, ParsedNode>();
   const precedences = new Map<number, ParsedNode>();
@@ -84,7 +89,7 @@ export function readAttributeMappings(
   return rows.flatMap((r) => (r.mapping ? [r.mapping] : []));
 }
 
-function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: SourceObjectKind): RowReading {
+function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: SourceObjectKind, declared: ReadonlySet<string>): RowReading {
   const result: RowReading = { mapping: null, target: null, match: null };
   const map = reader.map(node, what, 'a row is `{target: …, source: …}`');
   if (map === null) return result;
@@ -113,8 +118,20 @@ function readRow(reader: YamlReader, node: ParsedNode, what: string, kind: Sourc
           "the app assigns `id`; map Entra's object id to `externalId` instead",
         );
       } else {
-        target = parsed.path;
-        result.target = { key: targetKey(parsed.path), node: targetNode };
+        const appOwn = parsed.path.schema === null && declared.has(parsed.path.attribute.toLowerCase());
+        const unknown = appOwn ? null : checkTargetAttribute(kind === 'user' ? 'User' : 'Group', parsed.path);
+        if (unknown) {
+          // A typo here passes every other check, and the server drops the value without a word.
+          reader.error(
+            C.MAPPING_UNKNOWN_TARGET,
+            `${what}.target ${JSON.stringify(targetText)}: ${unknown.message}${unknown.suggestion ? `; did you mean "${unknown.suggestion}"?` : ''}`,
+            positionInScalar(reader.yaml, targetNode as Scalar, unknown.index),
+            "core and enterprise targets are checked against RFC 7643; name an attribute of the app's own under its extension URN (`urn:ietf:params:scim:schemas:extension:<app>:2.0:User:<attribute>`) or list it in `appAttributes`",
+          );
+        } else {
+          target = parsed.path;
+          result.target = { key: targetKey(parsed.path), node: targetNode };
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * `users:` / `groups:` of a mapping file: `enabled`, `actions`, `scoping`, `attributes`.
+ * `users:` / `groups:` of a mapping file: `enabled`, `actions`, `scoping`, `appAttributes`, `attributes`.
  * The user mapping cannot be switched off (as in Entra); a group mapping can, and then needs no matching
  * attribute (its rows, if any, are still checked).
  */
@@ -12,7 +12,9 @@ import type { SourceObjectKind } from './source-attributes.js';
 import type { ObjectAction, ObjectMapping } from '../model/job.js';
 
 export const OBJECT_ACTIONS: readonly ObjectAction[] = ['create', 'update', 'delete'];
-const KEYS = ['enabled', 'actions', 'scoping', 'attributes'] as const;
+const KEYS = ['enabled', 'actions', 'scoping', 'appAttributes', 'attributes'] as const;
+/** An attribute name, as SCIM writes them (RFC 7643 §2.1). */
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** Null when the section is not a map (reported). */
 export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: string, kind: SourceObjectKind): ObjectMapping | null {
@@ -52,6 +54,30 @@ export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: st
   const scopingNode = e.get('scoping')?.value ?? null;
   const scoping = scopingNode === null ? [] : readScoping(reader, scopingNode, `${what}.scoping`, kind);
 
+  const appAttributesNode = e.get('appAttributes')?.value ?? null;
+  const appAttributes: string[] = [];
+  if (appAttributesNode !== null) {
+    const items =
+      reader.list(
+        appAttributesNode,
+        `${what}.appAttributes`,
+        'appAttributes is a list of attribute names, e.g. `[badgeNumber, costCode]`',
+      ) ?? [];
+    items.forEach((item, i) => {
+      if (item === null) return;
+      const name = reader.string(item, `${what}.appAttributes[${i}]`);
+      if (name === null) return;
+      if (!ATTRIBUTE_NAME.test(name))
+        reader.error(
+          C.MAPPING_INVALID_VALUE,
+          `${what}.appAttributes[${i}] ${JSON.stringify(name)} is not an attribute name`,
+          item,
+          'a letter, then letters, digits, `_` or `-`',
+        );
+      else appAttributes.push(name);
+    });
+  }
+
   const attributesEntry = e.get('attributes');
   const attributesNode = attributesEntry?.value ?? null;
   if (attributesNode === null && enabled) {
@@ -65,7 +91,14 @@ export function readObjectMapping(reader: YamlReader, node: ParsedNode, what: st
   const attributes =
     attributesNode === null
       ? []
-      : readAttributeMappings(reader, attributesNode, `${what}.attributes`, kind, enabled, attributesEntry?.keyNode ?? map);
+      : readAttributeMappings(reader, attributesNode, `${what}.attributes`, kind, enabled, attributesEntry?.keyNode ?? map, appAttributes);
 
-  return { enabled, actions, scoping, attributes, position: reader.position(map) };
+  return {
+    enabled,
+    actions,
+    scoping,
+    attributes,
+    ...(appAttributesNode !== null ? { appAttributes } : {}),
+    position: reader.position(map),
+  };
 }

@@ -147,6 +147,8 @@ function toDiagnostic(d: ExprDiagnostic, text: string, start: Position, file: st
 
 /** Hash of the job's meaning: positions and the file name are left out, so reformatting changes nothing. */
 export function jobHash(job: Job): string {
-  const strip = (_key: string, value: unknown): unknown => (_key === 'position' || _key === 'file' ? undefined : value);
+  // Positions, the file name and the app's attribute list change no request: editing them starts no initial cycle.
+  const strip = (_key: string, value: unknown): unknown =>
+    _key === 'position' || _key === 'file' || _key === 'appAttributes' ? undefined : value;
   return createHash('sha256').update(JSON.stringify(job, strip)).digest('hex').slice(0, 16);
 }

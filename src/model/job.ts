@@ -82,6 +82,11 @@ export interface ObjectMapping {
   actions: ObjectAction[];
   scoping: ScopingGroup[];
   attributes: AttributeMapping[];
+  /**
+   * Attributes the app has beyond SCIM's core and enterprise schemas (Entra: the app's attribute list),
+   * which targets may name without a schema URN. Absent when the mapping declares none.
+   */
+  appAttributes?: string[];
   position: Position;
 }
 

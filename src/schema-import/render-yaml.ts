@@ -11,6 +11,8 @@
  * diagnostic rather than as a silently different mapping.
  */
 import type { Diagnostic } from '../shared/diagnostics.js';
+import { parseAttributePath } from '../scim/attribute-path.js';
+import { checkTargetAttribute } from '../scim/schema-attributes.js';
 import type { ImportPlan, PlannedClause, PlannedObjectMapping, PlannedRow, SkippedRow } from './read-schema.js';
 import { DEFAULT_JOB_SETTINGS } from '../mapping-file/read-settings.js';
 
@@ -69,6 +71,11 @@ function renderObjectMapping(key: 'users' | 'groups', m: PlannedObjectMapping): 
     for (const group of m.scoping) group.forEach((clause, i) => out.push(`${i === 0 ? '    - - ' : '      - '}${renderClause(clause)}`));
   }
   const planned = m.rows.filter((r): r is PlannedRow => !r.skipped);
+  const own = appAttributesOf(m.kind, planned);
+  if (own.length > 0) {
+    out.push("  # Attributes of the app beyond SCIM's core and enterprise schemas (its attribute list in Entra).");
+    out.push(`  appAttributes: [${own.map((a) => JSON.stringify(a)).join(', ')}]`);
+  }
   out.push(planned.length === 0 ? '  attributes: []' : '  attributes:');
   for (const row of m.rows) out.push(`    ${row.skipped ? renderSkipped(row) : renderRow(row)}`);
   return out;
@@ -132,4 +139,16 @@ export function yamlQuoted(value: string): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** Targets without a schema URN that SCIM's core and enterprise schemas do not have: the app's own attributes. */
+function appAttributesOf(kind: PlannedObjectMapping['kind'], rows: readonly PlannedRow[]): string[] {
+  const own = new Map<string, string>();
+  for (const row of rows) {
+    const parsed = parseAttributePath(row.target);
+    if (!parsed.ok || parsed.path.schema !== null) continue;
+    if (checkTargetAttribute(kind === 'user' ? 'User' : 'Group', parsed.path) === null) continue;
+    own.set(parsed.path.attribute.toLowerCase(), parsed.path.attribute);
+  }
+  return [...own.values()];
 }

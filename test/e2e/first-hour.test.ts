@@ -4,7 +4,7 @@
  * Each failure says what failed and what to try, exits with its code, prints no stack trace and never the
  * token.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -211,5 +211,25 @@ describe('--dry-run writes nothing', () => {
     expect(readFileSync(h.state).equals(before)).toBe(true);
     expect(statSync(h.state).mtimeMs).toBe(mtime);
     expect(existsSync(join(h.dir, '.provsim'))).toBe(false);
+  });
+});
+
+describe('a typo in a mapping target', () => {
+  it('mappings check and sync: exit 2 with the line, the column and a did-you-mean; nothing sent', async () => {
+    h = await harness().start();
+    const mapping = join(h.dir, 'mapping.yaml');
+    const text = readFileSync(DEFAULT_MAPPING, 'utf8');
+    const edited = text.replace('{target: name.givenName, source: givenName}', '{target: name.givnName, source: givenName}');
+    expect(edited).not.toBe(text);
+    writeFileSync(mapping, edited);
+    const line = edited.split('\n').findIndex((l) => l.includes('name.givnName')) + 1;
+    const column = edited.split('\n')[line - 1]!.indexOf('givnName') + 1;
+    expect(await h.cli(['mappings', 'check', mapping])).toBe(2);
+    expect(h.out.stdout + h.out.stderr).toContain(`mapping.yaml:${line}:${column}: error MAPPING_UNKNOWN_TARGET`);
+    expect(h.out.stdout + h.out.stderr).toContain('did you mean "givenName"?');
+    h.out.stderr = '';
+    expect(await h.cli(sync(h.target.url, h.state).map((a) => (a === DEFAULT_MAPPING ? mapping : a)))).toBe(2);
+    expect(h.out.stderr).toContain(`mapping.yaml:${line}:${column}: error MAPPING_UNKNOWN_TARGET`);
+    expect(h.target.requests()).toEqual([]);
   });
 });

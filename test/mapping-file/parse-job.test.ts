@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jobHash } from '../../src/mapping/compile.js';
 import { parseJob } from '../../src/mapping-file/parse-job.js';
 import type { Diagnostic } from '../../src/shared/diagnostics.js';
 
@@ -267,7 +268,7 @@ describe('parseJob: types and values', () => {
       'groups:',
       '  attributes:',
       '    - {target: displayName, source: displayName, match: 1}',
-      '    - {target: title, source: jobTitle}',
+      '    - {target: externalId, source: jobTitle}',
     );
     const { diagnostics } = jobOf(text);
     expect(where(diagnostics, 'MAPPING_UNKNOWN_SOURCE_ATTRIBUTE')).toEqual([
@@ -314,6 +315,68 @@ describe('parseJob: targets', () => {
       at(text, 7, 'emails'),
     ]);
     expect(diagnostics[0]!.message).toBe('users.attributes[1].target "emails[type eq \\"work\\".value": `[` is never closed');
+  });
+
+  it('reports targets the SCIM core and enterprise schemas do not have, at the typo, with a did-you-mean', () => {
+    const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const text = lines(
+      'users:',
+      '  attributes:',
+      USER_MATCH,
+      '    - {target: name.givnName, source: givenName}',
+      '    - {target: titel, source: jobTitle}',
+      `    - {target: "${ENT}:departmnet", source: department}`,
+      '    - {target: displayName.value, source: displayName}',
+      '    - {target: \'emails[typ eq "work"].value\', source: mail}',
+      'groups:',
+      '  attributes:',
+      '    - {target: displayName, source: displayName, match: 1}',
+      '    - {target: descripton, source: description}',
+    );
+    const { job, diagnostics } = jobOf(text);
+    expect(job).toBeNull();
+    expect(where(diagnostics, 'MAPPING_UNKNOWN_TARGET')).toEqual([
+      at(text, 4, 'givnName'),
+      at(text, 5, 'titel'),
+      at(text, 6, 'departmnet'),
+      at(text, 7, 'value'),
+      at(text, 8, 'typ'),
+      at(text, 12, 'descripton'),
+    ]);
+    expect(diagnostics.filter((d) => d.code === 'MAPPING_UNKNOWN_TARGET').map((d) => d.message)).toEqual([
+      'users.attributes[1].target "name.givnName": "name" has no sub-attribute "givnName"; did you mean "givenName"?',
+      'users.attributes[2].target "titel": the SCIM core User schema has no attribute "titel"; did you mean "title"?',
+      `users.attributes[3].target "${ENT}:departmnet": the enterprise User extension has no attribute "departmnet"; did you mean "department"?`,
+      'users.attributes[4].target "displayName.value": "displayName" is a simple attribute: it has no sub-attribute "value"',
+      'users.attributes[5].target "emails[typ eq \\"work\\"].value": "emails" has no sub-attribute "typ" to filter on; did you mean "type"?',
+      'groups.attributes[1].target "descripton": the SCIM core Group schema has no attribute "descripton"',
+    ]);
+  });
+
+  it("accepts the app's own attributes: under an extension URN, or listed in appAttributes (which does not change the mapping's hash)", () => {
+    const CUSTOM = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+    const base = [
+      'users:',
+      '  attributes:',
+      USER_MATCH,
+      `    - {target: "${CUSTOM}:badgeNumber", source: employeeId}`,
+      '    - {target: Title, source: jobTitle}',
+    ];
+    const plain = jobOf(lines(...base));
+    expect(plain.diagnostics).toEqual([]);
+    const declared = jobOf(
+      lines('users:', '  appAttributes: [costCode]', ...base.slice(1), '    - {target: costCode, source: department}'),
+    );
+    expect(declared.diagnostics).toEqual([]);
+    expect(declared.job!.users.appAttributes).toEqual(['costCode']);
+    expect(jobOf(lines(...base, '    - {target: costCode, source: department}')).diagnostics.map((d) => d.code)).toEqual([
+      'MAPPING_UNKNOWN_TARGET',
+    ]);
+    const sameRows = jobOf(lines('users:', '  appAttributes: [costCode, spare]', ...base.slice(1)));
+    expect(jobHash(sameRows.job!)).toBe(jobHash(plain.job!));
+    expect(jobOf(lines('users:', '  appAttributes: ["two words"]', ...base.slice(1))).diagnostics.map((d) => d.code)).toEqual([
+      'MAPPING_INVALID_VALUE',
+    ]);
   });
 
   it('reports id as a target', () => {
