@@ -3,14 +3,15 @@
  * project that is not this checkout. The README's vitest example (between its library-example markers) is
  * type-checked there with `tsc` against the package's own declarations, then run with vitest: an initial and
  * an idle cycle of the bundled contoso tenant against `startTarget`, and `runConformance` passing the
- * tolerant target. The `provsim` binary of the install answers too.
+ * tolerant target. The `provsim` binary of the install answers too: its version, the demo, and a conformance
+ * run against `provsim serve`, as the README's CI job runs them.
  *
  * Slow by nature (a pack, an install that builds better-sqlite3 from the npm cache): one test file, one
  * scratch project. Only the packages of this checkout's lock file are installed, from npm's cache when it
  * has them; vitest, typescript and @types/node are the scratch project's dev tools, linked from this
  * checkout's node_modules rather than installed again.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -114,8 +115,45 @@ describe('the packed tarball, installed into another project', () => {
     5 * MINUTES,
   );
 
-  it('installs the provsim binary', async () => {
-    const { stdout } = await run(join(project, 'node_modules', '.bin', 'provsim'), ['--version'], { cwd: project });
-    expect(stdout.trim()).toBe('0.1.0');
-  });
+  it(
+    'installs the provsim binary: --version, and the demo runs from the bundled fixtures and mappings',
+    async () => {
+      const provsim = join(project, 'node_modules', '.bin', 'provsim');
+      const { stdout } = await run(provsim, ['--version'], { cwd: project });
+      expect(stdout.trim()).toBe('0.1.0');
+      const demo = await run(provsim, ['demo'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+      expect(demo.stdout).toContain('== Day 2');
+      expect(demo.stdout).toMatch(/The target now holds 23 users/);
+    },
+    2 * MINUTES,
+  );
+
+  it(
+    'provsim conformance from the install, against provsim serve from the install: passes, exit 0',
+    async () => {
+      const provsim = join(project, 'node_modules', '.bin', 'provsim');
+      const env = { ...process.env, PROVSIM_TOKEN: 'ci-token-1b2c', NO_COLOR: '1' };
+      const server = spawn(provsim, ['serve', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          let text = '';
+          server.stderr.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/scim\/v2)/.exec(text);
+            if (m) resolveUrl(m[1]!);
+          });
+          server.once('exit', (code) => reject(new Error(`provsim serve exited with ${code}: ${text}`)));
+        });
+        const result = await run(provsim, ['conformance', '--target', url, '--junit', 'conformance.xml'], { cwd: project, env }).catch(
+          (e: { stdout?: string; code?: number }) => e,
+        );
+        expect((result as { stdout?: string }).stdout ?? '').toMatch(/passed/);
+        expect((result as { code?: number }).code ?? 0).toBe(0);
+        expect(readFileSync(join(project, 'conformance.xml'), 'utf8')).toContain('<testsuites');
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    2 * MINUTES,
+  );
 });
