@@ -1,60 +1,82 @@
 /**
  * The report as JUnit XML, in the common subset CI systems read (Jenkins, GitLab, GitHub test reporters,
- * Azure DevOps): `testsuites` > one `testsuite` per part > `testcase` with `failure` or `skipped`.
+ * Azure DevOps): `testsuites` > one `testsuite` per part > `testcase` with `failure`, `error`, `skipped` or
+ * `system-out`. The counts agree with the exit code: `failures` > 0 exactly when a mandatory check failed.
  *
  * - classname `provsim.conformance.<part>`, name `<check id>: <title> [<severity>]`, time in seconds;
- * - an independent failure has `<failure type="mandatory|optional" message="…">` whose text is the
+ * - a mandatory check that failed on its own is `<failure type="mandatory" message="…">` whose text is the
  *   message, the key exchanges (request and response bodies) and the failures that are its consequences;
- *   optional failures are failures too (a CI page should show them) — the exit code alone says whether
- *   the run passed;
+ * - an optional check that failed is a finding, not a failure (it does not fail the run): the case passes
+ *   and its `<system-out>` says what was found, with the same text;
  * - a failure that is a consequence of another (CheckResult.consequence) is `<skipped message="failed as
  *   a consequence of <root id> (counted there): …">` with its own message and exchanges in the text, so a
  *   CI page counts one failure per root cause. This never hides a failing run: the root is always a
- *   `<failure>` of at least the same severity;
- * - checks left out with `--only`, or not reached, are `<skipped message="…"/>`.
+ *   `<failure>` (or finding) of at least the same severity;
+ * - when the target could not be checked at all (the connection check failed: no answer, bad credentials,
+ *   a wrong base URL), the connection check and every check it kept from running are `<error>`s: the run
+ *   errored, it did not pass 43 skipped checks;
+ * - checks left out with `--only`, or not reached after Ctrl-C, are `<skipped message="…"/>`.
  * Pure: report in, XML text out.
  */
 import { exchangeText, keyExchanges, VERDICT_WORDS } from './format.js';
+import { CONNECTION_CHECK } from './checks/index.js';
 import type { CheckPart, CheckResult, ConformanceReport } from './types.js';
 
 const PART_NAMES: Record<CheckPart, string> = { lifecycle: 'lifecycle', quirks: 'quirk matrix', protocol: 'protocol' };
+
+type CaseKind = 'passed' | 'failure' | 'finding' | 'consequence' | 'error' | 'skipped';
+
+/** How a check shows in JUnit (see the header). */
+function kindOf(check: CheckResult, report: ConformanceReport): CaseKind {
+  if (check.status === 'passed') return 'passed';
+  if (check.status === 'skipped') return report.aborted !== null && check.message.startsWith('not run:') ? 'error' : 'skipped';
+  if (check.consequence) return 'consequence';
+  if (report.aborted !== null && check.id === CONNECTION_CHECK.id) return 'error';
+  return check.severity === 'mandatory' ? 'failure' : 'finding';
+}
 
 export function renderJunitReport(report: ConformanceReport): string {
   const parts: CheckPart[] = ['lifecycle', 'quirks', 'protocol'];
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
   const totalMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  const counts = (checks: readonly CheckResult[]) => {
+    const kinds = checks.map((c) => kindOf(c, report));
+    const n = (...k: CaseKind[]): number => kinds.filter((x) => k.includes(x)).length;
+    return `tests="${checks.length}" failures="${n('failure')}" errors="${n('error')}" skipped="${n('skipped', 'consequence')}"`;
+  };
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="provsim conformance" tests="${report.summary.total}" failures="${report.summary.failed - report.summary.consequences}" errors="0" skipped="${report.summary.skipped + report.summary.consequences}" time="${seconds(Number.isFinite(totalMs) ? totalMs : 0)}" timestamp="${attr(report.startedAt)}">`,
+    `<testsuites name="provsim conformance" ${counts(report.checks)} time="${seconds(Number.isFinite(totalMs) ? totalMs : 0)}" timestamp="${attr(report.startedAt)}">`,
   ];
   for (const part of parts) {
     const checks = report.checks.filter((c) => c.part === part);
-    const failures = checks.filter((c) => c.status === 'failed' && c.consequence === undefined).length;
-    const skippedCount = checks.filter((c) => c.status === 'skipped' || c.consequence !== undefined).length;
     const time = checks.reduce((sum, c) => sum + c.durationMs, 0);
     lines.push(
-      `  <testsuite name="provsim conformance: ${PART_NAMES[part]}" tests="${checks.length}" failures="${failures}" errors="0" skipped="${skippedCount}" time="${seconds(time)}" timestamp="${attr(report.startedAt)}">`,
+      `  <testsuite name="provsim conformance: ${PART_NAMES[part]}" ${counts(checks)} time="${seconds(time)}" timestamp="${attr(report.startedAt)}">`,
       '    <properties>',
       `      <property name="target" value="${attr(report.target)}"/>`,
       `      <property name="dialect" value="${attr(report.dialect)}"/>`,
       `      <property name="runId" value="${attr(report.runId)}"/>`,
       '    </properties>',
     );
-    for (const check of checks) lines.push(...testcase(check, report.checks, seconds));
+    for (const check of checks) lines.push(...testcase(check, kindOf(check, report), report.checks, seconds));
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
 
-function testcase(check: CheckResult, all: readonly CheckResult[], seconds: (ms: number) => string): string[] {
+function testcase(check: CheckResult, kind: CaseKind, all: readonly CheckResult[], seconds: (ms: number) => string): string[] {
   const open = `    <testcase classname="provsim.conformance.${check.part}" name="${attr(`${check.id}: ${check.title} [${check.severity}]`)}" time="${seconds(check.durationMs)}"`;
-  if (check.status === 'passed') return [`${open}/>`];
-  if (check.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(check.message)}"/>`, '    </testcase>'];
+  if (kind === 'passed') return [`${open}/>`];
+  if (kind === 'skipped') return [`${open}>`, `      <skipped message="${attr(check.message)}"/>`, '    </testcase>'];
+  if (kind === 'error' && check.status === 'skipped') {
+    return [`${open}>`, `      <error type="not-run" message="${attr(check.message)}"/>`, '    </testcase>'];
+  }
   const verdict = check.verdict ? `${VERDICT_WORDS[check.verdict]}: ` : '';
   const exchanges = keyExchanges(check).map((e) => exchangeText(e));
-  if (check.consequence) {
-    const { of, via, reason } = check.consequence;
+  if (kind === 'consequence') {
+    const { of, via, reason } = check.consequence!;
     const summary = `failed as a consequence of ${of} (counted there): ${reason}`;
     const details = [
       `${check.severity} check ${check.id} failed as a consequence of ${of}${via.length > 0 ? ` (via ${via.join(' → ')})` : ''}: ${reason}`,
@@ -71,14 +93,22 @@ function testcase(check: CheckResult, all: readonly CheckResult[], seconds: (ms:
         ]
       : [];
   const details = [
-    `${check.severity} check ${check.id} failed (${check.source ?? 'provsim'})`,
+    `${check.severity} check ${check.id} ${kind === 'finding' ? 'found a problem (optional: the run does not fail on it)' : 'failed'} (${check.source ?? 'provsim'})`,
     check.message,
     ...listed,
     ...exchanges,
   ].join('\n\n');
+  if (kind === 'finding')
+    return [
+      `${open}>`,
+      `      <system-out>${text(`optional finding: ${verdict}${check.message}\n\n${details}`)}</system-out>`,
+      '    </testcase>',
+    ];
+  const element = kind === 'error' ? 'error' : 'failure';
+  const type = kind === 'error' ? 'connection' : check.severity;
   return [
     `${open}>`,
-    `      <failure type="${check.severity}" message="${attr(`${verdict}${check.message}`)}">${text(details)}</failure>`,
+    `      <${element} type="${type}" message="${attr(`${verdict}${check.message}`)}">${text(details)}</${element}>`,
     '    </testcase>',
   ];
 }

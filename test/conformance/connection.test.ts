@@ -57,7 +57,13 @@ describe('the connection check', () => {
     ]);
     expect(run.stdout).toContain('Conformance NOT RUN: wrong base URL');
     expect(xmlProblems(run.junit)).toEqual([]);
-    expect(xmlElements(run.junit, 'failure').map((f) => f['message'])).toEqual([message]);
+    expect(xmlElements(run.junit, 'failure')).toEqual([]);
+    expect(
+      xmlElements(run.junit, 'error')
+        .filter((e) => e['type'] === 'connection')
+        .map((e) => e['message']),
+    ).toEqual([message]);
+    expect(xmlElements(run.junit, 'testsuites')[0]).toMatchObject({ failures: '0', errors: String(run.report.checks.length) });
   });
 
   it('the embedded target with its base path left off: the hint names the URL that answers', async () => {

@@ -174,7 +174,35 @@ describe('reports', () => {
     expect(run.stdout).toContain('Conformance NOT RUN');
     expect(run.html).toContain('NOT RUN');
     expect(xmlProblems(run.junit)).toEqual([]);
-    expect(xmlElements(run.junit, 'failure')).toHaveLength(1);
+    // JUnit says the run errored (the target could not be checked), not that 40-odd checks were skipped.
+    expect(xmlElements(run.junit, 'failure')).toEqual([]);
+    expect(xmlElements(run.junit, 'skipped')).toEqual([]);
+    const errors = xmlElements(run.junit, 'error');
+    expect(errors).toHaveLength(run.report.checks.length);
+    const connection = errors.filter((e) => e['type'] === 'connection');
+    expect(connection).toEqual([{ type: 'connection', message: expect.stringMatching(/^the target refused the credentials/) }]);
+    expect(errors.filter((e) => e['type'] === 'not-run')).toHaveLength(run.report.checks.length - 1);
+    expect(xmlElements(run.junit, 'testsuites')[0]).toMatchObject({
+      failures: '0',
+      errors: String(run.report.checks.length),
+      skipped: '0',
+    });
+  });
+
+  it('JUnit agrees with the exit code: an optional finding of a passing run is system-out, not a failure', async () => {
+    target = await startTarget({ port: 0, profile: 'tolerant', token: TOKEN });
+    const run = await runCli(target.url, { dialect: 'legacy', only: ['quirk.roles-json-string'] }, env);
+    expect(run.exitCode).toBe(0);
+    expect(failedIds(run.report)).toEqual(['quirk.roles-json-string.legacy']);
+    expect(run.report.checks.find((c) => c.id === 'quirk.roles-json-string.legacy')).toMatchObject({
+      severity: 'optional',
+      status: 'failed',
+    });
+    expect(xmlProblems(run.junit)).toEqual([]);
+    expect(xmlElements(run.junit, 'failure')).toEqual([]);
+    expect(xmlElements(run.junit, 'testsuites')[0]).toMatchObject({ failures: '0', errors: '0' });
+    const finding = run.junit.slice(run.junit.indexOf('name="quirk.roles-json-string.legacy:'));
+    expect(finding.slice(0, finding.indexOf('</testcase>'))).toMatch(/<system-out>optional finding: /);
   });
 });
 
