@@ -28,8 +28,11 @@ export interface CycleResult {
   jobFailure: JobFailureInfo | null;
   /** The job's quarantine after this cycle (null: not quarantined). */
   quarantine: Quarantine | null;
-  /** Escrowed objects after this cycle, and those given up in it (retried no more unless they change). */
-  escrows: { pending: number; givenUp: Escrow[] };
+  /**
+   * Escrowed objects after this cycle, when the first of them is retried (ISO time; `''` means the next
+   * cycle), and those given up in it (retried no more unless they change).
+   */
+  escrows: { pending: number; nextRetryAt: string | null; givenUp: Escrow[] };
   /** When the next cycle should run: the interval, or the quarantine back-off. */
   requeueAfterMs: number;
   /**

@@ -170,7 +170,7 @@ function cycleResult(
     batched: (applied?.batches ?? 1) > 1,
     jobFailure: delta.jobFailure,
     quarantine: delta.quarantine === undefined ? records.quarantine : delta.quarantine,
-    escrows: { pending: delta.pendingEscrows, givenUp: delta.givenUp },
+    escrows: { pending: delta.pendingEscrows, nextRetryAt: delta.nextEscrowRetry, givenUp: delta.givenUp },
     requeueAfterMs: delta.requeueAfterMs,
     ...explanations(applied, desired),
     startedAt: cycle.startedAt.toISOString(),
@@ -255,7 +255,7 @@ function dryRunResult(
     batched: false,
     jobFailure: stop.jobFailure,
     quarantine: records.quarantine,
-    escrows: { pending: records.escrows.size, givenUp: [] },
+    escrows: { pending: records.escrows.size, nextRetryAt: firstRetry(records.escrows), givenUp: [] },
     requeueAfterMs: records.quarantine ? quarantineBackoff(records.quarantine.seriesCount, opts.intervalMs) : opts.intervalMs,
     // The desired objects even without a plan: what a dry run can show when the target could not be read.
     sources: desired,
@@ -263,4 +263,10 @@ function dryRunResult(
     startedAt: cycle.startedAt.toISOString(),
     finishedAt,
   };
+}
+
+function firstRetry(escrows: ReadonlyMap<string, Escrow>): string | null {
+  let first: string | null = null;
+  for (const e of escrows.values()) if (first === null || e.nextRetryAt < first) first = e.nextRetryAt;
+  return first;
 }

@@ -90,6 +90,8 @@ export interface CycleDelta {
   givenUp: Escrow[];
   /** Escrowed objects after the cycle. */
   pendingEscrows: number;
+  /** When the first of them is retried (ISO time), or null when none is escrowed. */
+  nextEscrowRetry: string | null;
   /** When the next cycle should run: the interval, or the quarantine back-off. */
   requeueAfterMs: number;
 }
@@ -136,9 +138,14 @@ export function settleCycle(input: SettleInput): CycleDelta {
       if (applied.touched.has(id) && !failedIds.has(id) && !applied.staged.has(id) && !applied.notReached.has(id)) escrows.clear.push(id);
     }
   }
-  const pending = new Set(records.escrows.keys());
-  for (const id of escrows.clear) pending.delete(id);
-  for (const e of escrows.put) pending.add(e.sourceId);
+  const pendingEscrows = new Map(records.escrows);
+  for (const id of escrows.clear) pendingEscrows.delete(id);
+  for (const e of escrows.put) pendingEscrows.set(e.sourceId, e);
+  const pending = new Set(pendingEscrows.keys());
+  const nextEscrowRetry = [...pendingEscrows.values()].reduce<string | null>(
+    (first, e) => (first === null || e.nextRetryAt < first ? e.nextRetryAt : first),
+    null,
+  );
 
   const completed = applied !== null && !halted && !onDemand;
   let jobFailure =
@@ -175,6 +182,7 @@ export function settleCycle(input: SettleInput): CycleDelta {
     jobFailure,
     givenUp,
     pendingEscrows: pending.size,
+    nextEscrowRetry,
     requeueAfterMs: after ? quarantineBackoff(after.seriesCount, input.intervalMs) : input.intervalMs,
   };
 }

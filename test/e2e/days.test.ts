@@ -169,6 +169,11 @@ describe('escrows over days (spec §5.8)', () => {
     const dir = day(h, 1, [ALEX], [ALEX.upn]);
     const first = await h.sync(dir, { target: proxy.url, at: on(1, 9) });
     expect(first.cycle?.log[0]).toMatchObject({ provisioningAction: 'Create', status: 'Failure', errorCode: 'EntryConflict' });
+    // The summary says when the retry comes, and how to retry now.
+    expect(first.cycle?.escrows).toMatchObject({ pending: 1, nextRetryAt: on(1, 15) });
+    expect(h.out.stdout).toContain(
+      `escrows: 1 object(s) waiting for a retry, from ${on(1, 15)}; to retry them now, run an initial cycle (provsim sync --full)`,
+    );
     conflict = false;
 
     const store = () => new StateStore(h.state);

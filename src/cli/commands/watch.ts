@@ -16,7 +16,7 @@ import { InputError, UsageError } from '../../shared/errors.js';
 import { lastCycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
-import { renderEntry } from '../render/human.js';
+import { renderEntry, renderEscrows } from '../render/human.js';
 import { renderJobFailure } from '../render/job-failure.js';
 import { openSession, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
@@ -86,7 +86,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         session.out(
           `  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`,
         );
-      if (cycle.escrows.pending > 0) session.out(`  escrows: ${cycle.escrows.pending} object(s) waiting for a retry (provsim status)`);
+      if (cycle.escrows.pending > 0) session.out(`  escrows: ${renderEscrows(cycle.escrows)} (provsim status)`);
       if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
 
       // Wait for the interval (or the quarantine back-off), a file change, or Ctrl-C.

@@ -113,7 +113,7 @@ export function renderCycle(
     );
   if (result.escrows.pending > 0 || result.escrows.givenUp.length > 0) {
     lines.push(
-      `  escrows: ${result.escrows.pending} object(s) waiting for a retry${result.escrows.givenUp.length ? `; given up after 28 days: ${result.escrows.givenUp.length}` : ''} (provsim status)`,
+      `  escrows: ${renderEscrows(result.escrows)}${result.escrows.givenUp.length ? `; given up after 28 days: ${result.escrows.givenUp.length}` : ''} (provsim status)`,
     );
   }
   lines.push(renderCounts(result.counts));
@@ -149,6 +149,14 @@ export function renderSourceSummary(desired: readonly DesiredObject[]): string {
     `  ${users} user(s) and ${groups} group(s); in scope: ${count('User', (d) => d.provision)} user(s) and ${count('Group', (d) => d.provision)} group(s), each to be looked up by its matching attribute, then created, updated or left as it is`,
     ...(skipped.length > 0 ? [`  not provisioned: ${skipped.join(', ')} (a linked one would be disabled, or a group deleted)`] : []),
   ].join('\n');
+}
+
+/** Escrowed objects, when the first is retried, and how to retry them now (an initial cycle works on every object). */
+export function renderEscrows(escrows: CycleResult['escrows']): string {
+  if (escrows.pending === 0) return 'none waiting';
+  const when = escrows.nextRetryAt === null || escrows.nextRetryAt === '' ? 'in the next cycle' : `from ${escrows.nextRetryAt}`;
+  // Clearing the escrows (restart --scope escrows) forgets the failures: it does not retry them.
+  return `${escrows.pending} object(s) waiting for a retry, ${when}; to retry them now, run an initial cycle (provsim sync --full)`;
 }
 
 /** One line per changed object, for watch-style output and the demo. */
