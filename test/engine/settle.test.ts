@@ -148,6 +148,7 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
     expect(delta.watermarks).toEqual({ put: [], delete: [] });
     expect(delta.escrows).toEqual({ put: [], clear: [] });
     expect(delta.pendingEscrows).toBe(1);
+    expect(delta.nextEscrowRetry).toBe(new Date(START.getTime() + 6 * HOUR).toISOString());
   });
 });
 
