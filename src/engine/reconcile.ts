@@ -30,7 +30,7 @@ import { quarantineBackoff } from './quarantine.js';
 import { readCycleRecords, readLinks, type CycleRecords } from './read-records.js';
 import { failedRequest, withRetry } from './retry.js';
 import { chooseCycleKind, linksToRead, selectWork, type WorkItem } from './select-work.js';
-import { settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
+import { firstRetry, settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
 
 export type { CycleOptions } from './cycle-options.js';
 export type { CycleResult } from './cycle-result.js';
@@ -255,7 +255,7 @@ function dryRunResult(
     batched: false,
     jobFailure: stop.jobFailure,
     quarantine: records.quarantine,
-    escrows: { pending: records.escrows.size, nextRetryAt: firstRetry(records.escrows), givenUp: [] },
+    escrows: { pending: records.escrows.size, nextRetryAt: firstRetry(records.escrows.values()), givenUp: [] },
     requeueAfterMs: records.quarantine ? quarantineBackoff(records.quarantine.seriesCount, opts.intervalMs) : opts.intervalMs,
     // The desired objects even without a plan: what a dry run can show when the target could not be read.
     sources: desired,
@@ -263,10 +263,4 @@ function dryRunResult(
     startedAt: cycle.startedAt.toISOString(),
     finishedAt,
   };
-}
-
-function firstRetry(escrows: ReadonlyMap<string, Escrow>): string | null {
-  let first: string | null = null;
-  for (const e of escrows.values()) if (first === null || e.nextRetryAt < first) first = e.nextRetryAt;
-  return first;
 }

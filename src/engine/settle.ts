@@ -142,10 +142,7 @@ export function settleCycle(input: SettleInput): CycleDelta {
   for (const id of escrows.clear) pendingEscrows.delete(id);
   for (const e of escrows.put) pendingEscrows.set(e.sourceId, e);
   const pending = new Set(pendingEscrows.keys());
-  const nextEscrowRetry = [...pendingEscrows.values()].reduce<string | null>(
-    (first, e) => (first === null || e.nextRetryAt < first ? e.nextRetryAt : first),
-    null,
-  );
+  const nextEscrowRetry = firstRetry(pendingEscrows.values());
 
   const completed = applied !== null && !halted && !onDemand;
   let jobFailure =
@@ -185,4 +182,11 @@ export function settleCycle(input: SettleInput): CycleDelta {
     nextEscrowRetry,
     requeueAfterMs: after ? quarantineBackoff(after.seriesCount, input.intervalMs) : input.intervalMs,
   };
+}
+
+/** When the first of these escrows is retried (ISO time; `''` is the next cycle), or null when there are none. */
+export function firstRetry(escrows: Iterable<Escrow>): string | null {
+  let first: string | null = null;
+  for (const e of escrows) if (first === null || e.nextRetryAt < first) first = e.nextRetryAt;
+  return first;
 }
