@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
 
 const TOKEN = 'right-token-5f1c';
@@ -114,6 +115,30 @@ describe('credentials the target refuses', () => {
     expect(`${h.out.stdout}${h.out.stderr}`).not.toContain('wrong-token-77aa');
     expect(existsSync(h.state)).toBe(false);
     expectNoCrash(h.out);
+  });
+
+  it('a server that echoes the token in its 401 body: the explanation quotes the body with the token redacted, in text and in --json', async () => {
+    h = await harness({ PROVSIM_TOKEN: 'wrong-token-77aa' }).start('tolerant', TOKEN);
+    const proxy = await startFaultProxy(h.target.url, () => ({
+      status: 401,
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '401',
+        detail: 'bad token: Bearer wrong-token-77aa',
+      }),
+    }));
+    try {
+      expect(await h.cli(sync(proxy.url, h.state, '--dry-run'))).toBe(1);
+      expect(await h.cli(sync(proxy.url, h.state, '--json'))).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+    expect(h.out.stdout).toContain('→ 401: "bad token: Bearer [REDACTED]"');
+    expect(JSON.parse(h.out.stdout.slice(h.out.stdout.indexOf('\n{') + 1)).jobFailure.request).toMatchObject({
+      status: 401,
+      detail: 'bad token: Bearer [REDACTED]',
+    });
+    expect(`${h.out.stdout}${h.out.stderr}`).not.toContain('wrong-token-77aa');
   });
 
   it('sync with no token at all: says none was sent and how to set one', async () => {
