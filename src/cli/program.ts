@@ -4,11 +4,15 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS } from '../engine/defaults.js';
+import { UsageError } from '../shared/errors.js';
+import { applyConfig, CONFIG_KEYS, shownPath } from './apply-config.js';
+import { CONFIG_FILE_NAME, findConfigFile, readConfigFile, type LoadedConfig } from './config-file.js';
 import type { CliDeps, CommandResult } from './io.js';
 import type { SessionOptions } from './session.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
+import { initCommand } from './commands/init.js';
 import { logsCommand } from './commands/logs.js';
 import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
 import { provisionCommand } from './commands/provision.js';
@@ -43,9 +47,9 @@ function collect(value: string, previous: string[]): string[] {
 /** The options every command that runs cycles takes (sync, watch, provision): inputs, target, token, state, shapes. */
 function withSessionOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
-    .requiredOption('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
-    .requiredOption('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
+    .option('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
+    .option('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
+    .option('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .addOption(
@@ -65,11 +69,57 @@ function withSessionOptions(cmd: Command): Command {
     );
 }
 
+/**
+ * A value every run needs, from the flag or provsim.yaml; missing from both is a usage error that says
+ * where it can come from.
+ */
+function needed(o: Record<string, unknown>, key: 'fixtures' | 'mapping' | 'target', flag: string, example: string): string {
+  const value = o[key];
+  if (typeof value === 'string' && value !== '') return value;
+  throw new UsageError(
+    `missing ${flag}: give it (e.g. ${flag} ${example}) or set \`${key}: ${example}\` in ${CONFIG_FILE_NAME}; \`provsim init\` writes a starter ${CONFIG_FILE_NAME}`,
+  );
+}
+
+/**
+ * What every command that sends requests takes, meaning the same everywhere: `--json` prints JSON to stdout
+ * (file outputs have their own flags), `--record FILE` the exchanges as JSON lines, `--timeout` bounds each
+ * request, `-v` adds detail, `-q` prints only failures.
+ */
+function withRequestOutput(cmd: Command, help: { json: string; verbose: string }): Command {
+  return cmd
+    .option('--json', help.json)
+    .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
+    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), DEFAULTS.timeoutMs)
+    .option('-v, --verbose', help.verbose)
+    .option('-q, --quiet', 'print nothing unless something fails (for scripts: the exit code says how it went)');
+}
+
+/** The request-output flags, checked: `--quiet` with `--verbose` or `--json` asks for two things at once. */
+function requestOutputFrom(o: Record<string, unknown>): {
+  json: boolean;
+  record?: string;
+  timeoutMs: number;
+  verbose: boolean;
+  quiet: boolean;
+} {
+  const quiet = Boolean(o['quiet']);
+  if (quiet && o['verbose']) throw new UsageError('--quiet and --verbose contradict each other; give one');
+  if (quiet && o['json']) throw new UsageError('--quiet and --json contradict each other: --json already prints only JSON to stdout');
+  return {
+    json: Boolean(o['json']),
+    ...(o['record'] ? { record: o['record'] as string } : {}),
+    timeoutMs: o['timeout'] as number,
+    verbose: Boolean(o['verbose']),
+    quiet,
+  };
+}
+
 function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
   return {
-    fixtures: o['fixtures'] as string,
-    mapping: o['mapping'] as string,
-    target: o['target'] as string,
+    fixtures: needed(o, 'fixtures', '--fixtures', 'fixtures/contoso'),
+    mapping: needed(o, 'mapping', '--mapping', 'mappings/customappsso.yaml'),
+    target: needed(o, 'target', '--target', 'http://127.0.0.1:8080/scim/v2'),
     ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
     state: o['state'] as string,
     ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
@@ -89,15 +139,30 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => void deps.stdout.write(s), writeErr: (s) => void deps.stderr.write(s) })
+    .option('--config <file>', `read settings from this file instead of the nearest ${CONFIG_FILE_NAME} (flags win over it)`);
 
-  withSessionOptions(program.command('sync'))
+  // provsim.yaml fills in the flags the command line left out, for the command about to run; a command
+  // that takes none of its settings does not read it (a broken file must not stop `provsim demo`).
+  let config: LoadedConfig | null = null;
+  program.hook('preAction', (root, action) => {
+    if (action.name() === 'init') return; // it writes the file, and must work beside a broken one
+    const accepted = new Set(action.options.map((opt) => opt.attributeName()));
+    if (![...CONFIG_KEYS].some((k) => accepted.has(k)) && action.name() !== 'check') return;
+    const file = findConfigFile(deps.cwd, root.opts()['config'] as string | undefined);
+    if (file === null) return;
+    config = readConfigFile(file, shownPath(deps.cwd, file));
+    applyConfig(action, config.values, deps.env);
+  });
+
+  withRequestOutput(withSessionOptions(program.command('sync')), {
+    json: 'print the cycle (plan, requests, log) as JSON',
+    verbose: 'print one line per object that changed; with --dry-run, each request as it would be sent',
+  })
     .description('Run one provisioning cycle (initial, or incremental after the first) of a fixture tenant into a SCIM target.')
     .option('--dry-run', 'plan only: read the target, print the plan, write nothing')
-    .option('--json', 'print the cycle (plan, requests, log) as JSON')
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
     .option('--rps <n>', 'requests started per second (default: unlimited)', positive('--rps'))
-    .option('--record <file>', 'write every request and response to FILE as JSON lines (token redacted)')
     .option('--at <time>', 'stand the cycle at this simulated time (ISO-8601), e.g. to see escrow retries come due')
     .addOption(new Option('--escrow-schedule <name>', 'when failed objects are retried').choices(['current', '2022']).default('current'))
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), DEFAULTS.membersPerPatch)
@@ -109,8 +174,6 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     )
     .option('--full', 'start a new initial cycle (links are kept, everything is re-evaluated)')
     .option('--allow-deletes', 'let disables and deletes through the accidental-deletion threshold (Entra: ForceDeletes)')
-    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), DEFAULTS.timeoutMs)
-    .option('-v, --verbose', 'print one line per object that changed')
     .addHelpText(
       'after',
       '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run',
@@ -120,24 +183,24 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
         await syncCommand(
           {
             ...sessionOptionsFrom(o),
+            ...requestOutputFrom(o),
             dryRun: Boolean(o['dryRun']),
-            json: Boolean(o['json']),
-            ...(o['record'] ? { record: o['record'] as string } : {}),
             ...(o['at'] ? { at: o['at'] as string } : {}),
             escrowSchedule: o['escrowSchedule'] as string,
             membersPerPatch: o['membersPerPatch'] as number,
             batchSize: o['batchSize'] as number,
             full: Boolean(o['full']),
             allowDeletes: Boolean(o['allowDeletes']),
-            timeoutMs: o['timeout'] as number,
-            verbose: Boolean(o['verbose']),
           },
           deps,
         ),
       );
     });
 
-  withSessionOptions(program.command('watch'))
+  withRequestOutput(withSessionOptions(program.command('watch')), {
+    json: 'print each cycle as one line of JSON (JSON Lines)',
+    verbose: 'also print each request (method, URL, status, time)',
+  })
     .description(
       "Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).",
     )
@@ -156,6 +219,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
         await watchCommand(
           {
             ...sessionOptionsFrom(o),
+            ...requestOutputFrom(o),
             interval: o['interval'] as string,
             onChange: Boolean(o['onChange']),
             ...(o['maxCycles'] ? { maxCycles: o['maxCycles'] as number } : {}),
@@ -166,11 +230,13 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       );
     });
 
-  withSessionOptions(program.command('provision'))
+  withRequestOutput(withSessionOptions(program.command('provision')), {
+    json: 'print the steps as JSON',
+    verbose: 'also print each request (method, URL, status, time)',
+  })
     .description('Provision on demand: one user, or one group with at most 5 members, through the real engine, showing each step.')
     .option('--user <upn-or-id>', 'the user to provision')
     .option('--group <name-or-id>', 'the group to provision (with up to 5 of its members)')
-    .option('--json', 'print the steps as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  provsim provision --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --user jose.muller@contoso.com',
@@ -182,43 +248,47 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...sessionOptionsFrom(o),
             ...(o['user'] ? { user: o['user'] as string } : {}),
             ...(o['group'] ? { group: o['group'] as string } : {}),
-            json: Boolean(o['json']),
+            ...requestOutputFrom(o),
           },
           deps,
         ),
       );
     });
 
-  program
-    .command('test-connection')
+  withRequestOutput(program.command('test-connection'), {
+    json: 'print the results as JSON',
+    verbose: 'also print each request (method, URL, status, time)',
+  })
     .description("Entra's Test Connection: filter GETs for a random GUID, expecting 200 and an empty list.")
-    .requiredOption('--target <url>', 'the SCIM base URL')
+    .option('--target <url>', 'the SCIM base URL')
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--attribute <name>', 'the user matching attribute to filter on', 'userName')
     .option('--allow-http', 'allow plain http to a non-loopback target')
-    .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExample:\n  PROVSIM_TOKEN=secret provsim test-connection --target https://scim.example.com/scim/v2')
     .action(async (o: Record<string, unknown>) => {
       done(
         await testConnectionCommand(
           {
-            target: o['target'] as string,
+            target: needed(o, 'target', '--target', 'http://127.0.0.1:8080/scim/v2'),
             ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
             attribute: o['attribute'] as string,
             allowHttp: Boolean(o['allowHttp']),
-            json: Boolean(o['json']),
+            ...requestOutputFrom(o),
           },
           deps,
         ),
       );
     });
 
-  program
-    .command('conformance')
+  withRequestOutput(program.command('conformance'), {
+    json: 'print the report as JSON to stdout (with every request and response) instead of the check lines',
+    verbose: 'also print each request (method, URL, status, time)',
+  })
     .description(
       'Check a SCIM endpoint against what Entra sends: the lifecycle through the real engine, the quirk matrix and protocol checks. Exit 0 when every mandatory check passes.',
     )
-    .requiredOption('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect)')
+    .allowExcessArguments()
+    .option('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect)')
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .addOption(
       new Option(
@@ -227,31 +297,35 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       ).choices(['legacy', 'aadOptscim062020']),
     )
     .option('--junit <file>', 'write the report as JUnit XML')
-    .option('--json <file>', 'write the report as JSON, with every request and response')
+    .option('--json-file <file>', 'write the report as JSON, with every request and response')
     .option('--html <file>', 'write the report as one self-contained HTML page')
     .option(
       '--only <id...>',
       'run only these checks: ids or prefixes (lifecycle, quirk.member-remove, protocol.paging); the rest are reported as skipped',
     )
     .option('--allow-http', 'allow plain http to a non-loopback target (Entra only talks HTTPS)')
-    .option('--timeout <ms>', 'per-request timeout in ms', integer('--timeout', 1), DEFAULTS.timeoutMs)
     .addHelpText(
       'after',
       '\nExamples:\n  PROVSIM_TOKEN=secret provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html\n  provsim conformance --target http://127.0.0.1:8080/scim/v2 --only quirk protocol.paging',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      // `--json FILE` was the JSON report's flag; it is a switch now, and the file has --json-file.
+      if (cmd.args.length > 0)
+        throw new UsageError(
+          `conformance takes no arguments, got ${cmd.args.map((a) => JSON.stringify(a)).join(' ')}${o['json'] ? `; --json is a switch (JSON to stdout): to write the report to a file, use --json-file ${cmd.args[0]}` : ''}`,
+        );
       done(
         await conformanceCommand(
           {
-            target: o['target'] as string,
+            target: needed(o, 'target', '--target', 'http://127.0.0.1:8080/scim/v2'),
             ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
             ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
             ...(o['junit'] ? { junit: o['junit'] as string } : {}),
-            ...(o['json'] ? { json: o['json'] as string } : {}),
+            ...(o['jsonFile'] ? { jsonFile: o['jsonFile'] as string } : {}),
             ...(o['html'] ? { html: o['html'] as string } : {}),
             ...(o['only'] ? { only: o['only'] as string[] } : {}),
             allowHttp: Boolean(o['allowHttp']),
-            timeoutMs: o['timeout'] as number,
+            ...requestOutputFrom(o),
           },
           deps,
         ),
@@ -323,9 +397,15 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       '--scope <scopes>',
       'comma-separated: escrows, watermark, quarantine, force-deletes, full (default: quarantine,watermark,escrows)',
     )
+    .option('--json', 'print what was cleared as JSON')
     .addHelpText('after', '\nExamples:\n  provsim restart\n  provsim restart --scope force-deletes')
     .action(async (o: Record<string, unknown>) => {
-      done(await restartCommand({ state: o['state'] as string, ...(o['scope'] ? { scope: o['scope'] as string } : {}) }, deps));
+      done(
+        await restartCommand(
+          { state: o['state'] as string, ...(o['scope'] ? { scope: o['scope'] as string } : {}), json: Boolean(o['json']) },
+          deps,
+        ),
+      );
     });
 
   program
@@ -338,11 +418,17 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
         .choices(['tolerant', 'strict'])
         .default('tolerant'),
     )
+    .option('--json', 'print {"url": …} as one JSON line on stdout once listening (for scripts using --port 0)')
     .addHelpText('after', '\nExample:\n  provsim serve --port 8080 --profile strict')
     .action(async (o: Record<string, unknown>) => {
       done(
         await serveCommand(
-          { port: o['port'] as number, profile: o['profile'] as string, ...(o['token'] ? { token: o['token'] as string } : {}) },
+          {
+            port: o['port'] as number,
+            profile: o['profile'] as string,
+            ...(o['token'] ? { token: o['token'] as string } : {}),
+            json: Boolean(o['json']),
+          },
           deps,
         ),
       );
@@ -354,6 +440,34 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .addOption(new Option('--profile <profile>', "the embedded target's profile").choices(['tolerant', 'strict']).default('tolerant'))
     .action(async (o: Record<string, unknown>) => {
       done(await demoCommand({ profile: o['profile'] as 'tolerant' | 'strict' }, deps, syncCommand));
+    });
+
+  program
+    .command('init')
+    .description(
+      `Write a starter ${CONFIG_FILE_NAME} (target, token file, fixtures, mapping, dialect, state) with a small fixture tenant and Entra's default mapping, so the other commands need no long flags.`,
+    )
+    .option('--dir <dir>', 'the folder to write into (default: this one)')
+    .option('--target <url>', "your SCIM base URL (Entra's Tenant URL)", 'http://127.0.0.1:8080/scim/v2')
+    .addOption(
+      new Option('--dialect <name>', 'PATCH dialect to pin (default: from the target URL)').choices(['legacy', 'aadOptscim062020']),
+    )
+    .option('--force', 'overwrite files that are already there')
+    .option('--json', 'print what was written as JSON')
+    .addHelpText('after', '\nExample:\n  provsim init --target http://127.0.0.1:3000/scim/v2 && provsim sync --dry-run')
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await initCommand(
+          {
+            ...(o['dir'] ? { dir: o['dir'] as string } : {}),
+            target: o['target'] as string,
+            ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
+            force: Boolean(o['force']),
+            json: Boolean(o['json']),
+          },
+          deps,
+        ),
+      );
     });
 
   const fixtures = program.command('fixtures').description('Make fixture tenants.');
@@ -368,6 +482,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--seed <n>', 'the seed (same seed, same tenant, byte for byte)', integer('--seed', 0), 1)
     .requiredOption('--out <dir>', 'the directory to write users.yaml, groups.yaml and assignments.yaml into')
     .option('--force', 'write into a non-empty directory')
+    .option('--json', 'print what was written as JSON')
     .addOption(
       new Option('--format <format>', 'yaml, or json (loads about 20× faster for large tenants)').choices(['yaml', 'json']).default('yaml'),
     )
@@ -386,6 +501,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             out: o['out'] as string,
             force: Boolean(o['force']),
             format: o['format'] as string,
+            json: Boolean(o['json']),
           },
           deps,
         ),
@@ -407,10 +523,15 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
   mappings
     .command('check')
     .description('Load and compile a mapping file as sync does, and print its mappings the way the portal shows them.')
-    .argument('<mapping>', 'the mapping YAML file')
+    .argument('[mapping]', `the mapping YAML file (default: \`mapping\` in ${CONFIG_FILE_NAME})`)
     .option('--json', 'print the loaded mapping as JSON instead of the table')
     .addHelpText('after', '\nExample:\n  provsim mappings check mappings/customappsso.yaml')
-    .action(async (mapping: string, o: Record<string, unknown>) => {
+    .action(async (given: string | undefined, o: Record<string, unknown>) => {
+      const mapping = given ?? (config as LoadedConfig | null)?.values.mapping;
+      if (mapping === undefined)
+        throw new UsageError(
+          `mappings check needs a mapping file: provsim mappings check mappings/customappsso.yaml (or \`mapping:\` in ${CONFIG_FILE_NAME})`,
+        );
       done(await mappingsCheckCommand({ mapping, json: Boolean(o['json']) }, deps));
     });
 

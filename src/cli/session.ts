@@ -19,7 +19,7 @@ import { UsageError } from '../shared/errors.js';
 import { chooseEscrowSchedule } from './escrow-schedule-flag.js';
 import type { CliDeps } from './io.js';
 import { redact, resolveToken } from './token.js';
-import { openTranscript } from './transcript.js';
+import { requestEcho } from './request-echo.js';
 
 export const DEFAULT_STATE_FILE = DEFAULTS.stateFile;
 
@@ -38,6 +38,8 @@ export interface SessionOptions {
   timeoutMs?: number;
   /** Write every exchange to this file as JSON lines (token redacted). */
   record?: string;
+  /** Print one line per request on stderr (`--verbose` of watch and provision). */
+  echoRequests?: boolean;
   /** Quirk settings, `name=on|off` (scim/quirks.ts), on top of the dialect's defaults. */
   quirk?: string[];
   /** The longest Retry-After honoured within a cycle (`60s`, `5m`); longer waits leave the object to a later cycle. @default 60s */
@@ -99,7 +101,14 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   let clock = deps.clock;
   const cycleClock: Clock = { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) };
   const requests: RequestEvent[] = [];
-  const transcript = options.record ? openTranscript(resolve(deps.cwd, options.record), token) : null;
+  const echo = requestEcho(
+    { ...(options.record ? { record: options.record } : {}), verbose: options.echoRequests ?? false },
+    {
+      cwd: deps.cwd,
+      token,
+      stderr: deps.stderr,
+    },
+  );
   const provisioner = await openProvisioner(
     {
       fixtures: resolve(deps.cwd, options.fixtures),
@@ -134,7 +143,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
           startedAt: e.startedAt,
           requestHeaders: {},
         });
-        transcript?.record(e);
+        echo?.(e);
       },
     },
   );

@@ -17,7 +17,7 @@ import type { Axios } from 'axios';
 import type { CycleResult } from '../engine/cycle-result.js';
 import { openProvisioner, type Provisioner } from '../engine/open.js';
 import type { CompiledJob } from '../mapping/compile.js';
-import { ScimClient } from '../scim/client.js';
+import { ScimClient, type RequestEvent } from '../scim/client.js';
 import { dialectFromUrl } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
 import type { QuirkName } from '../scim/quirks.js';
@@ -85,6 +85,12 @@ export interface ConformanceDeps {
   signal?: AbortSignal;
   /** Called as each check finishes (progress output). */
   onCheck?: (result: CheckResult) => void;
+  /**
+   * Called after every request (a transcript, a verbose line), as the engine's hook is. Headers arrive with
+   * Authorization redacted; bodies are as sent and received, so a server's echo of the token is the
+   * listener's to redact.
+   */
+  onRequest?: (event: RequestEvent) => void;
   /** The engine's mapping; Entra's default mapping when absent. */
   job?: CompiledJob;
 }
@@ -111,8 +117,12 @@ export async function runConformance(input: ConformanceOptions, given: Conforman
   const objects = new RunObjects(runId, options.baseUrl);
   recorder.onEvidence(objects.observe);
   const http = deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs });
-  const client = new ScimClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
-  const raw = new RawClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest: recorder.record });
+  const onRequest = (event: RequestEvent): void => {
+    recorder.record(event);
+    deps.onRequest?.(event);
+  };
+  const client = new ScimClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest });
+  const raw = new RawClient({ baseUrl: options.baseUrl, http, token: options.token, clock, onRequest });
   const ctx: CheckContext = { client, raw, objects, random, dialect: options.dialect };
 
   const results = new Map<string, CheckResult>();
@@ -138,7 +148,7 @@ export async function runConformance(input: ConformanceOptions, given: Conforman
     if (connection.result.status === 'failed') aborted = connection.result.message;
     if (aborted === null) {
       const steps = LIFECYCLE_STEPS.filter((s) => isSelected(s.id));
-      if (steps.length > 0 && !interrupted()) await runLifecycle({ ...ctx, options, deps, recorder, isSelected, done, http });
+      if (steps.length > 0 && !interrupted()) await runLifecycle({ ...ctx, options, deps, recorder, onRequest, isSelected, done, http });
       for (const check of [...QUIRK_CHECKS, ...PROTOCOL_CHECKS]) {
         if (interrupted()) break;
         if (!isSelected(check.id)) continue;
@@ -269,6 +279,8 @@ interface LifecycleRun extends CheckContext {
   deps: ResolvedDeps;
   recorder: EvidenceRecorder;
   http: Axios;
+  /** Every request's hook: the recorder's, then the caller's. */
+  onRequest(event: RequestEvent): void;
   isSelected(id: string): boolean;
   done(executed: Executed): void;
 }
@@ -297,7 +309,7 @@ async function runLifecycle(run: LifecycleRun): Promise<void> {
       ...(options.quirks ? { quirks: options.quirks } : {}),
       concurrency: 4,
     },
-    { clock, random, http: run.http, onRequest: recorder.record },
+    { clock, random, http: run.http, onRequest: run.onRequest },
   );
 
   // Target ids as the verifier finds them by name; never taken from the engine's state.

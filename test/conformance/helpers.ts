@@ -47,7 +47,7 @@ export async function runCli(
     ...extra,
   };
   const result = await conformanceCommand(
-    { target, junit: 'reports/junit.xml', json: 'reports/report.json', html: 'reports/report.html', ...options },
+    { target, junit: 'reports/junit.xml', jsonFile: 'reports/report.json', html: 'reports/report.html', ...options },
     deps,
   );
   const read = (name: string): string => readFileSync(join(dir, 'reports', name), 'utf8');

@@ -21,6 +21,7 @@ import { conformanceExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { chooseDialect } from '../session.js';
 import { parseTenantUrl } from '../../scim/tenant-url.js';
+import { requestEcho } from '../request-echo.js';
 import { redact, resolveToken } from '../token.js';
 
 export interface ConformanceCommandOptions {
@@ -30,8 +31,16 @@ export interface ConformanceCommandOptions {
   dialect?: string;
   /** Report files. */
   junit?: string;
-  json?: string;
+  jsonFile?: string;
   html?: string;
+  /** Print the JSON report to stdout (check lines go to stderr). */
+  json?: boolean;
+  /** Print nothing unless the run fails; then the failed checks and the summary. */
+  quiet?: boolean;
+  /** Print each request on stderr. */
+  verbose?: boolean;
+  /** Write every exchange to this file as JSON lines (token redacted). */
+  record?: string;
   /** Check ids or dotted prefixes (`lifecycle`, `quirk.member-remove`); repeatable, comma-separated too. */
   only?: string[];
   allowHttp?: boolean;
@@ -48,15 +57,17 @@ export async function conformanceCommand(
   const outputs = (
     [
       ['--junit', options.junit, renderJunitReport],
-      ['--json', options.json, renderJsonReport],
+      ['--json-file', options.jsonFile, renderJsonReport],
       ['--html', options.html, renderHtmlReport],
     ] as const
   )
     .filter(([, file]) => file !== undefined)
     .map(([flag, file, render]) => ({ flag, file: prepareOutput(flag, resolve(deps.cwd, file!)), render }));
-  const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
+  // With --json, stdout carries the report alone; the progress lines go to stderr.
+  const out = (text: string): void => void (options.json ? deps.stderr : deps.stdout).write(redact(text, token) + '\n');
+  const onRequest = requestEcho(options, { cwd: deps.cwd, token, stderr: deps.stderr });
 
-  out(`provsim conformance: ${url.base} (dialect ${dialect})`);
+  if (!options.quiet) out(`provsim conformance: ${url.base} (dialect ${dialect})`);
   const report = await runConformance(
     {
       target: url.base,
@@ -71,18 +82,23 @@ export async function conformanceCommand(
       random: deps.random,
       ...(deps.http ? { http: deps.http } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
-      onCheck: (check) => out(checkLine(check)),
+      ...(onRequest ? { onRequest } : {}),
+      onCheck: (check) => (options.quiet ? undefined : out(checkLine(check))),
     },
   );
 
   for (const { file, render } of outputs) writeFileSync(file, redact(render(report), token));
-  out(
-    renderTextSummary(
-      report,
-      outputs.map((o) => o.file),
-    ),
-  );
-  return { exitCode: conformanceExitCode(report), report };
+  const exitCode = conformanceExitCode(report);
+  if (options.json) deps.stdout.write(redact(renderJsonReport(report), token) + '\n');
+  if (options.quiet && exitCode !== 0) for (const check of report.checks) if (check.status === 'failed') out(checkLine(check));
+  if (!options.quiet || exitCode !== 0)
+    out(
+      renderTextSummary(
+        report,
+        outputs.map((o) => o.file),
+      ),
+    );
+  return { exitCode, report };
 }
 
 /** Fails before anything is sent when a report cannot be written there; creates missing directories. */

@@ -18,6 +18,8 @@ export interface FixturesGenerateOptions {
   force?: boolean;
   /** `yaml` (the default) or `json` (loads far faster for large tenants). */
   format?: string;
+  /** Print what was written as JSON on stdout. */
+  json?: boolean;
 }
 
 export async function fixturesGenerateCommand(options: FixturesGenerateOptions, deps: CliDeps): Promise<CommandResult> {
@@ -39,8 +41,20 @@ export async function fixturesGenerateCommand(options: FixturesGenerateOptions, 
     throw error;
   }
   const seconds = ((deps.clock.now().getTime() - started) / 1000).toFixed(1);
-  deps.stderr.write(
-    `provsim: wrote ${options.users} users and ${options.groups} groups (seed ${options.seed ?? 1}) to ${options.out} in ${seconds}s\n`,
-  );
+  if (options.json)
+    deps.stdout.write(
+      JSON.stringify({
+        out: dir,
+        users: options.users,
+        groups: options.groups,
+        seed: options.seed ?? 1,
+        format,
+        seconds: Number(seconds),
+      }) + '\n',
+    );
+  else
+    deps.stderr.write(
+      `provsim: wrote ${options.users} users and ${options.groups} groups (seed ${options.seed ?? 1}) to ${options.out} in ${seconds}s\n`,
+    );
   return { exitCode: EXIT_CODES.ok };
 }

@@ -24,6 +24,10 @@ export interface ProvisionOptions extends Omit<
   /** A group's displayName or object id. */
   group?: string;
   json?: boolean;
+  /** Print each request on stderr. */
+  verbose?: boolean;
+  /** Print nothing unless the object could not be provisioned. */
+  quiet?: boolean;
 }
 
 /** Entra's on-demand limit for a group. */
@@ -48,14 +52,14 @@ export async function provisionCommand(
 ): Promise<CommandResult & { reports: OnDemandReport[]; cycle: CycleResult }> {
   if ((options.user === undefined) === (options.group === undefined))
     throw new UsageError('give exactly one of --user <UPN or id> and --group <name or id>');
-  const session = await openSession({ ...options, concurrency: 1 }, deps);
+  const session = await openSession({ ...options, concurrency: 1, echoRequests: options.verbose ?? false }, deps);
   try {
     const { tenant, job } = session.provisioner.inputs;
     const ids = pickObjects(tenant, options);
     // spec §1.14: the aadOptscim062020 flag "doesn't work with on-demand provisioning": Entra sends the
     // legacy shapes on demand. An explicit --dialect still wins.
     const flagIgnored = session.provisioner.dialect === 'aadOptscim062020' && options.dialect === undefined;
-    if (flagIgnored && !options.json)
+    if (flagIgnored && !options.json && !options.quiet)
       session.err(
         "note: Entra's provision on demand ignores ?aadOptscim062020 and sends the legacy shapes; pass --dialect aadOptscim062020 to override",
       );
@@ -77,7 +81,7 @@ export async function provisionCommand(
           2,
         ),
       );
-    else {
+    else if (!options.quiet || cycleExitCode(cycle) !== 0) {
       if (ids.note) session.err(ids.note);
       if (cycle.jobFailure) {
         session.out(`✗ Test connection: ${cycle.jobFailure.reason}: ${cycle.jobFailure.message}`);

@@ -20,6 +20,8 @@ export interface RestartOptions {
   state?: string;
   /** Comma-separated scopes; absent = the portal's restart. */
   scope?: string;
+  /** Print what was cleared as JSON. */
+  json?: boolean;
 }
 
 export function parseScopes(text: string | undefined): RestartScope[] {
@@ -53,7 +55,8 @@ export async function restartCommand(options: RestartOptions, deps: CliDeps): Pr
   const store = new StateStore(file);
   try {
     const done = restart(store, scopes);
-    for (const d of done) deps.stdout.write(`provsim: ${d}\n`);
+    if (options.json) deps.stdout.write(JSON.stringify({ scopes, done }, null, 2) + '\n');
+    else for (const d of done) deps.stdout.write(`provsim: ${d}\n`);
     return { exitCode: EXIT_CODES.ok, done };
   } finally {
     store.close();

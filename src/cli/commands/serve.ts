@@ -11,6 +11,8 @@ export interface ServeOptions {
   /** @default 'tolerant' */
   profile?: string;
   host?: string;
+  /** Print one JSON line on stdout when listening (`{"url":…}`), e.g. for a script that took --port 0. */
+  json?: boolean;
 }
 
 export async function startServe(options: ServeOptions, deps: CliDeps): Promise<RunningTarget> {
@@ -27,6 +29,8 @@ export async function startServe(options: ServeOptions, deps: CliDeps): Promise<
   } catch (error) {
     throw listenError(error, host, port);
   }
+  if (options.json)
+    deps.stdout.write(JSON.stringify({ url: target.url, profile, tokenRequired: token !== null, port: target.port }) + '\n');
   deps.stderr.write(
     `provsim: SCIM target (${profile} profile) listening on ${target.url}${token ? ' (bearer token required)' : ' (no token required)'}\n`,
   );

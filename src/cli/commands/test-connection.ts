@@ -12,6 +12,7 @@ import type { CliDeps, CommandResult } from '../io.js';
 import { parseTenantUrl } from '../../scim/tenant-url.js';
 import { failedRequest } from '../../engine/retry.js';
 import { explainRequest } from '../render/job-failure.js';
+import { requestEcho } from '../request-echo.js';
 import { redact, resolveToken } from '../token.js';
 
 export interface TestConnectionOptions {
@@ -22,6 +23,12 @@ export interface TestConnectionOptions {
   allowHttp?: boolean;
   json?: boolean;
   timeoutMs?: number;
+  /** Write every exchange to this file as JSON lines (token redacted). */
+  record?: string;
+  /** Print each request on stderr. */
+  verbose?: boolean;
+  /** Print nothing unless the test fails. */
+  quiet?: boolean;
 }
 
 export interface ProbeResult {
@@ -39,11 +46,13 @@ export async function testConnectionCommand(
 ): Promise<CommandResult & { results: ProbeResult[] }> {
   const url = parseTenantUrl(options.target, options.allowHttp ?? false, '--target');
   const token = resolveToken(deps.env, options.tokenFile);
+  const onRequest = requestEcho(options, { cwd: deps.cwd, token, stderr: deps.stderr });
   const client = new ScimClient({
     baseUrl: url.base,
     http: deps.http ?? createHttpClient({ timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs }),
     token,
     clock: deps.clock,
+    ...(onRequest ? { onRequest } : {}),
   });
   const results: ProbeResult[] = [];
   const probes: Array<['Users' | 'Groups', string]> = [
@@ -84,7 +93,7 @@ export async function testConnectionCommand(
   }
   const ok = results.every((r) => r.ok);
   if (options.json) deps.stdout.write(redact(JSON.stringify({ target: url.base, ok, results }, null, 2), token) + '\n');
-  else {
+  else if (!options.quiet || !ok) {
     for (const r of results)
       deps.stdout.write(
         redact(

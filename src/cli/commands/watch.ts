@@ -18,7 +18,8 @@ import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry, renderEscrows } from '../render/human.js';
 import { renderJobFailure } from '../render/job-failure.js';
-import { openSession, type SessionOptions } from '../session.js';
+import { cycleJson } from '../render/json.js';
+import { openSession, type Session, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
 
 export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' | 'membersPerPatch' | 'batchSize' | 'readOnly'> {
@@ -29,6 +30,12 @@ export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' |
   maxCycles?: number;
   /** Quiet period after a file event before the cycle starts. @default 300 */
   debounceMs?: number;
+  /** Print each cycle as one line of JSON (JSON Lines) on stdout; notes go to stderr. */
+  json?: boolean;
+  /** Print each request on stderr. */
+  verbose?: boolean;
+  /** Print only cycles that failed (or left failures) and edits with errors. */
+  quiet?: boolean;
 }
 
 export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
@@ -37,7 +44,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
-  const session = await openSession({ ...options, intervalMs }, deps);
+  const session = await openSession({ ...options, intervalMs, echoRequests: options.verbose ?? false }, deps);
   const cycles: CycleResult[] = [];
   const watchers: FSWatcher[] = [];
   let changed: (() => void) | null = null;
@@ -62,9 +69,10 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       watchFiles(dirname(mapping), (_event, name) => (name === null || name === basename(mapping) ? onFileEvent() : undefined)),
     );
   }
-  session.err(
-    `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? DEFAULTS.interval}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
-  );
+  if (!options.quiet)
+    session.err(
+      `provsim watch: ${session.tenantUrl.base}, every ${options.interval ?? DEFAULTS.interval}${options.onChange ? ', and on fixture or mapping changes' : ''}; Ctrl-C to stop`,
+    );
 
   let reloaded: Inputs | null = null;
   const guard = heapGuard();
@@ -79,14 +87,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       });
       reloaded = null;
       cycles.push(cycle);
-      session.out(cycleLine(cycle, countRequests(session.requests.slice(requestsBefore)).total));
-      if (cycle.jobFailure) session.out(renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent }));
-      for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
-      if (cycle.quarantine)
-        session.out(
-          `  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`,
-        );
-      if (cycle.escrows.pending > 0) session.out(`  escrows: ${renderEscrows(cycle.escrows)} (provsim status)`);
+      const requests = session.requests.slice(requestsBefore);
+      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target)));
+      else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, countRequests(requests).total);
       if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
 
       // Wait for the interval (or the quarantine back-off), a file change, or Ctrl-C.
@@ -111,7 +114,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         pendingChange = false;
         try {
           reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
-          session.err('provsim watch: change detected, starting a cycle');
+          if (!options.quiet) session.err('provsim watch: change detected, starting a cycle');
           break;
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
@@ -127,6 +130,17 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   }
   const last = cycles[cycles.length - 1];
   return { exitCode: lastCycleExitCode(last), cycles };
+}
+
+function printCycle(session: Session, cycle: CycleResult, requests: number): void {
+  session.out(cycleLine(cycle, requests));
+  if (cycle.jobFailure) session.out(renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent }));
+  for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') session.out(renderEntry(e));
+  if (cycle.quarantine)
+    session.out(
+      `  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`,
+    );
+  if (cycle.escrows.pending > 0) session.out(`  escrows: ${renderEscrows(cycle.escrows)} (provsim status)`);
 }
 
 function cycleLine(c: CycleResult, requests: number): string {
