@@ -64,8 +64,9 @@ if (isEntryPoint()) {
   const onSignal = (): void => {
     interrupts += 1;
     if (interrupts > 1) process.exit(EXIT_CODES.interrupted);
-    process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
+    // Abort first: its listeners (a progress bar) stop drawing, so this line is not drawn over.
     controller.abort(new Error('interrupted'));
+    process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
   };
   // `provsim logs | head`: a closed pipe ends the output quietly, as Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {

@@ -120,6 +120,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   /** Plans and applies one batch; false when the cycle stopped. */
   const runBatch = async (batch: readonly WorkItem[], index: number, count: number): Promise<boolean> => {
     for (const w of batch) pending?.delete(w.sourceId);
+    ctx.hooks.onPhase?.({ phase: 'observe', objects: batch.length, ...(single ? {} : { batch: { index, count } }) });
     const observations = await observe(batch, ctx);
     if (ctx.signal?.aborted) return false;
     const memberships = readMemberships(ctx.store, groupsOf(batch));
