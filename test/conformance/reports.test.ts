@@ -102,9 +102,15 @@ describe('reports', () => {
 
     expect(run.html).toContain('<h2>Failures (1 root cause, 1 consequence)</h2>');
     const cause = run.html.slice(run.html.indexOf('id="failure-quirk.capitalised-ops.legacy"'));
-    expect(cause.slice(0, cause.indexOf('</details>'))).toMatch(
-      /<summary>1 consequence of this failure \(not counted again\)<\/summary>\s*<div class="consequence" id="consequence-lifecycle\.user\.disable">/,
+    // The cause's own exchanges are folded in <details> too; its consequences are the <details> after them.
+    const under = cause.slice(cause.indexOf('<details class="consequences">'), cause.indexOf('</div>\n</details>\n</div>'));
+    expect(under).toMatch(
+      /^<details class="consequences"><summary>1 consequence of this failure \(not counted again\)<\/summary>\s*<div class="consequence" id="consequence-lifecycle\.user\.disable">/,
     );
+    // The overview and the consequence's row in its part's table lead to it, and it names its root with a link.
+    expect(run.html).toContain('href="#consequence-lifecycle.user.disable"');
+    const row = run.html.slice(run.html.indexOf('<tr id="check-lifecycle.user.disable"'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('consequence of <a href="#failure-quirk.capitalised-ops.legacy">');
     expect(run.html).not.toContain('id="failure-lifecycle.user.disable"');
     expect(run.stdout).toMatch(
       /✗ quirk\.capitalised-ops\.legacy \(mandatory\): [^\n]+\n\s+↳ consequence: lifecycle\.user\.disable \(mandatory\)/,
@@ -127,12 +133,74 @@ describe('reports', () => {
     expect(failure).toMatch(/<code>PATCH http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\/[0-9a-f-]+ → 400<\/code>/);
     expect(failure).toContain('&quot;op&quot;: &quot;Replace&quot;');
     expect(failure).toContain('rejectCapitalisedOps');
-    // Nothing to fetch: no scripts, stylesheets, images, fonts or links.
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|\bsrc\s*=|\bhref\s*=/i);
+    // Nothing to fetch: no scripts, stylesheets, images, fonts, frames or embeds.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|<object|<embed|<base|@import|url\(|\bsrc\s*=|\bsrcset\s*=/i);
+    // This assertion forbade every href until the report linked its citations, as the issue asked: links are
+    // now allowed, but only as <a href> to an anchor of the page (which exists) or to the public sources of
+    // cited sections (Microsoft Learn, the RFCs), never a resource to load.
+    const hrefs = [...html.matchAll(/\bhref\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+    expect(hrefs.length).toBe(html.match(/<a (class="[^"]*" )?href="/g)?.length ?? 0);
+    for (const href of hrefs) {
+      expect(href).toMatch(/^(#[^\s#]+|https:\/\/(learn\.microsoft\.com|www\.rfc-editor\.org|datatracker\.ietf\.org)\/\S*)$/);
+      if (href.startsWith('#')) expect(html, href).toContain(`id="${href.slice(1)}"`);
+    }
+    expect(hrefs).toContain('https://www.rfc-editor.org/rfc/rfc7643#section-4.3');
     // Tags balance (a cheap check that escaping kept server text out of the markup).
-    for (const tag of ['section', 'table', 'tr', 'div', 'pre', 'ul']) {
+    for (const tag of ['section', 'table', 'thead', 'tbody', 'tr', 'div', 'pre', 'ul', 'li', 'details', 'summary', 'a', 'code']) {
       expect(html.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length ?? 0, tag).toBe(html.match(new RegExp(`</${tag}>`, 'g'))?.length ?? 0);
     }
+  });
+
+  it('HTML for people: verdict and every check first, failures and quirk matrix rows linked both ways, evidence folded, no backticks, citations linked', async () => {
+    target = await startTarget({ port: 0, profile: 'strict', token: TOKEN });
+    const run = await runCli(target.url, { only: ['quirk', 'protocol.delete-twice', 'protocol.get-unknown-id'] }, env);
+    const html = run.html;
+    // The verdict, the counts and the overview come before everything else.
+    const at = (id: string): number => html.indexOf(`id="${id}"`);
+    expect(at('verdict')).toBeGreaterThan(0);
+    expect(at('verdict')).toBeLessThan(at('summary'));
+    expect(at('summary')).toBeLessThan(at('overview'));
+    expect(at('overview')).toBeLessThan(at('failures'));
+    expect(at('failures')).toBeLessThan(at('quirk-matrix'));
+    const summary = html.slice(at('summary'), at('overview'));
+    const { summary: s } = run.report;
+    const mandatory = run.report.checks.filter((c) => c.severity === 'mandatory');
+    expect(summary).toContain(
+      `<tr><th scope="row">Passed</th><td>${mandatory.filter((c) => c.status === 'passed').length}</td><td>${s.passed - mandatory.filter((c) => c.status === 'passed').length}</td><td>${s.passed}</td></tr>`,
+    );
+    expect(summary).toContain(`<tr><th scope="row">Failed</th><td>${s.mandatoryFailed}</td><td>${s.optionalFailed}</td>`);
+    expect(summary).toContain(`<tr><th scope="row">Skipped</th><td>`);
+    // Every check is in the overview, linked to its detail: a failure to its section, others to their row.
+    const overview = html.slice(at('overview'), at('failures'));
+    for (const check of run.report.checks) {
+      const anchor = check.status === 'failed' ? `failure-${check.id}` : `check-${check.id}`;
+      expect(overview, check.id).toContain(`href="#${anchor}"`);
+      expect(html, check.id).toContain(`id="${anchor}"`);
+    }
+    // A failed quirk probe links to its matrix row, and the row links back to the failure.
+    const probes = run.report.checks.filter((c) => c.quirk !== undefined && c.status === 'failed');
+    expect(probes.length).toBeGreaterThan(2);
+    for (const probe of probes) {
+      const detail = html.slice(at(`failure-${probe.id}`));
+      expect(detail.slice(0, detail.indexOf('\n</div>')), probe.id).toContain(`href="#quirk-row-${probe.quirk}"`);
+      const row = html.slice(at(`quirk-row-${probe.quirk}`));
+      expect(row.slice(0, row.indexOf('</tr>')), probe.id).toContain(`href="#failure-${probe.id}"`);
+    }
+    // Every request and response body is folded in a native <details> (no script): each <pre> is inside one.
+    const exchanges = [...html.matchAll(/<details class="exchange"><summary><code>[^<]+<\/code><\/summary>([\s\S]*?)<\/details>/g)];
+    expect(exchanges.length).toBeGreaterThan(5);
+    expect(exchanges.reduce((n, m) => n + (m[1]!.match(/<pre>/g)?.length ?? 0), 0)).toBe(html.match(/<pre>/g)?.length);
+    // No Markdown backtick outside the recorded bodies: the texts' `code` is <code>.
+    const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<style>[\s\S]*?<\/style>/, '');
+    expect(text).not.toContain('`');
+    expect(html).toContain('<code>provsim provision</code>');
+    expect(html).toContain('<code>provsim quirks</code>');
+    // Citations link to their public sources; one without a public source stays text.
+    expect(html).toMatch(
+      /<a href="https:\/\/learn\.microsoft\.com\/entra\/identity\/app-provisioning\/[^"]+" title="[^"]+">spec §1\.8<\/a>, <a href="[^"]+" title="[^"]+">§1\.14<\/a>/,
+    );
+    expect(html).toContain('<a href="https://www.rfc-editor.org/rfc/rfc7644#section-3.6" title="RFC 7644, section 3.6">RFC 7644 §3.6</a>');
+    expect(html).not.toMatch(/>§6\.2<\/a>/);
   });
 
   it('the token is in no output, even when the server echoes it back in headers and error bodies', async () => {
