@@ -229,3 +229,120 @@ export function diffInputOf(s: Scenario): DiffInput {
     quirks: defaultQuirks(dialect),
   };
 }
+
+// ── failed provisioning-log entries (failure grouping and hints) ─────────────────────────────────────────
+
+import type { LogEntry, ObjectType } from '../../src/model/records.js';
+
+/** A SCIM error body as a server answers it. */
+export const aScimError = (status: number, scimType: string | null, detail: string): Record<string, unknown> => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+  status: String(status),
+  ...(scimType !== null ? { scimType } : {}),
+  detail,
+});
+
+export interface FailureSpec {
+  type?: ObjectType;
+  /** The failing request's method; null: no request failed (errorDetails null, the reason is `reason`). @default 'PATCH' */
+  method?: string | null;
+  /** @default 400; null: no response arrived */
+  status?: number | null;
+  /** The response body (aScimError, a string, or null). @default null */
+  body?: unknown;
+  /** Entra's error code. @default 'UnprocessableEntity' */
+  code?: string;
+  /** The errorReason; by default the client's message for the request (with `network` when no response arrived). */
+  reason?: string;
+  /** Node's network code for a request without a response. @default 'ECONNRESET' */
+  network?: string;
+  /** The failing request's URL; by default `/Users` or `/Groups` for a POST, else the object's target id under it. */
+  url?: string;
+  /** What the failing request wrote: a failed manager or members reference, or the object itself. @default 'object' */
+  part?: 'object' | 'manager' | 'members';
+}
+
+/** A failed log entry for `name` (display name `name`, source id `id(name)`), shaped as log-entries.ts builds it. */
+export function aFailedEntry(name: string, spec: FailureSpec = {}): LogEntry {
+  const type = spec.type ?? 'User';
+  const method = spec.method === undefined ? 'PATCH' : spec.method;
+  const status = spec.status === undefined ? 400 : spec.status;
+  const code = spec.code ?? 'UnprocessableEntity';
+  const part = spec.part ?? 'object';
+  const resource = type === 'User' ? 'Users' : 'Groups';
+  const url = spec.url ?? `http://127.0.0.1:8080/scim/v2/${resource}${method === 'POST' ? '' : `/t-${name}`}`;
+  const network = spec.network ?? 'ECONNRESET';
+  const body = spec.body ?? null;
+  const reason =
+    spec.reason ??
+    (method === null
+      ? `${code}: ${name} failed`
+      : status === null
+        ? `${method} ${url} → no response ${code}: ${network}: socket hang up`
+        : `${method} ${url} → ${status} ${code}: ${body === null ? 'no response body' : `response body: ${JSON.stringify(body)}`}`);
+  const referenceFailed = part !== 'object';
+  return {
+    id: `log-${name}`,
+    cycleId: 'cycle-1',
+    changeId: `change-${name}`,
+    activityDateTime: '2026-05-01T08:00:00.000Z',
+    durationInMilliseconds: 12,
+    provisioningAction: referenceFailed ? 'Update' : method === 'POST' ? 'Create' : 'Update',
+    status: 'Failure',
+    errorCode: code,
+    errorReason: reason,
+    errorDetails: method === null ? null : { method, url, status, body },
+    sourceIdentity: { id: id(name), type, displayName: name },
+    targetIdentity: { id: method === 'POST' ? null : `t-${name}`, type, displayName: name },
+    modifiedProperties: [],
+    provisioningSteps: [
+      { name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Retrieved ${type} '${name}' from Entra ID` },
+      {
+        name: method === 'POST' ? 'EntryExportAdd' : 'EntryExportUpdate',
+        provisioningStepType: 'export',
+        status: referenceFailed ? 'success' : 'failure',
+        description: referenceFailed ? `${type} '${name}' was updated in the target` : reason,
+      },
+      ...(referenceFailed
+        ? [
+            {
+              name: 'EntryReferenceResolution',
+              provisioningStepType: 'referenceResolution' as const,
+              status: 'failure' as const,
+              description: `${part}: changed (${reason})`,
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+// ── mappings and links for plan views (create bodies with nested and extension paths, group links) ─────────
+
+/**
+ * aJob's user mapping with more rows after it, each a YAML flow mapping, e.g.
+ * `{target: name.givenName, source: mailNickname}` (nested, filtered and extension paths for POST bodies).
+ */
+export function aJobWithUserRows(rows: string[]): CompiledJob {
+  const yaml = `users:
+  attributes:
+    - {target: userName, source: userPrincipalName, match: 1}
+    - {target: displayName, source: displayName}
+    - {target: active, expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'}
+    - {target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', source: manager}
+${rows.map((r) => `    - ${r}\n`).join('')}groups:
+  attributes:
+    - {target: displayName, source: displayName, match: 1}
+    - {target: members, source: members}
+`;
+  const parsed = parseJob({ file: 'mapping.yaml', text: yaml });
+  if (!parsed.job) throw new Error(parsed.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  const { compiled, diagnostics } = compileJob(parsed.job, { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES });
+  if (!compiled) throw new Error(diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  return compiled;
+}
+
+/** A group's link, as `anAnchor` makes a user's: target id `t-<name>`. */
+export function aGroupAnchor(name: string, over: Partial<Anchor> = {}): Anchor {
+  return anAnchor(name, { objectType: 'Group', targetId: `t-${name}`, displayName: name, exported: { displayName: name }, ...over });
+}
