@@ -65,6 +65,27 @@ module.exports = {
       to: { path: [IO_CORE_MODULES, IO_PACKAGES, IO_MODULES], reachable: true },
     },
     {
+      name: 'notify-decides-purely',
+      comment:
+        'src/notify decides and words the failure notification as pure functions of a cycle result; only render-eml ' +
+        '(nodemailer), write-eml (files), send-smtp (SMTP) and the barrel reach I/O.',
+      severity: 'error',
+      from: { path: '^src/notify/', pathNot: '^src/notify/(index|render-eml|write-eml|send-smtp)\\.ts$' },
+      to: { path: [IO_CORE_MODULES, IO_PACKAGES, IO_MODULES, '(^|/)node_modules/nodemailer/'], reachable: true },
+    },
+    {
+      name: 'notify-reads-results-not-layers',
+      comment:
+        "src/notify works on a finished cycle's result: it names engine and model types (type-only) and uses shared/; " +
+        'it never runs the engine, the store, the SCIM client or the CLI.',
+      severity: 'error',
+      from: { path: '^src/notify/' },
+      to: {
+        path: '^src/(engine|store|scim|scim-server|cli|conformance|mapping|mapping-file|source|scoping|expression|schema-import)/',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'model-is-a-leaf',
       comment:
         'src/model/ holds the domain types every layer shares (records, directory, job). It imports nothing but ' +
