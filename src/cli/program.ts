@@ -95,6 +95,24 @@ function withRequestOutput(cmd: Command, help: { json: string; verbose: string }
     .option('-q, --quiet', 'print nothing unless something fails (for scripts: the exit code says how it went)');
 }
 
+/** The portal's "Notification Email": when a cycle puts the job in quarantine (or its reason changes). */
+function withNotifyOptions(cmd: Command): Command {
+  return cmd
+    .option('--notify-dir <dir>', "write Entra's failure notification e-mail into DIR as an .eml file")
+    .option('--notify-email <address>', 'the address the notification goes to (with --smtp, or in the .eml)')
+    .option('--smtp <url>', 'send the notification through this SMTP server (smtp://host:port; a password only in PROVSIM_SMTP_URL)');
+}
+
+function notifyFrom(o: Record<string, unknown>): { notify: { notifyDir?: string; notifyEmail?: string; smtp?: string } } {
+  return {
+    notify: {
+      ...(o['notifyDir'] ? { notifyDir: o['notifyDir'] as string } : {}),
+      ...(o['notifyEmail'] ? { notifyEmail: o['notifyEmail'] as string } : {}),
+      ...(o['smtp'] ? { smtp: o['smtp'] as string } : {}),
+    },
+  };
+}
+
 /** The request-output flags, checked: `--quiet` with `--verbose` or `--json` asks for two things at once. */
 function requestOutputFrom(o: Record<string, unknown>): {
   json: boolean;
@@ -155,10 +173,12 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     applyConfig(action, config.values, deps.env);
   });
 
-  withRequestOutput(withSessionOptions(program.command('sync')), {
-    json: 'print the cycle (plan, requests, log) as JSON',
-    verbose: 'print one line per object that changed; with --dry-run, each request as it would be sent',
-  })
+  withNotifyOptions(
+    withRequestOutput(withSessionOptions(program.command('sync')), {
+      json: 'print the cycle (plan, requests, log) as JSON',
+      verbose: 'print one line per object that changed; with --dry-run, each request as it would be sent',
+    }),
+  )
     .description('Run one provisioning cycle (initial, or incremental after the first) of a fixture tenant into a SCIM target.')
     .option('--dry-run', 'plan only: read the target, print the plan, write nothing')
     .option('--concurrency <n>', 'requests in flight at once', integer('--concurrency', 1), DEFAULTS.concurrency)
@@ -184,6 +204,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
           {
             ...sessionOptionsFrom(o),
             ...requestOutputFrom(o),
+            ...notifyFrom(o),
             dryRun: Boolean(o['dryRun']),
             ...(o['at'] ? { at: o['at'] as string } : {}),
             escrowSchedule: o['escrowSchedule'] as string,
@@ -197,10 +218,12 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       );
     });
 
-  withRequestOutput(withSessionOptions(program.command('watch')), {
-    json: 'print each cycle as one line of JSON (JSON Lines)',
-    verbose: 'also print each request (method, URL, status, time)',
-  })
+  withNotifyOptions(
+    withRequestOutput(withSessionOptions(program.command('watch')), {
+      json: 'print each cycle as one line of JSON (JSON Lines)',
+      verbose: 'also print each request (method, URL, status, time)',
+    }),
+  )
     .description(
       "Entra's schedule on a loop: an initial cycle, then incremental cycles every interval (and on file changes with --on-change).",
     )
@@ -220,6 +243,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
           {
             ...sessionOptionsFrom(o),
             ...requestOutputFrom(o),
+            ...notifyFrom(o),
             interval: o['interval'] as string,
             onChange: Boolean(o['onChange']),
             ...(o['maxCycles'] ? { maxCycles: o['maxCycles'] as number } : {}),

@@ -66,6 +66,8 @@ export interface Session {
   requests: RequestEvent[];
   /** Whether requests carry an Authorization header (a token was set); the token itself stays inside. */
   tokenSent: boolean;
+  /** What other outputs (a notification) must mask: the token, if any. Never printed. */
+  secrets: readonly string[];
   /**
    * Starts the clock a cycle runs on: with `--at`, a new one whose first reading, the cycle's start, is
    * exactly the simulated time (call it once per cycle, before the cycle).
@@ -153,6 +155,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     provisioner,
     requests,
     tokenSent: token !== null,
+    secrets: token === null ? [] : [token],
     startCycleClock: () => void (clock = at ? offsetClock(at, deps.clock) : deps.clock),
     clock: () => clock,
     out,

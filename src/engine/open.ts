@@ -12,7 +12,7 @@ import type { Axios } from 'axios';
 import type PQueue from 'p-queue';
 import type { CompiledJob } from '../mapping/compile.js';
 import type { Tenant } from '../model/directory.js';
-import type { Anchor, LogEntry } from '../model/records.js';
+import type { Anchor, LogEntry, Quarantine } from '../model/records.js';
 import { contentTypeFor, ScimClient, type RequestEvent } from '../scim/client.js';
 import { dialectFromUrl } from '../scim/dialect.js';
 import { createHttpClient } from '../scim/http.js';
@@ -130,6 +130,8 @@ export interface Provisioner {
   provision(sourceIds: Iterable<string>, options?: ProvisionOptions): Promise<CycleResult>;
   /** The link of a source object (its target id and how it was left), or null. */
   link(sourceId: string): Anchor | null;
+  /** The job's quarantine as stored (null: not quarantined), e.g. to tell a cycle that enters one from one that stays. */
+  quarantine(): Quarantine | null;
   /** Provisioning-log entries, oldest first. */
   logs(query?: LogQuery): LogEntry[];
   /** Closes the state store. The provisioner cannot run cycles after. */
@@ -241,6 +243,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
       );
     },
     link: (sourceId) => store.link(sourceId),
+    quarantine: () => store.quarantine(),
     logs: (query) => store.logs(query),
     close: async () => {
       if (closed) return;

@@ -18,6 +18,7 @@ import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry, renderEscrows } from '../render/human.js';
 import { renderJobFailure } from '../render/job-failure.js';
+import { notifierFrom, type NotifyFlags } from '../notify-flags.js';
 import { cycleJson } from '../render/json.js';
 import { openSession, type Session, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
@@ -36,6 +37,8 @@ export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' |
   verbose?: boolean;
   /** Print only cycles that failed (or left failures) and edits with errors. */
   quiet?: boolean;
+  /** The failure notification (cli/notify-flags.ts). */
+  notify?: NotifyFlags;
 }
 
 export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
@@ -44,6 +47,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
+  const notifier = notifierFrom(options.notify ?? {}, deps);
   const session = await openSession({ ...options, intervalMs, echoRequests: options.verbose ?? false }, deps);
   const cycles: CycleResult[] = [];
   const watchers: FSWatcher[] = [];
@@ -75,6 +79,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     );
 
   let reloaded: Inputs | null = null;
+  let quarantineBefore = session.provisioner.quarantine();
   const guard = heapGuard();
   try {
     while (!deps.signal?.aborted) {
@@ -90,6 +95,14 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       const requests = session.requests.slice(requestsBefore);
       if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target)));
       else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, countRequests(requests).total);
+      const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
+        target: session.provisioner.target,
+        app: session.provisioner.inputs.tenant.app.name,
+        secrets: session.secrets,
+        clock: session.clock(),
+      });
+      for (const line of notes ?? []) session.err(line);
+      quarantineBefore = cycle.quarantine;
       if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
 
       // Wait for the interval (or the quarantine back-off), a file change, or Ctrl-C.
