@@ -14,7 +14,7 @@
  */
 const PURE_FOLDERS = '^src/(expression|mapping|mapping-file|scoping|model)/';
 const PURE_ENGINE_STEPS =
-  '^src/engine/(diff|plan|plan-references|attribute-changes|accidental-deletions|select-work|desired|log-entries|settle|cycle-options|cycle-result|escrow-schedule|quarantine|retry|defaults|outcome|observation)\\.ts$';
+  '^src/engine/(diff|plan|plan-requests|plan-references|attribute-changes|accidental-deletions|select-work|desired|log-entries|settle|cycle-options|cycle-result|escrow-schedule|quarantine|retry|defaults|outcome|observation)\\.ts$';
 
 /**
  * The loaders are pure parsers behind thin `load*` wrappers: the wrapper reads the files and hands their text to

@@ -5,9 +5,6 @@
  * (crash safety: store/write-behind.ts). Returns one outcome per change; partial success is a normal result.
  * What the cycle makes of the outcomes (watermarks, escrows, the log) is settled after it (engine/settle.ts).
  */
-import { managerOperation, memberAddOperation, memberRemoveOperations } from '../scim/dialect.js';
-import { attributePathOrNull } from '../scim/attribute-path.js';
-import { resourceTypeOf } from '../scim/types.js';
 import type { Anchor } from '../model/records.js';
 import { WriteBehind } from '../store/write-behind.js';
 import type { EngineContext } from './context.js';
@@ -15,6 +12,7 @@ import { requestFailure } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
 import { InternalError } from '../shared/errors.js';
 import type { Change, ManagerChange, MembersChange, Plan } from './plan.js';
+import { createRequest, deleteRequest, managerRequests, memberRequests, updateRequest, type RequestOptions } from './plan-requests.js';
 
 /**
  * `anchors`: the links of the plan's objects (apply owns the map and updates it with every link it makes or
@@ -71,6 +69,14 @@ export async function apply(
     ids.set(a.sourceId, a.targetId);
   };
 
+  // The requests themselves are built by plan-requests.ts, which the dry run prints from too.
+  const requestOptions: RequestOptions = {
+    dialect: ctx.dialect,
+    quirks: ctx.quirks,
+    membersPerPatch: ctx.membersPerPatch,
+    targetIdOf: (sourceId) => ids.get(sourceId) ?? null,
+  };
+
   const ok = (targetId: string | null): Omit<ChangeOutcome, 'change' | 'durationMs'> => ({
     status: 'success',
     targetId,
@@ -83,7 +89,8 @@ export async function apply(
     switch (c.action) {
       case 'create': {
         const change = c;
-        const created = await ctx.send('POST', () => ctx.client.create(resourceTypeOf(change.object.objectType), change.body));
+        const post = createRequest(change);
+        const created = await ctx.send('POST', () => ctx.client.create(post.resource, post.body));
         saveLink({
           objectType: change.object.objectType,
           sourceId: change.object.sourceId,
@@ -97,7 +104,8 @@ export async function apply(
       case 'update':
       case 'disable': {
         const change = c;
-        await ctx.send('PATCH', () => ctx.client.patch(resourceTypeOf(change.object.objectType), change.targetId, change.operations));
+        const patch = updateRequest(change);
+        await ctx.send('PATCH', () => ctx.client.patch(patch.resource, patch.targetId, patch.operations));
         saveLink({
           objectType: change.object.objectType,
           sourceId: change.object.sourceId,
@@ -145,28 +153,23 @@ export async function apply(
   await run(plan.references, async (c) => (c.action === 'set-manager' ? applyManager(c) : applyMembers(c)));
 
   async function applyManager(change: ManagerChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
-    const userTargetId = ids.get(change.object.sourceId);
-    if (!userTargetId)
-      return {
-        status: 'skipped',
-        targetId: null,
-        failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null },
-        unresolved: [],
-      };
-    if (!change.managerProvisioned)
-      return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId ?? ''] };
-    let managerTargetId = '';
-    if (change.managerSourceId !== null) {
-      const resolved = ids.get(change.managerSourceId);
-      if (!resolved) return { status: 'skipped', targetId: userTargetId, failure: null, unresolved: [change.managerSourceId] };
-      managerTargetId = resolved;
+    const planned = managerRequests(change, requestOptions);
+    if (planned.kind === 'none') {
+      if (planned.why === 'source-missing')
+        return {
+          status: 'skipped',
+          targetId: null,
+          failure: { code: 'ReferenceSourceMissing', message: 'the user itself was not provisioned in this cycle', details: null },
+          unresolved: [],
+        };
+      return { status: 'skipped', targetId: planned.targetId, failure: null, unresolved: planned.unresolved };
     }
-    const path = attributePathOrNull(change.path)!;
-    await ctx.send('PATCH', () =>
-      ctx.client.patch('Users', userTargetId, [
-        managerOperation(ctx.dialect, path, change.op, managerTargetId, ctx.quirks, change.previous),
-      ]),
-    );
+    const userTargetId = planned.targetId!;
+    const managerTargetId = change.managerSourceId === null ? '' : ids.get(change.managerSourceId)!;
+    for (const request of planned.requests) {
+      if (request.method !== 'PATCH') throw new InternalError(`apply: a manager change planned a ${request.method}`);
+      await ctx.send('PATCH', () => ctx.client.patch(request.resource, request.targetId, request.operations));
+    }
     const anchor = anchors.get(change.object.sourceId) ?? ctx.store.link(change.object.sourceId);
     if (anchor) {
       const exported = { ...anchor.exported };
@@ -178,34 +181,24 @@ export async function apply(
   }
 
   async function applyMembers(change: MembersChange): Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>> {
-    const groupTargetId = ids.get(change.object.sourceId);
-    if (!groupTargetId)
+    const planned = memberRequests(change, requestOptions);
+    if (planned.kind === 'none')
       return {
         status: 'skipped',
         targetId: null,
         failure: { code: 'ReferenceSourceMissing', message: 'the group itself was not provisioned in this cycle', details: null },
         unresolved: [],
       };
-    const resolved: Array<[string, string]> = [];
-    const unresolved: string[] = [];
-    for (const id of change.memberSourceIds) {
-      const t = ids.get(id);
-      if (t) resolved.push([id, t]);
-      else unresolved.push(id);
-    }
-    for (let i = 0; i < resolved.length; i += ctx.membersPerPatch) {
-      const chunk = resolved.slice(i, i + ctx.membersPerPatch);
-      const targetIds = chunk.map(([, t]) => t);
-      const operations =
-        change.action === 'add-members' ? [memberAddOperation(ctx.dialect, targetIds)] : memberRemoveOperations(ctx.dialect, targetIds);
-      await ctx.send('PATCH', () => ctx.client.patch('Groups', groupTargetId, operations));
-      const sourceIds = chunk.map(([s]) => s);
+    for (const request of planned.requests) {
+      if (request.method !== 'PATCH') throw new InternalError(`apply: a membership change planned a ${request.method}`);
+      await ctx.send('PATCH', () => ctx.client.patch(request.resource, request.targetId, request.operations));
+      const sourceIds = request.memberSourceIds ?? [];
       const group = change.object.sourceId;
       const added = change.action === 'add-members' ? sourceIds : [];
       const removed = change.action === 'remove-members' ? sourceIds : [];
       writes.push((store) => store.recordMembership(group, added, removed));
     }
-    return { ...ok(groupTargetId), unresolved };
+    return { ...ok(planned.targetId), unresolved: planned.unresolved };
   }
 
   writes.flush();
@@ -214,7 +207,8 @@ export async function apply(
   await run(plan.deletes, async (c) => {
     if (c.action === 'delete') {
       const change = c;
-      await ctx.send('DELETE', () => ctx.client.delete(resourceTypeOf(change.object.objectType), change.targetId));
+      const del = deleteRequest(change);
+      await ctx.send('DELETE', () => ctx.client.delete(del.resource, del.targetId));
       anchors.delete(change.object.sourceId);
       ids.delete(change.object.sourceId);
       writes.push((store) => store.deleteLink(change.object.sourceId));

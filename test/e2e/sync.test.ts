@@ -263,7 +263,7 @@ describe('dry run', () => {
     expect(h.writes()).toEqual([]);
     expect(h.target.requests().length).toBeGreaterThan(1);
     expect(h.out.stdout).toMatch(/plan \(initial cycle, legacy dialect\): 25 to create/);
-    expect(h.out.stdout).toContain("+ create  User 'José Müller'");
+    expect(h.out.stdout).toContain("+ User 'José Müller' (create)");
     // Nothing was stored: the next real sync is still an initial cycle that creates everything.
     const real = await h.sync(CONTOSO);
     expect(real.cycle?.kind).toBe('initial');

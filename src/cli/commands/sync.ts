@@ -6,11 +6,14 @@ import { SingleBar } from 'cli-progress';
 import { isWrite, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import type { RequestEvent } from '../../scim/client.js';
-import { openSession, type SessionOptions } from '../session.js';
+import { openSession, type Session, type SessionOptions } from '../session.js';
 import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { countRequests } from '../request-counts.js';
-import { renderCycle, renderEntry, renderPlan, renderSourceSummary } from '../render/human.js';
+import { DEFAULTS } from '../../engine/defaults.js';
+import { renderCycle, renderEntry, renderSourceSummary } from '../render/human.js';
+import { planSummary, renderPlan, type PlanRenderOptions } from '../render/plan.js';
+import { styleFor } from '../render/style.js';
 import { renderJobFailure } from '../render/job-failure.js';
 import { cycleJson } from '../render/json.js';
 
@@ -45,7 +48,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       hooks: {
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
           if (options.json) return;
-          if (options.dryRun) out(renderPlan(plan, options.verbose ?? false));
+          if (options.dryRun) out(renderPlan(plan, dryRunView(session, options, deps)));
           else if (!bar) err(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${renderPlanHeadline(plan)}`);
           const writes = [...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length;
           if (!options.dryRun && deps.isTTY && writes > 0) {
@@ -96,5 +99,25 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
 }
 
 function renderPlanHeadline(plan: Plan): string {
-  return renderPlan(plan).split('\n')[0]!;
+  return planSummary(plan);
+}
+
+/**
+ * The dry run's plan view: requests under `-v`, built from the provisioner's target and quirks and the
+ * state's links. Colour only when both streams are terminals (CliDeps says so for stderr only; stdout is
+ * asked directly), or FORCE_COLOR.
+ */
+function dryRunView(session: Session, options: SyncOptions, deps: CliDeps): PlanRenderOptions {
+  const { provisioner } = session;
+  const stdoutIsTTY = (deps.stdout as { isTTY?: unknown }).isTTY === true;
+  return {
+    verbose: options.verbose ?? false,
+    style: styleFor(deps.env, deps.isTTY && stdoutIsTTY),
+    wire: {
+      baseUrl: provisioner.target,
+      quirks: provisioner.quirks,
+      membersPerPatch: options.membersPerPatch ?? DEFAULTS.membersPerPatch,
+      linkedTargetId: (sourceId) => provisioner.link(sourceId)?.targetId ?? null,
+    },
+  };
 }

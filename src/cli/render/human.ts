@@ -1,74 +1,14 @@
 /**
- * Human views of a plan and of a cycle's result. Rendering is kept apart from computing: these functions
- * take the same plan and result objects the JSON view takes, and return text.
+ * Human views of a cycle's result (the plan's are in plan.ts). Rendering is kept apart from computing: these
+ * functions take the same result objects the JSON view takes, and return text.
  */
 import { renderJobFailure } from './job-failure.js';
-import { isWrite, type Change, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import type { LogEntry } from '../../model/records.js';
 import type { DesiredObject } from '../../engine/desired.js';
 
-function name(c: Change): string {
-  return `${c.object.objectType} '${c.object.displayName}'`;
-}
-
-function ops(operations: ReadonlyArray<{ op: string; path?: string; value?: unknown }>): string {
-  return operations
-    .map((o) => `${o.op}${o.path ? ` ${o.path}` : ''}${o.value === undefined ? '' : ` ${JSON.stringify(o.value)}`}`)
-    .join('; ');
-}
-
-export function renderChange(c: Change): string {
-  switch (c.action) {
-    case 'create':
-      return `  + create  ${name(c)}: ${c.reason}`;
-    case 'update':
-      return `  ~ update  ${name(c)} [${c.targetId}]: ${ops(c.operations)}`;
-    case 'disable':
-      return `  ~ disable ${name(c)} [${c.targetId}]: ${ops(c.operations)} (${c.reason})`;
-    case 'delete':
-      return `  - delete  ${name(c)} [${c.targetId}]: ${c.reason}`;
-    case 'staged-delete':
-      return `  ! staged  ${name(c)} [${c.targetId}]: ${c.reason}`;
-    case 'skip':
-      return `  = skip    ${name(c)}: ${c.skipReason}: ${c.reason}`;
-    case 'fail':
-      return `  ✗ fail    ${name(c)}: ${c.errorCode}: ${c.message}`;
-    case 'set-manager':
-      return c.managerProvisioned
-        ? `  → manager ${name(c)}: ${c.reason}${c.managerDisplayName ? ` (${c.managerDisplayName})` : ''}`
-        : `  ! manager ${name(c)}: left out: ${c.reason}`;
-    case 'add-members':
-      return `  → members ${name(c)}: add ${c.memberSourceIds.length}`;
-    case 'remove-members':
-      return `  → members ${name(c)}: remove ${c.memberSourceIds.length}`;
-  }
-}
-
-export function planSummary(plan: Plan): string {
-  const count = (a: string): number => [...plan.objects, ...plan.references, ...plan.deletes].filter((c) => c.action === a).length;
-  const parts = [
-    `${count('create')} to create`,
-    `${count('update')} to update`,
-    `${count('disable')} to disable`,
-    `${count('delete')} to delete`,
-    `${plan.references.filter(isWrite).length} reference updates`,
-    `${count('skip')} unchanged or skipped`,
-  ];
-  if (count('fail') > 0) parts.push(`${count('fail')} failing`);
-  if (count('staged-delete') > 0) parts.push(`${count('staged-delete')} held back (accidental-deletion threshold)`);
-  return `plan (${plan.kind} cycle, ${plan.dialect} dialect): ${parts.join(', ')}`;
-}
-
-/** The full plan, skips left out unless `verbose`. */
-export function renderPlan(plan: Plan, verbose = false): string {
-  const lines = [planSummary(plan)];
-  for (const c of [...plan.objects, ...plan.references, ...plan.deletes]) {
-    if (c.action === 'skip' && !verbose) continue;
-    lines.push(renderChange(c));
-  }
-  return lines.join('\n');
-}
+// The plan's views moved to plan.ts; re-exported for modules that import them from here.
+export { planSummary, renderChange, renderPlan } from './plan.js';
 
 export function renderCounts(counts: Record<string, number>): string {
   const rows = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
