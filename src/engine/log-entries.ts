@@ -1,9 +1,12 @@
 /**
  * One provisioning-log entry per object per cycle (spec §5.13), built from the plan's outcomes. Pure.
  * An object's reference changes (manager, members) are folded into its entry, so a user whose only change
- * was its manager shows as one Update.
+ * was its manager shows as one Update. The source identity carries the object's UPN and mail nickname
+ * (Graph's `sourceIdentity.details`) when the caller says how to find them, so the log can be searched the
+ * way a person remembers a user (`provsim logs --user`).
  */
-import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep } from '../model/records.js';
+import type { SourceValue, Tenant } from '../model/directory.js';
+import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep, SourceIdentityDetails } from '../model/records.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
 
@@ -24,7 +27,20 @@ const EXPORT_STEP: Record<string, string> = {
   delete: 'EntryExportDelete',
 };
 
-export function buildLogEntries(cycleId: string, at: string, outcomes: readonly ChangeOutcome[], newId: () => string): LogEntry[] {
+/** The identifiers of a source object by its id; undefined for an object the source no longer has. */
+export type IdentifySource = (sourceId: string) => SourceIdentityDetails | undefined;
+
+/**
+ * `identify` gives each entry's `sourceIdentity.details`; without it (or when it returns undefined) the
+ * entry has none.
+ */
+export function buildLogEntries(
+  cycleId: string,
+  at: string,
+  outcomes: readonly ChangeOutcome[],
+  newId: () => string,
+  identify?: IdentifySource,
+): LogEntry[] {
   const byObject = new Map<string, ChangeOutcome[]>();
   for (const o of outcomes) {
     // A change the cycle never reached (Ctrl-C, or a job-level stop) is not an event of this cycle.
@@ -35,15 +51,47 @@ export function buildLogEntries(cycleId: string, at: string, outcomes: readonly 
     else byObject.set(key, [o]);
   }
   const entries: LogEntry[] = [];
-  for (const list of byObject.values()) entries.push(entryFor(cycleId, at, list, newId));
+  for (const list of byObject.values()) entries.push(entryFor(cycleId, at, list, newId, identify));
   return entries;
+}
+
+/**
+ * The tenant's identifiers by object id: a user's `userPrincipalName` and `mailNickname`, a group's
+ * `mailNickname` (each only when it is a non-empty string). The index is built on the first call, once
+ * per tenant, so a cycle that logs nothing pays nothing; it holds references to the tenant's strings.
+ */
+export function sourceIdentifiers(tenant: Tenant): IdentifySource {
+  let index: Map<string, SourceIdentityDetails> | undefined;
+  return (sourceId) => {
+    if (!index) {
+      index = new Map();
+      for (const u of tenant.users) {
+        const nickname = textOf(u.attributes['mailNickname']);
+        index.set(
+          u.id,
+          nickname === undefined
+            ? { userPrincipalName: u.userPrincipalName }
+            : { userPrincipalName: u.userPrincipalName, mailNickname: nickname },
+        );
+      }
+      for (const g of tenant.groups) {
+        const nickname = textOf(g.attributes['mailNickname']);
+        if (nickname !== undefined) index.set(g.id, { mailNickname: nickname });
+      }
+    }
+    return index.get(sourceId);
+  };
+}
+
+function textOf(v: SourceValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 function isReference(c: Change): boolean {
   return c.action === 'set-manager' || c.action === 'add-members' || c.action === 'remove-members';
 }
 
-function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () => string): LogEntry {
+function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () => string, identify: IdentifySource | undefined): LogEntry {
   const primary = list.find((o) => !isReference(o.change)) ?? null;
   const refs = list.filter((o) => isReference(o.change));
   const object: ObjectRef = (primary ?? list[0]!).change.object;
@@ -129,6 +177,7 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
   }
 
   const duration = list.reduce((n, o) => n + o.durationMs, 0);
+  const details = identify?.(object.sourceId);
   return {
     id: newId(),
     cycleId,
@@ -140,7 +189,9 @@ function entryFor(cycleId: string, at: string, list: ChangeOutcome[], newId: () 
     errorCode: failure?.code ?? null,
     errorReason: failure?.message ?? null,
     errorDetails: failure?.details ?? null,
-    sourceIdentity: { id: object.sourceId, type: object.objectType, displayName: object.displayName },
+    sourceIdentity: details
+      ? { id: object.sourceId, type: object.objectType, displayName: object.displayName, details: { ...details } }
+      : { id: object.sourceId, type: object.objectType, displayName: object.displayName },
     targetIdentity: { id: targetId, type: object.objectType, displayName: object.displayName },
     modifiedProperties: modified,
     provisioningSteps: steps,

@@ -25,7 +25,7 @@ import type { Anchor, LogEntry } from '../model/records.js';
 import { apply } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
-import { buildLogEntries, countEntries } from './log-entries.js';
+import { buildLogEntries, countEntries, sourceIdentifiers } from './log-entries.js';
 import type { Observation } from './observation.js';
 import { observe } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
@@ -92,8 +92,9 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   /** Outcomes of objects whose references are deferred: their log entry waits for them. */
   const held = new Map<string, ChangeOutcome[]>();
 
+  const identify = sourceIdentifiers(input.tenant);
   const log = (outcomes: readonly ChangeOutcome[]): void => {
-    const entries = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId);
+    const entries = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId, identify);
     ctx.store.appendLog(entries);
     for (const [k, n] of Object.entries(countEntries(entries))) applied.counts[k] = (applied.counts[k] ?? 0) + n;
     applied.entryCount += entries.length;

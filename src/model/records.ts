@@ -75,6 +75,17 @@ export interface ProvisioningStep {
   details?: Record<string, string>;
 }
 
+/**
+ * The source object's identifiers a person searches the log by, as in the `details` bag of Graph's
+ * `provisioningObjectSummary.sourceIdentity`. Each key is present only when the source object has a value:
+ * users have a `userPrincipalName` and usually a `mailNickname`, groups at most a `mailNickname`, and an
+ * object no longer in the source (a hard delete) has no details at all.
+ */
+export interface SourceIdentityDetails {
+  userPrincipalName?: string;
+  mailNickname?: string;
+}
+
 /** One entry per object per cycle, in the spirit of Graph's provisioningObjectSummary (spec §5.13). */
 export interface LogEntry {
   id: string;
@@ -88,7 +99,7 @@ export interface LogEntry {
   errorReason: string | null;
   /** The failing request, the target's response status and its SCIM error body, when the target failed. */
   errorDetails: { method: string; url: string; status: number | null; body: unknown } | null;
-  sourceIdentity: { id: string; type: ObjectType; displayName: string };
+  sourceIdentity: { id: string; type: ObjectType; displayName: string; details?: SourceIdentityDetails };
   targetIdentity: { id: string | null; type: ObjectType; displayName: string };
   modifiedProperties: ModifiedProperty[];
   provisioningSteps: ProvisioningStep[];

@@ -1,15 +1,18 @@
 /**
- * The stored form of a provisioning-log entry (schema v3). An entry is written once per object per cycle,
+ * The stored form of a provisioning-log entry (schema v3 and later). An entry is written once per object per cycle,
  * which makes the log the largest thing a cycle writes; this form holds the same information in about half
  * the bytes, and half the time to serialize:
- * - the fields that have columns of their own (id, cycle, time, action, status, source identity) are not
- *   repeated in the JSON;
+ * - the fields that have columns of their own (id, cycle, time, action, status, the source identity with
+ *   its details: id, type, display name, UPN, mail nickname) are not repeated in the JSON;
  * - modified properties are `[displayName, oldValue, newValue]` triples and steps are
  *   `[name, type, status, description]` (plus `details` when a step has them) instead of keyed objects.
- * `targetIdentity` stays an object with `id` first: `logs({ user })` matches on that text.
+ * `targetIdentity` stays an object with `id` first: the v3 → v4 upgrade reads the target id from it with
+ * `json_extract`, and so can any reader of an older file.
  *
  * Contract: `decodeLogEntry(columnsOf(e), encodeLogEntry(e))` deep-equals `e`, with the keys in
- * LogEntry's order (the `--json` output does not change with the storage).
+ * LogEntry's order (the `--json` output does not change with the storage), and the source identity's
+ * details in SourceIdentityDetails' order; an empty details bag is not kept (it decodes to none). Rows
+ * written before schema v4 have no UPN or mail nickname and decode to entries without details.
  */
 import type { LogEntry, ModifiedProperty, ProvisioningStep } from '../model/records.js';
 
@@ -23,6 +26,9 @@ export interface LogColumns {
   source_id: string;
   display_name: string;
   object_type: string;
+  /** The source identity's details (schema v4); null when absent. */
+  upn: string | null;
+  mail_nickname: string | null;
 }
 
 type StoredProperty = [displayName: string, oldValue: string | null, newValue: string | null];
@@ -85,11 +91,7 @@ export function decodeLogEntry(columns: LogColumns, entry: string): LogEntry {
     errorCode: s.errorCode,
     errorReason: s.errorReason,
     errorDetails: s.errorDetails,
-    sourceIdentity: {
-      id: columns.source_id,
-      type: columns.object_type as LogEntry['sourceIdentity']['type'],
-      displayName: columns.display_name,
-    },
+    sourceIdentity: sourceIdentityOf(columns),
     targetIdentity: s.targetIdentity,
     modifiedProperties: s.modifiedProperties.map(([displayName, oldValue, newValue]): ModifiedProperty => ({
       displayName,
@@ -104,6 +106,19 @@ export function decodeLogEntry(columns: LogColumns, entry: string): LogEntry {
   };
 }
 
+function sourceIdentityOf(c: LogColumns): LogEntry['sourceIdentity'] {
+  const identity: LogEntry['sourceIdentity'] = {
+    id: c.source_id,
+    type: c.object_type as LogEntry['sourceIdentity']['type'],
+    displayName: c.display_name,
+  };
+  if (c.upn === null && c.mail_nickname === null) return identity;
+  identity.details = {};
+  if (c.upn !== null) identity.details.userPrincipalName = c.upn;
+  if (c.mail_nickname !== null) identity.details.mailNickname = c.mail_nickname;
+  return identity;
+}
+
 /** The columns of an entry, as `appendLog` writes them. */
 export function columnsOf(e: LogEntry): LogColumns {
   return {
@@ -115,5 +130,7 @@ export function columnsOf(e: LogEntry): LogColumns {
     source_id: e.sourceIdentity.id,
     display_name: e.sourceIdentity.displayName,
     object_type: e.sourceIdentity.type,
+    upn: e.sourceIdentity.details?.userPrincipalName ?? null,
+    mail_nickname: e.sourceIdentity.details?.mailNickname ?? null,
   };
 }

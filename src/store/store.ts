@@ -15,16 +15,21 @@ import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../model/records.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
+import { foldText, nearQuery, rankNear, searchText, searchTextOf, type LogIdentity, type NearIdentity } from './log-search.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from '../model/records.js';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /*
  * Watermarks and memberships are WITHOUT ROWID: small rows, written once per object per cycle, in one B-tree
  * instead of a rowid table plus the index of its key. Links stay a rowid table: their rows (about 1 KB of
  * exported values) made each commit about ten times dearer as WITHOUT ROWID (measured). The log is
  * append-only: its `seq` is the rowid, so each insert appends to the end of one B-tree; entries are looked
- * up by cycle (`log_cycle`), never by id.
+ * up by cycle (`log_cycle`), never by id. `upn` and `mail_nickname` are the source identity's details
+ * (null when absent, and in rows written before v4). Its `search` column is the entry's identifiers folded for
+ * `logs({ user })` (store/log-search.ts); it has no index: a substring match cannot use one, and scanning
+ * that short column costs less than the LOWER(entry) scan it replaced, while an index would make every
+ * append dearer.
  */
 const TABLES = {
   meta: 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
@@ -43,7 +48,8 @@ const TABLES = {
   status TEXT NOT NULL, dry_run INTEGER NOT NULL, job_hash TEXT NOT NULL, counts TEXT NOT NULL)`,
   log: `CREATE TABLE IF NOT EXISTS log (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL, cycle_id TEXT NOT NULL, activity_at TEXT NOT NULL, action TEXT NOT NULL,
-  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL)`,
+  status TEXT NOT NULL, source_id TEXT NOT NULL, display_name TEXT NOT NULL, object_type TEXT NOT NULL, entry TEXT NOT NULL,
+  upn TEXT, mail_nickname TEXT, search TEXT NOT NULL DEFAULT '')`,
 } as const;
 
 const MIGRATION = `${Object.values(TABLES).join(';\n')};
@@ -54,6 +60,7 @@ CREATE INDEX IF NOT EXISTS log_cycle ON log (cycle_id);
  * v2 → v3: watermarks and memberships become WITHOUT ROWID, the log's `seq` its rowid and its entries take
  * the compact stored form (log-codec.ts). SQLite cannot change a table's kind in place, so each is copied
  * into a new one of the v3 shape (the log row by row, re-encoded), in one transaction with the version bump.
+ * The new log table has the current shape, so a v1 or v2 file goes straight to the current version.
  */
 const V2_TO_V3 = `
 ${['watermarks', 'memberships', 'log'].map((t) => `ALTER TABLE ${t} RENAME TO ${t}_v2;`).join('\n')}
@@ -68,11 +75,51 @@ DROP TABLE watermarks_v2;
 DROP TABLE memberships_v2;
 `;
 
+/**
+ * v3 → v4: the log gains the source identity's details (`upn`, `mail_nickname`; null in the rows v3 wrote,
+ * which never had them) and its `search` column, back-filled from each row's columns and stored entry:
+ * source id, target id and display name. A row whose entry is not valid JSON gets what its columns hold.
+ * `provsim_search_text` is registered on the connection for this statement (one JS call per row, once).
+ */
+const V3_TO_V4 = `
+ALTER TABLE log ADD COLUMN upn TEXT;
+ALTER TABLE log ADD COLUMN mail_nickname TEXT;
+ALTER TABLE log ADD COLUMN search TEXT NOT NULL DEFAULT '';
+UPDATE log SET search = provsim_search_text(source_id,
+  CASE WHEN json_valid(entry) THEN json_extract(entry, '$.targetIdentity.id') END, display_name, NULL, NULL);
+`;
+
+const INSERT_LOG = `INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, upn, mail_nickname, entry, search)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The values of INSERT_LOG for an entry, in its column order. */
+function logRow(e: LogEntry): unknown[] {
+  const c = columnsOf(e);
+  return [
+    c.id,
+    c.cycle_id,
+    c.activity_at,
+    c.action,
+    c.status,
+    c.source_id,
+    c.display_name,
+    c.object_type,
+    c.upn,
+    c.mail_nickname,
+    encodeLogEntry(e),
+    searchTextOf(e),
+  ];
+}
+
 export interface LogQuery {
   cycleId?: string;
   status?: string;
   action?: string;
-  /** Matches source id, target id or display name (case-insensitive substring). */
+  /**
+   * Matches a part of the source id, target id, display name, UPN (so also the part before its '@') or
+   * mail nickname, ignoring case and accents ("jose muller" and "JOSÉ" find "José Müller"; see
+   * store/log-search.ts). Entries written before schema v4 carry no UPN or mail nickname.
+   */
   user?: string;
   /** ISO time: entries at or after it. */
   since?: string;
@@ -107,13 +154,20 @@ export class StateStore {
     }
     const version = this.#getMeta('schema_version');
     if (version === null) this.#setMeta('schema_version', String(SCHEMA_VERSION));
-    else if (Number(version) === 1 || Number(version) === 2) {
+    else if (Number(version) >= 1 && Number(version) < SCHEMA_VERSION && Number.isInteger(Number(version))) {
       try {
         this.transaction(() => {
-          // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
-          if (Number(version) === 1) this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
-          this.#db.exec(V2_TO_V3);
-          this.#copyLogFromV2();
+          if (Number(version) <= 2) {
+            // v1 → v2: escrows gained their retry time (due at once: the next cycle retries them).
+            if (Number(version) === 1) this.#db.exec("ALTER TABLE escrows ADD COLUMN next_retry_at TEXT NOT NULL DEFAULT ''");
+            this.#db.exec(V2_TO_V3);
+            this.#copyLogFromV2();
+          } else {
+            this.#db.function('provsim_search_text', { deterministic: true, varargs: true }, (...fields: unknown[]) =>
+              searchText(fields.map((f) => (typeof f === 'string' ? f : null))),
+            );
+            this.#db.exec(V3_TO_V4);
+          }
           this.#setMeta('schema_version', String(SCHEMA_VERSION));
         });
       } catch (error) {
@@ -139,17 +193,13 @@ export class StateStore {
    * in memory and each page is an index range, not a scan.
    */
   #copyLogFromV2(): void {
-    const ins = this.#db.prepare(
-      'INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const ins = this.#db.prepare(INSERT_LOG);
     const first = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 ORDER BY seq, rowid LIMIT 1000');
     const next = this.#db.prepare('SELECT seq, rowid AS r, entry FROM log_v2 WHERE (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT 1000');
     type Row = { seq: number; r: number; entry: string };
     for (let rows = first.all() as Row[]; rows.length > 0; rows = next.all(rows[rows.length - 1]!.seq, rows[rows.length - 1]!.r) as Row[]) {
       for (const row of rows) {
-        const e = JSON.parse(row.entry) as LogEntry;
-        const c = columnsOf(e);
-        ins.run(c.id, c.cycle_id, c.activity_at, c.action, c.status, c.source_id, c.display_name, c.object_type, encodeLogEntry(e));
+        ins.run(logRow(JSON.parse(row.entry) as LogEntry));
       }
     }
     this.#db.exec('DROP TABLE log_v2; CREATE INDEX log_cycle ON log (cycle_id);');
@@ -408,42 +458,73 @@ export class StateStore {
   appendLog(entries: readonly LogEntry[]): void {
     if (entries.length === 0) return;
     // `seq` is the rowid: SQLite gives each row the next one, so entries keep the order they are appended in.
-    const ins = this.#stmt(
-      'INSERT INTO log (id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const ins = this.#stmt(INSERT_LOG);
     this.transaction(() => {
-      for (const e of entries) {
-        ins.run(
-          e.id,
-          e.cycleId,
-          e.activityDateTime,
-          e.provisioningAction,
-          e.status,
-          e.sourceIdentity.id,
-          e.sourceIdentity.displayName,
-          e.sourceIdentity.type,
-          encodeLogEntry(e),
-        );
-      }
+      for (const e of entries) ins.run(logRow(e));
     });
   }
 
   logs(query: LogQuery = {}): LogEntry[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (query.cycleId) (where.push('cycle_id = ?'), args.push(query.cycleId));
-    if (query.status) (where.push('LOWER(status) = LOWER(?)'), args.push(query.status));
-    if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
-    if (query.since) (where.push('activity_at >= ?'), args.push(query.since));
-    if (query.user) {
-      where.push('(LOWER(source_id) LIKE LOWER(?) OR LOWER(display_name) LIKE LOWER(?) OR LOWER(entry) LIKE LOWER(?))');
-      const like = `%${query.user}%`;
-      args.push(like, like, `%"targetIdentity":{"id":"${query.user}%`);
-    }
-    const sql = `SELECT id, cycle_id, activity_at, action, status, source_id, display_name, object_type, entry FROM log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
+    const { where, args } = logFilter(query);
+    const sql = `SELECT id, cycle_id, activity_at, action, status, source_id, display_name, object_type, upn, mail_nickname, entry FROM log ${where} ORDER BY seq ${query.limit ? `LIMIT ${Math.floor(query.limit)}` : ''}`;
     const rows = this.#stmt(sql).all(...args) as Array<LogColumns & { entry: string }>;
     return rows.map((r) => decodeLogEntry(r, r.entry));
   }
+
+  /** How many entries `logs(query)` would return (`limit` ignored), without reading them. */
+  logCount(query: LogQuery = {}): number {
+    const { where, args } = logFilter(query);
+    return this.#stmt(`SELECT COUNT(*) FROM log ${where}`)
+      .pluck(true)
+      .get(...args) as number;
+  }
+
+  /**
+   * Suggestions for a `user` query that matched nothing: the objects (each by its latest entry that could
+   * be near) whose display name, UPN or mail nickname comes closest by the same folding (see `rankNear`).
+   * SQL narrows the rows to those holding one of the query's pieces, so only they reach JS.
+   */
+  nearestLogIdentities(query: string, limit = 3): NearIdentity[] {
+    const near = nearQuery(query);
+    if (!near) return [];
+    const rows = this.#db
+      .prepare(`SELECT MAX(seq), search FROM log WHERE ${near.pieces.map(() => 'instr(search, ?) > 0').join(' OR ')} GROUP BY source_id`)
+      .raw(true)
+      .all(...near.pieces) as Array<[number, string]>;
+    const ranked = rankNear(
+      near,
+      rows.map(([seq, search]) => ({ item: seq, search })),
+      limit,
+    );
+    const read = this.#stmt('SELECT source_id, object_type, display_name, upn, mail_nickname FROM log WHERE seq = ?');
+    return ranked.map((m) => {
+      const r = read.get(m.item) as {
+        source_id: string;
+        object_type: string;
+        display_name: string;
+        upn: string | null;
+        mail_nickname: string | null;
+      };
+      const identity: LogIdentity = { sourceId: r.source_id, type: r.object_type as LogIdentity['type'], displayName: r.display_name };
+      if (r.upn !== null) identity.userPrincipalName = r.upn;
+      if (r.mail_nickname !== null) identity.mailNickname = r.mail_nickname;
+      return { identity, name: identity[m.field] ?? m.folded, distance: m.distance };
+    });
+  }
+}
+
+/** The WHERE clause of a log query and its arguments. */
+function logFilter(query: LogQuery): { where: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (query.cycleId) (where.push('cycle_id = ?'), args.push(query.cycleId));
+  if (query.status) (where.push('LOWER(status) = LOWER(?)'), args.push(query.status));
+  if (query.action) (where.push('LOWER(action) = LOWER(?)'), args.push(query.action));
+  if (query.since) (where.push('activity_at >= ?'), args.push(query.since));
+  const user = query.user === undefined ? '' : foldText(query.user);
+  // instr, not LIKE: the folded query is matched as it is ('%' and '_' are not wildcards), with no JS per row.
+  if (user !== '') (where.push('instr(search, ?) > 0'), args.push(user));
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
 /** A link as stored; `exported` is parsed on first read, from the text `readExported` returns. */

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/engine/diff.js';
-import { buildLogEntries, countEntries } from '../../src/engine/log-entries.js';
+import { buildLogEntries, countEntries, sourceIdentifiers } from '../../src/engine/log-entries.js';
 import type { ChangeOutcome } from '../../src/engine/outcome.js';
 import type { Change } from '../../src/engine/plan.js';
 import type { LogEntry } from '../../src/model/records.js';
-import { aGroup, aJob, anAnchor, aTenant, aUser, diffInputOf, id, notFound, readBack, type Scenario } from '../helpers/builders.js';
+import { aGroup, aJob, anAnchor, aTenant, aUser, diffInputOf, id, notFound, readBack, upn, type Scenario } from '../helpers/builders.js';
 
 let n = 0;
 const newId = (): string => `id-${++n}`;
@@ -186,3 +186,68 @@ describe('buildLogEntries', () => {
     expect(countEntries([a, b, a])).toEqual({ 'Create/Success': 2, 'Create/Failure': 1 });
   });
 });
+
+describe("the source identity's details: the identifiers `provsim logs --user` finds an object by", () => {
+  it('a user carries its UPN and mail nickname, from the tenant the cycle read', () => {
+    const tenant = aTenant([aUser('ann'), aUser('bob')]);
+    const [ann] = changesOf({ tenant, observed: { ann: notFound('ann'), bob: notFound('bob') }, work: ['ann'] });
+    const [e] = buildLogEntries('c1', AT, [ok(ann!, 't-ann')], newId, sourceIdentifiers(tenant));
+    expect(e!.sourceIdentity).toStrictEqual({
+      id: id('ann'),
+      type: 'User',
+      displayName: 'Ann',
+      details: { userPrincipalName: upn('ann'), mailNickname: 'ann' },
+    });
+  });
+
+  it('a user without a mail nickname carries its UPN alone', () => {
+    const tenant = aTenant([aUser('ann')]);
+    delete tenant.users[0]!.attributes['mailNickname'];
+    const [e] = buildLogEntries('c1', AT, [ok(created(tenant), 't-ann')], newId, sourceIdentifiers(tenant));
+    expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann') });
+  });
+
+  it('a group carries its mail nickname when it has one, and no details when it has none', () => {
+    const tenant = aTenant([aUser('ann')], [aGroup('Sales', ['ann']), aGroup('Ops', ['ann'])], ['ann', 'Sales', 'Ops']);
+    tenant.groups[0]!.attributes['mailNickname'] = 'sales-team';
+    const changes = changesOf({ tenant, work: ['Sales', 'Ops'], observed: { Sales: notFound('Sales'), Ops: notFound('Ops') } });
+    const creates = changes.filter((c) => c.action === 'create');
+    expect(creates.map((c) => c.object.displayName)).toEqual(['Sales', 'Ops']);
+    const [sales, ops] = buildLogEntries(
+      'c1',
+      AT,
+      creates.map((c) => ok(c, `t-${c.object.displayName}`)),
+      newId,
+      sourceIdentifiers(tenant),
+    );
+    expect(sales!.sourceIdentity.details).toStrictEqual({ mailNickname: 'sales-team' });
+    expect(ops!.sourceIdentity).not.toHaveProperty('details');
+  });
+
+  it('an object the source no longer has (a hard delete) has no details', () => {
+    const tenant = aTenant([]);
+    const [staged] = changesOf({ tenant, links: [anAnchor('ann')], job: aJob({ settings: { accidentalDeletionThreshold: 1 } }) });
+    const [e] = buildLogEntries('c1', AT, [skipped(staged!)], newId, sourceIdentifiers(tenant));
+    expect(e!.sourceIdentity).toStrictEqual({ id: id('ann'), type: 'User', displayName: anAnchor('ann').displayName });
+  });
+
+  it('without a way to identify sources, entries have no details (the shape entries had before)', () => {
+    const tenant = aTenant([aUser('ann')]);
+    const [e] = buildLogEntries('c1', AT, [ok(created(tenant), 't-ann')], newId);
+    expect(e!.sourceIdentity).not.toHaveProperty('details');
+  });
+
+  it("each entry gets its own copy of the details: editing one entry leaves the next cycle's alone", () => {
+    const tenant = aTenant([aUser('ann')]);
+    const identify = sourceIdentifiers(tenant);
+    const [a] = buildLogEntries('c1', AT, [ok(created(tenant), 't-ann')], newId, identify);
+    a!.sourceIdentity.details!.mailNickname = 'changed';
+    const [b] = buildLogEntries('c2', AT, [ok(created(tenant), 't-ann')], newId, identify);
+    expect(b!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann'), mailNickname: 'ann' });
+  });
+});
+
+/** The create of the tenant's first user, `ann`, against an empty target. */
+function created(tenant: ReturnType<typeof aTenant>): Change {
+  return changesOf({ tenant, observed: { ann: notFound('ann') } })[0]!;
+}

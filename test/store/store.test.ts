@@ -128,7 +128,7 @@ CREATE INDEX log_seq ON log (seq);`);
 }
 
 describe('StateStore schema upgrade', () => {
-  it.each([1, 2] as const)('opens a v%i state file as v3 and keeps every record and log entry', (version) => {
+  it.each([1, 2] as const)('opens a v%i state file as v4 and keeps every record and log entry', (version) => {
     const file = fresh().replace('nested/', '');
     const entries = [
       logEntry(1),
@@ -168,7 +168,7 @@ describe('StateStore schema upgrade', () => {
     s.close();
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('3');
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('4');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v2' OR name = 'log_seq'").all()).toEqual([]);
     db.close();
   });
@@ -191,7 +191,7 @@ describe('StateStore schema upgrade', () => {
     db.prepare("UPDATE log SET entry = '{not json' WHERE id = 'e2'").run();
     db.close();
     expect(() => new StateStore(file)).toThrow(
-      new RegExp(`could not upgrade state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from schema version 2 to 3 .*unchanged`),
+      new RegExp(`could not upgrade state file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} from schema version 2 to 4 .*unchanged`),
     );
     const after = new Database(file, { readonly: true });
     expect(after.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('2');
@@ -206,7 +206,7 @@ describe('StateStore schema upgrade', () => {
     const db = new Database(file);
     db.prepare("UPDATE meta SET value = '9' WHERE key = 'schema_version'").run();
     db.close();
-    expect(() => new StateStore(file)).toThrow(/schema version 9, this provsim expects 3/);
+    expect(() => new StateStore(file)).toThrow(/schema version 9, this provsim expects 4/);
     const after = new Database(file, { readonly: true });
     expect(after.prepare('SELECT COUNT(*) FROM log').pluck().get()).toBe(1);
     after.close();

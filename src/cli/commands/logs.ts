@@ -1,10 +1,15 @@
-/** `provsim logs`: the stored provisioning log, filtered, as a table or JSON. */
+/**
+ * `provsim logs`: the stored provisioning log, filtered, as a table or JSON. A `--user` that matches nothing
+ * still exits 0 with an empty result on stdout, and says why on stderr: which other filter left nothing,
+ * or the closest names the log does have.
+ */
 import { existsSync } from 'node:fs';
 import { JSONPath } from 'jsonpath-plus';
 import { resolve } from 'node:path';
 import { parseInstant } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { StateStore } from '../../store/store.js';
+import { foldText, type NearIdentity } from '../../store/log-search.js';
+import { StateStore, type LogQuery } from '../../store/store.js';
 import type { LogEntry } from '../../model/records.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
@@ -16,6 +21,7 @@ export interface LogsOptions {
   cycle?: string;
   status?: string;
   action?: string;
+  /** A part of the display name, UPN, mail nickname, source id or target id; case and accents are ignored. */
   user?: string;
   json?: boolean;
   /** ISO time: entries at or after it. */
@@ -37,6 +43,10 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
     throw new UsageError(`--status ${options.status} is not one of ${STATUSES.join(', ')}`);
   if (options.action && !ACTIONS.some((s) => s.toLowerCase() === options.action!.toLowerCase()))
     throw new UsageError(`--action ${options.action} is not one of ${ACTIONS.join(', ')}`);
+  if (options.user !== undefined && foldText(options.user) === '')
+    throw new UsageError(
+      `--user ${JSON.stringify(options.user)} has nothing to search for once case, accents and spaces are set aside; give a part of a display name, UPN or mail nickname, e.g. --user jose`,
+    );
   const store = new StateStore(file);
   try {
     let cycleId: string | undefined;
@@ -55,13 +65,14 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
       if (!at) throw new UsageError(`--since ${JSON.stringify(options.since)} is not an ISO-8601 time; e.g. --since 2026-06-01T09:00:00Z`);
       since = at.toISOString();
     }
-    const entries = store.logs({
+    const others: LogQuery = {
       ...(cycleId ? { cycleId } : {}),
       ...(since ? { since } : {}),
       ...(options.status ? { status: options.status } : {}),
       ...(options.action ? { action: options.action } : {}),
-      ...(options.user ? { user: options.user } : {}),
-    });
+    };
+    const entries = store.logs({ ...others, ...(options.user ? { user: options.user } : {}) });
+    if (options.user && entries.length === 0) deps.stderr.write(noUserMatch(options, store) + '\n');
     if (options.jsonpath !== undefined) deps.stdout.write(JSON.stringify(selectJsonPath(options.jsonpath, entries), null, 2) + '\n');
     else if (options.json) deps.stdout.write(JSON.stringify(entries, null, 2) + '\n');
     else if (options.csv) deps.stdout.write(renderLogCsv(entries));
@@ -70,6 +81,41 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
   } finally {
     store.close();
   }
+}
+
+/**
+ * Why `--user` found nothing: the other filters (when the user alone has entries), or the names closest to
+ * the query by the same folding, or that the log has nothing close.
+ */
+function noUserMatch(options: LogsOptions, store: StateStore): string {
+  const user = options.user!;
+  const q = JSON.stringify(user);
+  const filters = (['cycle', 'status', 'action', 'since'] as const).filter((k) => options[k] !== undefined).map((k) => `--${k}`);
+  if (filters.length > 0) {
+    const alone = store.logCount({ user });
+    if (alone > 0)
+      return `no log entry matches --user ${q} together with ${filters.join(', ')}; ${alone} ${alone === 1 ? 'entry matches' : 'entries match'} --user ${q} alone: drop or widen ${filters.length === 1 ? 'that filter' : 'those filters'}`;
+  }
+  const total = store.logCount();
+  const searched = 'a part of the display name, UPN, mail nickname, source id or target id, ignoring case and accents';
+  if (total === 0) return `no log entry matches --user ${q}: the log is empty; run provsim sync first`;
+  const near = store.nearestLogIdentities(user, 3);
+  if (near.length === 0)
+    return `no log entry matches --user ${q} (searched: ${searched}), and no name in the log is close to it; run provsim logs without --user to see its ${total} ${total === 1 ? 'entry' : 'entries'}`;
+  return `no log entry matches --user ${q} (searched: ${searched}); closest: ${near.map(describeNear).join('; ')}`;
+}
+
+/**
+ * "José Müller (jose.muller@contoso.com)", "Sales Team (group sales-team)"; the mail nickname too when it
+ * is what came closest and is not already shown: "José Müller (jose.muller@contoso.com, mail nickname jmuller)".
+ */
+function describeNear(n: NearIdentity): string {
+  const i = n.identity;
+  const alias = i.userPrincipalName ?? i.mailNickname;
+  const parts = [[i.type === 'Group' ? 'group' : '', alias ?? ''].filter(Boolean).join(' ')];
+  if (n.name !== i.displayName && n.name !== alias) parts.push(`mail nickname ${n.name}`);
+  const inner = parts.filter(Boolean).join(', ');
+  return inner ? `${i.displayName} (${inner})` : i.displayName;
 }
 
 /** Applies a JSONPath (jsonpath-plus, its safe evaluator) to the entries; a bad path is a usage error. */
