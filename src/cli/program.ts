@@ -363,7 +363,10 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--cycle <id>', 'only this cycle (an id prefix, or "last")')
     .option('--status <status>', 'Success | Failure | Skipped | Warning')
     .option('--action <action>', 'Create | Update | Disable | Delete | StagedDelete | Other')
-    .option('--user <text>', 'source id, target id or display name (substring)')
+    .option(
+      '--user <text>',
+      'a part of the display name, UPN (or the part before its @), mail nickname, source id or target id; case and accents are ignored',
+    )
     .option('--json', 'print the entries as JSON (Graph provisioningObjectSummary-like)')
     .option('--since <time>', 'only entries at or after this ISO-8601 time')
     .option('--csv', 'print CSV (one row per entry)')
