@@ -13,8 +13,10 @@ export interface CliDeps {
   env: Readonly<Record<string, string | undefined>>;
   clock: Clock;
   random: Random;
-  /** Whether stderr is a terminal (progress bar). */
+  /** Whether stderr is a terminal (progress, colour of what goes to stderr). */
   isTTY: boolean;
+  /** Whether stdout is a terminal (colour of plans and summaries). @default false */
+  stdoutIsTTY?: boolean;
   /** Ends a running cycle cleanly (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** The HTTP seam; created from options when absent. */

@@ -84,6 +84,7 @@ if (isEntryPoint()) {
     clock: systemClock,
     random: systemRandom,
     isTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
     cwd: process.cwd(),
   });

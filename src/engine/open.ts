@@ -120,6 +120,8 @@ export interface Provisioner {
   readonly target: string;
   readonly dialect: DialectName;
   readonly quirks: Quirks;
+  /** Group members per membership PATCH, as apply chunks them (a dry run's request view needs it). */
+  readonly membersPerPatch: number;
   /** The inputs the next cycle runs with. */
   readonly inputs: { readonly tenant: Tenant; readonly job: CompiledJob };
   /** Warnings of the inputs last loaded (errors throw). */
@@ -154,7 +156,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     ...(config.intervalMs !== undefined ? { intervalMs: config.intervalMs } : {}),
   } satisfies CycleOptions;
   // Checked now, before anything is loaded, opened or sent.
-  resolveCycleOptions({ ...engine, dialect, quirks });
+  const resolved = resolveCycleOptions({ ...engine, dialect, quirks });
   const concurrency = config.concurrency ?? DEFAULTS.concurrency;
   const queue: PQueue = createQueue({ concurrency, ...(config.rps ? { rps: config.rps } : {}) });
   const timeoutMs = config.timeoutMs ?? DEFAULTS.timeoutMs;
@@ -217,6 +219,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     target: url.base,
     dialect,
     quirks,
+    membersPerPatch: resolved.membersPerPatch,
     get inputs() {
       return { tenant: inputs.tenant, job: inputs.job };
     },

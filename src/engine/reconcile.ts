@@ -62,7 +62,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   await probe(ctx, random).catch((error: unknown) => halt.fail(jobFailureOf(error), true));
   const retainViews = opts.batchSize >= tenant.users.length + tenant.groups.length;
   // A dry run evaluates the source even when the target cannot be read: it shows what it can.
-  if (!halt.jobFailure || opts.dryRun) deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
+  if (!halt.jobFailure || opts.dryRun)
+    deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
   const desired = halt.jobFailure && !opts.dryRun ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
   const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, records, opts, deps);
   const targetIds = new Map(records.targetIds);

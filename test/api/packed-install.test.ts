@@ -78,7 +78,7 @@ describe('the packed tarball, installed into another project', () => {
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     expect(readdirSync(join(installed, 'dist'))).toEqual(expect.arrayContaining(['index.js', 'index.d.ts']));
-    expect(readdirSync(join(installed, 'fixtures'))).toEqual(expect.arrayContaining(['contoso', 'contoso-day2']));
+    expect(readdirSync(join(installed, 'fixtures'))).toEqual(expect.arrayContaining(['contoso', 'contoso-day2', 'starter']));
     expect(readdirSync(join(installed, 'mappings'))).toEqual(expect.arrayContaining(['customappsso.yaml', 'zapier.yaml']));
     // No test, bench or source files ship.
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'dist', 'fixtures', 'mappings', 'package.json']);
@@ -129,18 +129,18 @@ describe('the packed tarball, installed into another project', () => {
   );
 
   it(
-    'provsim conformance from the install, against provsim serve from the install: passes, exit 0',
+    'from the install, against provsim serve from the install: conformance passes (exit 0); provsim init, then sync with no flags',
     async () => {
       const provsim = join(project, 'node_modules', '.bin', 'provsim');
       const env = { ...process.env, PROVSIM_TOKEN: 'ci-token-1b2c', NO_COLOR: '1' };
-      const server = spawn(provsim, ['serve', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const server = spawn(provsim, ['serve', '--port', '0', '--json'], { cwd: project, env, stdio: ['ignore', 'pipe', 'ignore'] });
       try {
+        // `serve --json` prints one line, {"url": …}, once it listens.
         const url = await new Promise<string>((resolveUrl, reject) => {
           let text = '';
-          server.stderr.on('data', (chunk: Buffer) => {
+          server.stdout.on('data', (chunk: Buffer) => {
             text += chunk.toString();
-            const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/scim\/v2)/.exec(text);
-            if (m) resolveUrl(m[1]!);
+            if (text.includes('\n')) resolveUrl((JSON.parse(text.split('\n')[0]!) as { url: string }).url);
           });
           server.once('exit', (code) => reject(new Error(`provsim serve exited with ${code}: ${text}`)));
         });
@@ -150,6 +150,13 @@ describe('the packed tarball, installed into another project', () => {
         expect((result as { stdout?: string }).stdout ?? '').toMatch(/passed/);
         expect((result as { code?: number }).code ?? 0).toBe(0);
         expect(readFileSync(join(project, 'conformance.xml'), 'utf8')).toContain('<testsuites');
+
+        // The starter files come from the installed package; provsim.yaml then stands for the long flags.
+        const starter = join(project, 'starter');
+        await run(provsim, ['init', '--dir', starter, '--target', url], { cwd: project, env });
+        const sync = await run(provsim, ['sync'], { cwd: starter, env });
+        expect(sync.stdout).toMatch(/initial cycle [0-9a-f]{8}: succeeded/);
+        expect(sync.stdout).toMatch(/Create\s+Success\s+4/);
       } finally {
         server.kill('SIGTERM');
       }

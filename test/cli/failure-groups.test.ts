@@ -224,14 +224,17 @@ describe('renderFailureGroups', () => {
       'failures (6 objects, 3 causes; every entry: provsim logs --status Failure):',
       `  ✗ 4 users: PATCH /Users/{id} → 400 invalidSyntax, e.g. "Operation 1 of the PATCH body has op 'Replace'; use add, remove or replace"`,
       '      UnprocessableEntity; e.g. Cai, Dee, Eve and 1 more',
+      '      first: PATCH http://127.0.0.1:8080/scim/v2/Users/t-Cai → 400',
       expect.stringMatching(/^ {6}hint: your server rejects the legacy dialect's capitalised PATCH ops .*\?aadOptscim062020/),
       '      evidence: legacy-patch-ops (provsim quirks); on its own: provsim conformance --only quirk.capitalised-ops',
       `  ✗ 1 user: POST /Users → 409 uniqueness "userName 'ann@x' already exists"`,
       '      EntryConflict; e.g. Ann',
+      '      first: POST http://127.0.0.1:8080/scim/v2/Users → 409',
       expect.stringMatching(/^ {6}hint: an object with this userName already exists in the target/),
       '      evidence: filter-encoding (provsim quirks); RFC 7644 §3.12; on its own: provsim conformance --only protocol.filter',
       '  ✗ 1 user: PATCH /Users/{id} → 400 "nothing recognisable here"',
       '      UnprocessableEntity; e.g. Gus',
+      '      first: PATCH http://127.0.0.1:8080/scim/v2/Users/t-Gus → 400',
     ]);
   });
 

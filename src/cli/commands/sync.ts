@@ -2,7 +2,6 @@
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
 import { heapGuard } from '../../shared/heap-guard.js';
-import { SingleBar } from 'cli-progress';
 import { isWrite, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import type { RequestEvent } from '../../scim/client.js';
@@ -10,10 +9,12 @@ import { openSession, type Session, type SessionOptions } from '../session.js';
 import { cycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { countRequests } from '../request-counts.js';
-import { DEFAULTS } from '../../engine/defaults.js';
 import { renderCycle, renderEntry, renderSourceSummary } from '../render/human.js';
 import { planSummary, renderPlan, type PlanRenderOptions } from '../render/plan.js';
-import { styleFor } from '../render/style.js';
+import { styleFor, type Style } from '../render/style.js';
+import { plainProgress, terminalProgress, type Progress } from '../render/progress.js';
+import { notifierFrom, type NotifyFlags } from '../notify-flags.js';
+import type { CyclePhase } from '../../engine/hooks.js';
 import { renderJobFailure } from '../render/job-failure.js';
 import { cycleJson } from '../render/json.js';
 
@@ -25,8 +26,12 @@ export interface SyncOptions extends Omit<SessionOptions, 'intervalMs' | 'readOn
   allowDeletes?: boolean;
   /** Start a new initial cycle (links are kept). */
   full?: boolean;
-  /** Print one line per object that changed. */
+  /** Print one line per object that changed (a dry run: every skip, and each request as it would be sent). */
   verbose?: boolean;
+  /** Print nothing unless the cycle fails; then its summary. */
+  quiet?: boolean;
+  /** The failure notification (cli/notify-flags.ts). */
+  notify?: NotifyFlags;
 }
 
 export interface SyncResult extends CommandResult {
@@ -35,10 +40,27 @@ export interface SyncResult extends CommandResult {
 }
 
 export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<SyncResult> {
-  const session = await openSession({ ...options, readOnly: options.dryRun ?? false }, deps);
-  const { out, err, requests } = session;
+  // Every flag is checked before anything is loaded or sent.
+  const notifier = notifierFrom(options.notify ?? {}, deps);
+  const chatty = !options.json && !options.quiet;
+  // A terminal gets a status line within the first second, then the bar; a pipe or a CI log gets lines.
+  const progress =
+    chatty && deps.isTTY ? terminalProgress(deps.stderr as NodeJS.WritableStream) : chatty ? plainProgress(deps.stderr) : silentProgress;
+  progress.status('loading the fixtures and the mapping…');
+  const stopDrawing = (): void => progress.stop();
+  deps.signal?.addEventListener('abort', stopDrawing, { once: true });
+  let session: Session;
   try {
-    let bar: SingleBar | null = null;
+    session = await openSession({ ...options, echoRequests: false, readOnly: options.dryRun ?? false }, deps);
+  } catch (error) {
+    progress.stop();
+    deps.signal?.removeEventListener('abort', stopDrawing);
+    throw error;
+  }
+  const { out, requests } = session;
+  const style = styleFor(deps.env, deps.stdoutIsTTY ?? false);
+  try {
+    const quarantineBefore = session.provisioner.quarantine();
     session.startCycleClock();
     const cycle = await session.provisioner.sync({
       dryRun: options.dryRun ?? false,
@@ -46,45 +68,51 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       forceInitial: options.full ?? false,
       ...(deps.signal ? { signal: deps.signal } : {}),
       hooks: {
+        onPhase: (p) => progress.status(phaseText(p)),
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
-          if (options.json) return;
-          if (options.dryRun) out(renderPlan(plan, dryRunView(session, options, deps)));
-          else if (!bar) err(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${renderPlanHeadline(plan)}`);
-          const writes = [...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length;
-          if (!options.dryRun && deps.isTTY && writes > 0) {
-            // A batched cycle plans batch by batch: the bar's total grows with each batch.
-            if (bar) (bar as SingleBar).setTotal((bar as SingleBar).getTotal() + writes);
-            else {
-              // cli-progress draws through `write` (readline's cursor moves too) and reads `isTTY` and
-              // `columns`: any Writer will do; deps.stderr is process.stderr in the CLI.
-              const stream = deps.stderr as NodeJS.WritableStream;
-              bar = new SingleBar({
-                format: '  {bar} {value}/{total} changes | {eta}s left',
-                stream,
-                hideCursor: true,
-                clearOnComplete: true,
-              });
-              bar.start(writes, 0);
-            }
+          if (options.dryRun) {
+            progress.stop();
+            if (!options.json && !options.quiet) out(renderPlan(plan, dryRunView(session, options, style)));
+            return;
           }
+          progress.line(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${planSummary(plan)}`);
+          progress.addWork([...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length);
         },
         onBatchDone: heapGuard(),
         onChangeDone: (o) => {
-          if (bar && isWrite(o.change)) bar.increment();
+          if (isWrite(o.change)) progress.tick();
         },
-        onRetry: (e) => {
-          if (!options.json)
-            err(`  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`);
-        },
+        onRetry: (e) =>
+          progress.line(
+            `  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`,
+          ),
       },
     });
-    (bar as SingleBar | null)?.stop();
+    progress.stop();
+    const exitCode = cycleExitCode(cycle);
+    const notes = options.dryRun
+      ? []
+      : ((await notifier?.afterCycle(cycle, quarantineBefore, {
+          target: session.provisioner.target,
+          app: session.provisioner.inputs.tenant.app.name,
+          secrets: session.secrets,
+          clock: session.clock(),
+        })) ?? []);
 
     if (options.json) {
       out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target), null, 2));
+    } else if (options.quiet && exitCode === 0) {
+      // Nothing to say.
     } else if (!options.dryRun) {
       if (options.verbose) for (const e of cycle.log) if (e.provisioningAction !== 'Other' || e.status === 'Failure') out(renderEntry(e));
-      out(renderCycle(cycle, countRequests(requests), { tokenSent: session.tokenSent }));
+      out(
+        renderCycle(
+          cycle,
+          countRequests(requests),
+          { tokenSent: session.tokenSent, secrets: session.secrets, verbose: options.verbose ?? false },
+          style,
+        ),
+      );
     } else if (cycle.jobFailure) {
       // A dry run prints its plan as it is made; without one, say why, and what the fixtures alone show.
       out(
@@ -92,14 +120,33 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       );
       if (!cycle.plan && cycle.sources) out(renderSourceSummary(cycle.sources));
     }
-    return { exitCode: cycleExitCode(cycle), cycle, requests };
+    for (const line of notes) session.err(line);
+    return { exitCode, cycle, requests };
   } finally {
+    progress.stop();
+    deps.signal?.removeEventListener('abort', stopDrawing);
     await session.close();
   }
 }
 
-function renderPlanHeadline(plan: Plan): string {
-  return planSummary(plan);
+const silentProgress: Progress = {
+  status: () => undefined,
+  line: () => undefined,
+  addWork: () => undefined,
+  tick: () => undefined,
+  stop: () => undefined,
+};
+
+/** The status line of a step before the plan. */
+function phaseText(p: CyclePhase): string {
+  switch (p.phase) {
+    case 'probe':
+      return "probing the target (Entra's connection test)…";
+    case 'evaluate':
+      return `evaluating ${p.users} users and ${p.groups} groups (assignments, scoping, mappings)…`;
+    case 'observe':
+      return `${p.batch ? `batch ${p.batch.index}/${p.batch.count}: ` : ''}reading the target: matching ${p.objects} objects…`;
+  }
 }
 
 /**
@@ -107,16 +154,15 @@ function renderPlanHeadline(plan: Plan): string {
  * state's links. Colour only when both streams are terminals (CliDeps says so for stderr only; stdout is
  * asked directly), or FORCE_COLOR.
  */
-function dryRunView(session: Session, options: SyncOptions, deps: CliDeps): PlanRenderOptions {
+function dryRunView(session: Session, options: SyncOptions, style: Style): PlanRenderOptions {
   const { provisioner } = session;
-  const stdoutIsTTY = (deps.stdout as { isTTY?: unknown }).isTTY === true;
   return {
     verbose: options.verbose ?? false,
-    style: styleFor(deps.env, deps.isTTY && stdoutIsTTY),
+    style,
     wire: {
       baseUrl: provisioner.target,
       quirks: provisioner.quirks,
-      membersPerPatch: options.membersPerPatch ?? DEFAULTS.membersPerPatch,
+      membersPerPatch: provisioner.membersPerPatch,
       linkedTargetId: (sourceId) => provisioner.link(sourceId)?.targetId ?? null,
     },
   };

@@ -19,7 +19,9 @@ import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry, renderEscrows } from '../render/human.js';
 import { renderJobFailure } from '../render/job-failure.js';
 import { notifierFrom, type NotifyFlags } from '../notify-flags.js';
+import { groupFailures, renderFailureGroups } from '../render/failure-groups.js';
 import { cycleJson } from '../render/json.js';
+import { plainStyle } from '../render/style.js';
 import { openSession, type Session, type SessionOptions } from '../session.js';
 import { countRequests } from '../request-counts.js';
 
@@ -154,6 +156,8 @@ function printCycle(session: Session, cycle: CycleResult, requests: number): voi
       `  quarantine: ${cycle.quarantine.reason} (${cycle.quarantine.seriesCount} cycle(s)); next cycle in ${Math.round(cycle.requeueAfterMs / 60_000)} min`,
     );
   if (cycle.escrows.pending > 0) session.out(`  escrows: ${renderEscrows(cycle.escrows)} (provsim status)`);
+  const failures = groupFailures(cycle.log);
+  if (failures.length > 0) session.out(renderFailureGroups(failures, plainStyle, { token: session.secrets[0] ?? null }));
 }
 
 function cycleLine(c: CycleResult, requests: number): string {

@@ -143,6 +143,10 @@ export function renderFailureGroups(
     const more = g.count - g.examples.length;
     const code = g.signature.errorCode ? `${g.signature.errorCode}; ` : '';
     lines.push(`      ${style.dim(`${code}e.g. ${g.examples.join(', ')}${more > 0 ? ` and ${more} more` : ''}`)}`);
+    // One real request of the group, as sent: the URL a developer can replay.
+    const first = g.entries.find((e) => e.errorDetails)?.errorDetails;
+    if (first)
+      lines.push(`      ${style.dim(`first: ${first.method} ${redact(first.url, context.token)} → ${first.status ?? 'no response'}`)}`);
     if (g.hint && hinted.has(g.hint.text)) {
       lines.push(`      ${style.bold('hint:')} as above (${g.hint.rule})`);
     } else if (g.hint) {

@@ -2,7 +2,9 @@
  * Human views of a cycle's result (the plan's are in plan.ts). Rendering is kept apart from computing: these
  * functions take the same result objects the JSON view takes, and return text.
  */
+import { groupFailures, renderFailureGroups } from './failure-groups.js';
 import { renderJobFailure } from './job-failure.js';
+import { plainStyle, type Style } from './style.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import type { LogEntry } from '../../model/records.js';
 import type { DesiredObject } from '../../engine/desired.js';
@@ -31,10 +33,15 @@ export function renderFailure(e: LogEntry): string {
   return `  ✗ ${e.provisioningAction} ${e.sourceIdentity.type} '${e.sourceIdentity.displayName}' (${e.sourceIdentity.id}): ${e.errorCode}: ${e.errorReason ?? ''}${wire}`;
 }
 
+/**
+ * The cycle's summary: status, requests, job failure, quarantine, escrows, counts, and its failures grouped
+ * by cause with a hint (render/failure-groups.ts); `verbose` lists every failed object as well.
+ */
 export function renderCycle(
   result: CycleResult,
   requests: { total: number; byMethod: Record<string, number> },
-  context: { tokenSent: boolean },
+  context: { tokenSent: boolean; secrets?: readonly string[]; verbose?: boolean },
+  style: Style = plainStyle,
 ): string {
   const seconds = ((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
   const methods = Object.entries(requests.byMethod)
@@ -47,6 +54,8 @@ export function renderCycle(
     lines.push(renderJobFailure(result.jobFailure, context));
     lines.push(`  job: ${result.jobFailure.reason}: ${result.jobFailure.message}`);
   }
+  if (result.status === 'interrupted')
+    lines.push('  stopped before the end: what was sent is saved; the next cycle carries on from there (provsim sync)');
   if (result.quarantine)
     lines.push(
       `  quarantine: ${result.quarantine.reason} since ${result.quarantine.seriesBegan} (${result.quarantine.seriesCount} cycle(s)); Entra's next attempt ${result.quarantine.nextAttempt}`,
@@ -59,9 +68,11 @@ export function renderCycle(
   lines.push(renderCounts(result.counts));
   const failures = result.log.filter((e) => e.status === 'Failure');
   if (failures.length > 0) {
-    lines.push(`failures (${failures.length}):`);
-    for (const f of failures.slice(0, 50)) lines.push(renderFailure(f));
-    if (failures.length > 50) lines.push(`  … and ${failures.length - 50} more: provsim logs --status Failure`);
+    if (context.verbose) {
+      lines.push(`failed objects (${failures.length}):`);
+      for (const f of failures) lines.push(renderFailure(f));
+    }
+    lines.push(renderFailureGroups(groupFailures(failures), style, { token: context.secrets?.[0] ?? null }));
   }
   return lines.join('\n');
 }
