@@ -170,7 +170,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   let inputs = await loadInputs(config.fixtures, config.mapping);
   const named = config.state ?? ':memory:';
   const file = config.readOnly && named !== ':memory:' && !existsSync(named) ? ':memory:' : named;
-  const store = deps.openStore ? deps.openStore(file) : new StateStore(file);
+  const store = deps.openStore ? deps.openStore(file) : new StateStore(file, { readOnly: config.readOnly ?? false });
   const known = store.target();
   if (known !== null && known !== url.base) {
     store.close();

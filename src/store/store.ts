@@ -126,17 +126,46 @@ export interface LogQuery {
   limit?: number;
 }
 
+/** A writable in-memory database holding what `file` holds; the file is opened read-only and closed again. */
+function inMemoryCopy(file: string): Database.Database {
+  let source: Database.Database;
+  try {
+    source = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new StateFileError(`cannot read state file ${file} (${(error as Error).message}); check the path given with --state`);
+  }
+  try {
+    const image = source.serialize();
+    // Bytes 18 and 19 of the header say "WAL" (2) for a file in WAL mode; a database in memory cannot be one,
+    // so the copy says "rollback journal" (1). Nothing else in the image depends on it.
+    if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
+    return new Database(image);
+  } catch (error) {
+    throw new StateFileError(
+      `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+    );
+  } finally {
+    source.close();
+  }
+}
+
 export class StateStore {
   readonly file: string;
   readonly #db: Database.Database;
 
   readonly #checkpointer: Checkpointer | undefined;
 
-  /** `options.checkpoint`: the background checkpointer's settings (store/checkpointer.ts); false: none. */
-  constructor(file: string, options: { checkpoint?: CheckpointerOptions | false } = {}) {
+  /**
+   * `options.checkpoint`: the background checkpointer's settings (store/checkpointer.ts); false: none.
+   * `options.readOnly`: the file is read once into memory and never written, not even to upgrade its schema
+   * (the copy in memory is upgraded instead): a dry run leaves an existing state file byte for byte as it
+   * was. Trade-off: the whole file is held in memory for the run.
+   */
+  constructor(file: string, options: { checkpoint?: CheckpointerOptions | false; readOnly?: boolean } = {}) {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
+    const readOnly = (options.readOnly ?? false) && file !== ':memory:';
+    if (!readOnly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#db = readOnly ? inMemoryCopy(file) : new Database(file);
     try {
       // 16 KB pages for new files (no effect on an existing one): links and log entries are 1–2 KB each, and
       // with SQLite's default 4 KB pages the log's inserts cost about twice as much (measured at schema v2).
@@ -183,7 +212,8 @@ export class StateStore {
         `state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`,
       );
     }
-    this.#checkpointer = file === ':memory:' || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
+    this.#checkpointer =
+      file === ':memory:' || readOnly || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
   }
 
   /**

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { StateStore } from '../../src/store/store.js';
@@ -171,6 +171,24 @@ describe('StateStore schema upgrade', () => {
     expect(db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get()).toBe('4');
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v2' OR name = 'log_seq'").all()).toEqual([]);
     db.close();
+  });
+
+  it.each([1, 2] as const)('readOnly (a dry run): a v%i file is upgraded in memory only, and left byte for byte as it was', (version) => {
+    const file = fresh().replace('nested/', '');
+    writeOldStateFile(file, version, [logEntry(1), logEntry(2)]);
+    const before = readFileSync(file);
+    const dir = dirname(file);
+    const siblings = readdirSync(dir).sort();
+    const s = new StateStore(file, { readOnly: true });
+    expect(s.links().get('s1')).toMatchObject({ targetId: 't1' });
+    expect(s.logs().map((e) => e.id)).toEqual(['e1', 'e2']);
+    // The copy is writable (a dry run never writes, but nothing fails if it did), and the file does not change.
+    s.appendLog([logEntry(3)]);
+    expect(s.logs().map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    s.close();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(siblings);
+    expect(() => new StateStore(join(dir, 'missing.db'), { readOnly: true })).toThrow(/cannot read state file .*missing\.db/);
   });
 
   it('copies a log whose seq values repeat (two writers appending at once) whole, in seq then insertion order, across pages', () => {
