@@ -17,6 +17,11 @@ export interface CliDeps {
   isTTY: boolean;
   /** Whether stdout is a terminal (colour of plans and summaries). @default false */
   stdoutIsTTY?: boolean;
+  /**
+   * The terminal itself (process.stderr when it is one), for drawing a progress bar: cursor movements must
+   * reach it as they are, while `stderr` shows control characters in text as visible escapes.
+   */
+  terminal?: NodeJS.WritableStream;
   /** Ends a running cycle cleanly (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** The HTTP seam; created from options when absent. */

@@ -15,9 +15,16 @@ import { systemRandom } from '../shared/random.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import type { CliDeps, CommandResult } from './io.js';
 import { buildProgram } from './program.js';
+import { terminalSafe } from './terminal-safe.js';
 import { redact } from './token.js';
 
-export async function main(argv: string[], deps: CliDeps): Promise<ExitCode> {
+export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
+  // What servers say reaches these writers: control characters are shown, not obeyed (terminal-safe.ts).
+  const deps: CliDeps = {
+    ...given,
+    stdout: { write: (text: string) => given.stdout.write(terminalSafe(text)) },
+    stderr: { write: (text: string) => given.stderr.write(terminalSafe(text)) },
+  };
   let result: CommandResult | null = null;
   const program = buildProgram(deps, (r) => (result = r));
   const token = deps.env['PROVSIM_TOKEN'] ?? null;
@@ -80,6 +87,7 @@ if (isEntryPoint()) {
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
+    ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
     env: process.env,
     clock: systemClock,
     random: systemRandom,

@@ -45,7 +45,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   const chatty = !options.json && !options.quiet;
   // A terminal gets a status line within the first second, then the bar; a pipe or a CI log gets lines.
   const progress =
-    chatty && deps.isTTY ? terminalProgress(deps.stderr as NodeJS.WritableStream) : chatty ? plainProgress(deps.stderr) : silentProgress;
+    chatty && deps.isTTY && deps.terminal ? terminalProgress(deps.terminal) : chatty ? plainProgress(deps.stderr) : silentProgress;
   progress.status('loading the fixtures and the mapping…');
   const stopDrawing = (): void => progress.stop();
   deps.signal?.addEventListener('abort', stopDrawing, { once: true });
