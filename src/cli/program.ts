@@ -439,7 +439,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .command('serve')
     .description('Run the embedded SCIM 2.0 target (SCIMMY, in memory) on 127.0.0.1 until Ctrl-C.')
     .option('--port <n>', 'port (0 = any free port)', integer('--port', 0), 8080)
-    .option('--token <token>', 'require this bearer token (default: PROVSIM_TOKEN, else none)')
+    .option('--token-file <file>', 'require the bearer token this file holds (default: PROVSIM_TOKEN, else none)')
+    .option('--token <token>', 'require this bearer token (visible in process listings: prefer --token-file or PROVSIM_TOKEN)')
     .addOption(
       new Option('--profile <profile>', "tolerant accepts Entra's legacy shapes; strict rejects what RFC 7643/7644 reject")
         .choices(['tolerant', 'strict'])
@@ -453,7 +454,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
           {
             port: o['port'] as number,
             profile: o['profile'] as string,
-            ...(o['token'] ? { token: o['token'] as string } : {}),
+            ...(o['token'] !== undefined ? { token: o['token'] as string } : {}),
+            ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
             json: Boolean(o['json']),
           },
           deps,

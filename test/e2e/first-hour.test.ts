@@ -222,6 +222,26 @@ describe('serve', () => {
     );
     expectNoCrash(h.out);
   });
+
+  it("--token '' would start an open server: exit 2; --token-file sets the token without showing it in ps", async () => {
+    h = await harness().start();
+    expect(await h.cli(['serve', '--port', '0', '--token', ''])).toBe(2);
+    expect(h.out.stderr).toContain('--token is empty, which would start a server that requires no token');
+    writeFileSync(join(h.dir, 'serve-token'), 'file-token-8d1e\n');
+    const controller = new AbortController();
+    const serving = h.cli(['serve', '--port', '0', '--token-file', 'serve-token', '--json'], { signal: controller.signal });
+    let url = '';
+    for (let i = 0; i < 200 && !url; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      url = (/"url":"([^"]+)"/.exec(h.out.stdout) ?? [])[1] ?? '';
+    }
+    const probe = (token: string) => fetch(`${url}/Users?filter=userName+eq+%22x%22`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await probe('file-token-8d1e')).status).toBe(200);
+    expect((await probe('other')).status).toBe(401);
+    controller.abort();
+    expect(await serving).toBe(0);
+    expect(`${h.out.stdout}${h.out.stderr}`).not.toContain('file-token-8d1e');
+  });
 });
 
 describe('--dry-run writes nothing', () => {

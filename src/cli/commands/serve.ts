@@ -1,13 +1,18 @@
 /** `provsim serve`: the embedded SCIM target, in memory, on 127.0.0.1, until interrupted. */
 import { startTarget, type RunningTarget } from '../../scim-server/index.js';
+import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
+import { resolveToken } from '../token.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
 export interface ServeOptions {
   /** 0 = a free port. @default 8080 */
   port?: number;
+  /** On the command line: visible in process listings, so `tokenFile` or PROVSIM_TOKEN are preferred. */
   token?: string;
+  /** Read the required token from this file. */
+  tokenFile?: string;
   /** @default 'tolerant' */
   profile?: string;
   host?: string;
@@ -21,7 +26,16 @@ export async function startServe(options: ServeOptions, deps: CliDeps): Promise<
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port ${String(options.port)} is not a port number (0–65535)`);
-  const token = options.token ?? deps.env['PROVSIM_TOKEN'] ?? null;
+  if (options.token !== undefined && options.tokenFile !== undefined)
+    throw new UsageError('give one of --token and --token-file, not both');
+  if (options.token !== undefined && options.token.trim() === '')
+    throw new UsageError('--token is empty, which would start a server that requires no token; omit --token for that, or give the token');
+  const token =
+    options.token ??
+    (options.tokenFile !== undefined ? resolveToken({}, resolve(deps.cwd, options.tokenFile)) : null) ??
+    (deps.env['PROVSIM_TOKEN'] === undefined ? null : resolveToken(deps.env, undefined));
+  if (options.token !== undefined)
+    deps.stderr.write('provsim: note: --token is visible in process listings (ps); --token-file or PROVSIM_TOKEN keep it out\n');
   const host = options.host ?? '127.0.0.1';
   let target: RunningTarget;
   try {
