@@ -18,6 +18,9 @@ import { buildProgram } from './program.js';
 import { terminalSafe } from './terminal-safe.js';
 import { redact } from './token.js';
 
+/** Diagnostics printed for one run; the rest are counted. */
+export const MAX_DIAGNOSTICS = 50;
+
 export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
   // What servers say reaches these writers: control characters are shown, not obeyed (terminal-safe.ts).
   const deps: CliDeps = {
@@ -34,7 +37,12 @@ export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     if (error instanceof InputError) {
-      for (const d of error.diagnostics) deps.stderr.write(formatDiagnostic(d) + '\n');
+      // A file that is not YAML at all can raise hundreds: the first ones locate the problem.
+      for (const d of error.diagnostics.slice(0, MAX_DIAGNOSTICS)) deps.stderr.write(formatDiagnostic(d) + '\n');
+      if (error.diagnostics.length > MAX_DIAGNOSTICS)
+        deps.stderr.write(
+          `… and ${error.diagnostics.length - MAX_DIAGNOSTICS} more problems (fix these first; many follow from the first)\n`,
+        );
       const n = error.diagnostics.filter((d) => d.severity === 'error').length;
       deps.stderr.write(`provsim: ${error.message} (${n} error${n === 1 ? '' : 's'}); nothing was sent\n`);
       return EXIT_CODES.usage;

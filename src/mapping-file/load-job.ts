@@ -1,18 +1,18 @@
 /** Reads a mapping file and hands it to `parseJob`: the only I/O of the job module. */
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../shared/read-input-file.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { error } from '../shared/diagnostics.js';
 import { MAPPING_CODES as C } from './mapping-codes.js';
 import { parseJob } from './parse-job.js';
 import type { Job } from '../model/job.js';
 
+/** A mapping is a few hundred lines; anything far larger is not one. */
+export const MAX_MAPPING_FILE_BYTES = 16 * 2 ** 20;
+
 export async function loadJob(file: string): Promise<{ job: Job | null; diagnostics: Diagnostic[] }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
+  const read = await readInputFile(file, MAX_MAPPING_FILE_BYTES);
+  if (!read.ok) {
+    const why = read.reason;
     return {
       job: null,
       diagnostics: [
@@ -23,5 +23,5 @@ export async function loadJob(file: string): Promise<{ job: Job | null; diagnost
       ],
     };
   }
-  return parseJob({ file, text });
+  return parseJob({ file, text: read.bytes.toString('utf8') });
 }

@@ -2,7 +2,8 @@
  * Reads a fixture tenant directory (`users`, `groups`, `assignments`, each `.yaml`, `.yml` or `.json`) and
  * hands the texts to `parseTenant`. The only I/O of the source module.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readInputFile } from '../shared/read-input-file.js';
 import { join } from 'node:path';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { error } from '../shared/diagnostics.js';
@@ -12,6 +13,9 @@ import { parseTenant } from './parse-tenant.js';
 import type { Tenant } from '../model/directory.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+
+/** One fixture file is decoded into one string: V8 caps a string at about 512 M characters. */
+export const MAX_FIXTURE_FILE_BYTES = 512 * 2 ** 20;
 const FILES = ['users', 'groups', 'assignments'] as const;
 
 export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; diagnostics: Diagnostic[] }> {
@@ -45,12 +49,17 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
       );
     }
     const file = join(dir, chosen);
-    try {
-      // Read whole, then decoded once: readFile with an encoding decodes chunk by chunk, which took as long
-      // as parsing a 90 MB users.json.
-      files[base] = { file, text: (await readFile(file)).toString('utf8') };
-    } catch (e) {
-      diagnostics.push(error(C.FIXTURE_READ_FAILED, `cannot read ${chosen}: ${reason(e)}`, { file }));
+    // Read whole, then decoded once: readFile with an encoding decodes chunk by chunk, which took as long
+    // as parsing a 90 MB users.json.
+    const read = await readInputFile(file, MAX_FIXTURE_FILE_BYTES);
+    if (read.ok) files[base] = { file, text: read.bytes.toString('utf8') };
+    else {
+      diagnostics.push(
+        error(C.FIXTURE_READ_FAILED, `cannot read ${chosen}: ${read.reason}`, {
+          file,
+          hint: 'fixture files are regular YAML or JSON files; a larger tenant loads from JSON (fixtures generate --format json)',
+        }),
+      );
       // Stand in an empty text so the file is not also reported as missing.
       files[base] = { file, text: '' };
     }

@@ -3,6 +3,7 @@
  * own (keys, types, required fields, id and UPN format); cross-entry checks (duplicates, manager references)
  * happen in `resolve-tenant.ts` once every file has been read.
  */
+import { UPN_FORMAT } from './upn.js';
 import { isSeq } from 'yaml';
 import type { ParsedNode } from 'yaml';
 import { describeNode, rootNode } from '../shared/yaml-file.js';
@@ -95,12 +96,12 @@ export function readUsers(reader: YamlReader): UserDraft[] | null {
       if (upn !== null) {
         draft.userPrincipalName = upn;
         draft.upnNode = upnNode;
-        if (!/^[^@\s]+@[^@\s]+$/.test(upn)) {
+        if (!UPN_FORMAT.test(upn)) {
           reader.error(
             C.FIXTURE_INVALID_VALUE,
             `${what}.userPrincipalName ${JSON.stringify(upn)} is not of the form alias@domain`,
             upnNode,
-            'a UPN has exactly one @ and no spaces',
+            'a UPN has exactly one @ and no spaces or control characters',
           );
         }
       }

@@ -6,6 +6,7 @@
  * Ids are compared and returned in lower case (Graph's spelling of object ids); UPNs and group displayNames
  * are compared case-insensitively, as Entra does.
  */
+import { upnKey } from './upn.js';
 import type { ParsedNode } from 'yaml';
 import { didYouMean } from '../shared/diagnostics.js';
 import type { YamlReader } from '../shared/yaml-file.js';
@@ -51,7 +52,7 @@ export function resolveTenant(input: TenantDrafts): Tenant {
   const byUpn = new Map<string, UserDraft>();
   for (const u of users.drafts) {
     if (u.userPrincipalName === null || u.upnNode === null) continue;
-    const key = u.userPrincipalName.toLowerCase();
+    const key = upnKey(u.userPrincipalName);
     const first = byUpn.get(key);
     if (first) {
       users.reader.error(
@@ -69,7 +70,7 @@ export function resolveTenant(input: TenantDrafts): Tenant {
   const lookup = (ref: string): Entry | undefined => {
     const hit = byId.get(ref.toLowerCase());
     if (hit) return hit;
-    const user = byUpn.get(ref.toLowerCase());
+    const user = byUpn.get(upnKey(ref));
     return user ? { kind: 'user', draft: user, reader: users.reader } : undefined;
   };
 

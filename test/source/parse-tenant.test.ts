@@ -253,6 +253,28 @@ describe('parseTenant: duplicates', () => {
     expect(where(diagnostics, 'FIXTURE_DUPLICATE_UPN')).toEqual(['t/users.yaml:4:22']);
   });
 
+  it('reports a duplicate UPN that differs only in Unicode normalisation (é as one code point, or e + accent)', () => {
+    const nfc = 'jos\u00e9@contoso.com';
+    const nfd = 'jose\u0301@contoso.com';
+    expect(nfc).not.toBe(nfd);
+    const { diagnostics } = tenantOf({
+      users: lines(`- id: ${ADA}`, `  userPrincipalName: ${nfc}`, `- id: ${BOB}`, `  userPrincipalName: ${nfd}`),
+    });
+    expect(where(diagnostics, 'FIXTURE_DUPLICATE_UPN')).toEqual(['t/users.yaml:4:22']);
+  });
+
+  it.each([
+    ['a NUL', '\\0'],
+    ['an escape code', '\\e[2J'],
+    ['a carriage return', '\\r'],
+  ])('refuses a UPN with %s in it', (_what, escaped) => {
+    const { tenant, diagnostics } = tenantOf({ users: lines(`- id: ${ADA}`, `  userPrincipalName: "ada${escaped}@contoso.com"`) });
+    expect(tenant).toBeNull();
+    const d = diagnostics.find((x) => x.code === 'FIXTURE_INVALID_VALUE');
+    expect(d?.position).toEqual({ line: 2, column: 22 });
+    expect(d?.hint).toContain('no spaces or control characters');
+  });
+
   it('reports duplicate app role ids and values', () => {
     const { diagnostics } = tenantOf({
       assignments: lines(

@@ -17,6 +17,7 @@
  *   the randomly formatted texts of the tests);
  * - the fast path is taken only when every file of the tenant is `.json`.
  */
+import { UPN_FORMAT, upnKey } from '../upn.js';
 import type { TextFile } from '../../shared/yaml-file.js';
 import {
   GROUP_FIXTURE_KEYS,
@@ -177,7 +178,7 @@ const USER_SINGLE = new Set<string>(USER_STRING_ATTRIBUTES);
 const USER_MULTI = new Set<string>(USER_MULTI_VALUED_ATTRIBUTES);
 const GROUP_KEYS = new Set(GROUP_FIXTURE_KEYS);
 const GROUP_SINGLE = new Set<string>(GROUP_STRING_ATTRIBUTES);
-const UPN = /^[^@\s]+@[^@\s]+$/;
+const UPN = UPN_FORMAT;
 
 interface UserDraft {
   obj: Obj;
@@ -369,7 +370,7 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
     byId.set(id, { kind: 'group', draft });
   }
   for (const draft of users) {
-    const upn = draft.userPrincipalName.toLowerCase();
+    const upn = upnKey(draft.userPrincipalName);
     if (byUpn.has(upn)) reject();
     byUpn.set(upn, draft);
   }
@@ -378,7 +379,7 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
     // Every id key is a GUID (36 characters): skip hashing UPNs into a map they cannot be in.
     const hit = key.length === 36 ? byId.get(key) : undefined;
     if (hit) return hit;
-    const user = byUpn.get(key);
+    const user = byUpn.get(upnKey(ref));
     return user ? { kind: 'user', draft: user } : undefined;
   };
 
