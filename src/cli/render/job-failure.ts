@@ -57,7 +57,7 @@ export function explainRequest(r: FailedRequest, context: { tokenSent: boolean }
     if (/CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY/.test(code))
       return {
         what: `the TLS certificate of ${where} could not be verified (${code})`,
-        hint: 'provsim verifies TLS as Entra does: the server needs a certificate a public CA signed (or use plain http on loopback)',
+        hint: 'provsim verifies TLS as Entra does: the server needs a certificate a public CA signed. For a test server whose CA is your own, start provsim with NODE_EXTRA_CA_CERTS=ca.pem (the CA certificate, PEM); or use plain http on loopback',
       };
     return { what: `no response from ${where} (${code})`, hint: `check --target (${base(r.url)}) and that the server is up` };
   }
