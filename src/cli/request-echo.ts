@@ -1,6 +1,7 @@
 /**
  * What the CLI does with each request a command sends, the same in every command: `--record FILE` appends it
- * to the transcript, `--verbose` prints one line for it on stderr. The token is redacted from both.
+ * to the transcript, `--verbose` prints one line for it on stderr. The token is redacted from both, in every
+ * form a server may echo it in (token.ts `redact`).
  */
 import { resolve } from 'node:path';
 import type { RequestEvent } from '../scim/client.js';

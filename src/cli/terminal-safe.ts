@@ -2,7 +2,7 @@
  * Text from a server (error bodies, attribute values) reaches the terminal through provsim's output: control
  * characters in it could move the cursor, clear the screen, retitle the window or hide lines (`\r`). Every
  * line the CLI writes passes through `terminalSafe`, which shows such characters as visible escapes
- * (`\x1b`, `\r`, `\x07`…). Kept as they are: newline and tab, and SGR sequences (`ESC [ … m`: colours, which
+ * (`\x1b`, `\x0d`, `\x07`…). Kept as they are: newline, tab, CR LF (CSV's line end), and SGR sequences (`ESC [ … m`: colours, which
  * provsim's own output uses and which can at worst recolour text). JSON output is unaffected in substance:
  * JSON.stringify already escapes control characters.
  */
@@ -22,7 +22,8 @@ export function terminalSafe(text: string): string {
         continue;
       }
     }
-    if (c === 0x0a || c === 0x09 || (c >= 0x20 && c < 0x7f) || c > 0x9f) out += text[i];
+    const crlf = c === 0x0d && text.charCodeAt(i + 1) === 0x0a;
+    if (c === 0x0a || c === 0x09 || crlf || (c >= 0x20 && c < 0x7f) || c > 0x9f) out += text[i];
     else out += `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return out;

@@ -2,12 +2,15 @@
  * Evidence: every exchange of a conformance run (the engine's, the verifier's and the raw probes'), in
  * arrival order, so a check can take the exchanges made while it ran.
  *
- * Contract: nothing recorded here can hold the token. Request headers arrive with Authorization already
- * redacted (scim/client.ts); URLs, headers, bodies and error texts are redacted again here, because a
- * server may echo the token back. Response bodies longer than MAX_BODY_CHARS are cut (a paging response of a large tenant would
- * otherwise swell every report).
+ * Contract: nothing recorded here can hold the token, in any form a server may echo it in (raw, JSON-escaped,
+ * URL-encoded, base64: shared/redact-secret.ts). Request headers arrive with Authorization already redacted
+ * (scim/client.ts); URLs, headers, bodies and error texts are redacted again here, because a server may echo
+ * the token back; parsed bodies string by string, so they stay the values they were. Response bodies longer
+ * than MAX_BODY_CHARS are cut after redaction (a paging response of a large tenant would otherwise swell
+ * every report).
  */
 import type { RequestEvent } from '../scim/client.js';
+import { redactSecret, redactSecretsDeep } from '../shared/redact-secret.js';
 import type { Evidence } from './types.js';
 
 export const MAX_BODY_CHARS = 8_000;
@@ -39,7 +42,7 @@ export class EvidenceRecorder {
   }
 
   #toEvidence(event: RequestEvent): Evidence {
-    const redact = (text: string): string => (this.token ? text.split(this.token).join('[REDACTED]') : text);
+    const redact = (text: string): string => redactSecret(text, this.token);
     const out: Evidence = {
       method: event.method,
       url: redact(event.url),
@@ -48,9 +51,10 @@ export class EvidenceRecorder {
       durationMs: event.durationMs,
       requestHeaders: redactHeaders(event.requestHeaders, redact),
     };
-    if (event.body !== undefined) out.requestBody = redactJson(event.body, redact);
+    if (event.body !== undefined) out.requestBody = redactSecretsDeep(event.body, [this.token]);
     if (event.responseHeaders) out.responseHeaders = redactHeaders(event.responseHeaders, redact);
-    if (event.responseBody !== undefined && event.responseBody !== '') out.responseBody = readBody(redact(event.responseBody));
+    if (event.responseBody !== undefined && event.responseBody !== '')
+      out.responseBody = redactSecretsDeep(readBody(redact(event.responseBody)), [this.token]);
     if (event.error) out.error = redact(event.error);
     return out;
   }
@@ -59,14 +63,6 @@ export class EvidenceRecorder {
 /** A server may echo the Authorization header back, in a header of its own. */
 function redactHeaders(headers: Record<string, string>, redact: (text: string) => string): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, redact(value)]));
-}
-
-function redactJson(value: unknown, redact: (text: string) => string): unknown {
-  try {
-    return JSON.parse(redact(JSON.stringify(value))) as unknown;
-  } catch {
-    return redact(String(value));
-  }
 }
 
 /** JSON bodies are kept parsed (the reports pretty-print them); others as text, cut at MAX_BODY_CHARS. */
@@ -79,14 +75,7 @@ function readBody(text: string): unknown {
   }
 }
 
-/** Every string inside `value` with the token replaced (for report data built from server answers). */
+/** Every string inside `value` (keys too) with each form of the token replaced (for report data built from server answers). */
 export function redactDeep<T>(value: T, token: string | null): T {
-  if (!token) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.split(token).join('[REDACTED]');
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [walk(k) as string, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
+  return redactSecretsDeep(value, [token]);
 }

@@ -19,6 +19,11 @@ export interface EngineContext {
   quirks: Quirks;
   /** Members per membership PATCH. */
   membersPerPatch: number;
+  /**
+   * Strings no stored record may hold (the bearer token): every form of them (shared/redact-secret.ts) is
+   * masked in log entries before they reach the store. Absent or empty: nothing is masked.
+   */
+  secrets?: readonly string[];
   /** Runs one request with the retry policy (method decides what is safe to resend). */
   send<T>(method: string, fn: () => Promise<T>): Promise<T>;
   signal?: AbortSignal;

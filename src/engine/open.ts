@@ -5,7 +5,8 @@
  *
  * Every option is checked before anything is opened or sent (a bad one throws TypeError or UsageError);
  * the fixtures and the mapping are loaded before the store is opened (their problems throw one InputError
- * with every diagnostic). The token goes to the SCIM client and nowhere else.
+ * with every diagnostic). The token goes to the SCIM client, and to the cycle as the secret to mask in what
+ * it stores (server text may echo it back); nowhere else.
  */
 import { existsSync } from 'node:fs';
 import type { Axios } from 'axios';
@@ -31,7 +32,7 @@ import { ESCROW_SCHEDULES, type EscrowSchedule } from './escrow-schedule.js';
 import type { EngineHooks } from './hooks.js';
 import { loadInputs, type FixturesInput, type MappingInput } from './load-inputs.js';
 import { createQueue } from './queue.js';
-import { runCycle } from './reconcile.js';
+import { runCycle, type CycleDeps } from './reconcile.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface ProvisionerConfig {
@@ -165,6 +166,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   if (typeof config.token !== 'string' && config.token !== null)
     throw new TypeError('Expected `token` to be a string, or null to send no Authorization header');
 
+  const secrets: readonly string[] = config.token === null ? [] : [config.token];
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   let inputs = await loadInputs(config.fixtures, config.mapping);
@@ -199,20 +201,19 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
       inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job);
     // The state belongs to this target from its first cycle that may write (a dry run writes nothing).
     if (!options.dryRun && store.target() === null) store.setTarget(url.base);
-    return runCycle(
-      {
-        tenant: inputs.tenant,
-        job: inputs.job,
-        client,
-        store,
-        queue,
-        clock,
-        random,
-        ...(run.hooks ? { hooks: run.hooks } : {}),
-        ...(run.signal ? { signal: run.signal } : {}),
-      },
-      options,
-    );
+    const deps: CycleDeps = {
+      tenant: inputs.tenant,
+      job: inputs.job,
+      client,
+      store,
+      queue,
+      clock,
+      random,
+      secrets,
+      ...(run.hooks ? { hooks: run.hooks } : {}),
+      ...(run.signal ? { signal: run.signal } : {}),
+    };
+    return runCycle(deps, options);
   };
 
   return {

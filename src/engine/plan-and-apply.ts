@@ -18,10 +18,13 @@
  *
  * Log entries are written to the store as each batch finishes (one per object, references folded in; the
  * entries of an object with deferred references wait for them), so the log shows what was sent even if the
- * process dies before the cycle is committed. I/O: observe, the store's memberships, apply, the log.
+ * process dies before the cycle is committed. Server text in them (error bodies, URLs, values read back) may
+ * echo the bearer token: every string of an entry is masked for `ctx.secrets` before it is stored, and the
+ * result's entries are the stored ones. I/O: observe, the store's memberships, apply, the log.
  */
 import type { Tenant } from '../model/directory.js';
 import type { Anchor, LogEntry } from '../model/records.js';
+import { redactSecretsDeep } from '../shared/redact-secret.js';
 import { apply } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
@@ -93,8 +96,10 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   const held = new Map<string, ChangeOutcome[]>();
 
   const identify = sourceIdentifiers(input.tenant);
+  const secrets = ctx.secrets ?? [];
   const log = (outcomes: readonly ChangeOutcome[]): void => {
-    const entries = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId, identify);
+    const built = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId, identify);
+    const entries = secrets.length > 0 ? built.map((e) => redactSecretsDeep(e, secrets)) : built;
     ctx.store.appendLog(entries);
     for (const [k, n] of Object.entries(countEntries(entries))) applied.counts[k] = (applied.counts[k] ?? 0) + n;
     applied.entryCount += entries.length;

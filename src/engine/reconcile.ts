@@ -16,6 +16,7 @@ import type { ScimClient } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
 import { JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
+import { redactSecretsDeep } from '../shared/redact-secret.js';
 import type { StateStore } from '../store/store.js';
 import { commitCycle } from './commit-cycle.js';
 import type { EngineContext } from './context.js';
@@ -46,6 +47,8 @@ export interface CycleDeps {
   hooks?: EngineHooks;
   /** The user's stop (Ctrl-C): requests in flight finish, nothing new starts, the cycle is committed. */
   signal?: AbortSignal;
+  /** Strings nothing stored may hold (the bearer token): masked in log entries and the job failure. */
+  secrets?: readonly string[];
 }
 
 export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Promise<CycleResult> {
@@ -54,7 +57,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const records = readCycleRecords(store);
   const kind = chooseCycleKind(records, job.hash, { onDemand: opts.only !== null, forceInitial: opts.forceInitial });
   const cycle: CycleFacts = { id: random.uuid(), kind, startedAt: clock.now(), jobHash: job.hash };
-  const halt = haltSwitch(deps.signal);
+  const halt = haltSwitch(deps.signal, deps.secrets ?? []);
   const ctx = engineContext(deps, opts, halt);
   if (!opts.dryRun) store.beginCycle({ id: cycle.id, kind, startedAt: cycle.startedAt.toISOString(), dryRun: false, jobHash: job.hash });
 
@@ -195,15 +198,16 @@ interface HaltSwitch {
   fail(failure: JobFailureInfo, overrides?: boolean): void;
 }
 
-function haltSwitch(user: AbortSignal | undefined): HaltSwitch {
+function haltSwitch(user: AbortSignal | undefined, secrets: readonly string[]): HaltSwitch {
   const controller = new AbortController();
   const halt: HaltSwitch = {
     signal: user ? AbortSignal.any([user, controller.signal]) : controller.signal,
     jobFailure: null,
     fail(failure, overrides = false) {
       if (halt.jobFailure && !overrides) return;
-      halt.jobFailure = failure;
-      controller.abort(new Error(failure.message));
+      // Stored as the quarantine's error; its message and request quote the server, which may echo the token.
+      halt.jobFailure = redactSecretsDeep(failure, secrets);
+      controller.abort(new Error(halt.jobFailure.message));
     },
   };
   return halt;
@@ -223,6 +227,7 @@ function engineContext(deps: CycleDeps, opts: ResolvedCycleOptions, halt: HaltSw
     dialect: opts.dialect,
     quirks: opts.quirks,
     membersPerPatch: opts.membersPerPatch,
+    secrets: deps.secrets ?? [],
     signal: halt.signal,
     send: (method, fn) =>
       withRetry(method, fn, {

@@ -1,5 +1,6 @@
 import SCIMMY from 'scimmy';
 import { normaliseOperation } from './patch-operations.js';
+import { forbiddenNameIn } from './prototype-keys.js';
 import { PATCH_OP_SCHEMA, RESOURCE_TYPES, type ResourceKind } from './resource-schemas.js';
 import type { TargetRules } from './rules.js';
 import { scimError } from './scim-error.js';
@@ -11,7 +12,9 @@ import { isPlainObject } from './value-shapes.js';
  * SCIMMY's PatchOp validates the message and does the patching. Operations are applied one by one so that
  * each is normalised (patch-operations.ts) against the state the previous ones left — rule 3 asks "does an
  * element match this filter now?". The result is not validated for uniqueness or members; the caller writes
- * it through the same path as PUT. Nothing is stored if any operation fails.
+ * it through the same path as PUT. Nothing is stored if any operation fails. A path that names `__proto__`,
+ * `constructor` or `prototype` is refused before SCIMMY sees the body (prototype-keys.ts; the HTTP layer
+ * refuses such keys anywhere in a body).
  */
 export async function applyPatch(
   kind: ResourceKind,
@@ -22,6 +25,7 @@ export async function applyPatch(
   if (!isPlainObject(body)) {
     throw scimError(400, 'invalidSyntax', `PATCH body must be a PatchOp object {"schemas": ["${PATCH_OP_SCHEMA}"], "Operations": [...]}`);
   }
+  refuseInternals(body);
   // SCIMMY checks the envelope: the PatchOp schema URN, a non-empty Operations array, op/path/value presence.
   const message = new SCIMMY.Messages.PatchOp(body as never);
   const { schema } = RESOURCE_TYPES[kind];
@@ -47,4 +51,20 @@ export async function applyPatch(
 function renumbered(error: unknown, index: number): unknown {
   if (error instanceof Error && index !== 1) error.message = error.message.replace(/\boperation 1\b/g, `operation ${index}`);
   return error;
+}
+
+/** 400 invalidPath for the first operation whose path names a JavaScript object internal. */
+function refuseInternals(body: JsonObject): void {
+  const operations = body['Operations'];
+  if (!Array.isArray(operations)) return;
+  for (const [position, operation] of operations.entries()) {
+    const path = isPlainObject(operation) ? operation['path'] : undefined;
+    const internal = typeof path === 'string' ? forbiddenNameIn(path) : null;
+    if (internal === null) continue;
+    throw scimError(
+      400,
+      'invalidPath',
+      `Operation ${position + 1} of the PATCH body has path ${JSON.stringify(path)}, which names '${internal}': not a SCIM attribute; this target refuses JavaScript object internals (__proto__, constructor, prototype) in attribute paths`,
+    );
+  }
 }

@@ -2,20 +2,24 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { resourceTypeById, resourceTypesList, schemaById, schemasList, serviceProviderConfig } from './discovery.js';
 import { parseScimQuery } from './query-params.js';
+import { forbiddenKeyIn } from './prototype-keys.js';
 import type { RequestLog } from './request-log.js';
 import { RESOURCE_TYPES, type ResourceKind } from './resource-schemas.js';
 import type { ResourceService, ServiceResponse } from './resource-service.js';
 import { errorBody, scimError, toErrorResponse } from './scim-error.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject, RequestLogEntry } from './types.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Entra's largest requests (a group PATCH of 100 members, a user create) are a few KB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpAppOptions {
   service: ResourceService;
   log: RequestLog;
   /** Required bearer token, or null for no authentication. */
   token: string | null;
+  /** Larger request bodies get 413, unread. */
+  maxBodyBytes: number;
   /** Normalised mount path: '' or '/segment[/segment…]', no trailing slash. */
   basePath: string;
   baseUrl: () => string;
@@ -48,9 +52,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.on('close', settle);
     next();
   });
-  app.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
-  app.use(parseJsonBody);
+  // Authentication comes before the body is read: a refused request's body is never buffered (Node reads
+  // and drops what is left of it after the response). Then the size cap: a declared Content-Length over it
+  // is answered at once, unread; a chunked body is read up to the cap (express.raw then drops the rest).
   app.use(authenticate(options.token));
+  app.use(refuseDeclaredOversize(options.maxBodyBytes));
+  app.use(express.raw({ type: () => true, limit: options.maxBodyBytes }));
+  app.use(parseJsonBody(options.log));
 
   const router = express.Router({ caseSensitive: false, strict: false });
   mountDiscovery(router, options);
@@ -67,7 +75,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const { status, body } = toErrorResponse(bodyReadError(error) ?? error);
+    const { status, body } = toErrorResponse(bodyReadError(error, options.maxBodyBytes) ?? error);
     send(res, { status, body });
   });
   return app;
@@ -143,27 +151,47 @@ function param(req: Request, name: string): string {
 /**
  * After `express.raw`, `req.body` is a Buffer when the request had a body. Parse it as JSON when the
  * Content-Type is `application/scim+json`, `application/json` (or absent); leave `req.body` undefined when
- * there was no body. The parsed body also goes to the request log.
+ * there was no body. A key anywhere in it that names a JavaScript object internal (`__proto__`,
+ * `constructor`, `prototype`: prototype-keys.ts) is refused before any handler or SCIMMY sees the body. The
+ * parsed body also goes to the request log.
  */
-function parseJsonBody(req: Request, res: Response, next: NextFunction): void {
-  const raw: unknown = req.body;
-  req.body = undefined;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return next();
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type !== '' && type !== 'application/scim+json' && type !== 'application/json') {
-    return next(
-      scimError(400, 'invalidSyntax', `Content-Type '${type}' is not accepted; send the body as application/scim+json or application/json`),
-    );
-  }
-  try {
-    req.body = JSON.parse(raw.toString('utf8')) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return next(scimError(400, 'invalidSyntax', `Request body is not valid JSON (${reason})`));
-  }
-  const entry = res.locals['logEntry'] as { body: unknown } | undefined;
-  if (entry) entry.body = req.body;
-  next();
+function parseJsonBody(log: RequestLog) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const raw: unknown = req.body;
+    req.body = undefined;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) return next();
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type !== '' && type !== 'application/scim+json' && type !== 'application/json') {
+      return next(
+        scimError(
+          400,
+          'invalidSyntax',
+          `Content-Type '${type}' is not accepted; send the body as application/scim+json or application/json`,
+        ),
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as unknown;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return next(scimError(400, 'invalidSyntax', `Request body is not valid JSON (${reason})`));
+    }
+    const entry = res.locals['logEntry'] as RequestLogEntry | undefined;
+    if (entry) log.attachBody(entry, body, raw.length);
+    const internal = forbiddenKeyIn(body);
+    if (internal !== null) {
+      return next(
+        scimError(
+          400,
+          'invalidSyntax',
+          `Request body has the key ${internal}, which is not a SCIM attribute; this target refuses JavaScript object internals (__proto__, constructor, prototype) as names`,
+        ),
+      );
+    }
+    req.body = body;
+    next();
+  };
 }
 
 function authenticate(token: string | null) {
@@ -183,11 +211,27 @@ function authenticate(token: string | null) {
   };
 }
 
+/** 413 before reading, when Content-Length says the body is over the cap (express.raw would read it all first). */
+function refuseDeclaredOversize(maxBodyBytes: number) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    next(declared > maxBodyBytes ? tooLarge(maxBodyBytes) : undefined);
+  };
+}
+
+function tooLarge(maxBodyBytes: number): Error {
+  return scimError(
+    413,
+    'tooMany',
+    `Request body is larger than the ${maxBodyBytes} bytes this target accepts (option maxBodyBytes); send fewer members or attributes per request`,
+  );
+}
+
 /** Errors from express.raw (body too large, aborted upload) carry an HTTP status and a `type`. */
-function bodyReadError(error: unknown): Error | undefined {
+function bodyReadError(error: unknown, maxBodyBytes: number): Error | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   const { type, message } = error as { type: unknown; message?: unknown };
-  if (type === 'entity.too.large') return scimError(413, 'tooMany', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (type === 'entity.too.large') return tooLarge(maxBodyBytes);
   if (typeof type === 'string') return scimError(400, 'invalidSyntax', `Request body could not be read: ${String(message ?? type)}`);
   return undefined;
 }

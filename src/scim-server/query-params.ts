@@ -1,3 +1,4 @@
+import { forbiddenNameIn } from './prototype-keys.js';
 import { scimError } from './scim-error.js';
 
 /** The RFC 7644 §3.4.2 query parameters the target honours. */
@@ -17,7 +18,8 @@ const NAMES = ['filter', 'attributes', 'excludedAttributes', 'startIndex', 'coun
  * Read the query from the raw request URL rather than express's parsed `req.query`: URLSearchParams decodes
  * form encoding (`filter=userName+eq+%22abc%22`, `+` = space) the way Entra sends it, and never turns
  * `a[b]=c` into objects. Parameter names match case-insensitively; the first occurrence wins; unknown
- * parameters (including Entra's `aadOptscim062020` flag) are ignored.
+ * parameters (including Entra's `aadOptscim062020` flag) are ignored. A filter or attribute list that names
+ * `__proto__`, `constructor` or `prototype` is refused here, before SCIMMY parses it (prototype-keys.ts).
  */
 export function parseScimQuery(rawUrl: string): ScimQuery {
   const queryStart = rawUrl.indexOf('?');
@@ -32,12 +34,12 @@ export function parseScimQuery(rawUrl: string): ScimQuery {
   if (filter !== undefined) {
     if (filter.trim() === '')
       throw scimError(400, 'invalidFilter', 'Query parameter filter is empty; omit it or give an expression such as userName eq "x"');
-    query.filter = filter;
+    query.filter = refuseInternals('filter', filter);
   }
   const attributes = found.get('attributes');
-  if (attributes !== undefined && attributes.trim() !== '') query.attributes = attributes;
+  if (attributes !== undefined && attributes.trim() !== '') query.attributes = refuseInternals('attributes', attributes);
   const excluded = found.get('excludedAttributes');
-  if (excluded !== undefined && excluded.trim() !== '') query.excludedAttributes = excluded;
+  if (excluded !== undefined && excluded.trim() !== '') query.excludedAttributes = refuseInternals('excludedAttributes', excluded);
   const startIndex = integerParam(found, 'startIndex');
   if (startIndex !== undefined) query.startIndex = Math.max(1, startIndex);
   const count = integerParam(found, 'count');
@@ -52,4 +54,15 @@ function integerParam(found: Map<string, string>, name: string): number | undefi
     throw scimError(400, 'invalidValue', `Query parameter ${name}=${JSON.stringify(raw)} is not an integer`);
   }
   return Number.parseInt(raw, 10);
+}
+
+/** `value`, unless it names a JavaScript object internal (prototype-keys.ts): then 400 invalidFilter. */
+function refuseInternals(name: string, value: string): string {
+  const internal = forbiddenNameIn(value);
+  if (internal === null) return value;
+  throw scimError(
+    400,
+    'invalidFilter',
+    `Query parameter ${name}=${JSON.stringify(value)} names '${internal}', which is not a SCIM attribute; this target refuses JavaScript object internals (__proto__, constructor, prototype) in attribute paths. Name attributes of the schema, e.g. userName`,
+  );
 }

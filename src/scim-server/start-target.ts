@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
 import { systemRandom } from '../shared/random.js';
-import { createHttpApp } from './http-app.js';
-import { RequestLog } from './request-log.js';
+import { createHttpApp, DEFAULT_MAX_BODY_BYTES } from './http-app.js';
+import { DEFAULT_REQUEST_LOG_LIMITS, RequestLog } from './request-log.js';
 import { ResourceService } from './resource-service.js';
 import { ResourceStore } from './resource-store.js';
 import { TARGET_RULE_NAMES, rulesForProfile, type TargetRules } from './rules.js';
@@ -18,6 +18,9 @@ export interface StartTargetOptions extends TargetOptions {
 /**
  * Start an in-memory SCIM 2.0 server. Every call has its own store, request log and express app; targets
  * share nothing, so tests may run several at once. Invalid options throw before anything listens.
+ *
+ * Memory is bounded by what authenticated clients store: a request is authenticated before its body is read,
+ * bodies over `maxBodyBytes` are refused unread, and the request log keeps only the most recent requests.
  */
 export async function startTarget(options: StartTargetOptions = {}): Promise<RunningTarget> {
   const profile = checkProfile(options.profile ?? 'tolerant');
@@ -32,6 +35,9 @@ export async function startTarget(options: StartTargetOptions = {}): Promise<Run
   if (!Number.isInteger(defaultPageSize) || defaultPageSize < 1) {
     throw new RangeError(`startTarget: defaultPageSize ${String(defaultPageSize)} must be a positive integer`);
   }
+  const maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
+  const maxEntries = positiveInteger('requestLogSize', options.requestLogSize, DEFAULT_REQUEST_LOG_LIMITS.maxEntries);
+  const maxBytes = positiveInteger('requestLogBytes', options.requestLogBytes, DEFAULT_REQUEST_LOG_LIMITS.maxBytes);
   const token = options.token ?? null;
   if (token !== null && token.length === 0) {
     throw new RangeError('startTarget: token is an empty string; pass a non-empty token, or null for no authentication');
@@ -39,9 +45,9 @@ export async function startTarget(options: StartTargetOptions = {}): Promise<Run
 
   let url = '';
   const store = new ResourceStore();
-  const log = new RequestLog();
+  const log = new RequestLog({ maxEntries, maxBytes });
   const service = new ResourceService(store, { rules, clock: systemClock, random: systemRandom, baseUrl: () => url, defaultPageSize });
-  const server = createServer(createHttpApp({ service, log, token, basePath, baseUrl: () => url }));
+  const server = createServer(createHttpApp({ service, log, token, basePath, baseUrl: () => url, maxBodyBytes }));
   await listen(server, port, host);
   const actualPort = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}${basePath}`;
@@ -59,6 +65,12 @@ export async function startTarget(options: StartTargetOptions = {}): Promise<Run
     },
     close: () => (closing ??= closeServer(server)),
   };
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`startTarget: ${name} ${String(value)} must be a positive integer`);
+  return value;
 }
 
 function checkProfile(profile: string): TargetProfile {

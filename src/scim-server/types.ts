@@ -41,6 +41,12 @@ export interface TargetOptions {
   basePath?: string;
   /** Page size used when a list request has no `count`. @default 100 */
   defaultPageSize?: number;
+  /** The largest request body accepted, in bytes; a larger one gets 413 with a SCIM error, unread. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /** Requests `requests()` keeps: the most recent ones. @default 10000 */
+  requestLogSize?: number;
+  /** Bytes (URLs and raw bodies) `requests()` keeps at most, the most recent first. @default 67108864 (64 MiB) */
+  requestLogBytes?: number;
 }
 
 /** One received request. `url` is the path and query exactly as received (basePath included). */
@@ -49,7 +55,7 @@ export interface RequestLogEntry {
   url: string;
   /** The response status; 0 while the response has not been sent yet. */
   status: number;
-  /** The parsed JSON body, or undefined when the request had no body (or it was not JSON). */
+  /** The parsed JSON body, or undefined when the request had no body, it was not JSON or it was not read (401, 413). */
   body: unknown;
 }
 
@@ -60,7 +66,11 @@ export interface RunningTarget {
   profile: TargetProfile;
   /** Deep copies of all stored resources as the server would return them (members included). */
   snapshot(): { users: ScimResource[]; groups: ScimResource[] };
-  /** Every request received: method, path+query, status, request body (parsed JSON or undefined). */
+  /**
+   * The most recent requests received, oldest first (at most `requestLogSize` of them and about
+   * `requestLogBytes`): method, path+query, status, request body (parsed JSON, or undefined when there was
+   * none, it was not JSON, or the request was refused before its body was read: 401, 413).
+   */
   requests(): ReadonlyArray<RequestLogEntry>;
   /** Remove all resources and the request log. */
   reset(): void;

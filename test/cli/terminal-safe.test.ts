@@ -13,8 +13,8 @@ describe('terminalSafe', () => {
     expect(terminalSafe(input)).toBe(shown);
   });
 
-  it('keeps newlines, tabs, colours (SGR) and non-ASCII text as they are', () => {
-    const text = '\x1b[32m+ User\x1b[39m\tJosé Müller → «Sales»\n  ✓ done\n';
+  it('keeps newlines, tabs, CR LF (CSV), colours (SGR) and non-ASCII text as they are', () => {
+    const text = '\x1b[32m+ User\x1b[39m\tJosé Müller → «Sales»\n  ✓ done\r\na,b\r\n';
     expect(terminalSafe(text)).toBe(text);
   });
 });

@@ -2,7 +2,7 @@
 import { startTarget, type RunningTarget } from '../../scim-server/index.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../../shared/errors.js';
-import { resolveToken } from '../token.js';
+import { checkToken, resolveToken } from '../token.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 
@@ -30,6 +30,7 @@ export async function startServe(options: ServeOptions, deps: CliDeps): Promise<
     throw new UsageError('give one of --token and --token-file, not both');
   if (options.token !== undefined && options.token.trim() === '')
     throw new UsageError('--token is empty, which would start a server that requires no token; omit --token for that, or give the token');
+  if (options.token !== undefined) checkToken(options.token, '--token');
   const token =
     options.token ??
     (options.tokenFile !== undefined ? resolveToken({}, resolve(deps.cwd, options.tokenFile)) : null) ??

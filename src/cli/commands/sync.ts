@@ -100,7 +100,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         })) ?? []);
 
     if (options.json) {
-      out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target), null, 2));
+      out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target, session.secrets), null, 2));
     } else if (options.quiet && exitCode === 0) {
       // Nothing to say.
     } else if (!options.dryRun) {

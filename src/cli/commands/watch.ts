@@ -95,7 +95,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       reloaded = null;
       cycles.push(cycle);
       const requests = session.requests.slice(requestsBefore);
-      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target)));
+      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target, session.secrets)));
       else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, countRequests(requests).total);
       const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
         target: session.provisioner.target,
