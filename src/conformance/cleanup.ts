@@ -2,12 +2,16 @@
  * The end of every run, whatever happened before (a failed check, an exception, Ctrl-C): delete what the
  * run created, then search for its names, so an object whose POST response was lost is found too.
  *
+ * Ids come from the server, so none is trusted: one that cannot be a URL path segment (scim/resource-id.ts)
+ * is a leftover with its reason, and no request carries it.
+ *
  * Trade-off: the name sweep costs one filter GET per name (a few dozen); it is what makes "the target is
  * left without this run's objects" hold on a persistent server even after a timeout. Cleanup does not
  * watch the interrupt signal: it is what an interrupt is waiting for (a second Ctrl-C ends the process).
  */
 import type { ScimClient } from '../scim/client.js';
 import { eqFilter, formEncode } from '../scim/filter.js';
+import { describeValue, unusableIdReason } from '../scim/resource-id.js';
 import type { ResourceType } from '../scim/types.js';
 import { ScimRequestError } from '../shared/errors.js';
 import type { EvidenceRecorder } from './evidence.js';
@@ -53,8 +57,17 @@ export async function cleanup(objects: RunObjects, client: ScimClient, raw: RawC
       const { id, [attribute]: itemName } = item as Record<string, unknown>;
       // Only what carries this run's name: a target that ignores the filter lists everything, and cleanup
       // must never delete an object it did not create.
-      if (typeof id === 'string' && typeof itemName === 'string' && itemName.toLowerCase() === name.toLowerCase())
-        await remove(resource, id, name);
+      if (typeof itemName !== 'string' || itemName.toLowerCase() !== name.toLowerCase()) continue;
+      // An id that cannot be put in a URL is reported, never sent (DELETE /Users/.. would reach the base URL).
+      const unusable = unusableIdReason(id);
+      if (unusable === null) await remove(resource, id as string, name);
+      else if (!report.leftovers.some((l) => l.resource === resource && l.id === id))
+        report.leftovers.push({
+          resource,
+          id: typeof id === 'string' ? id : null,
+          name,
+          reason: `found by name, but the server gave it the id ${describeValue(id)}, which cannot be used in a URL: ${unusable}; nothing was sent to delete it`,
+        });
     }
   }
   return { ...report, evidence: recorder.since(mark) };

@@ -3,11 +3,14 @@
  * members (ScimClient always asks `excludedAttributes=members`), list pages (`startIndex`/`count`), a
  * DELETE whose exact status matters, a GET outside the base URL (the connection check's hint).
  * One request per call, no retries, any status returned as is; the exchange goes to the evidence hook in
- * the ScimClient's event shape, with the Authorization header redacted.
+ * the ScimClient's event shape, with the Authorization header redacted. A URL the parser would send to
+ * another path than the one written (a dot segment, a backslash: an id that escaped its segment) is not
+ * sent: it answers no status and an error saying why, and reaches no hook.
  */
 import type { Axios } from 'axios';
 import type { RequestEvent } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
+import { rewrittenPathReason } from '../scim/resource-id.js';
 import { parseJsonBody, plainHeaders } from '../scim/response-body.js';
 
 export interface RawResponse {
@@ -52,6 +55,15 @@ export class RawClient {
   }
 
   private async send(method: 'GET' | 'DELETE', url: string): Promise<RawResponse> {
+    const rewritten = rewrittenPathReason(url);
+    if (rewritten !== null)
+      return {
+        status: null,
+        headers: {},
+        json: undefined,
+        text: '',
+        error: `not sent: ${method} ${url} cannot be sent as written: ${rewritten}`,
+      };
     const headers: Record<string, string> = {};
     if (this.options.token !== null) headers['Authorization'] = `Bearer ${this.options.token}`;
     const redactedHeaders: Record<string, string> = this.options.token !== null ? { Authorization: 'Bearer [REDACTED]' } : {};

@@ -17,6 +17,7 @@
  * Time and randomness are injected, so tests run back-offs in simulated time.
  */
 import type { Clock } from '../shared/clock.js';
+import { ServiceIncompatibleError } from '../scim/service-incompatible.js';
 import { ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { FailedRequest } from './settle.js';
@@ -83,6 +84,9 @@ export function failedRequest(error: ScimRequestError): FailedRequest {
 /** The delay before retry `attempt` (1-based), or null when the error must not be retried. Pure. */
 export function retryDelay(error: unknown, attempt: number, method: string, policy: RetryPolicy, random: () => number): number | null {
   if (!(error instanceof ScimRequestError) || attempt > policy.limit) return null;
+  // An answer provsim cannot use (an unusable id, a body over the cap) or a request refused before sending
+  // would be the same on a retry.
+  if (error instanceof ServiceIncompatibleError) return null;
   if (error.status === null) {
     if (method === 'POST') return null;
   } else if (!policy.statusCodes.includes(error.status)) {

@@ -4,13 +4,23 @@
  * Every failure becomes a ScimRequestError carrying method, URL, status, the SCIM error body and Entra's
  * error code. The bearer token lives only in the request headers built here; it is never part of an
  * error, a log line or a hook event. Retries are not done here (see engine/retry.ts): one call, one request.
+ *
+ * Nothing a server answers is trusted: every resource it returns (a POST's, a GET's, each entry of a
+ * filter's ListResponse) must be an object with an id usable as one URL path segment (resource-id.ts), or
+ * the call fails with a ServiceIncompatibleError naming the server as the cause, before the id can be
+ * linked or put in a URL. An id that breaks the rule anyway (a link stored by an earlier version) is
+ * refused before any request, so the URL in a request event or an error is always the URL sent; a refused
+ * request's error names the URL with `{id}` in place of the id, and says it was not sent.
  */
 import type { Axios, AxiosResponse } from 'axios';
 import { ScimRequestError, type ScimErrorBody } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { entraCodeForStatus } from './error-codes.js';
 import { eqFilter, formEncode } from './filter.js';
+import { describeValue, idSegment, unusableIdReason } from './resource-id.js';
+import { formatBytes, isResponseTooLarge, MAX_RESPONSE_BYTES, RESPONSE_TOO_LARGE } from './response-limit.js';
 import { parseRetryAfter } from './retry-after.js';
+import { SERVICE_INCOMPATIBLE, ServiceIncompatibleError } from './service-incompatible.js';
 import type { ListResponse, PatchOperation, ResourceType, ScimResource } from './types.js';
 import { PATCH_OP_SCHEMA } from './types.js';
 import { parseJsonBody, plainHeaders } from './response-body.js';
@@ -50,7 +60,7 @@ export interface ScimClientOptions {
 export function contentTypeFor(quirks: { charsetInContentType: boolean }): string {
   return quirks.charsetInContentType ? 'application/scim+json; charset=utf-8' : 'application/scim+json';
 }
-const SERVICE_INCOMPATIBLE = 'SystemForCrossDomainIdentityManagementServiceIncompatible';
+const USABLE_ID = 'every resource needs a non-empty id usable as one URL path segment (RFC 7643 §3.1)';
 
 export class ScimClient {
   readonly baseUrl: string;
@@ -73,7 +83,7 @@ export class ScimClient {
   }
 
   /** `GET /Users?filter=attr eq "value"` (groups: `?excludedAttributes=members&filter=…`). Returns the matches. */
-  async filter(resource: ResourceType, attribute: string, value: string): Promise<ScimResource[]> {
+  async filter(resource: ResourceType, attribute: string, value: string): Promise<Array<ScimResource & { id: string }>> {
     const query =
       resource === 'Groups'
         ? `excludedAttributes=members&filter=${formEncode(eqFilter(attribute, value))}`
@@ -81,97 +91,98 @@ export class ScimClient {
     const url = `${this.baseUrl}/${resource}?${query}`;
     const response = await this.#send('GET', url, undefined, false);
     if (response.status === 404) {
-      throw new ScimRequestError({
+      throw new ServiceIncompatibleError({
         method: 'GET',
         url,
         status: 404,
         scimError: readScimError(response.data),
         bodyText: readScimError(response.data) ? null : truncate(response.data),
-        entraCode: SERVICE_INCOMPATIBLE,
         reason: 'a filter that matches nothing must answer 200 with an empty ListResponse, not 404 (Entra quarantines the job for this)',
       });
     }
     this.#throwUnlessOk(response, 'GET', url, false);
     const list = parseJsonBody(response.data);
-    if (!isListResponse(list)) {
-      throw new ScimRequestError({
-        method: 'GET',
-        url,
-        status: response.status,
-        bodyText: truncate(response.data),
-        entraCode: SERVICE_INCOMPATIBLE,
-        reason: 'the response is not a SCIM ListResponse',
-      });
-    }
-    const resources = list.Resources ?? [];
-    if (list.totalResults > 0 && resources.length === 0) {
-      throw new ScimRequestError({
-        method: 'GET',
-        url,
-        status: response.status,
-        bodyText: truncate(response.data),
-        entraCode: SERVICE_INCOMPATIBLE,
-        reason: `totalResults is ${list.totalResults} but Resources is missing or empty`,
-      });
-    }
-    if (resource === 'Groups') for (const r of resources) this.#rejectMembers(r, 'GET', url, response.status);
-    return resources;
+    const incompatible = (reason: string): ServiceIncompatibleError =>
+      new ServiceIncompatibleError({ method: 'GET', url, status: response.status, bodyText: truncate(response.data), reason });
+    if (!isListResponse(list)) throw incompatible('the response is not a SCIM ListResponse');
+    const resources: unknown[] = list.Resources ?? [];
+    if (list.totalResults > 0 && resources.length === 0)
+      throw incompatible(`totalResults is ${list.totalResults} but Resources is missing or empty`);
+    resources.forEach((r, i) => {
+      const problem = resourceProblem(r, `Resources[${i}]`, `the server listed a resource (Resources[${i}]) with`);
+      if (problem) throw incompatible(`${problem}; ${USABLE_ID}`);
+    });
+    const found = resources as Array<ScimResource & { id: string }>;
+    if (resource === 'Groups') for (const r of found) this.#rejectMembers(r, 'GET', url, response.status);
+    return found;
   }
 
   /** `GET /Users/{id}` (groups with `?excludedAttributes=members`). Null on 404. */
-  async get(resource: ResourceType, id: string): Promise<ScimResource | null> {
-    const url = `${this.baseUrl}/${resource}/${encodeURIComponent(id)}${resource === 'Groups' ? '?excludedAttributes=members' : ''}`;
+  async get(resource: ResourceType, id: string): Promise<(ScimResource & { id: string }) | null> {
+    const url = this.#resourceUrl('GET', resource, id, resource === 'Groups' ? '?excludedAttributes=members' : '');
     const response = await this.#send('GET', url, undefined, true);
     if (response.status === 404) return null;
     this.#throwUnlessOk(response, 'GET', url, true);
     const body = parseJsonBody(response.data);
-    if (!isResource(body)) {
-      throw new ScimRequestError({
+    const problem = resourceProblem(body, 'the response');
+    if (problem)
+      throw new ServiceIncompatibleError({
         method: 'GET',
         url,
         status: response.status,
         bodyText: truncate(response.data),
-        entraCode: SERVICE_INCOMPATIBLE,
-        reason: 'the response is not a SCIM resource with an id',
+        reason: `${problem}; ${USABLE_ID}`,
       });
-    }
-    if (resource === 'Groups') this.#rejectMembers(body, 'GET', url, response.status);
-    return body;
+    const found = body as ScimResource & { id: string };
+    if (resource === 'Groups') this.#rejectMembers(found, 'GET', url, response.status);
+    return found;
   }
 
   /** `POST /Users` → the created resource (must carry `id`). */
-  async create(resource: ResourceType, body: ScimResource): Promise<ScimResource> {
+  async create(resource: ResourceType, body: ScimResource): Promise<ScimResource & { id: string }> {
     const url = `${this.baseUrl}/${resource}`;
     const response = await this.#send('POST', url, body, false);
     this.#throwUnlessOk(response, 'POST', url, false);
     const created = parseJsonBody(response.data);
-    if (!isResource(created)) {
-      throw new ScimRequestError({
+    const problem = resourceProblem(created, 'the created resource');
+    if (problem)
+      throw new ServiceIncompatibleError({
         method: 'POST',
         url,
         status: response.status,
         bodyText: truncate(response.data),
-        entraCode: SERVICE_INCOMPATIBLE,
-        reason: 'the created resource was not returned with an id',
+        // The server did create something: the next cycle's filter finds it, and refuses its id again.
+        reason: `${problem}; the object may exist on the server, but provsim cannot address it and does not link it; ${USABLE_ID}`,
       });
-    }
-    return created;
+    return created as ScimResource & { id: string };
   }
 
   /** `PATCH /Users/{id}` with a PatchOp body. 200 and 204 are both success. */
   async patch(resource: ResourceType, id: string, operations: PatchOperation[]): Promise<void> {
-    const url = `${this.baseUrl}/${resource}/${encodeURIComponent(id)}`;
+    const url = this.#resourceUrl('PATCH', resource, id);
     const response = await this.#send('PATCH', url, { schemas: [PATCH_OP_SCHEMA], Operations: operations }, true);
     this.#throwUnlessOk(response, 'PATCH', url, true);
   }
 
   /** `DELETE /Users/{id}`. A 404 is reported as `'not-found'` (the object is gone either way). */
   async delete(resource: ResourceType, id: string): Promise<'deleted' | 'not-found'> {
-    const url = `${this.baseUrl}/${resource}/${encodeURIComponent(id)}`;
+    const url = this.#resourceUrl('DELETE', resource, id);
     const response = await this.#send('DELETE', url, undefined, true);
     if (response.status === 404) return 'not-found';
     this.#throwUnlessOk(response, 'DELETE', url, true);
     return 'deleted';
+  }
+
+  /** `{base}/{resource}/{id}{query}`; an id that cannot be one path segment is refused, and nothing is sent. */
+  #resourceUrl(method: string, resource: ResourceType, id: string, query = ''): string {
+    const why = unusableIdReason(id);
+    if (why === null) return `${this.baseUrl}/${resource}/${idSegment(id)}${query}`;
+    throw new ServiceIncompatibleError({
+      method,
+      url: `${this.baseUrl}/${resource}/{id}${query}`,
+      status: null,
+      reason: `not sent: the server gave this object the id ${describeValue(id)}, which cannot be used in a URL: ${why}; ${USABLE_ID}`,
+    });
   }
 
   async #send(method: string, url: string, body: unknown, linked: boolean): Promise<AxiosResponse<string>> {
@@ -185,10 +196,13 @@ export class ScimClient {
     } catch (err) {
       const code = (err as { code?: string }).code;
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+      const tooLarge = isResponseTooLarge(err);
+      // The status of an answer whose body was too large; null for every other failure (no answer).
+      const status = tooLarge ? responseStatus(err) : null;
       this.#onRequest?.({
         method,
         url,
-        status: null,
+        status,
         durationMs: this.#clock.now().getTime() - started,
         startedAt: new Date(started).toISOString(),
         requestHeaders: redactedHeaders(headers),
@@ -196,6 +210,15 @@ export class ScimClient {
         error: `${code ?? 'network error'}: ${(err as Error).message}`,
       });
       // The axios error holds the request config (headers, token): keep only its code and message.
+      if (tooLarge)
+        throw new ServiceIncompatibleError({
+          method,
+          url,
+          status,
+          reason:
+            `${code === RESPONSE_TOO_LARGE ? (err as Error).message : `the response body is over the ${formatBytes(MAX_RESPONSE_BYTES)} provsim reads of a response (${(err as Error).message})`}; ` +
+            'a SCIM answer to this request is a few kilobytes: check what the server sends here',
+        });
       throw new ScimRequestError({
         method,
         url,
@@ -279,6 +302,23 @@ function isListResponse(v: unknown): v is ListResponse {
   return typeof o['totalResults'] === 'number' && (o['Resources'] === undefined || Array.isArray(o['Resources']));
 }
 
-function isResource(v: unknown): v is ScimResource {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>)['id'] === 'string';
+/**
+ * Why `value` is not a resource provsim can use (an object with a usable id), or null when it is one. `what`
+ * names it in the message; `given` says how the server handed out its id.
+ */
+function resourceProblem(value: unknown, what: string, given = 'the server gave this object'): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    const kind =
+      value === null ? 'null' : Array.isArray(value) ? 'an array' : value === undefined ? 'missing or not JSON' : `a ${typeof value}`;
+    return `${what} is ${kind}, not a SCIM resource`;
+  }
+  const id = (value as Record<string, unknown>)['id'];
+  if (id === undefined) return `${what} has no "id"`;
+  const why = unusableIdReason(id);
+  return why === null ? null : `${given} the id ${describeValue(id)}, which cannot be used in a URL: ${why}`;
+}
+
+function responseStatus(err: unknown): number | null {
+  const status = (err as { response?: { status?: unknown } }).response?.status;
+  return typeof status === 'number' && status > 0 ? status : null;
 }

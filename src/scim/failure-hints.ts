@@ -373,7 +373,7 @@ export const FAILURE_HINT_RULES: readonly FailureHintRule[] = [
     id: 'no-connection',
     recognises: 'no response at all (refused, reset, unreachable)',
     certainty: 'sure',
-    matches: (s) => s.status === null && s.method !== null,
+    matches: (s) => s.status === null && s.method !== null && s.errorCode !== 'SystemForCrossDomainIdentityManagementServiceIncompatible',
     hint: (s) => {
       const code = s.network ?? 'no response';
       if (code === 'ECONNREFUSED')

@@ -12,21 +12,29 @@
  * request's config, and the library defaults (header tables per method, transitional options…) made that
  * merge the largest single cost of a request on loopback.
  *
+ * Bounds: `timeoutMs` is a deadline for the whole request (connection, headers, body: a server trickling
+ * its answer cannot hold a request past it); at most `maxResponseBytes` of a response body are read
+ * (response-limit.ts), so a huge body fails the request instead of filling memory.
+ *
  * Transport: by default the bytes go through undici (`undici-adapter.ts`), keep-alive, `maxSockets`
  * connections per origin. `transport: 'node'` uses axios's own adapter over `node:http`, which is what
  * nock intercepts: the tests that pin wire shapes with nock use it; everything else, the end-to-end tests
- * included, runs on undici.
+ * included, runs on undici. Its timeout is axios's (the socket's idle time, not a deadline): it is for
+ * tests against nock, never for a real server.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { Axios } from 'axios';
 import { Agent } from 'undici';
+import { MAX_RESPONSE_BYTES } from './response-limit.js';
 import { DEFAULT_TIMEOUT_MS } from './types.js';
 import { undiciAdapter } from './undici-adapter.js';
 
 export interface HttpOptions {
-  /** Per-request timeout. @default DEFAULT_TIMEOUT_MS */
+  /** Deadline of each request, from dispatch to the last byte of the body. @default DEFAULT_TIMEOUT_MS */
   timeoutMs?: number;
+  /** The most of a response body read; more fails the request. @default MAX_RESPONSE_BYTES (16 MiB) */
+  maxResponseBytes?: number;
   /** Connections kept open per origin; roughly the useful concurrency. @default 64 */
   maxSockets?: number;
   /** @default 'undici' */
@@ -36,11 +44,13 @@ export interface HttpOptions {
 export function createHttpClient(options: HttpOptions = {}): Axios {
   const maxSockets = options.maxSockets ?? 64;
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxContentLength = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const validateStatus = (): boolean => true;
   if (options.transport === 'node') {
     return new Axios({
       adapter: 'http',
       timeout,
+      maxContentLength,
       validateStatus,
       responseType: 'text',
       maxRedirects: 0,
@@ -52,6 +62,7 @@ export function createHttpClient(options: HttpOptions = {}): Axios {
   return new Axios({
     adapter: undiciAdapter(new Agent({ connections: maxSockets, pipelining: 1, keepAliveTimeout: 4_000, connect: { timeout } })),
     timeout,
+    maxContentLength,
     validateStatus,
   });
 }

@@ -8,22 +8,36 @@
  * - the response body is returned as text (`responseType` other than `text`/`json` is not supported and
  *   rejected up front); axios's `transformResponse` then runs as usual;
  * - `validateStatus` is honoured (a status it refuses rejects with an AxiosError carrying the response);
- * - `timeout` bounds the wait for the response headers and, separately, for each body chunk (the connection
- *   itself is bounded by the dispatcher's connect timeout: `createHttpClient` sets it to the same); on expiry the
- *   request fails with code `ETIMEDOUT` (undici checks timeouts on a coarse timer, so expiry can be noticed
- *   up to about a second late);
- * - `signal` (AbortSignal) cancels the request (`ERR_CANCELED`);
+ * - `timeout` is a deadline for the whole request, from dispatch to the body's last byte (waiting for a
+ *   connection, connecting, the headers, the body): a server that trickles its answer cannot hold a request
+ *   past it. On expiry the request is aborted and fails with code `ETIMEDOUT`. The deadline runs on a
+ *   real-time clock (`systemClock` unless one is passed): it bounds a wait for a real socket, so it must
+ *   never be a cycle's simulated clock. undici's own header, body and connect timeouts stay set to the same
+ *   value as a second net (they are checked on a coarse timer, so they fire later);
+ * - `maxContentLength` (when positive) bounds the body bytes read: a `Content-Length` over it fails at the
+ *   headers, a body that grows past it is aborted; the request fails with code `RESPONSE_TOO_LARGE` and the
+ *   response's status and headers (its `data` empty);
+ * - `signal` (AbortSignal) cancels the request (`ERR_CANCELED`), at once, even before it has a connection;
  * - no redirect is followed and no proxy environment variable is read (undici does neither by default);
  * - a network failure rejects with an AxiosError whose `code` is the socket's (`ECONNRESET`,
  *   `ECONNREFUSED`…) when there is one. A request is never retried here, so a POST whose response was
  *   lost is not sent twice.
+ * Every request settles exactly once; what undici reports after that (the error of an abort) is ignored.
  */
 import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { Dispatcher } from 'undici';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { formatBytes, RESPONSE_TOO_LARGE } from './response-limit.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
+export interface UndiciAdapterOptions {
+  /** The clock of the request deadline; a real-time one. @default systemClock */
+  clock?: Clock;
+}
+
+export function undiciAdapter(dispatcher: Dispatcher, options: UndiciAdapterOptions = {}): AxiosAdapter {
+  const clock = options.clock ?? systemClock;
   return (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
     if (config.responseType && config.responseType !== 'text' && config.responseType !== 'json') {
       return Promise.reject(
@@ -48,27 +62,55 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
       return Promise.reject(err as Error);
     }
     const timeout = config.timeout && config.timeout > 0 ? config.timeout : undefined;
+    const limit = config.maxContentLength && config.maxContentLength > 0 ? config.maxContentLength : undefined;
     const path = `${url.pathname}${url.search}`;
+    const request = { method, path };
 
     return new Promise<AxiosResponse>((resolve, reject) => {
       const signal = config.signal as AbortSignal | undefined;
+      if (signal?.aborted) return reject(canceledError(config));
       // undici hands out the abort function when the request is dispatched on a connection; an abort that
-      // comes earlier (queued, connecting) is kept and applied then.
+      // comes earlier (queued, connecting) settles the request at once and is applied then.
       let abortRequest: ((err?: Error) => void) | undefined;
-      let abortedEarly = false;
-      const canceled = (): AxiosError => new AxiosError('canceled', AxiosError.ERR_CANCELED, config);
-      const onAbort = (): void => {
-        if (abortRequest) abortRequest(canceled());
-        else abortedEarly = true;
+      let pendingAbort: Error | undefined;
+      let settled = false;
+      const deadline = new AbortController();
+      const onAbort = (): void => abortWith(canceledError(config));
+      const settle = (outcome: () => void): boolean => {
+        if (settled) return false;
+        settled = true;
+        deadline.abort();
+        signal?.removeEventListener('abort', onAbort);
+        outcome();
+        return true;
       };
-      if (signal?.aborted) return reject(canceled());
+      const abortWith = (err: AxiosError): void => {
+        if (!settle(() => reject(err))) return;
+        if (abortRequest) abortRequest(err);
+        else pendingAbort = err;
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      if (timeout)
+        void clock.sleep(timeout, deadline.signal).then(
+          () => abortWith(new AxiosError(`timeout of ${timeout}ms exceeded`, AxiosError.ETIMEDOUT, config, request)),
+          () => {
+            // The request settled first: the deadline was cancelled.
+          },
+        );
 
       let status = 0;
       let statusText = '';
       let rawHeaders: Buffer[] = [];
+      let received = 0;
       const chunks: Buffer[] = [];
+      const tooLarge = (what: string): AxiosError =>
+        new AxiosError(
+          `the response body ${what}, more than the ${formatBytes(limit ?? 0)} provsim reads of a response`,
+          RESPONSE_TOO_LARGE,
+          config,
+          request,
+          { data: '', status, statusText, headers: new AxiosHeaders(headerRecord(rawHeaders)), config, request },
+        );
       dispatcher.dispatch(
         {
           origin: url.origin,
@@ -80,51 +122,77 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         },
         {
           onConnect(abort) {
+            if (settled) return abort(pendingAbort ?? canceledError(config));
             abortRequest = abort;
-            if (abortedEarly) abort(canceled());
           },
           onHeaders(statusCode, headerList, _resume, text) {
+            if (settled) return false;
             // 1xx informational answers come before the real one.
             if (statusCode < 200) return true;
             status = statusCode;
             statusText = text;
             rawHeaders = headerList;
+            const announced = limit === undefined ? undefined : contentLength(headerList);
+            if (announced !== undefined && announced > limit!) {
+              abortWith(tooLarge(`is ${announced} bytes (Content-Length)`));
+              return false;
+            }
             return true;
           },
           onData(chunk) {
+            if (settled) return false;
+            received += chunk.length;
+            if (limit !== undefined && received > limit) {
+              abortWith(tooLarge(`was still coming after ${received} bytes`));
+              return false;
+            }
             chunks.push(chunk);
             return true;
           },
           onComplete() {
-            done();
             const response: AxiosResponse = {
               data: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
               status,
               statusText,
               headers: new AxiosHeaders(headerRecord(rawHeaders)),
               config,
-              request: { method, path },
+              request,
             };
             const validate = config.validateStatus;
-            if (!validate || validate(status)) return resolve(response);
-            reject(
-              new AxiosError(
-                `Request failed with status code ${status}`,
-                status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
-                config,
-                response.request,
-                response,
+            if (!validate || validate(status)) return void settle(() => resolve(response));
+            settle(() =>
+              reject(
+                new AxiosError(
+                  `Request failed with status code ${status}`,
+                  status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST,
+                  config,
+                  request,
+                  response,
+                ),
               ),
             );
           },
           onError(err) {
-            done();
-            reject(err instanceof AxiosError ? err : toAxiosError(err, config, timeout));
+            settle(() => reject(err instanceof AxiosError ? err : toAxiosError(err, config, timeout)));
           },
         },
       );
     });
   };
+}
+
+function canceledError(config: InternalAxiosRequestConfig): AxiosError {
+  return new AxiosError('canceled', AxiosError.ERR_CANCELED, config);
+}
+
+/** The Content-Length of raw response headers, when there is one readable number. */
+function contentLength(raw: readonly Buffer[]): number | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (raw[i]!.toString('latin1').toLowerCase() === 'content-length') {
+      const value = raw[i + 1]!.toString('latin1').trim();
+      return /^[0-9]+$/.test(value) ? Number(value) : undefined;
+    }
+  return undefined;
 }
 
 /** Raw `[name, value, name, value…]` header buffers as a record: names lower-cased, repeated names joined. */

@@ -3,6 +3,7 @@ import { DEFAULT_RETRY_POLICY, retryDelay, retryVerdict, withRetry } from '../..
 import { parseRetryAfter } from '../../src/scim/retry-after.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { ScimRequestError } from '../../src/shared/errors.js';
+import { ServiceIncompatibleError } from '../../src/scim/service-incompatible.js';
 
 const err = (status: number | null, retryAfterMs: number | null = null) =>
   new ScimRequestError({ method: 'GET', url: 'http://127.0.0.1/x', status, entraCode: 'X', retryAfterMs });
@@ -99,5 +100,12 @@ describe('withRetry', () => {
       ),
     ).rejects.toMatchObject({ status: 502 });
     expect(clock.sleeps).toHaveLength(2);
+  });
+});
+
+describe('an answer provsim cannot use', () => {
+  it.each([null, 200, 500, 503])('is never retried (status %s): the same request would get the same answer', (status) => {
+    const error = new ServiceIncompatibleError({ method: 'GET', url: 'http://127.0.0.1/scim/v2/Users/{id}', status, reason: 'x' });
+    expect(retryDelay(error, 1, 'GET', DEFAULT_RETRY_POLICY, () => 0.5)).toBeNull();
   });
 });

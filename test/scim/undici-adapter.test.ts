@@ -180,6 +180,84 @@ describe('undici adapter', () => {
     expect(seen).toEqual([]);
   });
 
+  it('a server that trickles its answer (headers at once, then one byte every 50 ms) fails with ETIMEDOUT: the timeout is a deadline for the whole request', async () => {
+    let bytesSent = 0;
+    let closed!: Promise<void>;
+    const { origin } = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/scim+json' });
+      const timer = setInterval(() => {
+        bytesSent++;
+        res.write(' ');
+      }, 50);
+      closed = new Promise((r) => res.on('close', () => (clearInterval(timer), r())));
+    });
+    const e = (await createHttpClient({ timeoutMs: 400 })
+      .request({ method: 'GET', url: `${origin}/trickle` })
+      .catch((x: unknown) => x)) as AxiosError;
+    expect(e).toBeInstanceOf(AxiosError);
+    expect(e.code).toBe('ETIMEDOUT');
+    expect(e.message).toBe('timeout of 400ms exceeded');
+    // Every gap between bytes was far below the timeout: only a whole-request deadline ends this.
+    expect(bytesSent).toBeGreaterThan(0);
+    // The connection is closed, not left trickling.
+    await closed;
+  });
+
+  it('the deadline counts the wait for the headers and the body together', async () => {
+    const { origin } = await serve((_req, res) => {
+      // Headers after 250 ms, the body 250 ms later: each wait under the 400 ms timeout, the sum over it.
+      setTimeout(() => {
+        res.writeHead(200);
+        res.write('{');
+        setTimeout(() => res.end('}'), 250);
+      }, 250);
+    });
+    const e = (await createHttpClient({ timeoutMs: 400 })
+      .request({ method: 'GET', url: `${origin}/slow-both` })
+      .catch((x: unknown) => x)) as AxiosError;
+    expect(e.code).toBe('ETIMEDOUT');
+  });
+
+  it('a request that completes in time leaves no deadline behind to fire later', async () => {
+    const { origin } = await serve((_req, res) => res.end('ok'));
+    const http = createHttpClient({ timeoutMs: 100 });
+    const r = await http.request<string>({ method: 'GET', url: `${origin}/fast` });
+    expect(r.data).toBe('ok');
+    // Past the deadline, a second request on the same connection is unaffected.
+    await new Promise((done) => setTimeout(done, 200));
+    expect((await http.request<string>({ method: 'GET', url: `${origin}/fast` })).data).toBe('ok');
+  });
+
+  it.each([
+    ['a Content-Length over maxContentLength fails at the headers', true],
+    ['a chunked body growing past maxContentLength is aborted', false],
+  ])('%s: RESPONSE_TOO_LARGE with the status and headers, and the connection is closed', async (_what, withLength) => {
+    let closed!: Promise<void>;
+    const { origin } = await serve((_req, res) => {
+      const body = Buffer.alloc(256 * 1024, 'x');
+      res.writeHead(500, { 'Content-Type': 'text/plain', ...(withLength ? { 'Content-Length': body.length * 64 } : {}) });
+      closed = new Promise((r) => res.on('close', () => r()));
+      res.on('error', () => {});
+      // 16 MiB offered, at most 64 KiB read.
+      const pump = (n: number): void => {
+        while (n-- > 0) if (!res.write(body)) return void res.once('drain', () => pump(n));
+        res.end();
+      };
+      pump(64);
+    });
+    const http = createHttpClient({ maxResponseBytes: 64 * 1024 });
+    const e = (await http.request({ method: 'GET', url: `${origin}/huge` }).catch((x: unknown) => x)) as AxiosError;
+    expect(e).toBeInstanceOf(AxiosError);
+    expect(e.code).toBe('ERR_RESPONSE_TOO_LARGE');
+    expect(e.message).toContain('more than the 64 KiB provsim reads of a response');
+    expect(e.response?.status).toBe(500);
+    expect(e.response?.headers['content-type']).toBe('text/plain');
+    expect(e.response?.data).toBe('');
+    await closed;
+    // The socket is gone; node's server still counts it for a few seconds after a reset mid-write.
+    server!.closeAllConnections();
+  });
+
   it('refuses bodies it cannot send as they are', async () => {
     const e = (await createHttpClient()
       .request({ method: 'POST', url: 'http://127.0.0.1:9/x', data: { not: 'serialised' } })

@@ -94,6 +94,19 @@ export function failureSignature(entry: LogEntry): FailureSignature {
     const network = /^([A-Z][A-Z0-9_]+):/.exec(reason)?.[1] ?? null;
     return { ...base, method: d.method.toUpperCase(), path: requestPath(d.url), status: null, scimType: null, detail: reason, network };
   }
+  // A success provsim could not use (an unusable id, a body over the cap): its own reason is the cause.
+  if (d.status < 300 && entry.errorCode === 'SystemForCrossDomainIdentityManagementServiceIncompatible') {
+    const reason = /→ \d+ \S+: ([\s\S]*?)(?:; response body: [\s\S]*)?$/.exec(entry.errorReason ?? '')?.[1] ?? entry.errorReason ?? '';
+    return {
+      ...base,
+      method: d.method.toUpperCase(),
+      path: requestPath(d.url),
+      status: d.status,
+      scimType: null,
+      detail: reason,
+      network: null,
+    };
+  }
   const { detail, scimType } = serverText(d.body);
   return { ...base, method: d.method.toUpperCase(), path: requestPath(d.url), status: d.status, scimType, detail, network: null };
 }

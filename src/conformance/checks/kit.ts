@@ -10,6 +10,7 @@
 import type { ScimClient } from '../../scim/client.js';
 import type { DialectName, ScimResource } from '../../scim/types.js';
 import { ScimRequestError } from '../../shared/errors.js';
+import { ServiceIncompatibleError } from '../../scim/service-incompatible.js';
 import type { Random } from '../../shared/random.js';
 import type { RawClient } from '../raw-client.js';
 import type { RunObjects } from '../run-objects.js';
@@ -72,6 +73,8 @@ export function expect(condition: boolean, message: string): asserts condition {
 /** The server's words for a failed request: status, scimType and detail, or the start of the body. */
 export function describeRequestError(error: unknown): string {
   if (!(error instanceof ScimRequestError)) return error instanceof Error ? error.message : String(error);
+  // An answer provsim could not use: its own reason says why (the status and body alone would not).
+  if (error instanceof ServiceIncompatibleError) return error.message;
   return `${error.method} ${error.url} → ${answerOf(error)}`;
 }
 
