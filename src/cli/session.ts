@@ -14,7 +14,7 @@ import { parseTenantUrl, type TenantUrl } from '../scim/tenant-url.js';
 import type { DialectName } from '../scim/types.js';
 import { offsetClock, parseInstant, type Clock } from '../shared/clock.js';
 import { formatDiagnostic } from '../shared/diagnostics.js';
-import { parseDuration } from '../shared/duration.js';
+import { durationProblem, parseDuration } from '../shared/duration.js';
 import { UsageError } from '../shared/errors.js';
 import { chooseEscrowSchedule } from './escrow-schedule-flag.js';
 import type { CliDeps } from './io.js';
@@ -91,7 +91,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   let maxRetryAfterMs: number | undefined;
   if (options.maxRetryAfter !== undefined) {
     const ms = parseDuration(options.maxRetryAfter);
-    if (ms === null) throw new UsageError(`--max-retry-after ${JSON.stringify(options.maxRetryAfter)} is not a duration; e.g. 60s, 5m`);
+    if (ms === null) throw new UsageError(`--max-retry-after ${durationProblem(options.maxRetryAfter)}`);
     maxRetryAfterMs = ms;
   }
   const escrowSchedule = chooseEscrowSchedule(options.escrowSchedule);

@@ -27,6 +27,11 @@ export interface DesiredObject {
   cause: DeprovisionCause | null;
   /** For humans: the skip/deprovision explanation. */
   causeDetail: string | null;
+  /**
+   * Scoping could not be evaluated (a pattern ran out of steps): the object fails, neither provisioned nor
+   * deprovisioned, as Entra fails an object whose regex match times out.
+   */
+  scopeFailure: string | null;
   /** What the mapping sees (built again on first read after `release()`). */
   readonly view: SourceView;
   /**
@@ -94,6 +99,7 @@ export function evaluateSource(
         provision: cause === null,
         cause,
         causeDetail,
+        scopeFailure: scope.failure ?? null,
         hash: hashUser(user, softDeleted, ent.roles, job.users.watched, cause),
       },
       { user, roles: ent.roles, softDeleted },
@@ -121,6 +127,7 @@ export function evaluateSource(
           provision: cause === null,
           cause,
           causeDetail,
+          scopeFailure: scope.failure ?? null,
           hash: hashValues((key) => view.attributes[key], job.groups.watched, cause),
         },
         { group, roles: ent.roles },
@@ -153,6 +160,7 @@ class LazyDesiredObject implements DesiredObject {
   readonly provision: boolean;
   readonly cause: DeprovisionCause | null;
   readonly causeDetail: string | null;
+  readonly scopeFailure: string | null;
   readonly hash: string;
   #view: SourceView | null = null;
   #mapped: MappedObject | null = null;
@@ -169,6 +177,7 @@ class LazyDesiredObject implements DesiredObject {
     this.provision = facts.provision;
     this.cause = facts.cause;
     this.causeDetail = facts.causeDetail;
+    this.scopeFailure = facts.scopeFailure;
     this.hash = facts.hash;
   }
 

@@ -216,6 +216,8 @@ function planObject(item: WorkItem, input: DiffInput): ObjectPlan {
     return planDelete(object, a, observation, 'hard-deleted in Entra');
   }
 
+  if (source.scopeFailure) return objectPhase(failChange(object, anchor?.targetId ?? null, 'ScopingEvaluationFailed', source.scopeFailure));
+
   // Never provisioned and not to be: skipped at scoping, before any mapping row is evaluated (Entra's step
   // order: import, scoping, then matching and export). An expression that would fail for it is not reported.
   if (!source.provision && !anchor) {

@@ -27,6 +27,11 @@ export const EXPR_CODES = {
   BAD_REGEX: 'EXPR_BAD_REGEX',
   /** `[name]` not among `knownAttributes` (only checked when that option is given). */
   UNKNOWN_ATTRIBUTE: 'EXPR_UNKNOWN_ATTRIBUTE',
+  /**
+   * A warning, not an error: a regex that repeats a repetition (`(a+)+`), on which .NET's backtracking engine can
+   * take exponential time, so Entra's match timeout fails the object. Reported by the mapping loader.
+   */
+  REGEX_CATASTROPHIC: 'EXPR_REGEX_CATASTROPHIC',
 
   // ── Evaluation time (EvalError) ──────────────────────────────────────────────────────────────
   EVAL_NOT_A_NUMBER: 'EXPR_EVAL_NOT_A_NUMBER',
@@ -36,6 +41,10 @@ export const EXPR_CODES = {
   /** A role list where a string is needed. */
   EVAL_TYPE: 'EXPR_EVAL_TYPE',
   EVAL_BAD_REGEX: 'EXPR_EVAL_BAD_REGEX',
+  /** A regex needed more backtracking steps than provsim allows on this value (Entra: its match timeout fails the object). */
+  EVAL_REGEX_TIMEOUT: 'EXPR_EVAL_REGEX_TIMEOUT',
+  /** A function's result is longer than MAX_VALUE_LENGTH characters. */
+  EVAL_TOO_LONG: 'EXPR_EVAL_TOO_LONG',
   EVAL_BAD_DATE: 'EXPR_EVAL_BAD_DATE',
   EVAL_BAD_INTERVAL: 'EXPR_EVAL_BAD_INTERVAL',
   EVAL_BAD_FORMAT: 'EXPR_EVAL_BAD_FORMAT',

@@ -1,7 +1,8 @@
 /**
  * evaluate: a compiled expression + one object's data → a value, or an error pointing at the failing call.
  * Arguments are evaluated eagerly, left to right. Never throws: data problems come back as `{ ok: false }`,
- * and an unexpected exception inside a function becomes EXPR_EVAL_INTERNAL rather than escaping.
+ * and an unexpected exception inside a function becomes EXPR_EVAL_INTERNAL rather than escaping. No call
+ * returns a value longer than MAX_VALUE_LENGTH (runtime/value-limit.ts): EXPR_EVAL_TOO_LONG instead.
  */
 import type { CallNode, ExprNode, Span } from './ast.js';
 import { EXPR_CODES } from './codes.js';
@@ -11,6 +12,7 @@ import { FUNCTIONS } from './registry.js';
 import { isRoleList } from './runtime/coerce.js';
 import { compareValues } from './runtime/compare.js';
 import { EvalFailure } from './runtime/eval-failure.js';
+import { MAX_VALUE_LENGTH, tooLongMessage } from './runtime/value-limit.js';
 import type { CompiledExpression, EvalContext, EvalResult, Value } from './types.js';
 
 export function evaluate(expression: CompiledExpression, context: EvalContext): EvalResult {
@@ -73,7 +75,10 @@ function evalNode(node: ExprNode, context: EvalContext, state: EvalState): Value
       if (!def) throw new EvalFailure(EXPR_CODES.EVAL_INTERNAL, `unknown function ${node.name} reached the evaluator`, node);
       const args: Value[] = new Array<Value>(node.args.length);
       for (let i = 0; i < node.args.length; i++) args[i] = evalNode(node.args[i]!, context, state);
-      return def.evaluate(args, new Call(node, context, state));
+      const value = def.evaluate(args, new Call(node, context, state));
+      const length = typeof value === 'string' ? value.length : Array.isArray(value) ? totalLength(value) : 0;
+      if (length > MAX_VALUE_LENGTH) throw new EvalFailure(EXPR_CODES.EVAL_TOO_LONG, tooLongMessage(node.name, length), node);
+      return value;
     }
   }
 }
@@ -98,6 +103,12 @@ class Call implements CallContext {
   attribute(name: string): Value {
     return readAttribute(this.ctx, name);
   }
+}
+
+function totalLength(values: readonly string[]): number {
+  let n = 0;
+  for (const v of values) n += v.length;
+  return n;
 }
 
 /** One side of a comparison: a single string or null. */

@@ -12,5 +12,8 @@ export { referencedAttributes } from './referenced-attributes.js';
 export { printExpression } from './print.js';
 export { FUNCTIONS, SUPPORTED_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './registry.js';
 export { EXPR_CODES, type ExprCode } from './codes.js';
-// .NET regex semantics, shared with scoping's REGEX MATCH operator.
-export { compileDotNetRegex, firstMatch } from './runtime/dotnet-regex.js';
+// .NET regex semantics, shared with scoping's REGEX MATCH operator, run in bounded time.
+export { compileDotNetRegex, firstMatch, isMatch, RegexStepLimitExceeded } from './runtime/dotnet-regex.js';
+export { MAX_VALUE_LENGTH } from './runtime/value-limit.js';
+// Warnings (not errors) about patterns Entra's backtracking engine may not finish; the mapping loader reports them.
+export { REGEX_WARNING_HINT, regexPatternWarning, regexWarnings } from './regex-warnings.js';

@@ -22,6 +22,7 @@ import { isIdTarget, isReferenceTarget, parseAttributePath, targetKey } from '..
 import type { AttributePath } from '../scim/attribute-path.js';
 import { checkTargetAttribute } from '../scim/schema-attributes.js';
 import type { AttributeMapping, AttributeSource } from '../model/job.js';
+import { parseExpression, regexWarnings } from '../expression/index.js';
 
 const ROW_KEYS = ['target', 'source', 'expression', 'constant', 'match', 'apply', 'default', 'caseExact'] as const;
 const SOURCE_KINDS = ['source', 'expression', 'constant'] as const;
@@ -248,12 +249,28 @@ function readSource(
         reader.error(C.MAPPING_INVALID_VALUE, `${what}.expression is empty`, node, 'write an expression, or remove the row');
         return null;
       }
+      warnAboutRegexes(reader, text, node);
       return { kind: 'expression', text, position: position(node) };
     }
     case 'constant': {
       const value = reader.text(node, `${what}.constant`);
       return value === null ? null : { kind: 'constant', value, position: position(node) };
     }
+  }
+}
+
+/**
+ * Warnings, at the pattern's own line and column, for each Replace regexPattern that .NET's backtracking can take
+ * exponential time on (expression/regex-warnings.ts). The expression is parsed here only for them; an expression
+ * with errors gets none (mapping/compile reports its errors).
+ */
+function warnAboutRegexes(reader: YamlReader, text: string, node: ParsedNode): void {
+  if (!text.includes('Replace')) return;
+  const { expression } = parseExpression(text);
+  if (!expression) return;
+  for (const w of regexWarnings(expression)) {
+    const at = isScalar(node) ? positionInScalar(reader.yaml, node, w.offset) : node;
+    reader.warn(w.code, w.message, at, w.hint);
   }
 }
 

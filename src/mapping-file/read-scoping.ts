@@ -17,6 +17,7 @@ import {
 } from './source-attributes.js';
 import type { SourceObjectKind } from './source-attributes.js';
 import { SCOPING_OPERATORS, UNARY_SCOPING_OPERATORS } from '../model/job.js';
+import { EXPR_CODES, REGEX_WARNING_HINT, regexPatternWarning } from '../expression/index.js';
 import type { ScopingClause, ScopingGroup, ScopingOperator } from '../model/job.js';
 
 const INTEGER_OPERATORS: readonly ScopingOperator[] = ['Greater_Than', 'Greater_Than_OR_EQUALS'];
@@ -114,7 +115,11 @@ function readClause(reader: YamlReader, node: ParsedNode, what: string, kind: So
           'give an integer value',
         );
         ok = false;
-      } else value = text;
+      } else {
+        value = text;
+        const caution = operator === 'REGEX MATCH' || operator === 'NOT REGEX MATCH' ? regexPatternWarning(text) : null;
+        if (caution !== null) reader.warn(EXPR_CODES.REGEX_CATASTROPHIC, `${what}.value: ${caution}`, valueNode, REGEX_WARNING_HINT);
+      }
     }
   }
 

@@ -9,7 +9,7 @@
  */
 import type { ScopingOperator } from '../model/job.js';
 import type { SourceValue } from '../model/directory.js';
-import { compileDotNetRegex, firstMatch } from '../expression/index.js';
+import { compileDotNetRegex, isMatch, RegexStepLimitExceeded } from '../expression/index.js';
 
 export type ScopingPredicate = (value: string, operand: string | undefined) => boolean;
 
@@ -20,10 +20,32 @@ function asIntegers(a: string, b: string | undefined): [bigint, bigint] | null {
   return [BigInt(a.trim()), BigInt(b.trim())];
 }
 
-/** REGEX MATCH runs .NET patterns (Entra's engine), translated by the expression module's regex layer. */
-function regexMatches(pattern: string, value: string): boolean | null {
+/**
+ * A clause that cannot be decided for this object: its REGEX MATCH pattern ran out of backtracking steps on the
+ * value (Entra: .NET's match timeout, which fails the object). The object is neither in nor out of scope.
+ */
+export class ScopingClauseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScopingClauseError';
+  }
+}
+
+/**
+ * REGEX MATCH runs .NET patterns (Entra's engine), translated by the expression module's regex layer, in
+ * bounded time; null when the pattern does not compile (job compilation refuses it before a cycle).
+ */
+function regexMatches(operator: string, pattern: string, value: string): boolean | null {
   const re = compileDotNetRegex(pattern);
-  return 'error' in re ? null : firstMatch(re, value) !== null;
+  if ('error' in re) return null;
+  try {
+    return isMatch(re, value);
+  } catch (e) {
+    if (!(e instanceof RegexStepLimitExceeded)) throw e;
+    throw new ScopingClauseError(
+      `${operator} ${JSON.stringify(pattern)} needed more than ${e.limit.toLocaleString('en-US')} backtracking steps on a value of ${value.length.toLocaleString('en-US')} characters and was stopped (Entra's .NET engine times out on it and fails the object); rewrite the pattern without a repetition inside a repetition such as (a+)+`,
+    );
+  }
 }
 
 /** Predicates for the binary and boolean operators; the NULL tests are handled by `evaluateClause`. */
@@ -32,8 +54,8 @@ export const SCOPING_PREDICATES: Record<Exclude<ScopingOperator, 'IS NULL' | 'IS
   'NOT EQUALS': (v, o) => v !== o,
   'IS TRUE': (v) => v.toLowerCase() === 'true',
   'IS FALSE': (v) => v.toLowerCase() === 'false',
-  'REGEX MATCH': (v, o) => regexMatches(o ?? '', v) === true,
-  'NOT REGEX MATCH': (v, o) => regexMatches(o ?? '', v) === false,
+  'REGEX MATCH': (v, o) => regexMatches('REGEX MATCH', o ?? '', v) === true,
+  'NOT REGEX MATCH': (v, o) => regexMatches('NOT REGEX MATCH', o ?? '', v) === false,
   Greater_Than: (v, o) => {
     const n = asIntegers(v, o);
     return n !== null && n[0] > n[1];
@@ -54,7 +76,10 @@ export const SCOPING_PREDICATES: Record<Exclude<ScopingOperator, 'IS NULL' | 'IS
   },
 };
 
-/** True when the clause holds for `value`. Multi-valued attributes are refused at load time; here the first value stands. */
+/**
+ * True when the clause holds for `value`. Multi-valued attributes are refused at load time; here the first value
+ * stands. Throws ScopingClauseError when the clause cannot be decided (a REGEX MATCH out of backtracking steps).
+ */
 export function evaluateClause(operator: ScopingOperator, value: SourceValue | undefined, operand: string | undefined): boolean {
   const scalar = Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
   const empty = scalar === null || scalar === '';

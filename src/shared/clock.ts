@@ -5,26 +5,40 @@
 export interface Clock {
   /** The current instant. */
   now(): Date;
-  /** Resolves after `ms` of this clock's time, or rejects with the signal's reason when aborted. */
+  /**
+   * Resolves after `ms` of this clock's time, or rejects with the signal's reason when aborted. Any duration is
+   * slept in full (`Infinity`: until aborted); a negative or NaN one is 0.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+/**
+ * The longest delay one timer takes: Node's setTimeout turns anything above 2³¹−1 ms (24.8 days) into 1 ms, so a
+ * `--interval 30d` would run its cycles back to back. Longer sleeps are chained timers of at most this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      let left = ms > 0 ? ms : 0;
+      let timer: ReturnType<typeof setTimeout>;
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
+      const wait = (): void => {
+        const chunk = Math.min(left, MAX_TIMER_MS);
+        timer = setTimeout(() => {
+          left -= chunk;
+          if (left > 0) return wait();
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, chunk);
+      };
+      wait();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
@@ -53,10 +67,13 @@ export class ManualClock implements Clock {
     this.current = new Date(at).getTime();
   }
 
+  /** Advances the clock by `ms` at once, however long. It cannot stand still forever: `Infinity` is refused. */
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw signal.reason;
+    if (ms === Infinity)
+      throw new RangeError('ManualClock.sleep(Infinity): a simulated clock cannot sleep forever; give a finite duration');
     this.sleeps.push(ms);
-    this.current += Math.max(0, ms);
+    this.current += ms > 0 ? ms : 0;
   }
 }
 

@@ -11,7 +11,7 @@ import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
-import { parseDuration } from '../../shared/duration.js';
+import { durationProblem, parseDuration } from '../../shared/duration.js';
 import { InputError, UsageError } from '../../shared/errors.js';
 import { lastCycleExitCode } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
@@ -44,9 +44,10 @@ export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' |
 }
 
 export async function watchCommand(options: WatchOptions, deps: CliDeps): Promise<CommandResult & { cycles: CycleResult[] }> {
-  const intervalMs = parseDuration(options.interval ?? DEFAULTS.interval);
-  if (intervalMs === null || intervalMs < 1000)
-    throw new UsageError(`--interval ${JSON.stringify(options.interval)} is not a duration of at least 1s; e.g. 40m, 30s, PT40M`);
+  const text = options.interval ?? DEFAULTS.interval;
+  const intervalMs = parseDuration(text);
+  if (intervalMs === null) throw new UsageError(`--interval ${durationProblem(text)}`);
+  if (intervalMs < 1000) throw new UsageError(`--interval ${JSON.stringify(text)} is shorter than 1s; e.g. 40m, 30s, PT40M`);
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
   const notifier = notifierFrom(options.notify ?? {}, deps);

@@ -18,7 +18,16 @@ import type { CallNode } from '../ast.js';
 import { EXPR_CODES } from '../codes.js';
 import { defineFunction, optional, type CallContext, type CheckContext, type FunctionDef } from '../function-def.js';
 import { str } from '../runtime/coerce.js';
-import { allMatches, compileDotNetRegex, expandReplacement, firstMatch, type DotNetRegex } from '../runtime/dotnet-regex.js';
+import {
+  allMatches,
+  budgetFor,
+  compileDotNetRegex,
+  expandReplacement,
+  firstMatch,
+  RegexStepLimitExceeded,
+  type DotNetRegex,
+} from '../runtime/dotnet-regex.js';
+import { ensureLength, MAX_VALUE_LENGTH } from '../runtime/value-limit.js';
 
 const SOURCE = 0;
 const OLD_VALUE = 1;
@@ -89,6 +98,30 @@ function regexArg(call: CallContext, pattern: string | null): DotNetRegex {
   return re;
 }
 
+/**
+ * Runs the regex on `input`; a pattern that runs out of backtracking steps (runtime/dotnet-regex.ts) fails the
+ * evaluation, as Entra's .NET match timeout fails the object.
+ */
+function matching<T>(call: CallContext, pattern: string, input: string, run: (budget: ReturnType<typeof budgetFor>) => T): T {
+  const budget = budgetFor(input);
+  try {
+    return run(budget);
+  } catch (e) {
+    if (!(e instanceof RegexStepLimitExceeded)) throw e;
+    return call.fail(
+      EXPR_CODES.EVAL_REGEX_TIMEOUT,
+      `Replace: the regexPattern ${JSON.stringify(pattern)} needed more than ${e.limit.toLocaleString('en-US')} backtracking steps on a value of ${input.length.toLocaleString('en-US')} characters and was stopped (Entra's .NET engine times out on it and fails the object); rewrite it without a repetition inside a repetition such as (a+)+`,
+    );
+  }
+}
+
+/** `source.split(old).join(by)`, failing before it builds a value over the cap. */
+function replaceAll(call: CallContext, source: string, old: string, by: string): string {
+  const pieces = source.split(old);
+  ensureLength(call, source.length + (pieces.length - 1) * (by.length - old.length), 'the result');
+  return pieces.join(by);
+}
+
 function groupArg(call: CallContext, re: DotNetRegex, name: string | null): string {
   if (name === null || !re.names.has(name))
     return call.fail(EXPR_CODES.EVAL_BAD_ARGUMENT, `Replace: the regexPattern has no group named ${JSON.stringify(name)}`);
@@ -117,51 +150,56 @@ const replace = defineFunction(
         if (source === null) return null;
         const old = arg(OLD_VALUE);
         if (old === null || old === '') return source;
-        return source.split(old).join(arg(REPLACEMENT) ?? '');
+        return replaceAll(call, source, old, arg(REPLACEMENT) ?? '');
       }
       case 'template': {
         const template = arg(TEMPLATE);
         if (source === null || template === null) return null;
         const old = arg(OLD_VALUE);
         if (old === null || old === '') return template;
-        return template.split(old).join(source);
+        return replaceAll(call, template, old, source);
       }
       case 'regex': {
-        const re = regexArg(call, arg(REGEX));
+        const pattern = arg(REGEX);
+        const re = regexArg(call, pattern);
         if (source === null) return null;
         const replacement = arg(REPLACEMENT) ?? '';
         let out = '';
         let last = 0;
-        for (const m of allMatches(re, source)) {
-          out += source.slice(last, m.index) + expandReplacement(re, replacement, m, source);
+        for (const m of matching(call, pattern!, source, (budget) => allMatches(re, source, budget))) {
+          out += source.slice(last, m.index) + expandReplacement(re, replacement, m, source, MAX_VALUE_LENGTH - out.length);
+          ensureLength(call, out.length, 'the result');
           last = m.index + m[0].length;
         }
         return out + source.slice(last);
       }
       case 'regex-group': {
-        const re = regexArg(call, arg(REGEX));
+        const pattern = arg(REGEX);
+        const re = regexArg(call, pattern);
         const group = groupArg(call, re, arg(GROUP));
         if (source === null) return null;
         const replacement = arg(REPLACEMENT) ?? '';
         let out = '';
         let last = 0;
-        for (const m of allMatches(re, source)) {
+        for (const m of matching(call, pattern!, source, (budget) => allMatches(re, source, budget))) {
           const span = m.indices?.groups?.[group];
           if (!span) continue;
           out += source.slice(last, span[0]) + replacement;
+          ensureLength(call, out.length, 'the result');
           last = span[1];
         }
         return out + source.slice(last);
       }
       case 'regex-extract': {
-        const re = regexArg(call, arg(REGEX));
+        const pattern = arg(REGEX);
+        const re = regexArg(call, pattern);
         const group = groupArg(call, re, arg(GROUP));
         if (source !== null && source !== '') return source;
         const node = call.node.args[REPLACEMENT_ATTRIBUTE];
         const other =
           node?.kind === 'string' ? str(call.attribute(node.value), call, 'replacementAttributeName') : arg(REPLACEMENT_ATTRIBUTE);
         if (other === null) return null;
-        return firstMatch(re, other)?.groups?.[group] ?? null;
+        return matching(call, pattern!, other, (budget) => firstMatch(re, other, budget))?.groups?.[group] ?? null;
       }
     }
   },

@@ -14,6 +14,7 @@ import { EXPR_CODES } from '../codes.js';
 import { defineFunction, optional, type CallContext, type CheckContext, type FunctionDef } from '../function-def.js';
 import { requiredInt, str, values } from '../runtime/coerce.js';
 import { toLowerInvariant } from '../runtime/invariant-case.js';
+import { ensureLength } from '../runtime/value-limit.js';
 import type { Value } from '../types.js';
 
 const append = defineFunction('Append', 'source + suffix; null source → null', ['source', 'suffix'], ([source, suffix], call) => {
@@ -29,9 +30,15 @@ const join = defineFunction(
   ([separator, ...sources], call) => {
     const sep = str(separator ?? null, call, 'separator') ?? '';
     const parts: string[] = [];
+    let length = 0;
     sources.forEach((v, i) => {
-      for (const s of values(v, call, `source${i + 1}`)) if (s !== '') parts.push(s);
+      for (const s of values(v, call, `source${i + 1}`))
+        if (s !== '') {
+          parts.push(s);
+          length += s.length + (parts.length > 1 ? sep.length : 0);
+        }
     });
+    ensureLength(call, length, 'the joined value');
     return parts.join(sep);
   },
   { rest: optional('source'), minArgs: 2 },
