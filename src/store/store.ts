@@ -7,15 +7,38 @@
  * requests. Those are recovered by matching: an object without an anchor is looked up by its matching
  * attribute before any POST, so a re-run links instead of duplicating.
  * Never stores the bearer token.
+ *
+ * One writer: a store open for writing holds the state file's lock (store/state-lock.ts) from its
+ * constructor to `close()`, so a second writer, in this process or another, fails at once naming this one.
+ * Read-only stores take no lock: they neither wait for a writer nor make one wait.
+ *
+ * Nothing is written to a file before it is known to be provsim's (store/schema-check.ts). New state files
+ * (and their -wal and -shm files, which SQLite creates with the database's mode) and lock files are
+ * created with mode 0600, new directories 0700: the state holds the exported attributes of every user.
+ *
+ * Every failure of the file itself (a full disk, a damaged file, one that cannot be written or opened) is a
+ * StateFileError saying which file and what to do (store/sqlite-errors.ts), from the constructor and from
+ * every public method.
+ *
+ * Cycles left `running` by a process that ended without finishing them are `abandoned`: a writable store
+ * marks them so when it opens (it holds the lock, so no live process is running them), a read-only one
+ * shows them so when no process holds the lock. An abandoned cycle's `finishedAt` is the time of its last
+ * log entry (null when it wrote none), about when its process ended, and its counts those of its log.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Clock } from '../shared/clock.js';
 import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../model/records.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
+import { LOCK_HOLDER_KEY } from './lock-holder.js';
 import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
 import { foldText, nearQuery, rankNear, searchText, searchTextOf, type LogIdentity, type NearIdentity } from './log-search.js';
+import { restrictMode } from './file-mode.js';
+import { checkProvsimDatabase } from './schema-check.js';
+import { StateFileIoError, stateFileErrorOf } from './sqlite-errors.js';
+import { acquireStateLock, lockStateFile, probeStateLock, StateLock, type WaitOptions } from './state-lock.js';
 import type { Anchor, CycleRecord, CycleStatus, Escrow, LogEntry, Quarantine } from '../model/records.js';
 
 const SCHEMA_VERSION = 4;
@@ -128,12 +151,7 @@ export interface LogQuery {
 
 /** A writable in-memory database holding what `file` holds; the file is opened read-only and closed again. */
 function inMemoryCopy(file: string): Database.Database {
-  let source: Database.Database;
-  try {
-    source = new Database(file, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    throw new StateFileError(`cannot read state file ${file} (${(error as Error).message}); check the path given with --state`);
-  }
+  const source = openReadOnly(file);
   try {
     const image = source.serialize();
     // Bytes 18 and 19 of the header say "WAL" (2) for a file in WAL mode; a database in memory cannot be one,
@@ -141,44 +159,187 @@ function inMemoryCopy(file: string): Database.Database {
     if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
     return new Database(image);
   } catch (error) {
-    throw new StateFileError(
-      `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+    throw (
+      stateFileErrorOf(error, file) ??
+      new StateFileError(
+        `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+      )
     );
   } finally {
     source.close();
   }
 }
 
+/** `file` opened read-only, in place; a missing file or a directory says to check --state. */
+function openReadOnly(file: string): Database.Database {
+  const cannotRead = (why: string): StateFileError =>
+    new StateFileError(`cannot read state file ${file} (${why}); check the path given with --state`);
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch (error) {
+    throw cannotRead(`${(error as NodeJS.ErrnoException).code ?? 'unable to open database file'}: ${(error as Error).message}`);
+  }
+  if (!isFile) throw cannotRead('it is not a file');
+  try {
+    return new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN')) throw cannotRead((error as Error).message);
+    throw stateFileErrorOf(error, file) ?? error;
+  }
+}
+
+/** The schema version `db` records, or null (a new file, or one whose first open ended early). */
+function schemaVersionOf(db: Database.Database): string | null {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (!hasMeta) return null;
+  const value = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck(true).get();
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * A state file opened for writing, with its lock: the directory is created (0700) if need be, the lock taken
+ * (or the one given used), then the file opened, and made 0600 if this created it, before SQLite creates its
+ * -wal and -shm files with the same mode. On failure the lock is released.
+ */
+function openForWriting(file: string, options: StateStoreOptions): { db: Database.Database; lock: StateLock } {
+  let lock = options.lock;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    lock ??= lockStateFile(file, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.command ? { command: options.command } : {}),
+    });
+    const created = !existsSync(file);
+    const db = new Database(file);
+    if (created) restrictMode(file);
+    return { db, lock };
+  } catch (error) {
+    lock?.release();
+    throw stateFileErrorOf(error, file) ?? error;
+  }
+}
+
+export interface StateStoreOptions {
+  /** The background checkpointer's settings (store/checkpointer.ts); false: none. */
+  checkpoint?: CheckpointerOptions | false;
+  /**
+   * Never write the file, and take no lock. By default the file is read once into memory (a snapshot), not
+   * even its schema upgraded there (the copy is upgraded instead): a dry run leaves an existing state file
+   * byte for byte as it was. Trade-off: the whole file is held in memory for the run.
+   */
+  readOnly?: boolean;
+  /**
+   * With `readOnly`, false reads the file in place instead (`status`, `logs`): no copy in memory, and each
+   * read sees what writers have committed by then. SQLite may leave empty -wal and -shm files beside a file
+   * that had none. A file of an older schema is still read from a snapshot (it must be upgraded to be read).
+   * @default true
+   */
+  snapshot?: boolean;
+  /**
+   * The lock, already taken (`acquireStateLock`, e.g. after waiting for it). The store owns it from here: it
+   * releases it on close, or at once when the constructor throws. Without it, a writable store takes the
+   * lock itself, or throws StateFileInUseError.
+   */
+  lock?: StateLock;
+  /** For the lock's `since` when the store takes the lock itself. @default the system clock */
+  clock?: Clock;
+  /** The command line the lock records, when the store takes it itself. @default this process's */
+  command?: string;
+}
+
+/**
+ * A store, as `new StateStore(file, options)` builds it; with `wait`, a writable store first waits for the
+ * lock (`acquireStateLock`: until it is free, `wait.timeoutMs` passes, or `signal` aborts).
+ */
+export async function openStateStore(
+  file: string,
+  options: StateStoreOptions & { wait?: WaitOptions; signal?: AbortSignal } = {},
+): Promise<StateStore> {
+  const { wait, signal, ...rest } = options;
+  if (!wait || rest.readOnly || rest.lock || file === ':memory:') return new StateStore(file, rest);
+  const lock = await acquireStateLock(file, {
+    wait,
+    ...(signal ? { signal } : {}),
+    ...(rest.clock ? { clock: rest.clock } : {}),
+    ...(rest.command ? { command: rest.command } : {}),
+  });
+  return new StateStore(file, { ...rest, lock });
+}
+
 export class StateStore {
   readonly file: string;
   readonly #db: Database.Database;
-
   readonly #checkpointer: Checkpointer | undefined;
+  /** Held while open for writing a file; undefined for read-only stores and `:memory:`. */
+  readonly #lock: StateLock | undefined;
+  /** A read-only store reading in place: `running` cycles read as abandoned (no process holds the lock). */
+  #showAbandoned = false;
+  #closed = false;
 
-  /**
-   * `options.checkpoint`: the background checkpointer's settings (store/checkpointer.ts); false: none.
-   * `options.readOnly`: the file is read once into memory and never written, not even to upgrade its schema
-   * (the copy in memory is upgraded instead): a dry run leaves an existing state file byte for byte as it
-   * was. Trade-off: the whole file is held in memory for the run.
-   */
-  constructor(file: string, options: { checkpoint?: CheckpointerOptions | false; readOnly?: boolean } = {}) {
+  constructor(file: string, options: StateStoreOptions = {}) {
     this.file = file;
-    const readOnly = (options.readOnly ?? false) && file !== ':memory:';
-    if (!readOnly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = readOnly ? inMemoryCopy(file) : new Database(file);
+    const memory = file === ':memory:';
+    const readOnly = (options.readOnly ?? false) && !memory;
+    if (options.lock && (readOnly || memory || !options.lock.held)) {
+      options.lock.release();
+      throw new TypeError(
+        `Expected \`lock\` only for a store open for writing a file, and held; got one for ${readOnly ? 'a readOnly store' : memory ? ':memory:' : 'a released lock'}`,
+      );
+    }
+    const live = readOnly && options.snapshot === false;
+    let db: Database.Database;
+    if (memory) db = new Database(file);
+    else if (readOnly) db = live ? openReadOnly(file) : inMemoryCopy(file);
+    else {
+      ({ db, lock: this.#lock } = openForWriting(file, options));
+    }
+    try {
+      checkProvsimDatabase(db, file);
+      const version = schemaVersionOf(db);
+      if (live && version !== String(SCHEMA_VERSION)) {
+        // An older file must be upgraded to be read, a newer one is refused: both as a snapshot would be.
+        db.close();
+        db = inMemoryCopy(file);
+      }
+      this.#db = db;
+      if (!live || version !== String(SCHEMA_VERSION)) this.#prepare(file);
+      if (this.#lock) {
+        const lock = this.#lock;
+        this.transaction(() => {
+          this.#markAbandoned();
+          this.#setMeta(LOCK_HOLDER_KEY, JSON.stringify(lock.holder));
+        });
+      } else if (readOnly && this.#hasRunningCycle() && !probeStateLock(file).held) {
+        if (live && version === String(SCHEMA_VERSION)) this.#showAbandoned = true;
+        else this.#markAbandoned();
+      }
+    } catch (error) {
+      db.close();
+      this.#lock?.release();
+      // A method called from here reports as if the store were in use; while opening, nothing has been sent.
+      const cause = error instanceof StateFileIoError ? error.cause : error;
+      throw stateFileErrorOf(cause, file) ?? cause;
+    }
+    this.#checkpointer = memory || readOnly || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
+  }
+
+  /** The journal, the tables and the schema version: a new file gets them, an older one is upgraded. */
+  #prepare(file: string): void {
     try {
       // 16 KB pages for new files (no effect on an existing one): links and log entries are 1–2 KB each, and
       // with SQLite's default 4 KB pages the log's inserts cost about twice as much (measured at schema v2).
       this.#db.pragma('page_size = 16384');
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
-
       this.#db.exec(MIGRATION);
     } catch (error) {
-      this.#db.close();
-      // Not an SQLite database, or one of other tables: refuse it rather than write into it.
-      throw new StateFileError(
-        `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+      throw (
+        stateFileErrorOf(error, file) ??
+        new StateFileError(
+          `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
+        )
       );
     }
     const version = this.#getMeta('schema_version');
@@ -200,20 +361,48 @@ export class StateStore {
           this.#setMeta('schema_version', String(SCHEMA_VERSION));
         });
       } catch (error) {
-        this.#db.close();
-        // The transaction rolled back: the file is as it was.
-        throw new StateFileError(
-          `could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`,
+        // The transaction rolled back: the file is as it was. A full disk or a damaged file says so itself.
+        throw (
+          stateFileErrorOf(error, file) ??
+          new StateFileError(
+            `could not upgrade state file ${file} from schema version ${version} to ${SCHEMA_VERSION} (${(error as Error).message}); it is unchanged: keep it for an older provsim, or pass --state with a new file`,
+            { cause: error },
+          )
         );
       }
     } else if (Number(version) !== SCHEMA_VERSION) {
-      this.#db.close();
       throw new StateFileError(
         `state file ${file} has schema version ${version}, this provsim expects ${SCHEMA_VERSION}; use another --state file or delete this one`,
       );
     }
-    this.#checkpointer =
-      file === ':memory:' || readOnly || options.checkpoint === false ? undefined : new Checkpointer(file, options.checkpoint || {});
+  }
+
+  #hasRunningCycle(): boolean {
+    return this.#stmt("SELECT 1 FROM cycles WHERE status = 'running' LIMIT 1").get() !== undefined;
+  }
+
+  /** Marks every cycle still `running` abandoned (see the module comment). */
+  #markAbandoned(): void {
+    const running = this.#stmt("SELECT id FROM cycles WHERE status = 'running'").pluck(true).all() as string[];
+    const update = this.#stmt("UPDATE cycles SET status = 'abandoned', finished_at = ?, counts = ? WHERE id = ?");
+    for (const id of running) {
+      const { finishedAt, counts } = this.#abandonedFacts(id);
+      update.run(finishedAt, JSON.stringify(counts), id);
+    }
+  }
+
+  /** What an abandoned cycle's log says: when it last wrote, and its counts by `Action/Status`. */
+  #abandonedFacts(cycleId: string): { finishedAt: string | null; counts: Record<string, number> } {
+    const rows = this.#stmt(
+      'SELECT action, status, COUNT(*) AS n, MAX(activity_at) AS last FROM log WHERE cycle_id = ? GROUP BY action, status ORDER BY action, status',
+    ).all(cycleId) as Array<{ action: string; status: string; n: number; last: string }>;
+    const counts: Record<string, number> = {};
+    let finishedAt: string | null = null;
+    for (const r of rows) {
+      counts[`${r.action}/${r.status}`] = r.n;
+      if (finishedAt === null || r.last > finishedAt) finishedAt = r.last;
+    }
+    return { finishedAt, counts };
   }
 
   /**
@@ -244,10 +433,27 @@ export class StateStore {
     return statement;
   }
 
+  /** Closes the file and releases the lock; idempotent. */
   close(): void {
-    // The worker's connection first: the last connection to close folds the WAL into the file.
-    this.#checkpointer?.close();
-    this.#db.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      // Best effort: a row left behind names a process that has ended, which readers tell (lock-holder.ts).
+      if (this.#lock) this.#tryRun('DELETE FROM meta WHERE key = ?', LOCK_HOLDER_KEY);
+      // The worker's connection first: the last connection to close folds the WAL into the file.
+      this.#checkpointer?.close();
+      this.#db.close();
+    } finally {
+      this.#lock?.release();
+    }
+  }
+
+  #tryRun(sql: string, ...args: unknown[]): void {
+    try {
+      this.#stmt(sql).run(...args);
+    } catch {
+      // See the caller.
+    }
   }
 
   /** One wrapper for every transaction: better-sqlite3 builds four functions per `db.transaction()` call. */
@@ -465,22 +671,30 @@ export class StateStore {
 
   cycles(): CycleRecord[] {
     const rows = this.#stmt('SELECT * FROM cycles ORDER BY seq').all() as Array<Record<string, string | number | null>>;
-    return rows.map((r) => ({
-      id: String(r['id']),
-      kind: r['kind'] as CycleRecord['kind'],
-      startedAt: String(r['started_at']),
-      finishedAt: r['finished_at'] === null ? null : String(r['finished_at']),
-      status: r['status'] as CycleStatus,
-      dryRun: r['dry_run'] === 1,
-      jobHash: String(r['job_hash']),
-      counts: JSON.parse(String(r['counts'])) as Record<string, number>,
-    }));
+    return rows.map((r) => {
+      const cycle: CycleRecord = {
+        id: String(r['id']),
+        kind: r['kind'] as CycleRecord['kind'],
+        startedAt: String(r['started_at']),
+        finishedAt: r['finished_at'] === null ? null : String(r['finished_at']),
+        status: r['status'] as CycleStatus,
+        dryRun: r['dry_run'] === 1,
+        jobHash: String(r['job_hash']),
+        counts: JSON.parse(String(r['counts'])) as Record<string, number>,
+      };
+      if (!this.#showAbandoned || r['status'] !== 'running') return cycle;
+      const facts = this.#abandonedFacts(cycle.id);
+      return { ...cycle, status: 'abandoned' as CycleStatus, finishedAt: facts.finishedAt, counts: facts.counts };
+    });
   }
 
-  /** The last cycle that ran to its end and wrote (dry runs, on-demand runs and interrupted cycles do not count). */
+  /**
+   * The last cycle that ran to its end and wrote: succeeded, or finished with entry-level errors (dry runs,
+   * on-demand runs, and failed, interrupted, running or abandoned cycles do not count).
+   */
   lastCompletedCycle(): CycleRecord | null {
     const done = this.cycles().filter(
-      (c) => !c.dryRun && c.kind !== 'on-demand' && c.status !== 'running' && c.status !== 'interrupted' && c.status !== 'failed',
+      (c) => !c.dryRun && c.kind !== 'on-demand' && (c.status === 'succeeded' || c.status === 'entry-level-errors'),
     );
     return done[done.length - 1] ?? null;
   }
@@ -541,6 +755,27 @@ export class StateStore {
       return { identity, name: identity[m.field] ?? m.folded, distance: m.distance };
     });
   }
+}
+
+/*
+ * Every public method maps a failure of the file itself (SQLite's codes for a full disk, a damaged file, one
+ * that cannot be written, an I/O error) to a StateFileIoError naming the file and what to do
+ * (store/sqlite-errors.ts); other errors pass unchanged. Wrapping the prototype covers methods added later too.
+ */
+for (const name of Object.getOwnPropertyNames(StateStore.prototype)) {
+  const descriptor = Object.getOwnPropertyDescriptor(StateStore.prototype, name);
+  if (name === 'constructor' || typeof descriptor?.value !== 'function') continue;
+  const method = descriptor.value as (this: StateStore, ...args: unknown[]) => unknown;
+  Object.defineProperty(StateStore.prototype, name, {
+    ...descriptor,
+    value: function (this: StateStore, ...args: unknown[]): unknown {
+      try {
+        return method.apply(this, args);
+      } catch (error) {
+        throw (error instanceof Database.SqliteError && stateFileErrorOf(error, this.file, 'state file', true)) || error;
+      }
+    },
+  });
 }
 
 /** The WHERE clause of a log query and its arguments. */
