@@ -84,6 +84,30 @@ export async function apply(
     unresolved: [],
   });
 
+  /**
+   * Claims a target object for a source object matched or created in this cycle; a failure when another
+   * source object of the same type already has it (the server's answer, not Entra's data, is wrong).
+   */
+  const claim = (change: Change, targetId: string, how: 'matched' | 'created'): Omit<ChangeOutcome, 'change' | 'durationMs'> | null => {
+    const claims = ctx.claimedTargets;
+    if (!claims) return null;
+    const key = `${change.object.objectType} ${targetId}`;
+    const other = claims.get(key);
+    if (other && other.sourceId !== change.object.sourceId)
+      return {
+        status: 'failure',
+        targetId: null,
+        failure: {
+          code: 'TargetObjectAlreadyLinked',
+          message: `the server ${how === 'matched' ? 'answered the matching query' : 'answered the POST'} with ${change.object.objectType} ${JSON.stringify(targetId)}, which ${other.displayName} was already linked to in this cycle; not linked. Two objects cannot share one target object: check that the server applies filters (provsim test-connection) and gives every new object its own id`,
+          details: null,
+        },
+        unresolved: [],
+      };
+    claims.set(key, { sourceId: change.object.sourceId, displayName: change.object.displayName });
+    return null;
+  };
+
   // Phase 1: users and groups.
   await run(plan.objects, async (c) => {
     switch (c.action) {
@@ -91,6 +115,8 @@ export async function apply(
         const change = c;
         const post = createRequest(change);
         const created = await ctx.send('POST', () => ctx.client.create(post.resource, post.body));
+        const taken = claim(change, created.id!, 'created');
+        if (taken) return taken;
         saveLink({
           objectType: change.object.objectType,
           sourceId: change.object.sourceId,
@@ -104,6 +130,9 @@ export async function apply(
       case 'update':
       case 'disable': {
         const change = c;
+        // Matched in this cycle (not linked before): claimed before anything is sent.
+        const taken = change.link ? claim(change, change.targetId, 'matched') : null;
+        if (taken) return taken;
         const patch = updateRequest(change);
         await ctx.send('PATCH', () => ctx.client.patch(patch.resource, patch.targetId, patch.operations));
         saveLink({
@@ -118,6 +147,8 @@ export async function apply(
       }
       case 'skip': {
         const change = c;
+        const taken = change.link ? claim(change, change.link.targetId, 'matched') : null;
+        if (taken) return taken;
         if (change.link)
           saveLink({
             objectType: change.object.objectType,

@@ -24,6 +24,12 @@ export interface EngineContext {
    * masked in log entries before they reach the store. Absent or empty: nothing is masked.
    */
   secrets?: readonly string[];
+  /**
+   * Target objects matched or created in this cycle, by `<objectType> <targetId>`: a server that answers two
+   * objects' queries with one object (a filter it ignores) or gives two POSTs one id must not get both linked
+   * to it. Absent: not checked (a context built by a test).
+   */
+  claimedTargets?: Map<string, { sourceId: string; displayName: string }>;
   /** Runs one request with the retry policy (method decides what is safe to resend). */
   send<T>(method: string, fn: () => Promise<T>): Promise<T>;
   signal?: AbortSignal;

@@ -228,6 +228,7 @@ function engineContext(deps: CycleDeps, opts: ResolvedCycleOptions, halt: HaltSw
     quirks: opts.quirks,
     membersPerPatch: opts.membersPerPatch,
     secrets: deps.secrets ?? [],
+    claimedTargets: new Map(),
     signal: halt.signal,
     send: (method, fn) =>
       withRetry(method, fn, {
