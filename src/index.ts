@@ -94,3 +94,6 @@ export type { Random } from './shared/random.js';
 export { formatDiagnostic } from './shared/diagnostics.js';
 export type { Diagnostic } from './shared/diagnostics.js';
 export { InputError, InternalError, JobFailure, ProvsimError, ScimRequestError, StateFileError, UsageError } from './shared/errors.js';
+export { StateFileInUseError } from './store/state-lock.js';
+export { StateFileIoError } from './store/sqlite-errors.js';
+export { ServiceIncompatibleError } from './scim/service-incompatible.js';

@@ -15,6 +15,7 @@ import { systemRandom } from '../shared/random.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import type { CliDeps, CommandResult } from './io.js';
 import { buildProgram } from './program.js';
+import { StateFileIoError } from '../store/sqlite-errors.js';
 import { terminalSafe } from './terminal-safe.js';
 import { redact } from './token.js';
 
@@ -47,6 +48,11 @@ export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
       deps.stderr.write(`provsim: ${error.message} (${n} error${n === 1 ? '' : 's'}); nothing was sent\n`);
       return EXIT_CODES.usage;
     }
+    // The state file failed during a cycle (a disk that filled up): requests may have been sent.
+    if (error instanceof StateFileIoError) {
+      deps.stderr.write(`provsim: ${redact(error.message, token)}\n`);
+      return EXIT_CODES.failed;
+    }
     if (error instanceof UsageError) {
       deps.stderr.write(`provsim: ${redact(error.message, token)}\n`);
       return EXIT_CODES.usage;
@@ -54,6 +60,11 @@ export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
     if (error instanceof JobFailure) {
       deps.stderr.write(`provsim: ${redact(error.message, token)} (${error.reason})\n`);
       return EXIT_CODES.failed;
+    }
+    // Ctrl-C while waiting (for the state file's lock): stopped, not a bug.
+    if (deps.signal?.aborted) {
+      deps.stderr.write('provsim: interrupted\n');
+      return EXIT_CODES.interrupted;
     }
     const e = error as Error;
     deps.stderr.write(

@@ -52,6 +52,10 @@ function withSessionOptions(cmd: Command): Command {
     .option('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', DEFAULTS.stateFile)
+    .option(
+      '--wait [duration]',
+      'when another provsim run has the state file open, wait for it to finish (at most DURATION, e.g. 5m; no value: as long as it takes) instead of failing',
+    )
     .addOption(
       new Option('--dialect <name>', 'PATCH dialect (default: from the target URL, else legacy)').choices(['legacy', 'aadOptscim062020']),
     )
@@ -140,6 +144,7 @@ function sessionOptionsFrom(o: Record<string, unknown>): SessionOptions {
     target: needed(o, 'target', '--target', 'http://127.0.0.1:8080/scim/v2'),
     ...(o['tokenFile'] ? { tokenFile: o['tokenFile'] as string } : {}),
     state: o['state'] as string,
+    ...(o['wait'] !== undefined ? { wait: o['wait'] as string | true } : {}),
     ...(o['dialect'] ? { dialect: o['dialect'] as string } : {}),
     quirk: o['quirk'] as string[],
     allowHttp: Boolean(o['allowHttp']),

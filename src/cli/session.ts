@@ -20,6 +20,7 @@ import { chooseEscrowSchedule } from './escrow-schedule-flag.js';
 import type { CliDeps } from './io.js';
 import { redact, resolveToken } from './token.js';
 import { requestEcho } from './request-echo.js';
+import type { StateFileInUseError } from '../store/state-lock.js';
 
 export const DEFAULT_STATE_FILE = DEFAULTS.stateFile;
 
@@ -56,6 +57,8 @@ export interface SessionOptions {
   intervalMs?: number;
   /** Dry runs only: a missing state file is not created. */
   readOnly?: boolean;
+  /** `--wait[=DURATION]`: wait for another run that has the state file open (true: as long as it takes). */
+  wait?: string | true;
 }
 
 export interface Session {
@@ -95,6 +98,9 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     maxRetryAfterMs = ms;
   }
   const escrowSchedule = chooseEscrowSchedule(options.escrowSchedule);
+  const waitMs = options.wait === undefined ? undefined : options.wait === true ? Infinity : parseDuration(options.wait);
+  if (waitMs === null)
+    throw new UsageError(`--wait ${durationProblem(options.wait as string)}; or --wait alone to wait until the state file is free`);
   const token = resolveToken(deps.env, options.tokenFile);
   const out = (text: string): void => void deps.stdout.write(redact(text, token) + '\n');
   const err = (text: string): void => void deps.stderr.write(redact(text, token) + '\n');
@@ -120,6 +126,17 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       state: resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE),
       allowHttp: options.allowHttp ?? false,
       readOnly: options.readOnly ?? false,
+      ...(waitMs !== undefined
+        ? {
+            waitForState: {
+              timeoutMs: waitMs,
+              onWait: (busy: StateFileInUseError) =>
+                err(
+                  `provsim: ${busy.file} is in use by ${busy.who}; waiting for it${options.wait === true ? '' : ` (at most ${options.wait})`}`,
+                ),
+            },
+          }
+        : {}),
       dialect,
       quirks,
       escrowSchedule,
@@ -134,6 +151,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
     {
       clock: cycleClock,
       random: deps.random,
+      ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.http ? { http: deps.http } : {}),
       onRequest: (e) => {
         // Keep what summaries need; bodies stay only in the transcript.

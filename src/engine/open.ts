@@ -24,7 +24,8 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { UsageError } from '../shared/errors.js';
 import { systemRandom, type Random } from '../shared/random.js';
-import { StateStore, type LogQuery } from '../store/store.js';
+import type { StateFileInUseError } from '../store/state-lock.js';
+import { openStateStore, type LogQuery, type StateStore } from '../store/store.js';
 import { resolveCycleOptions, type CycleOptions } from './cycle-options.js';
 import type { CycleResult } from './cycle-result.js';
 import { DEFAULTS } from './defaults.js';
@@ -51,6 +52,12 @@ export interface ProvisionerConfig {
    * empty state in memory); one that exists is read and left as it was. @default false
    */
   readOnly?: boolean;
+  /**
+   * When another process (or store) has the state file open for writing: wait up to `timeoutMs`
+   * (`Infinity`: until it is free) instead of failing at once with StateFileInUseError; `onWait` is told
+   * once who is being waited for. Dry runs never wait.
+   */
+  waitForState?: { timeoutMs: number; onWait?: (busy: StateFileInUseError) => void };
   /** Plain http to a host that is not loopback (Entra only talks HTTPS). @default false */
   allowHttp?: boolean;
   /** @default the tenant URL's: `aadOptscim062020` with that flag, else `legacy` */
@@ -85,6 +92,8 @@ export interface ProvisionerDeps {
   http?: Axios;
   /** Called after every request, without its headers (counters, transcripts, evidence). */
   onRequest?: (event: RequestEvent) => void;
+  /** Stops waiting for the state file (`waitForState`): openProvisioner then rejects with its reason. */
+  signal?: AbortSignal;
   /**
    * Opens the state store (a benchmark times its calls through a subclass).
    * @internal
@@ -160,6 +169,10 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const resolved = resolveCycleOptions({ ...engine, dialect, quirks });
   const concurrency = config.concurrency ?? DEFAULTS.concurrency;
   const queue: PQueue = createQueue({ concurrency, ...(config.rps ? { rps: config.rps } : {}) });
+  if (config.waitForState !== undefined && !(config.waitForState.timeoutMs >= 0))
+    throw new TypeError(
+      `Expected \`waitForState.timeoutMs\` to be a number from 0 (Infinity: until the state file is free), got \`${String(config.waitForState.timeoutMs)}\``,
+    );
   const timeoutMs = config.timeoutMs ?? DEFAULTS.timeoutMs;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
     throw new TypeError(`Expected \`timeoutMs\` to be an integer from 1, got \`${String(timeoutMs)}\``);
@@ -172,7 +185,14 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   let inputs = await loadInputs(config.fixtures, config.mapping);
   const named = config.state ?? ':memory:';
   const file = config.readOnly && named !== ':memory:' && !existsSync(named) ? ':memory:' : named;
-  const store = deps.openStore ? deps.openStore(file) : new StateStore(file, { readOnly: config.readOnly ?? false });
+  const store = deps.openStore
+    ? deps.openStore(file)
+    : await openStateStore(file, {
+        readOnly: config.readOnly ?? false,
+        clock,
+        ...(config.waitForState ? { wait: config.waitForState } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
   const known = store.target();
   if (known !== null && known !== url.base) {
     store.close();

@@ -45,7 +45,8 @@ export interface Quarantine {
 }
 
 export type CycleKind = 'initial' | 'incremental' | 'on-demand';
-export type CycleStatus = 'running' | 'succeeded' | 'entry-level-errors' | 'failed' | 'interrupted';
+/** `abandoned`: left `running` by a process that ended before the cycle did (killed, or its machine stopped). */
+export type CycleStatus = 'running' | 'succeeded' | 'entry-level-errors' | 'failed' | 'interrupted' | 'abandoned';
 
 export interface CycleRecord {
   id: string;

@@ -61,6 +61,7 @@ const STATUS_WORDS: Readonly<Record<NotificationFacts['cycle']['status'], string
   'entry-level-errors': 'finished with errors',
   failed: 'failed: the job could not run',
   interrupted: 'was interrupted',
+  abandoned: 'was abandoned: its process ended before it finished',
 };
 
 /** A header-safe line: control characters (CR, LF, TAB, …) become spaces, runs of spaces one. */

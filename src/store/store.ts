@@ -684,7 +684,7 @@ export class StateStore {
       };
       if (!this.#showAbandoned || r['status'] !== 'running') return cycle;
       const facts = this.#abandonedFacts(cycle.id);
-      return { ...cycle, status: 'abandoned' as CycleStatus, finishedAt: facts.finishedAt, counts: facts.counts };
+      return { ...cycle, status: 'abandoned', finishedAt: facts.finishedAt, counts: facts.counts };
     });
   }
 

@@ -34,7 +34,9 @@ async function start(mode: 'ignoreFilter' | 'oneId'): Promise<{ url: string; sen
         // Entra's connection probe (a random GUID) still gets an empty list, so the job runs.
         const probe = /%22[0-9a-f]{8}-[0-9a-f]{4}-/.test(req.url ?? '');
         const resources =
-          mode === 'ignoreFilter' && path.endsWith('/Users') && !probe ? [{ id: 'same-1', userName: 'someone@contoso.com', active: true }] : [];
+          mode === 'ignoreFilter' && path.endsWith('/Users') && !probe
+            ? [{ id: 'same-1', userName: 'someone@contoso.com', active: true }]
+            : [];
         res.end(JSON.stringify({ schemas: [LIST], totalResults: resources.length, Resources: resources }));
         return;
       }

@@ -47,7 +47,8 @@ export async function logsCommand(options: LogsOptions, deps: CliDeps): Promise<
     throw new UsageError(
       `--user ${JSON.stringify(options.user)} has nothing to search for once case, accents and spaces are set aside; give a part of a display name, UPN or mail nickname, e.g. --user jose`,
     );
-  const store = new StateStore(file);
+  // In place and read-only: readable while a sync or watch holds the state (and never waits for one).
+  const store = new StateStore(file, { readOnly: true, snapshot: false });
   try {
     let cycleId: string | undefined;
     if (options.cycle) {

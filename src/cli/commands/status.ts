@@ -42,7 +42,8 @@ export async function statusCommand(options: StatusOptions, deps: CliDeps): Prom
   const file = resolve(deps.cwd, options.state ?? DEFAULT_STATE_FILE);
   if (!existsSync(file))
     throw new UsageError(`no state file at ${options.state ?? DEFAULT_STATE_FILE}; run provsim sync first, or pass --state`);
-  const store = new StateStore(file);
+  // In place and read-only: readable while a sync or watch holds the state (and never waits for one).
+  const store = new StateStore(file, { readOnly: true, snapshot: false });
   try {
     const status = readStatus(store);
     deps.stdout.write((options.json ? JSON.stringify(status, null, 2) : renderStatus(status)) + '\n');
