@@ -22,8 +22,10 @@ export interface CliDeps {
    * reach it as they are, while `stderr` shows control characters in text as visible escapes.
    */
   terminal?: NodeJS.WritableStream;
-  /** Ends a running cycle cleanly (SIGINT/SIGTERM). */
+  /** Ends a running cycle cleanly (SIGINT/SIGTERM): nothing new starts, what was done is saved. */
   signal?: AbortSignal;
+  /** Aborts the requests in flight too (SIGTERM: CI runners wait seconds, not a request's timeout). */
+  abortRequests?: AbortSignal;
   /** The HTTP seam; created from options when absent. */
   http?: Axios;
   cwd: string;

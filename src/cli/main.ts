@@ -87,12 +87,20 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const controller = new AbortController();
   let interrupts = 0;
-  const onSignal = (): void => {
+  // Ctrl-C (SIGINT) lets the requests in flight finish; SIGTERM (what a CI runner or a container stop sends,
+  // then waits only seconds) aborts them. Either way nothing new starts and what was done is saved.
+  const requests = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
     interrupts += 1;
     if (interrupts > 1) process.exit(EXIT_CODES.interrupted);
     // Abort first: its listeners (a progress bar) stop drawing, so this line is not drawn over.
     controller.abort(new Error('interrupted'));
-    process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
+    if (signal === 'SIGTERM') {
+      requests.abort(new Error('terminated'));
+      process.stderr.write(
+        '\nprovsim: terminated: stopping now; requests in flight are abandoned (the next cycle checks the target first)\n',
+      );
+    } else process.stderr.write('\nprovsim: stopping after the requests in flight (Ctrl-C again to quit now)\n');
   };
   // `provsim logs | head`: a closed pipe ends the output quietly, as Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
@@ -113,6 +121,7 @@ if (isEntryPoint()) {
     isTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
+    abortRequests: requests.signal,
     cwd: process.cwd(),
   });
   process.exitCode = controller.signal.aborted && code === EXIT_CODES.ok ? EXIT_CODES.interrupted : code;

@@ -152,6 +152,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       clock: cycleClock,
       random: deps.random,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.abortRequests ? { abortRequests: deps.abortRequests } : {}),
       ...(deps.http ? { http: deps.http } : {}),
       onRequest: (e) => {
         // Keep what summaries need; bodies stay only in the transcript.

@@ -53,7 +53,16 @@ export async function apply(
           try {
             result = await one(change);
           } catch (error) {
-            result = { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
+            result = ctx.signal?.aborted
+              ? // Stopped while in flight (SIGTERM aborts requests): not a failure of the object; whether the
+                // server acted on it is checked in the next cycle, which reads before it writes.
+                {
+                  status: 'skipped',
+                  targetId: null,
+                  failure: { code: 'Interrupted', message: 'the cycle was stopped while this change was in flight', details: null },
+                  unresolved: [],
+                }
+              : { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
           }
           const outcome: ChangeOutcome = { change, ...result, durationMs: ctx.clock.now().getTime() - started };
           outcomes.push(outcome);

@@ -95,6 +95,12 @@ export interface ProvisionerDeps {
   /** Stops waiting for the state file (`waitForState`): openProvisioner then rejects with its reason. */
   signal?: AbortSignal;
   /**
+   * Aborts the requests in flight (SIGTERM: stop now), where a cycle's `signal` lets them finish (Ctrl-C).
+   * Abort the cycle's signal too: the cycle then settles and commits what was done, and the aborted
+   * changes count as not reached (the next cycle checks the target first).
+   */
+  abortRequests?: AbortSignal;
+  /**
    * Opens the state store (a benchmark times its calls through a subclass).
    * @internal
    */
@@ -207,6 +213,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     clock,
     contentType: contentTypeFor(quirks),
     ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
+    ...(deps.abortRequests ? { signal: deps.abortRequests } : {}),
   });
   let closed = false;
 

@@ -52,6 +52,11 @@ export interface ScimClientOptions {
   clock: Clock;
   /** Called after every request (for counters and transcripts). Never receives headers. */
   onRequest?: (event: RequestEvent) => void;
+  /**
+   * Aborts every request in flight, and fails the ones after it at once (SIGTERM: stop now). The server may
+   * or may not have acted on an aborted request: the engine checks the target again in the next cycle.
+   */
+  signal?: AbortSignal;
   /** The Content-Type of requests with a body. @default contentTypeFor(the default quirks): with charset */
   contentType?: string;
 }
@@ -68,6 +73,7 @@ export class ScimClient {
   readonly #token: string | null;
   readonly #clock: Clock;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
   readonly #contentType: string;
 
   constructor(options: ScimClientOptions) {
@@ -79,6 +85,7 @@ export class ScimClient {
     this.#token = options.token;
     this.#clock = options.clock;
     this.#onRequest = options.onRequest;
+    this.#signal = options.signal;
     this.#contentType = options.contentType ?? contentTypeFor({ charsetInContentType: true });
   }
 
@@ -192,7 +199,13 @@ export class ScimClient {
     const started = this.#clock.now().getTime();
     let response: AxiosResponse<string>;
     try {
-      response = await this.#http.request<string>({ method, url, headers, data: body === undefined ? undefined : JSON.stringify(body) });
+      response = await this.#http.request<string>({
+        method,
+        url,
+        headers,
+        data: body === undefined ? undefined : JSON.stringify(body),
+        ...(this.#signal ? { signal: this.#signal } : {}),
+      });
     } catch (err) {
       const code = (err as { code?: string }).code;
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
