@@ -121,7 +121,8 @@ export async function withRetry<T>(
     } catch (error) {
       const verdict = retryVerdict(error, attempt, method, deps.policy, deps.random);
       if (verdict.kind === 'job-failure') deps.onJobFailure?.(verdict);
-      if (verdict.kind !== 'retry') throw error;
+      // A stopped cycle retries nothing (a SIGTERM's aborted requests are not the server's failures).
+      if (verdict.kind !== 'retry' || deps.signal?.aborted) throw error;
       deps.onRetry?.({ attempt, delayMs: verdict.delayMs, error: error as ScimRequestError });
       await deps.clock.sleep(verdict.delayMs, deps.signal);
     }

@@ -76,6 +76,8 @@ describe('SIGTERM', () => {
     expect(await exited, out).toBe(130);
     expect(out).toContain('provsim: terminated: stopping now; requests in flight are abandoned');
     expect(out).toMatch(/initial cycle [0-9a-f]{8}: interrupted/);
+    // A stopped cycle retries nothing: the aborted requests are not the server's failures.
+    expect(out).not.toContain('retry 1 of');
     const store = new StateStore(state, { readOnly: true, snapshot: false });
     try {
       expect(store.cycles().map((c) => c.status)).toEqual(['interrupted']);

@@ -109,3 +109,38 @@ describe('an answer provsim cannot use', () => {
     expect(retryDelay(error, 1, 'GET', DEFAULT_RETRY_POLICY, () => 0.5)).toBeNull();
   });
 });
+
+describe('a stopped cycle', () => {
+  it('retries nothing: the error of a request aborted by the stop is thrown at once', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('terminated'));
+    let calls = 0;
+    const retries: number[] = [];
+    const error = new ScimRequestError({
+      method: 'GET',
+      url: 'http://127.0.0.1/scim/v2/Users',
+      status: null,
+      entraCode: 'Timeout',
+      network: 'ERR_CANCELED',
+      reason: 'canceled',
+    });
+    await expect(
+      withRetry(
+        'GET',
+        () => {
+          calls += 1;
+          return Promise.reject(error);
+        },
+        {
+          policy: DEFAULT_RETRY_POLICY,
+          clock: new ManualClock('2026-01-01T00:00:00Z'),
+          random: () => 0.5,
+          onRetry: (e) => retries.push(e.attempt),
+          signal: controller.signal,
+        },
+      ),
+    ).rejects.toBe(error);
+    expect(calls).toBe(1);
+    expect(retries).toEqual([]);
+  });
+});
