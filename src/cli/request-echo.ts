@@ -19,7 +19,7 @@ export function requestEcho(
   options: RequestEchoOptions,
   context: { cwd: string; token: string | null; stderr: Writer },
 ): ((event: RequestEvent) => void) | undefined {
-  const transcript = options.record ? openTranscript(resolve(context.cwd, options.record), context.token) : null;
+  const transcript = options.record ? openTranscript(resolve(context.cwd, options.record), context.token, options.record) : null;
   if (!transcript && !options.verbose) return undefined;
   return (event) => {
     transcript?.record(event);

@@ -4,7 +4,7 @@
  * first read until memory ran out and the second never returned.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
@@ -68,5 +68,26 @@ describe('a file that is not YAML at all', () => {
     expect(lines).toHaveLength(50);
     expect(h.out.stderr).toMatch(/… and \d+ more problems \(fix these first; many follow from the first\)/);
     expect(h.target.requests()).toEqual([]);
+  });
+});
+
+describe('--record', () => {
+  it('replaces an earlier transcript, but never a directory or a file that is not one (a fixture given by mistake): exit 2, nothing sent', async () => {
+    h = await new Harness().start();
+    const fixture = join(h.dir, 'users.yaml');
+    copyFileSync(join(CONTOSO, 'users.yaml'), fixture);
+    const before = readFileSync(fixture, 'utf8');
+    expect(await h.cli([...sync(h, CONTOSO, DEFAULT_MAPPING), '--record', 'users.yaml'])).toBe(2);
+    expect(h.out.stderr).toContain('--record users.yaml exists and is not a provsim transcript, so it is not overwritten');
+    expect(readFileSync(fixture, 'utf8')).toBe(before);
+    expect(await h.cli([...sync(h, CONTOSO, DEFAULT_MAPPING), '--record', '.'])).toBe(2);
+    expect(h.out.stderr).toContain('--record . is a directory');
+    expect(h.target.requests()).toEqual([]);
+    // A transcript is replaced run after run.
+    expect(await h.cli([...sync(h, CONTOSO, DEFAULT_MAPPING), '--record', 'run.jsonl'])).toBe(0);
+    expect(await h.cli([...sync(h, CONTOSO, DEFAULT_MAPPING), '--record', 'run.jsonl'])).toBe(0);
+    const lines = readFileSync(join(h.dir, 'run.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => 'request' in (JSON.parse(l) as object))).toBe(true);
   });
 });
