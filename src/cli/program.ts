@@ -47,9 +47,15 @@ function collect(value: string, previous: string[]): string[] {
 /** The options every command that runs cycles takes (sync, watch, provision): inputs, target, token, state, shapes. */
 function withSessionOptions(cmd: Command): Command {
   return cmd
-    .option('--fixtures <dir>', 'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml)')
-    .option('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml)')
-    .option('--target <url>', "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect)")
+    .option(
+      '--fixtures <dir>',
+      'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml); required unless provsim.yaml sets it',
+    )
+    .option('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml); required unless provsim.yaml sets it')
+    .option(
+      '--target <url>',
+      "the SCIM base URL (Entra's Tenant URL; ?aadOptscim062020 selects that dialect); required unless provsim.yaml sets it",
+    )
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--state <file>', 'the state database', DEFAULTS.stateFile)
     .option(
@@ -289,7 +295,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     verbose: 'also print each request (method, URL, status, time)',
   })
     .description("Entra's Test Connection: filter GETs for a random GUID, expecting 200 and an empty list.")
-    .option('--target <url>', 'the SCIM base URL')
+    .option('--target <url>', 'the SCIM base URL; required unless provsim.yaml sets it')
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .option('--attribute <name>', 'the user matching attribute to filter on', 'userName')
     .option('--allow-http', 'allow plain http to a non-loopback target')
@@ -317,7 +323,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       'Check a SCIM endpoint against what Entra sends: the lifecycle through the real engine, the quirk matrix and protocol checks. Exit 0 when every mandatory check passes.',
     )
     .allowExcessArguments()
-    .option('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect)')
+    .option('--target <url>', 'the SCIM base URL (?aadOptscim062020 selects that dialect); required unless provsim.yaml sets it')
     .option('--token-file <file>', 'read the bearer token from this file (otherwise from PROVSIM_TOKEN)')
     .addOption(
       new Option(
