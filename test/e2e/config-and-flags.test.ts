@@ -124,7 +124,7 @@ describe('provsim.yaml', () => {
 });
 
 describe('flags that mean one thing everywhere', () => {
-  const session = (h: Harness) => ['--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', h.target.url, '--state', h.state];
+  const session = (h: Harness) => h.flags();
 
   it('--json prints JSON (and only JSON) to stdout: sync, watch, provision, test-connection, conformance, restart, init', async () => {
     h = await new Harness().start();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+import { CONTOSO, DEFAULT_MAPPING, Harness, sessionFlags } from '../helpers/harness.js';
 
 const TOKEN = 'right-token-5f1c';
 let h: Harness;
@@ -32,18 +32,7 @@ async function deadPort(): Promise<number> {
 
 /** Simulated time: retry back-offs pass at once. */
 const harness = (env: Record<string, string> = {}) => new Harness(env, new ManualClock('2026-05-01T08:00:00Z'));
-const sync = (target: string, state: string, ...extra: string[]) => [
-  'sync',
-  '--fixtures',
-  CONTOSO,
-  '--mapping',
-  DEFAULT_MAPPING,
-  '--target',
-  target,
-  '--state',
-  state,
-  ...extra,
-];
+const sync = (target: string, state: string, ...extra: string[]) => ['sync', ...sessionFlags({ target, state }), ...extra];
 
 function expectNoCrash(out: { stdout: string; stderr: string }): void {
   expect(`${out.stdout}${out.stderr}`).not.toMatch(/This is a bug|internal error|\n\s+at /);

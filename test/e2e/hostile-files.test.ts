@@ -14,17 +14,7 @@ afterEach(async () => {
   await h?.stop();
 });
 
-const sync = (h: Harness, fixtures: string, mapping: string) => [
-  'sync',
-  '--fixtures',
-  fixtures,
-  '--mapping',
-  mapping,
-  '--target',
-  h.target.url,
-  '--state',
-  h.state,
-];
+const sync = (h: Harness, fixtures: string, mapping: string) => ['sync', ...h.flags({ fixtures, mapping })];
 
 describe('input files that are not regular files', () => {
   it.skipIf(!existsSync('/dev/zero'))('users.yaml that is /dev/zero: exit 2, "a device", nothing sent', async () => {

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
-import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+import { Harness } from '../helpers/harness.js';
 
 const RIGHT = 'right-token-3a9b';
 const WRONG = 'wrong-token-77c1';
@@ -26,20 +26,7 @@ async function refusedJob(): Promise<Harness> {
   return new Harness({ PROVSIM_TOKEN: WRONG }, new ManualClock('2026-05-01T08:00:00Z')).start('tolerant', RIGHT);
 }
 
-const watch = (h: Harness, ...extra: string[]) => [
-  'watch',
-  '--fixtures',
-  CONTOSO,
-  '--mapping',
-  DEFAULT_MAPPING,
-  '--target',
-  h.target.url,
-  '--state',
-  h.state,
-  '--max-cycles',
-  '3',
-  ...extra,
-];
+const watch = (h: Harness, ...extra: string[]) => ['watch', ...h.flags(), '--max-cycles', '3', ...extra];
 
 async function smtpServer(): Promise<{ url: string; received: Array<{ to: string[]; message: Buffer }> }> {
   const received: Array<{ to: string[]; message: Buffer }> = [];
@@ -82,21 +69,7 @@ describe('the failure notification', () => {
   it('sync --smtp: sent once to a real SMTP server; the next failing sync sends nothing; a good cycle nothing', async () => {
     h = await refusedJob();
     const server = await smtpServer();
-    const sync = [
-      'sync',
-      '--fixtures',
-      CONTOSO,
-      '--mapping',
-      DEFAULT_MAPPING,
-      '--target',
-      h.target.url,
-      '--state',
-      h.state,
-      '--notify-email',
-      'ops@example.com',
-      '--smtp',
-      server.url,
-    ];
+    const sync = ['sync', ...h.flags(), '--notify-email', 'ops@example.com', '--smtp', server.url];
     expect(await h.cli(sync)).toBe(1);
     expect(server.received).toHaveLength(1);
     expect(server.received[0]!.to).toEqual(['ops@example.com']);

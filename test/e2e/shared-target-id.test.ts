@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
 import { StateStore } from '../../src/store/store.js';
-import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+import { Harness, sessionFlags } from '../helpers/harness.js';
 
 let h: Harness;
 let server: Server | undefined;
@@ -70,7 +70,7 @@ describe('one target object for two source objects', () => {
   ] as const)('%s: one link, the others fail by name, exit 1', async (_what, mode, id, how) => {
     h = new Harness({}, new ManualClock('2026-05-01T08:00:00Z'));
     const { url, sent } = await start(mode);
-    const code = await h.cli(['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', url, '--state', h.state]);
+    const code = await h.cli(['sync', ...sessionFlags({ target: url, state: h.state })]);
     expect(code).toBe(1);
     expect(linkedTo(h.state, id)).toHaveLength(1);
     expect(h.out.stdout).toContain('TargetObjectAlreadyLinked');

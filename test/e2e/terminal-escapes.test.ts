@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/shared/clock.js';
-import { CONTOSO, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
+import { Harness, sessionFlags } from '../helpers/harness.js';
 
 const HOSTILE = 'rejected\x1b[2J\x1b]0;owned\x07\r✓ all good';
 let h: Harness;
@@ -39,7 +39,7 @@ describe('control characters from a server', () => {
   it('are shown as escapes in the summary and in logs; the state keeps the text as sent', async () => {
     h = new Harness({}, new ManualClock('2026-05-01T08:00:00Z'));
     const url = await hostileServer();
-    const sync = ['sync', '--fixtures', CONTOSO, '--mapping', DEFAULT_MAPPING, '--target', url, '--state', h.state];
+    const sync = ['sync', ...sessionFlags({ target: url, state: h.state })];
     expect(await h.cli(sync)).toBe(1);
     expect(await h.cli(['logs', '--state', h.state, '--status', 'Failure'])).toBe(0);
     const shown = `${h.out.stdout}${h.out.stderr}`;

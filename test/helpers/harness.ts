@@ -24,6 +24,11 @@ export interface Captured {
   stderr: string;
 }
 
+/** The flags of a command that runs cycles (sync, watch, provision): contoso and Entra's default mapping unless given. */
+export function sessionFlags(o: { target: string; state: string; fixtures?: string; mapping?: string }): string[] {
+  return ['--fixtures', o.fixtures ?? CONTOSO, '--mapping', o.mapping ?? DEFAULT_MAPPING, '--target', o.target, '--state', o.state];
+}
+
 export class Harness {
   readonly dir = mkdtempSync(join(tmpdir(), 'provsim-e2e-'));
   readonly state = join(this.dir, 'state.db');
@@ -57,6 +62,11 @@ export class Harness {
 
   sync(fixtures: string, options: Partial<SyncOptions> = {}): Promise<SyncResult> {
     return syncCommand({ fixtures, mapping: DEFAULT_MAPPING, target: this.target.url, state: this.state, ...options }, this.deps());
+  }
+
+  /** `sessionFlags` against this harness's target and state. */
+  flags(o: { target?: string; fixtures?: string; mapping?: string } = {}): string[] {
+    return sessionFlags({ target: o.target ?? this.target.url, state: this.state, ...o });
   }
 
   /** Runs the CLI's main() as the shell would, returning the exit code. */
