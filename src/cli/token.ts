@@ -16,7 +16,18 @@ export function resolveToken(env: Readonly<Record<string, string | undefined>>, 
     try {
       text = readFileSync(tokenFile, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read --token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (code ?? (error as Error).message);
+      throw new UsageError(
+        `cannot read --token-file ${tokenFile}: ${why}; give the file that holds the bearer token, or set PROVSIM_TOKEN`,
+      );
     }
     // The file's final line break(s), LF or CRLF; nothing else.
     const token = text.replace(/(?:\r?\n)+$/, '');
