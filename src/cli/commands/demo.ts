@@ -70,7 +70,7 @@ export async function demoCommand(
       say(`  ${String(g['displayName'])}: ${members} member(s)`);
     }
     say(
-      `\nNext: provsim serve, then provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target <url> --dry-run`,
+      `\nNext, against your own SCIM server: provsim init --target <its SCIM base URL>, then provsim test-connection and provsim sync --dry-run.\nOr against the embedded one: provsim serve, then provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target <url> --dry-run`,
     );
     return { exitCode: worstExitCode(cycles.map((c) => c.exitCode)), cycles };
   } finally {
