@@ -215,7 +215,9 @@ describe('serve', () => {
   it("--token '' would start an open server: exit 2; --token-file sets the token without showing it in ps", async () => {
     h = await harness().start();
     expect(await h.cli(['serve', '--port', '0', '--token-file', 'no-such-file'])).toBe(2);
-    expect(h.out.stderr).toMatch(/cannot read --token-file .*no-such-file: no such file; give the file that holds the bearer token, or set PROVSIM_TOKEN/);
+    expect(h.out.stderr).toMatch(
+      /cannot read --token-file .*no-such-file: no such file; give the file that holds the bearer token, or set PROVSIM_TOKEN/,
+    );
     expect(await h.cli(['serve', '--port', '0', '--token', ''])).toBe(2);
     expect(h.out.stderr).toContain('--token is empty, which would start a server that requires no token');
     writeFileSync(join(h.dir, 'serve-token'), 'file-token-8d1e\n');
