@@ -16,7 +16,10 @@ export interface FixturesGenerateOptions {
   out: string;
   /** Write into a non-empty directory. */
   force?: boolean;
-  /** `yaml` (the default) or `json` (loads far faster for large tenants). */
+  /**
+   * `yaml` (the default), `json` (loads far faster for large tenants) or `jsonl` (JSON Lines, streamed:
+   * any size, a million users and more; `users.jsonl` or `users-1.jsonl`…, `groups…`, `assignments.json`).
+   */
   format?: string;
   /** Print what was written as JSON on stdout. */
   json?: boolean;
@@ -28,7 +31,7 @@ export async function fixturesGenerateCommand(options: FixturesGenerateOptions, 
     throw new UsageError(`--out ${options.out} is not empty; choose an empty directory, or pass --force to overwrite its fixture files`);
   }
   const format = options.format ?? 'yaml';
-  if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format ${format} is not one of yaml, json`);
+  if (format !== 'yaml' && format !== 'json' && format !== 'jsonl') throw new UsageError(`--format ${format} is not one of yaml, json, jsonl`);
   const started = deps.clock.now().getTime();
   try {
     await writeTenantFixtures(

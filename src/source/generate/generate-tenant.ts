@@ -54,7 +54,13 @@ export type { GenerateTenantOptions } from './records.js';
 /** `Tenant.dir` of a tenant generated without naming a directory: not a path that exists. */
 export const GENERATED_TENANT_DIR = '<generated>';
 
-export type FixtureFormat = 'yaml' | 'json';
+export type FixtureFormat = 'yaml' | 'json' | 'jsonl';
+
+/**
+ * JSON Lines files hold at most this many objects each (`users-1.jsonl`, `users-2.jsonl`, …; one
+ * `users.jsonl` up to this size): a million users make four files of about 220 MB.
+ */
+export const JSON_LINES_OBJECTS_PER_FILE = 250_000;
 
 export interface FixtureFormatOptions {
   /** Default 'yaml'. */
@@ -73,6 +79,16 @@ interface Layout {
 }
 
 const LAYOUTS: Record<FixtureFormat, Layout> = {
+  // users/groups name the first file; `linesFile` gives each object's (see JSON_LINES_OBJECTS_PER_FILE).
+  jsonl: {
+    files: { users: 'users.jsonl', groups: 'groups.jsonl', assignments: 'assignments.json' },
+    firstRecordLine: 1,
+    recordPosition: jsonRecordPosition,
+    userLines: () => 1,
+    groupLines: () => 1,
+    firstAssignmentLine: jsonFirstAssignmentLine,
+    assignmentPosition: jsonRecordPosition,
+  },
   yaml: {
     files: { users: 'users.yaml', groups: 'groups.yaml', assignments: 'assignments.yaml' },
     firstRecordLine: FIRST_RECORD_LINE,
@@ -95,8 +111,15 @@ const LAYOUTS: Record<FixtureFormat, Layout> = {
 
 function layoutOf(format: FixtureFormat | undefined): Layout {
   const layout = LAYOUTS[format ?? 'yaml'];
-  if (layout === undefined) throw new RangeError(`format must be 'yaml' or 'json', got ${String(format)}`);
+  if (layout === undefined) throw new RangeError(`format must be 'yaml', 'json' or 'jsonl', got ${String(format)}`);
   return layout;
+}
+
+/** The JSON Lines file of object `index` of `count`, and its line there. */
+export function linesFile(kind: 'users' | 'groups', index: number, count: number): { name: string; line: number } {
+  const line = (index % JSON_LINES_OBJECTS_PER_FILE) + 1;
+  if (count <= JSON_LINES_OBJECTS_PER_FILE) return { name: `${kind}.jsonl`, line };
+  return { name: `${kind}-${Math.floor(index / JSON_LINES_OBJECTS_PER_FILE) + 1}.jsonl`, line };
 }
 
 function checkOptions(o: GenerateTenantOptions): void {
@@ -135,11 +158,13 @@ export function generateTenant(
   const roles = appRoles(seed);
   const userAssignments: { id: string; role: AssignedRole }[] = [];
 
+  const lines = format.format === 'jsonl';
   const usersFile = join(dir, layout.files.users);
   let line = layout.firstRecordLine;
   for (let i = 0; i < options.users; i++) {
     const u = generateUser(seed, i);
     const manager = u.managerIndex === null ? null : users[u.managerIndex];
+    const at = lines ? linesFile('users', i, options.users) : null;
     users.push({
       id: u.id,
       userPrincipalName: u.userPrincipalName,
@@ -147,7 +172,7 @@ export function generateTenant(
       softDeleted: u.softDeleted,
       managerId: manager?.id ?? null,
       attributes: u.attributes,
-      location: { file: usersFile, position: layout.recordPosition(line) },
+      location: at ? { file: join(dir, at.name), position: layout.recordPosition(at.line) } : { file: usersFile, position: layout.recordPosition(line) },
     });
     line += layout.userLines(u);
     if (u.assignment) userAssignments.push({ id: u.id, role: u.assignment.role });
@@ -159,12 +184,13 @@ export function generateTenant(
   line = layout.firstRecordLine;
   for (let g = 0; g < options.groups; g++) {
     const group = generateGroup(options, g);
+    const at = lines ? linesFile('groups', g, options.groups) : null;
     groups.push({
       id: group.id,
       displayName: group.displayName,
       memberIds: group.memberIndices.map((i) => users[i]!.id),
       attributes: group.attributes,
-      location: { file: groupsFile, position: layout.recordPosition(line) },
+      location: at ? { file: join(dir, at.name), position: layout.recordPosition(at.line) } : { file: groupsFile, position: layout.recordPosition(line) },
     });
     line += layout.groupLines(group);
     if (group.assignment) groupAssignments.push({ id: group.id, role: group.assignment.role });
@@ -196,8 +222,29 @@ export function generateTenant(
 export async function writeTenantFixtures(options: GenerateTenantOptions, dir: string, format: FixtureFormatOptions = {}): Promise<void> {
   checkOptions(options);
   const { files } = layoutOf(format.format);
-  const json = format.format === 'json';
   await mkdir(dir, { recursive: true });
+  if (format.format === 'jsonl') {
+    const write = (name: string, chunks: Iterable<string>): Promise<void> =>
+      pipeline(Readable.from(chunks, { objectMode: false }), createWriteStream(join(dir, name), { encoding: 'utf8' }));
+    for (const [kind, count, record] of [
+      ['users', options.users, (i: number) => userJsonText(options, i)],
+      ['groups', options.groups, (g: number) => groupJsonText(options, g)],
+    ] as const) {
+      // An empty kind still gets its file, so the tenant's shape does not depend on its size.
+      for (let from = 0; from < Math.max(count, 1); from += JSON_LINES_OBJECTS_PER_FILE) {
+        const to = Math.min(count, from + JSON_LINES_OBJECTS_PER_FILE);
+        await write(
+          linesFile(kind, from, count).name,
+          (function* () {
+            for (let i = from; i < to; i++) yield record(i) + '\n';
+          })(),
+        );
+      }
+    }
+    await write(files.assignments, assignmentsJsonChunks(options));
+    return;
+  }
+  const json = format.format === 'json';
   for (const [name, chunks] of [
     [files.users, json ? usersJsonChunks(options) : usersChunks(options)],
     [files.groups, json ? groupsJsonChunks(options) : groupsChunks(options)],
@@ -244,15 +291,25 @@ function* assignmentsChunks(o: GenerateTenantOptions): Generator<string> {
   }
 }
 
+function userJsonText(o: GenerateTenantOptions, i: number): string {
+  const u = generateUser(o.seed, i);
+  const managerUpn = u.managerIndex === null ? null : userHead(o.seed, u.managerIndex).userPrincipalName;
+  return jsonObjectText(userEntries(u, managerUpn));
+}
+
+function groupJsonText(o: GenerateTenantOptions, g: number): string {
+  const group = generateGroup(o, g);
+  return jsonGroupText(
+    group,
+    group.memberIndices.map((i) => objectId(o.seed, 'user', i)),
+  );
+}
+
 function* usersJsonChunks(o: GenerateTenantOptions): Generator<string> {
   yield '[\n';
   yield* jsonListBody(
     (function* () {
-      for (let i = 0; i < o.users; i++) {
-        const u = generateUser(o.seed, i);
-        const managerUpn = u.managerIndex === null ? null : userHead(o.seed, u.managerIndex).userPrincipalName;
-        yield jsonObjectText(userEntries(u, managerUpn));
-      }
+      for (let i = 0; i < o.users; i++) yield userJsonText(o, i);
     })(),
   );
   yield ']\n';
@@ -262,13 +319,7 @@ function* groupsJsonChunks(o: GenerateTenantOptions): Generator<string> {
   yield '[\n';
   yield* jsonListBody(
     (function* () {
-      for (let g = 0; g < o.groups; g++) {
-        const group = generateGroup(o, g);
-        yield jsonGroupText(
-          group,
-          group.memberIndices.map((i) => objectId(o.seed, 'user', i)),
-        );
-      }
+      for (let g = 0; g < o.groups; g++) yield groupJsonText(o, g);
     })(),
   );
   yield ']\n';

@@ -29,10 +29,11 @@ import {
   isExtensionAttribute,
 } from '../fixture-attributes.js';
 import { isGuid } from '../guid.js';
+import { compactRecord } from '../../shared/compact-record.js';
 import { scanJsonStructure } from './structure.js';
 import { LinePositions } from './line-positions.js';
 import { DEFAULT_ACCESS_ROLE } from '../../model/directory.js';
-import type { AppRole, Assignment, SourceGroup, SourceUser, SourceValue, Tenant } from '../../model/directory.js';
+import type { AppRole, Assignment, SourceGroup, SourceLocation, SourceUser, SourceValue, Tenant } from '../../model/directory.js';
 
 export interface JsonTenantFiles {
   dir: string;
@@ -63,7 +64,16 @@ export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
   if (users === undefined || assignments === undefined) return null;
   for (const f of [users, groups, assignments]) if (f !== undefined && !f.file.toLowerCase().endsWith('.json')) return null;
   try {
-    return readTenant(input.dir, openJson(users), groups === undefined ? null : openJson(groups), openJson(assignments));
+    const usersFile = openJson(users);
+    const groupsFile = groups === undefined ? null : openJson(groups);
+    return readTenant(
+      input.dir,
+      readUsers(usersFile.root),
+      (d) => usersFile.locate(d.obj ?? reject()),
+      groupsFile === null ? [] : readGroups(groupsFile.root),
+      (d) => (groupsFile ?? reject()).locate(d.obj ?? reject()),
+      openJson(assignments),
+    );
   } catch {
     // REJECT, or anything unexpected (a stack overflow walking absurdly deep nesting): the node path decides.
     return null;
@@ -181,7 +191,9 @@ const GROUP_SINGLE = new Set<string>(GROUP_STRING_ATTRIBUTES);
 const UPN = UPN_FORMAT;
 
 interface UserDraft {
-  obj: Obj;
+  /** The parsed object (a `.json` file: located through it), or null when `at` is known (JSON Lines). */
+  obj: Obj | null;
+  at: SourceLocation | null;
   id: string;
   userPrincipalName: string;
   accountEnabled: boolean;
@@ -221,13 +233,41 @@ function userKeyKind(key: string): UserKey {
 }
 
 function readUsers(root: unknown): UserDraft[] {
-  return objects(root).map((obj) => {
+  const interner = new Interner();
+  return objects(root).map((obj) => userDraft(obj, null, interner));
+}
+
+/**
+ * Shares equal attribute values between users: most attributes (department, city, companyName, userType…)
+ * take few distinct values across a tenant, and `JSON.parse` gives each occurrence a string of its own. A key
+ * that shows more than `limit` distinct values (names, mails, phone numbers) stops being interned and its
+ * table is dropped, so the tables stay small. Values are unchanged; only their sharing is.
+ */
+class Interner {
+  readonly #tables = new Map<string, Map<string, string> | null>();
+  constructor(private readonly limit = 1024) {}
+
+  intern(key: string, value: string): string {
+    let table = this.#tables.get(key);
+    if (table === null) return value;
+    if (table === undefined) this.#tables.set(key, (table = new Map()));
+    const hit = table.get(value);
+    if (hit !== undefined) return hit;
+    if (table.size >= this.limit) this.#tables.set(key, null);
+    else table.set(value, value);
+    return value;
+  }
+}
+
+/** One user object checked and read; REJECT when anything is not plainly valid. */
+function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): UserDraft {
+  {
     let id: string | null = null;
     let upn: string | null = null;
     let manager: string | null = null;
     let accountEnabled = true;
     let softDeleted = false;
-    const attributes: Record<string, SourceValue> = {};
+    const pairs: [string, SourceValue][] = [];
     for (const key in obj) {
       const kind = userKeyKind(key);
       if (kind === UserKey.Unknown) reject();
@@ -253,17 +293,19 @@ function readUsers(root: unknown): UserDraft[] {
         default: {
           const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
-          attributes[key] = v;
+          pairs.push([key, typeof v === 'string' ? interner.intern(key, v) : v]);
         }
       }
     }
     if (id === null || upn === null) reject();
-    return { obj, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
-  });
+    const attributes = compactRecord(pairs);
+    return { obj: at === null ? obj : null, at, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
+  }
 }
 
 interface GroupDraft {
-  obj: Obj;
+  obj: Obj | null;
+  at: SourceLocation | null;
   id: string;
   displayName: string;
   members: string[];
@@ -273,7 +315,11 @@ interface GroupDraft {
 function readGroups(root: unknown): GroupDraft[] {
   // An empty groups file is a tenant without groups.
   if (root === null) return [];
-  return objects(root).map((obj) => {
+  return objects(root).map((obj) => groupDraft(obj, null));
+}
+
+function groupDraft(obj: Obj, at: SourceLocation | null): GroupDraft {
+  {
     let id: string | null = null;
     let displayName: string | null = null;
     const members: string[] = [];
@@ -289,8 +335,8 @@ function readGroups(root: unknown): GroupDraft[] {
       } else attributes[key] = attributeValue(value, GROUP_SINGLE.has(key) ? 'single' : 'either');
     }
     if (id === null || displayName === null) reject();
-    return { obj, id, displayName, members, attributes };
-  });
+    return { obj: at === null ? obj : null, at, id, displayName, members, attributes: compactRecord(Object.entries(attributes)) };
+  }
 }
 
 interface AssignmentDraft {
@@ -351,9 +397,14 @@ function resolveRole(ref: string, roles: readonly AppRole[]): string {
 }
 
 /** `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member rejects. */
-function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | null, assignmentsFile: JsonFile): Tenant {
-  const users = readUsers(usersFile.root);
-  const groups = groupsFile === null ? [] : readGroups(groupsFile.root);
+function readTenant(
+  dir: string,
+  users: UserDraft[],
+  locateUser: (d: UserDraft) => SourceLocation,
+  groups: GroupDraft[],
+  locateGroup: (d: GroupDraft) => SourceLocation,
+  assignmentsFile: JsonFile,
+): Tenant {
   const { app, assignments } = readAssignments(assignmentsFile.root);
 
   type Entry = { kind: 'user'; draft: UserDraft } | { kind: 'group'; draft: GroupDraft };
@@ -398,7 +449,7 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
       softDeleted,
       managerId,
       attributes,
-      location: usersFile.locate(u.obj),
+      location: u.at ?? locateUser(u),
     };
   });
 
@@ -417,7 +468,7 @@ function readTenant(dir: string, usersFile: JsonFile, groupsFile: JsonFile | nul
       if (target.kind === 'group') groupMembers.push(id);
     }
     nested.set(g.id.toLowerCase(), groupMembers);
-    return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: groupsFile!.locate(g.obj) };
+    return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: g.at ?? locateGroup(g) };
   });
   if (hasCycle(nested)) reject();
 
@@ -472,4 +523,60 @@ function hasCycle(edges: ReadonlyMap<string, readonly string[]>): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The JSON Lines fast path: users and groups come one object at a time (streamed from `users*.jsonl` and
+ * `groups*.jsonl`, one object per line, located at that line, column 1), then `finish` resolves them with the
+ * assignments file, as `readJsonTenant` does. The same contract: a Tenant, or null as soon as anything is not
+ * plainly valid; `rejectedAt` then names the object the reader stopped at, when it was one object's fault
+ * (null for a problem between objects: a duplicate, a reference, a cycle), so that a tenant too large for the
+ * YAML-node path can still be pointed at the right line.
+ */
+export class JsonLinesTenantReader {
+  readonly #users: UserDraft[] = [];
+  readonly #groups: GroupDraft[] = [];
+  readonly #interner = new Interner();
+  #rejected = false;
+  rejectedAt: SourceLocation | null = null;
+
+  /** Whether the reader has given up (further objects are ignored). */
+  get rejected(): boolean {
+    return this.#rejected;
+  }
+
+  get userCount(): number {
+    return this.#users.length;
+  }
+
+  /** `plain`: the line's keys are certainly distinct (see `json-lines.ts`). */
+  addUser(value: unknown, at: SourceLocation, plain: boolean): void {
+    this.#add(at, () => this.#users.push(userDraft(plain && isObject(value) ? value : reject(), at, this.#interner)));
+  }
+
+  addGroup(value: unknown, at: SourceLocation, plain: boolean): void {
+    this.#add(at, () => this.#groups.push(groupDraft(plain && isObject(value) ? value : reject(), at)));
+  }
+
+  /** The tenant, or null (a JSON `assignments` file is required: anything else is the node path's). */
+  finish(dir: string, assignments: TextFile): Tenant | null {
+    if (this.#rejected || !assignments.file.toLowerCase().endsWith('.json')) return null;
+    try {
+      const never = (): SourceLocation => reject();
+      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments));
+    } catch {
+      this.#rejected = true;
+      return null;
+    }
+  }
+
+  #add(at: SourceLocation, read: () => void): void {
+    if (this.#rejected) return;
+    try {
+      read();
+    } catch {
+      this.#rejected = true;
+      this.rejectedAt = at;
+    }
+  }
 }
