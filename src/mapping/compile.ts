@@ -13,6 +13,7 @@ import { attributePathOrNull, type AttributePath } from '../scim/attribute-path.
 import { ENTERPRISE_USER_SCHEMA } from '../scim/types.js';
 
 const EXTENSION_REFERENCE = /^\[?extension_[0-9a-fA-F]{32}_\w+\]?$/;
+const EXTENSION_IN_TEXT = /(?<=\[)extension_[0-9a-fA-F]{32}_\w+(?=\])/g;
 
 export type ReferenceKind = 'manager' | 'members';
 
@@ -81,9 +82,12 @@ function compileObjectMapping(
     }
     let expression: CompiledExpression | null = null;
     if (row.source.kind === 'expression') {
-      const parsed = parseExpression(row.source.text, { knownAttributes: known });
+      // Directory extension attributes (extension_<appId>_<name>) are open-ended: the fixture decides them, so
+      // the ones an expression names are known to it. (Reporting them as unknown and skipping the report would
+      // leave the row without an expression: the parser gives none for a text with errors.)
+      const extensions = row.source.text.match(EXTENSION_IN_TEXT) ?? [];
+      const parsed = parseExpression(row.source.text, { knownAttributes: extensions.length === 0 ? known : [...known, ...extensions] });
       for (const d of parsed.diagnostics) {
-        // Directory extension attributes (extension_<appId>_<name>) are open-ended; the fixture decides them.
         if (d.code === 'EXPR_UNKNOWN_ATTRIBUTE' && EXTENSION_REFERENCE.test(row.source.text.slice(d.offset, d.offset + d.length))) continue;
         diagnostics.push(toDiagnostic(d, row.source.text, row.source.position, file));
       }

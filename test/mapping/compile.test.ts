@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GROUP_SOURCE_ATTRIBUTES, parseJob, USER_SOURCE_ATTRIBUTES } from '../../src/mapping-file/index.js';
 import { compileJob, jobHash, positionInFile } from '../../src/mapping/compile.js';
+import { mapObject } from '../../src/mapping/map-object.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { seededRandom } from '../../src/shared/random.js';
 
 const KNOWN = { users: USER_SOURCE_ATTRIBUTES, groups: GROUP_SOURCE_ATTRIBUTES };
 
@@ -38,6 +41,16 @@ describe('compileJob', () => {
     );
     expect(diagnostics).toEqual([]);
     expect(compiled?.users.attributes).toHaveLength(2);
+    // The row keeps its expression: it is evaluated, and a change of the extension is watched.
+    const ext = 'extension_b7e3f2a1c4d54e6f8a1b2c3d4e5f6071_costCenter';
+    expect(compiled!.users.attributes[1]!.expression).not.toBeNull();
+    expect(compiled!.users.watched).toContain(ext);
+    const mapped = mapObject(
+      compiled!.users,
+      { attributes: { userPrincipalName: 'ada@contoso.com', [ext]: 'cc-100' }, appRoleAssignments: [] },
+      { clock: new ManualClock(), random: seededRandom(1) },
+    );
+    expect(mapped.values.map((v) => [v.attribute.mapping.target, v.value])).toContainEqual(['title', 'CC-100']);
   });
 
   it('reports a scoping regex that .NET semantics cannot run', () => {
