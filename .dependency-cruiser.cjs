@@ -25,6 +25,11 @@ const LOADER_FOLDERS = '^src/(mapping-file|source|schema-import)/';
 const LOAD_WRAPPERS = [
   '^src/mapping-file/(load-job|index)\\.ts$',
   '^src/source/(load-tenant|index)\\.ts$',
+  // The Microsoft Graph export's reader (loadGraphExport): lists the directory and reads one page file at a time
+  // for the pure GraphExportReader in source/graph/.
+  '^src/source/load-graph-export\\.ts$',
+  // JSON Lines tenants, streamed a chunk at a time (the parsing is json/json-lines.ts, pure).
+  '^src/source/load-json-lines-tenant\\.ts$',
   // The synthetic tenant's file writer (writeTenantFixtures); its records come from the pure generators beside it.
   '^src/source/generate/generate-tenant\\.ts$',
 ];
@@ -58,7 +63,8 @@ module.exports = {
       name: 'loaders-do-io-only-in-load-wrappers',
       comment:
         'The mapping-file, fixture-tenant and schema loaders are pure parsers (text in, values and diagnostics ' +
-        'out) behind thin load* wrappers that read the files: mapping-file/load-job.ts, source/load-tenant.ts, and ' +
+        'out) behind thin load* wrappers that read the files: mapping-file/load-job.ts, source/load-tenant.ts, ' +
+        'source/load-graph-export.ts (Microsoft Graph exports), and ' +
         "the synthetic tenant's writer source/generate/generate-tenant.ts. No other loader module reaches I/O.",
       severity: 'error',
       from: { path: LOADER_FOLDERS, pathNot: LOAD_WRAPPERS },

@@ -11,7 +11,9 @@ import type { CliDeps, CommandResult } from './io.js';
 import type { SessionOptions } from './session.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
+import { fixturesExportScriptCommand } from './commands/fixtures-export-script.js';
 import { fixturesGenerateCommand } from './commands/fixtures-generate.js';
+import { fixturesImportGraphCommand } from './commands/fixtures-import-graph.js';
 import { initCommand } from './commands/init.js';
 import { logsCommand } from './commands/logs.js';
 import { mappingsCheckCommand, mappingsImportCommand } from './commands/mappings.js';
@@ -49,7 +51,7 @@ function withSessionOptions(cmd: Command): Command {
   return cmd
     .option(
       '--fixtures <dir>',
-      'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml); required unless provsim.yaml sets it',
+      'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml), or a Microsoft Graph export directory (users.json, servicePrincipal.json, …); required unless provsim.yaml sets it',
     )
     .option('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml); required unless provsim.yaml sets it')
     .option(
@@ -520,11 +522,16 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .requiredOption('--groups <n>', 'how many groups', integer('--groups', 0))
     .option('--members-per-group <n>', 'members per group', integer('--members-per-group', 0), 10)
     .option('--seed <n>', 'the seed (same seed, same tenant, byte for byte)', integer('--seed', 0), 1)
-    .requiredOption('--out <dir>', 'the directory to write users.yaml, groups.yaml and assignments.yaml into')
+    .requiredOption('--out <dir>', 'the directory to write the users, groups and assignments files into')
     .option('--force', 'write into a non-empty directory')
     .option('--json', 'print what was written as JSON')
     .addOption(
-      new Option('--format <format>', 'yaml, or json (loads about 20× faster for large tenants)').choices(['yaml', 'json']).default('yaml'),
+      new Option(
+        '--format <format>',
+        'yaml; json (loads about 20× faster for large tenants); or jsonl (JSON Lines, streamed: a million users and more, in files of 250,000)',
+      )
+        .choices(['yaml', 'json', 'jsonl'])
+        .default('yaml'),
     )
     .addHelpText(
       'after',
@@ -542,6 +549,75 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             force: Boolean(o['force']),
             format: o['format'] as string,
             json: Boolean(o['json']),
+          },
+          deps,
+        ),
+      );
+    });
+  fixtures
+    .command('import-graph')
+    .description(
+      'Turn a Microsoft Graph export (users, groups, members, servicePrincipal and appRoleAssignedTo pages, saved as Graph returned them) into a fixture tenant; prints, with its file and index, every item that was left out.',
+    )
+    .argument(
+      '<export-dir>',
+      'the directory of saved Graph responses (users.json, users-2.json, …, servicePrincipal.json, appRoleAssignedTo.json)',
+    )
+    .requiredOption('--out <dir>', 'the directory to write the users, groups and assignments files into')
+    .option('--force', 'write into a non-empty directory (replacing its fixture files)')
+    .option('--json', 'print the result (counts, files, every diagnostic) as JSON')
+    .addOption(new Option('--format <format>', 'the fixture files to write').choices(['yaml', 'json']).default('yaml'))
+    .option(
+      '--anonymize <seed>',
+      'replace names, mails, ids, phones and addresses by pseudonyms keyed by this secret seed (same seed, same tenant), keeping structure, references and roles, so the tenant can go into a bug report',
+    )
+    .option(
+      '--keep <attribute>',
+      'with --anonymize: keep this attribute verbatim (repeat it: --keep department --keep country), e.g. what scoping reads',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  provsim fixtures import-graph graph-export --out tenant-from-graph && provsim sync --fixtures tenant-from-graph --dry-run\n  provsim fixtures import-graph graph-export --out tenant-for-bug-report --anonymize "a secret phrase" --keep department',
+    )
+    .action(async (exportDir: string, o: Record<string, unknown>) => {
+      done(
+        await fixturesImportGraphCommand(
+          {
+            exportDir,
+            out: o['out'] as string,
+            force: Boolean(o['force']),
+            format: o['format'] as string,
+            json: Boolean(o['json']),
+            anonymize: o['anonymize'] as string | undefined,
+            keep: o['keep'] as string[],
+          },
+          deps,
+        ),
+      );
+    });
+  fixtures
+    .command('export-script')
+    .description(
+      'Print the script (bash with the Azure CLI, PowerShell with the Microsoft Graph SDK) that saves from a real tenant the Graph responses `fixtures import-graph` reads, selecting only what the mapping reads.',
+    )
+    .option('--mapping <file>', 'the attribute mapping YAML whose reads decide the $select lists; required unless provsim.yaml sets it')
+    .requiredOption('--app <name>', "the enterprise app's display name (its service principal is looked up by it)")
+    .addOption(new Option('--shell <shell>', 'which script to print').choices(['bash', 'powershell', 'both']).default('both'))
+    .option('--out-dir <dir>', 'the directory the printed script writes the responses into', 'graph-export')
+    .addHelpText(
+      'after',
+      '\nExample:\n  provsim fixtures export-script --mapping mappings/customappsso.yaml --app "Contoso SCIM App" --shell bash > export-graph.sh',
+    )
+    .action(async (o: Record<string, unknown>) => {
+      done(
+        await fixturesExportScriptCommand(
+          {
+            mapping: needed(o, 'mapping', '--mapping', 'mappings/customappsso.yaml'),
+            app: o['app'] as string,
+            shell: o['shell'] as string,
+            outDir: o['outDir'] as string,
           },
           deps,
         ),

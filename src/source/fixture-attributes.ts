@@ -26,6 +26,28 @@ export const USER_STRING_ATTRIBUTES = [
   'userType',
   'companyName',
   'employeeType',
+  // Entra's names for Graph's employeeHireDate, employeeLeaveDateTime, employeeOrgData {costCenter, division} and
+  // onPremisesExtensionAttributes.extensionAttribute1..15 (the source-attribute list of an Entra provisioning
+  // job; see src/source/graph/user-translations.ts for the evidence).
+  'employeeHireDate',
+  'employeeLeaveDateTime',
+  'employeeOrgData.costCenter',
+  'employeeOrgData.division',
+  'extensionAttribute1',
+  'extensionAttribute2',
+  'extensionAttribute3',
+  'extensionAttribute4',
+  'extensionAttribute5',
+  'extensionAttribute6',
+  'extensionAttribute7',
+  'extensionAttribute8',
+  'extensionAttribute9',
+  'extensionAttribute10',
+  'extensionAttribute11',
+  'extensionAttribute12',
+  'extensionAttribute13',
+  'extensionAttribute14',
+  'extensionAttribute15',
 ] as const;
 
 /** Multi-valued user attributes: lists of strings. */

@@ -10,6 +10,9 @@ import { error } from '../shared/diagnostics.js';
 import type { TextFile } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { parseTenant } from './parse-tenant.js';
+import { isGraphExportListing, mixedListingDiagnostic } from './graph/export-listing.js';
+import { loadGraphExport } from './load-graph-export.js';
+import { jsonLinesFiles, loadJsonLinesTenant } from './load-json-lines-tenant.js';
 import type { Tenant } from '../model/directory.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
@@ -33,6 +36,15 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
       ],
     };
   }
+
+  // A large tenant: users*.jsonl and groups*.jsonl, streamed.
+  const lines = jsonLinesFiles(names);
+  if (lines.users.length > 0 || lines.groups.length > 0) return loadJsonLinesTenant(dir, names);
+
+  // A Microsoft Graph export (users*.json pages, servicePrincipal.json, …) has its own reader; both kinds at once is an error.
+  if (isGraphExportListing(names)) return loadGraphExport(dir, { maxFileBytes: MAX_FIXTURE_FILE_BYTES, names });
+  const mixed = mixedListingDiagnostic(dir, names);
+  if (mixed !== null) return { tenant: null, diagnostics: [mixed] };
 
   const diagnostics: Diagnostic[] = [];
   const files: Partial<Record<(typeof FILES)[number], TextFile>> = {};

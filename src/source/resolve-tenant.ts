@@ -6,7 +6,7 @@
  * Ids are compared and returned in lower case (Graph's spelling of object ids); UPNs and group displayNames
  * are compared case-insensitively, as Entra does.
  */
-import { compactRecord } from '../shared/compact-record.js';
+import { compactCopy } from '../shared/compact-record.js';
 import { upnKey } from './upn.js';
 import type { ParsedNode } from 'yaml';
 import { didYouMean } from '../shared/diagnostics.js';
@@ -113,7 +113,7 @@ export function resolveTenant(input: TenantDrafts): Tenant {
       accountEnabled: u.accountEnabled,
       softDeleted: u.softDeleted,
       managerId,
-      attributes: compactRecord(Object.entries(u.attributes)),
+      attributes: compactCopy(u.attributes),
       location: { file: users.reader.file, position: users.reader.position(u.node) },
     });
   }
@@ -170,7 +170,7 @@ export function resolveTenant(input: TenantDrafts): Tenant {
       id: g.id.toLowerCase(),
       displayName: g.displayName,
       memberIds,
-      attributes: compactRecord(Object.entries(g.attributes)),
+      attributes: compactCopy(g.attributes),
       location: { file: groups.reader.file, position: groups.reader.position(g.node) },
     });
   }

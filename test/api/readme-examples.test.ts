@@ -59,6 +59,16 @@ const EXAMPLES: Record<string, Decision> = {
   'provsim provision … --group "Sales Team" --json': { run: 'exit', code: 0 },
   'PROVSIM_TOKEN=… provsim test-connection --target https://scim.example.com/scim/v2': { run: 'exit', code: 0 },
   'provsim fixtures generate --users 10000 --groups 500 --members-per-group 50 --seed 7 --out tenant-10k': { run: 'exit', code: 0 },
+  'provsim fixtures generate --users 2000 --groups 40 --members-per-group 20 --format jsonl --out tenant-jsonl': { run: 'exit', code: 0 },
+  'provsim fixtures export-script --mapping mappings/customappsso.yaml --app "Contoso SCIM App"': { run: 'exit', code: 0 },
+  'provsim fixtures import-graph fixtures/graph-export --out tenant-from-graph': { run: 'exit', code: 0 },
+  'provsim fixtures import-graph fixtures/graph-export --out tenant-for-a-bug-report --anonymize "a secret phrase" --keep department': {
+    run: 'exit',
+    code: 0,
+  },
+  'provsim fixtures import-graph fixtures/graph-export --out tenant-from-graph-json --format json': { run: 'exit', code: 0 },
+  'provsim sync --fixtures fixtures/graph-export --mapping mappings/customappsso.yaml --target https://scim.example.com/scim/v2 --state graph-export.db --dry-run':
+    { run: 'exit', code: 0 },
   'provsim mappings import schema.json > mapping.yaml': { run: 'exit', code: 0 },
   'provsim mappings check mapping.yaml': { run: 'exit', code: 0 },
   'PROVSIM_TOKEN=… provsim conformance --target https://scim.example.com/scim/v2 --junit conformance.xml --html conformance.html': {
@@ -217,6 +227,10 @@ describe("the README's shell examples", () => {
       expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toContain('<!DOCTYPE html>');
       expect(readFileSync(join(dir, 'mapping.yaml'), 'utf8')).toContain('attributes:');
       expect(existsSync(join(dir, 'tenant-10k', 'users.yaml'))).toBe(true);
+      expect(readFileSync(join(dir, 'tenant-jsonl', 'users.jsonl'), 'utf8').split('\n')).toHaveLength(2001);
+      expect(readFileSync(join(dir, 'tenant-from-graph', 'users.yaml'), 'utf8')).toContain('userPrincipalName: ingrid.lovas@woodgrove.com');
+      expect(existsSync(join(dir, 'tenant-from-graph-json', 'assignments.json'))).toBe(true);
+      expect(readFileSync(join(dir, 'tenant-for-a-bug-report', 'users.yaml'), 'utf8')).not.toContain('ingrid.lovas@woodgrove.com');
     },
     10 * MINUTE,
   );

@@ -394,7 +394,7 @@ describe('importSchema: flow types and other things that cannot be carried over'
   it('rows provsim cannot load are left out as comments, with the reason; the rest still loads', () => {
     const r = importSchema(
       schemaWith([
-        graphRow('nickName', attr('extensionAttribute1')),
+        graphRow('nickName', attr('onPremisesSamAccountName')),
         graphRow('id', attr('objectId')),
         graphRow('displayName', { expression: 'Jion(" ", [givenName])', name: 'Jion', parameters: [], type: 'Function' }),
         graphRow('userName', attr('mail')),
@@ -413,7 +413,7 @@ describe('importSchema: flow types and other things that cannot be carried over'
     ]);
     expect(codes(r.notes)).toEqual(Array(4).fill('warning SCHEMA_ROW_SKIPPED'));
     expect(r.notes[0]!.message).toBe(
-      "synchronizationRules[0].objectMappings[0].attributeMappings[1] (nickName) is left out: extensionAttribute1 is not a user attribute provsim's fixtures have",
+      "synchronizationRules[0].objectMappings[0].attributeMappings[1] (nickName) is left out: onPremisesSamAccountName is not a user attribute provsim's fixtures have",
     );
     expect(r.notes[2]!.message).toContain('its expression Jion(" ", [givenName]) does not load in provsim');
     expect(r.notes[2]!.hint).toContain('Join');
@@ -421,7 +421,7 @@ describe('importSchema: flow types and other things that cannot be carried over'
       'target userName is already mapped by synchronizationRules[0].objectMappings[0].attributeMappings[0]',
     );
     expect(r.yaml).toContain(
-      '    # left out: {target: nickName, source: extensionAttribute1} — extensionAttribute1 is not a user attribute',
+      '    # left out: {target: nickName, source: onPremisesSamAccountName} — onPremisesSamAccountName is not a user attribute',
     );
     expect(r.yaml).toContain('    # left out: {target: id, source: objectId} — it maps the target `id`');
   });

@@ -31,7 +31,8 @@ export async function fixturesGenerateCommand(options: FixturesGenerateOptions, 
     throw new UsageError(`--out ${options.out} is not empty; choose an empty directory, or pass --force to overwrite its fixture files`);
   }
   const format = options.format ?? 'yaml';
-  if (format !== 'yaml' && format !== 'json' && format !== 'jsonl') throw new UsageError(`--format ${format} is not one of yaml, json, jsonl`);
+  if (format !== 'yaml' && format !== 'json' && format !== 'jsonl')
+    throw new UsageError(`--format ${format} is not one of yaml, json, jsonl`);
   const started = deps.clock.now().getTime();
   try {
     await writeTenantFixtures(

@@ -172,7 +172,9 @@ export function generateTenant(
       softDeleted: u.softDeleted,
       managerId: manager?.id ?? null,
       attributes: u.attributes,
-      location: at ? { file: join(dir, at.name), position: layout.recordPosition(at.line) } : { file: usersFile, position: layout.recordPosition(line) },
+      location: at
+        ? { file: join(dir, at.name), position: layout.recordPosition(at.line) }
+        : { file: usersFile, position: layout.recordPosition(line) },
     });
     line += layout.userLines(u);
     if (u.assignment) userAssignments.push({ id: u.id, role: u.assignment.role });
@@ -190,7 +192,9 @@ export function generateTenant(
       displayName: group.displayName,
       memberIds: group.memberIndices.map((i) => users[i]!.id),
       attributes: group.attributes,
-      location: at ? { file: join(dir, at.name), position: layout.recordPosition(at.line) } : { file: groupsFile, position: layout.recordPosition(line) },
+      location: at
+        ? { file: join(dir, at.name), position: layout.recordPosition(at.line) }
+        : { file: groupsFile, position: layout.recordPosition(line) },
     });
     line += layout.groupLines(group);
     if (group.assignment) groupAssignments.push({ id: group.id, role: group.assignment.role });

@@ -29,7 +29,7 @@ import {
   isExtensionAttribute,
 } from '../fixture-attributes.js';
 import { isGuid } from '../guid.js';
-import { compactRecord } from '../../shared/compact-record.js';
+import { compactCopy, compactRecord } from '../../shared/compact-record.js';
 import { scanJsonStructure } from './structure.js';
 import { LinePositions } from './line-positions.js';
 import { DEFAULT_ACCESS_ROLE } from '../../model/directory.js';
@@ -267,7 +267,8 @@ function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): Use
     let manager: string | null = null;
     let accountEnabled = true;
     let softDeleted = false;
-    const pairs: [string, SourceValue][] = [];
+    const keys: string[] = [];
+    const values: SourceValue[] = [];
     for (const key in obj) {
       const kind = userKeyKind(key);
       if (kind === UserKey.Unknown) reject();
@@ -293,12 +294,13 @@ function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): Use
         default: {
           const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
-          pairs.push([key, typeof v === 'string' ? interner.intern(key, v) : v]);
+          keys.push(key);
+          values.push(typeof v === 'string' ? interner.intern(key, v) : v);
         }
       }
     }
     if (id === null || upn === null) reject();
-    const attributes = compactRecord(pairs);
+    const attributes = compactRecord(keys, values);
     return { obj: at === null ? obj : null, at, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
   }
 }
@@ -335,7 +337,7 @@ function groupDraft(obj: Obj, at: SourceLocation | null): GroupDraft {
       } else attributes[key] = attributeValue(value, GROUP_SINGLE.has(key) ? 'single' : 'either');
     }
     if (id === null || displayName === null) reject();
-    return { obj: at === null ? obj : null, at, id, displayName, members, attributes: compactRecord(Object.entries(attributes)) };
+    return { obj: at === null ? obj : null, at, id, displayName, members, attributes: compactCopy(attributes) };
   }
 }
 
