@@ -29,15 +29,20 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
   const roleById = new Map<string, AppRole>(tenant.app.appRoles.map((r) => [r.id, r]));
   roleById.set(DEFAULT_ACCESS_ROLE.id, DEFAULT_ACCESS_ROLE);
   const groupById = new Map(tenant.groups.map((g) => [g.id, g]));
-  let userIds: Set<string> | null = null;
 
-  // Roles per principal, as small arrays (most principals hold one role): cheaper than Maps of Maps.
+  // Roles per principal, as small arrays shared between principals: most hold one role, and a tenant has few
+  // roles, so a million users share a handful of arrays (and entitlements, below) instead of one each. An
+  // array is never changed once shared: adding a role makes a new one.
+  const single = new Map<string, AppRole[]>();
   const userRoles = new Map<string, AppRole[]>();
   const groupRoles = new Map<string, AppRole[]>();
   const add = (into: Map<string, AppRole[]>, id: string, role: AppRole): void => {
     const roles = into.get(id);
-    if (!roles) into.set(id, [role]);
-    else if (!roles.some((r) => r.id === role.id)) roles.push(role);
+    if (!roles) {
+      let one = single.get(role.id);
+      if (!one) single.set(role.id, (one = [role]));
+      into.set(id, one);
+    } else if (!roles.some((r) => r.id === role.id)) into.set(id, [...roles, role]);
   };
 
   for (const a of tenant.assignments) {
@@ -46,19 +51,31 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
       add(userRoles, a.principalId, role);
     } else {
       add(groupRoles, a.principalId, role);
-      userIds ??= new Set(tenant.users.map((u) => u.id));
+      // Members are resolved users and groups: Entra does not expand nested groups.
       for (const memberId of groupById.get(a.principalId)?.memberIds ?? []) {
-        if (userIds.has(memberId)) add(userRoles, memberId, role);
+        if (!groupById.has(memberId)) add(userRoles, memberId, role);
       }
     }
   }
 
-  const sorted = (roles: AppRole[] | undefined): AppRole[] =>
-    roles === undefined
-      ? (NO_ROLES as AppRole[])
-      : roles.length < 2
-        ? roles
-        : roles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  // Sorted role lists, one array per distinct list.
+  const lists = new Map<string, AppRole[]>();
+  const sorted = (roles: AppRole[] | undefined): AppRole[] => {
+    if (roles === undefined) return NO_ROLES as AppRole[];
+    if (roles.length < 2) return roles;
+    const ordered = [...roles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    const key = ordered.map((r) => r.id).join(' ');
+    let shared = lists.get(key);
+    if (!shared) lists.set(key, (shared = ordered));
+    return shared;
+  };
+  // One entitlement per role array among entitled users (entitlements are read, never changed).
+  const entitledWith = new Map<AppRole[], Entitlement>();
+  const entitled = (roles: AppRole[]): Entitlement => {
+    let e = entitledWith.get(roles);
+    if (!e) entitledWith.set(roles, (e = { entitled: true, roles }));
+    return e;
+  };
   const notAssigned: Entitlement = {
     entitled: false,
     roles: NO_ROLES as AppRole[],
@@ -69,7 +86,7 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
   for (const u of tenant.users) {
     const roles = sorted(userRoles.get(u.id));
     if (settings.scope === 'all') {
-      users.set(u.id, { entitled: true, roles });
+      users.set(u.id, entitled(roles));
     } else if (roles.length === 0) {
       users.set(u.id, notAssigned);
     } else if (!settings.provisionDefaultAccess && roles.every((r) => r.id === DEFAULT_ACCESS_ROLE.id)) {
@@ -79,17 +96,19 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
         reason: 'NotEffectivelyEntitled: the user is assigned only the Default Access role (provisionDefaultAccess is false)',
       });
     } else {
-      users.set(u.id, { entitled: true, roles });
+      users.set(u.id, entitled(roles));
     }
   }
 
   const groups = new Map<string, Entitlement>();
   for (const g of tenant.groups) {
     const roles = sorted(groupRoles.get(g.id));
-    const entitled = settings.scope === 'all' || roles.length > 0;
+    const isEntitled = settings.scope === 'all' || roles.length > 0;
     groups.set(
       g.id,
-      entitled ? { entitled, roles } : { entitled, roles, reason: 'NotEffectivelyEntitled: the group is not assigned to the application' },
+      isEntitled
+        ? { entitled: true, roles }
+        : { entitled: false, roles, reason: 'NotEffectivelyEntitled: the group is not assigned to the application' },
     );
   }
   return { users, groups };

@@ -259,6 +259,9 @@ class Interner {
   }
 }
 
+const scratchKeys: string[] = [];
+const scratchValues: SourceValue[] = [];
+
 /** One user object checked and read; REJECT when anything is not plainly valid. */
 function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): UserDraft {
   {
@@ -267,8 +270,10 @@ function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): Use
     let manager: string | null = null;
     let accountEnabled = true;
     let softDeleted = false;
-    const keys: string[] = [];
-    const values: SourceValue[] = [];
+    // Scratch lists, reused: compactRecord copies what it needs.
+    const keys = scratchKeys;
+    const values = scratchValues;
+    let n = 0;
     for (const key in obj) {
       const kind = userKeyKind(key);
       if (kind === UserKey.Unknown) reject();
@@ -294,13 +299,13 @@ function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): Use
         default: {
           const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
-          keys.push(key);
-          values.push(typeof v === 'string' ? interner.intern(key, v) : v);
+          keys[n] = key;
+          values[n++] = typeof v === 'string' ? interner.intern(key, v) : v;
         }
       }
     }
     if (id === null || upn === null) reject();
-    const attributes = compactRecord(keys, values);
+    const attributes = compactRecord(keys, values, n);
     return { obj: at === null ? obj : null, at, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
   }
 }
