@@ -69,6 +69,16 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
         }),
       );
   }
+  for (const kind of ['users', 'groups'] as const) {
+    const other = ['.yaml', '.yml', '.json'].map((ext) => kind + ext).filter((n) => names.has(n));
+    if (files[kind].length === 0 && other.length > 0)
+      diagnostics.push(
+        error(C.FIXTURE_AMBIGUOUS_FILE, `${other.join(' and ')} is not read beside ${[...files.users, ...files.groups].join(', ')}`, {
+          file: join(dir, other[0]!),
+          hint: `a JSON Lines tenant holds its users and groups as JSON Lines: write the ${kind} as ${kind}.jsonl (one object per line)`,
+        }),
+      );
+  }
   if (files.users.length === 0)
     diagnostics.push(
       error(C.FIXTURE_MISSING_FILE, 'the tenant has groups*.jsonl but no users file', {
@@ -125,6 +135,20 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
   const tenant = reader.finish(dir, assignments);
   if (tenant !== null) return { tenant, diagnostics: [] };
   if (totalBytes <= explainLimit) return explainWhole(dir, files, assignments, explainLimit);
+  if (!assignmentsFile.toLowerCase().endsWith('.json'))
+    return {
+      tenant: null,
+      diagnostics: [
+        error(
+          C.FIXTURE_WRONG_SHAPE,
+          `a JSON Lines tenant this large (${mebibytes(totalBytes)}) is read by the streaming reader, which reads the assignments from assignments.json only`,
+          {
+            file: assignmentsFile,
+            hint: `write ${assignmentNames[0]} as assignments.json (the same app, roles and assignments, in JSON)`,
+          },
+        ),
+      ],
+    };
   return { tenant: null, diagnostics: explainOne(rejectedLine, totalBytes, explainLimit) };
 }
 
@@ -160,7 +184,7 @@ async function streamLines(file: string, visit: (value: unknown, line: number, p
       if (end === 0 && !atEnd) {
         if (filled < CHUNK_BYTES) continue;
         diagnostics.push(
-          error(C.FIXTURE_SYNTAX, `line ${line} is longer than ${CHUNK_BYTES / 2 ** 20} MiB`, {
+          error(C.FIXTURE_SYNTAX, `line ${line} is ${CHUNK_BYTES / 2 ** 20} MiB or longer`, {
             file,
             position: { line, column: 1 },
             hint: 'a JSON Lines file holds one object per line; split the line',
@@ -169,10 +193,10 @@ async function streamLines(file: string, visit: (value: unknown, line: number, p
         return { bytes, diagnostics };
       }
       if (end > 0) {
-        // A byte order mark reads as whitespace to nobody: blank it out (JSON.parse skips spaces).
-        if (first && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer.fill(0x20, 0, 3);
+        // A byte order mark is skipped, as editors do (columns on line 1 count from after it).
+        const bom = first && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
         first = false;
-        const errors = parseJsonLines(buffer, end, line, (l) => visit(l.value, l.line, l.plain, l.text));
+        const errors = parseJsonLines(buffer, end, line, (l) => visit(l.value, l.line, l.plain, l.text), bom);
         for (const e of errors) {
           if (syntaxErrors++ < MAX_SYNTAX_ERRORS)
             diagnostics.push(
@@ -227,7 +251,8 @@ async function explainWhole(
       stretches.push({ pseudo, file, from: offset + 1, to: offset + lines.length });
       offset += lines.length;
     }
-    return { file: pseudo, text: text === '' ? '[]\n' : text };
+    // No objects at all (only blank lines) is an empty list, as an empty JSON Lines file is.
+    return { file: pseudo, text: /^\s*$/.test(text) ? '[]\n' : text };
   };
   const users = await asYaml('users');
   const groups = await asYaml('groups');
@@ -307,7 +332,7 @@ function explainOne(
   return [
     error(
       C.FIXTURE_WRONG_SHAPE,
-      `the tenant breaks a rule between objects (a duplicate id or userPrincipalName, a manager, member or principal that names nothing, a group nesting loop, a duplicate assignment); provsim explains these in detail for JSON Lines tenants up to ${mebibytes(explainLimit)}, and this one is ${size}`,
+      `the tenant breaks a rule between objects (a duplicate id or userPrincipalName, a manager, member or principal that names nothing, a group nesting loop, a duplicate assignment), or has something provsim would warn about (a member listed twice), which the streaming reader refuses; provsim explains these in detail for JSON Lines tenants up to ${mebibytes(explainLimit)}, and this one is ${size}`,
       { hint: 'check the references and ids, or load a part of the tenant (fewer users*.jsonl files) to have the problem pointed at' },
     ),
   ];

@@ -232,6 +232,82 @@ describe('JSON Lines tenants', () => {
   });
 });
 
+describe('JSON Lines tenants: what the review found', () => {
+  it('report a key repeated with a space before its colon, as the YAML-node path does', async () => {
+    const line = `{"id": "${ADA}", "userPrincipalName": "ada@contoso.com", "department": "Sales", "department" : "Finance"}`;
+    await write({ 'users.jsonl': line + '\n', 'assignments.json': USERS_ONLY });
+    const { tenant, diagnostics } = await loadTenant(dir);
+    expect(tenant).toBeNull();
+    expect(brief(diagnostics)).toEqual([`error FIXTURE_SYNTAX users.jsonl:1:${line.lastIndexOf('"department"') + 1}`]);
+  });
+
+  it('point at the unexpected token of a long line without repeating the line', async () => {
+    const bad = `{"id": "${BOB}", "userPrincipalName": "bob@contoso.com", "mobilePhone": +47 915 00 101}`;
+    await write({ 'users.jsonl': jsonl(ada, bad), 'assignments.json': USERS_ONLY });
+    const { diagnostics } = await loadTenant(dir);
+    expect(brief(diagnostics)).toEqual([`error FIXTURE_SYNTAX users.jsonl:2:${bad.indexOf('+') + 1}`]);
+    expect(diagnostics[0]!.message).toBe("JSON syntax: unexpected '+'");
+  });
+
+  it('count columns on line 1 from after a byte order mark, in both readers', async () => {
+    const bad = `{"id": "${ADA}", "userPrincipalName": "ada@contoso.com",}`;
+    await write({ 'users.jsonl': '\uFEFF' + bad + '\n', 'assignments.json': USERS_ONLY });
+    expect(brief((await loadTenant(dir)).diagnostics)).toEqual([`error FIXTURE_SYNTAX users.jsonl:1:${bad.length}`]);
+    await write({ 'users.jsonl': '\uFEFF' + JSON.stringify({ ...ada, departmnt: 'x' }) + '\n' });
+    const unknown = (await loadTenant(dir)).diagnostics;
+    expect(brief(unknown)).toEqual([
+      `error FIXTURE_UNKNOWN_KEY users.jsonl:1:${JSON.stringify({ ...ada, departmnt: 'x' }).indexOf('"departmnt"') + 1}`,
+    ]);
+  });
+
+  it('refuse groups in YAML or JSON beside users in JSON Lines (they would not be read)', async () => {
+    await write({ 'users.jsonl': jsonl(ada), 'groups.yaml': '[]\n', 'assignments.json': USERS_ONLY });
+    const { tenant, diagnostics } = await loadTenant(dir);
+    expect(tenant).toBeNull();
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['FIXTURE_AMBIGUOUS_FILE', 'groups.yaml is not read beside users.jsonl']]);
+    expect(diagnostics[0]!.hint).toContain('groups.jsonl');
+  });
+
+  it('treat a file of blank lines as no objects, and report what is really wrong', async () => {
+    await write({ 'users.jsonl': '\n  \n', 'assignments.json': USERS_ONLY });
+    const { diagnostics } = await loadTenant(dir);
+    expect(diagnostics.map((d) => d.code)).toEqual(['FIXTURE_UNRESOLVED_REFERENCE']);
+    expect(diagnostics[0]!.file).toBe(join(dir, 'assignments.json'));
+  });
+
+  it('load or refuse a line holding a lone CR the same way at any size', async () => {
+    const line = `{"id": "${ADA}",\r"userPrincipalName": "ada@contoso.com"}`;
+    await write({ 'users.jsonl': line + '\n', 'assignments.json': USERS_ONLY });
+    const names = new Set(['users.jsonl', 'assignments.json']);
+    const small = await loadJsonLinesTenant(dir, names);
+    const large = await loadJsonLinesTenant(dir, names, { explainLimitBytes: 10 });
+    expect(small.tenant).toBeNull();
+    expect(large.tenant).toBeNull();
+    expect(small.diagnostics.map((d) => d.position?.line)).toEqual([1]);
+  });
+
+  it('above the explain limit, say that assignments must be JSON rather than blame the objects', async () => {
+    await write({ 'users.jsonl': jsonl(ada), 'assignments.yaml': `app: {name: App}\nassignments:\n  - {principal: ada@contoso.com}\n` });
+    const names = new Set(['users.jsonl', 'assignments.yaml']);
+    expect((await loadJsonLinesTenant(dir, names)).diagnostics).toEqual([]);
+    const large = await loadJsonLinesTenant(dir, names, { explainLimitBytes: 10 });
+    expect(large.tenant).toBeNull();
+    expect(large.diagnostics[0]!.message).toMatch(/reads the assignments from assignments\.json only/);
+  });
+
+  it('fixtures generate --format jsonl removes earlier users*.jsonl files it does not write, which the loader would read too', async () => {
+    await write({ 'users-9.jsonl': jsonl({ ...ada, id: '66666666-6666-4666-8666-666666666666' }), 'notes.txt': 'kept' });
+    await writeTenantFixtures({ users: 20, groups: 2, membersPerGroup: 3, seed: 5 }, dir, { format: 'jsonl' });
+    expect((await import('node:fs/promises').then((fs) => fs.readdir(dir))).sort()).toEqual([
+      'assignments.json',
+      'groups.jsonl',
+      'notes.txt',
+      'users.jsonl',
+    ]);
+    expect((await loadTenant(dir)).diagnostics).toEqual([]);
+  });
+});
+
 describe('parseJsonLines', () => {
   const run = (text: string) => {
     const seen: [number, boolean][] = [];
@@ -249,10 +325,11 @@ describe('parseJsonLines', () => {
     ]);
   });
   it('marks a line not plain when it may repeat a key', () => {
-    expect(run('{"a":1,"a":2}\n{"a" : 1, "b": [{"c": 2}]}\n{"a":"x\\":"}\n').seen).toEqual([
+    expect(run('{"a":1,"a":2}\n{"a" : 1, "b": [{"c": 2}]}\n{"a":"x\\":"}\n{"a":1, "a" :2, "b":3}\n').seen).toEqual([
       [5, false],
       [6, true],
       [7, false],
+      [8, false],
     ]);
   });
 });

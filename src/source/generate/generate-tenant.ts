@@ -6,14 +6,15 @@
  *
  * The writer holds one object at a time (files are produced lazily and piped with backpressure), so the
  * file size is bounded by the disk, not the heap (a million users: about 100 MB of memory, 0.8 GB of files);
- * the in-memory tenant takes about 1.5 KB of heap per user.
- * Two formats, the same tenant: YAML (the default; see `generate-layout.ts`) and JSON (`generate-json-layout.ts`,
- * one object per line, which the loader reads through its fast path). Locations follow the format, so pass the
+ * the in-memory tenant takes about 1 KB of heap per user.
+ * Three formats, the same tenant: YAML (the default; see `layout.ts`), JSON (`json-layout.ts`, one object per
+ * line, which the loader reads through its fast path) and JSON Lines (the same lines without the brackets, in
+ * files of `JSON_LINES_OBJECTS_PER_FILE`, streamed by the loader: any size). Locations follow the format, so pass the
  * same format to `generateTenant` as to `writeTenantFixtures`.
- * What the data looks like (names, proportions, the manager tree) is described in `generate-records.ts`.
+ * What the data looks like (names, proportions, the manager tree) is described in `records.ts`.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -220,14 +221,26 @@ export function generateTenant(
 
 /**
  * Writes `users`, `groups` and `assignments` files of the format (`.yaml` by default, or `.json`) into `dir`
- * (created if missing; files replaced). Files of the other format are not removed: the loader would then
- * report both spellings as ambiguous, so write a format into a fresh directory.
+ * (created if missing; files replaced), or, with `jsonl`, `users*.jsonl`, `groups*.jsonl` and `assignments.json`
+ * (earlier `*.jsonl` files it does not write are removed, since the loader would read them too). Files of
+ * another format are not removed: the loader would then report both spellings as ambiguous, so write a
+ * format into a fresh directory.
  */
 export async function writeTenantFixtures(options: GenerateTenantOptions, dir: string, format: FixtureFormatOptions = {}): Promise<void> {
   checkOptions(options);
   const { files } = layoutOf(format.format);
   await mkdir(dir, { recursive: true });
   if (format.format === 'jsonl') {
+    // The loader reads every users*.jsonl and groups*.jsonl: earlier ones this tenant does not write would be
+    // read with it.
+    const writes = new Set<string>();
+    for (const [kind, count] of [
+      ['users', options.users],
+      ['groups', options.groups],
+    ] as const)
+      for (let from = 0; from < Math.max(count, 1); from += JSON_LINES_OBJECTS_PER_FILE) writes.add(linesFile(kind, from, count).name);
+    for (const name of await readdir(dir))
+      if (/^(users|groups)(?:[-_.][^/\\]*)?\.jsonl$/.test(name) && !writes.has(name)) await rm(join(dir, name));
     const write = (name: string, chunks: Iterable<string>): Promise<void> =>
       pipeline(Readable.from(chunks, { objectMode: false }), createWriteStream(join(dir, name), { encoding: 'utf8' }));
     for (const [kind, count, record] of [

@@ -33,9 +33,15 @@ export interface JsonLineSyntaxError {
  * ASCII; a line with any byte above 0x7f is decoded again on its own as UTF-8. Offsets in the Latin-1 text
  * are byte offsets, so both agree on where lines start.
  */
-export function parseJsonLines(bytes: Buffer, end: number, firstLine: number, visit: (line: JsonLine) => void): JsonLineSyntaxError[] {
+export function parseJsonLines(
+  bytes: Buffer,
+  end: number,
+  firstLine: number,
+  visit: (line: JsonLine) => void,
+  from = 0,
+): JsonLineSyntaxError[] {
   const errors: JsonLineSyntaxError[] = [];
-  const latin1 = bytes.toString('latin1', 0, end);
+  const latin1 = bytes.toString('latin1', from, end);
   const high = /[\x80-\xff]/g;
   let nextHigh = high.exec(latin1)?.index ?? Infinity;
   let line = firstLine;
@@ -44,7 +50,7 @@ export function parseJsonLines(bytes: Buffer, end: number, firstLine: number, vi
     if (stop === -1) stop = latin1.length;
     let lineText: string;
     if (nextHigh < stop) {
-      lineText = bytes.toString('utf8', start, stop);
+      lineText = bytes.toString('utf8', from + start, from + stop);
       high.lastIndex = stop;
       nextHigh = high.exec(latin1)?.index ?? Infinity;
     } else lineText = latin1.slice(start, stop);
@@ -54,14 +60,24 @@ export function parseJsonLines(bytes: Buffer, end: number, firstLine: number, vi
     try {
       value = JSON.parse(lineText);
     } catch (e) {
-      errors.push({ position: { line, column: errorColumn(e, lineText) }, message: syntaxMessage(e) });
+      errors.push({ position: { line, column: errorOffset(lineText) + 1 }, message: syntaxMessage(e) });
       continue;
     }
-    const keys = keyCount(value);
-    // The quick count sees `"key":` only; JSON also allows `"key" :`, which the full scan counts.
-    visit({ value, line, plain: quickKeyMarkers(lineText) === keys || keyMarkers(lineText) === keys, text: lineText });
+    visit({ value, line, plain: isPlain(lineText, keyCount(value)), text: lineText });
   }
   return errors;
+}
+
+/**
+ * Markers (`"` then `:`) are the line's keys plus any `":` inside strings, so the line repeats no key exactly
+ * when they equal the parsed keys. The quick count (`":` only) is never above the full one, so a quick count
+ * above the keys settles it without the full scan. A CR inside the line (not its CR LF end) is JSON
+ * whitespace that the YAML-node path refuses: such a line is not plain either, so both paths agree.
+ */
+function isPlain(lineText: string, keys: number): boolean {
+  const cr = lineText.indexOf('\r');
+  if (cr !== -1 && cr !== lineText.length - 1) return false;
+  return quickKeyMarkers(lineText) <= keys && keyMarkers(lineText) === keys;
 }
 
 /** Lines in `bytes[0, end)`. */
@@ -109,18 +125,106 @@ function keyCount(v: unknown): number {
   return n;
 }
 
-/** V8 says `… in JSON at position N` (Node 20) or `… (line L column C)`; the column is 1-based in the line. */
-function errorColumn(e: unknown, lineText: string): number {
-  const message = e instanceof Error ? e.message : '';
-  const at = /at position (\d+)/.exec(message);
-  if (at) return Number(at[1]) + 1;
-  if (/Unexpected end of JSON input/.test(message)) return lineText.length + 1;
-  return 1;
+/**
+ * Where JSON text first goes wrong (a 0-based offset): V8 gives no position for its most common complaint
+ * (`Unexpected token`), so a small recursive-descent scan finds it. Only run on lines `JSON.parse` refused.
+ */
+export function errorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string): void => {
+    for (const c of word) if (text[i++] !== c) (i--, fail());
+  };
+  const string = (): void => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return void i++;
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) ((i += k), fail());
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const number = (): void => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const value = (depth: number): void => {
+    if (depth > 512) fail();
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    fail();
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : 0;
+  }
 }
 
-function syntaxMessage(e: unknown): string {
+/**
+ * V8's message without its echo of the input (`…, "…" is not valid JSON`, or `…, ..."tail" is not valid
+ * JSON` for a long line), which would print personal data, and without its own position (the diagnostic
+ * has one).
+ */
+export function syntaxMessage(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  // Drop V8's echo of the input (`"…" is not valid JSON`), which repeats a whole line of personal data.
-  const cut = message.replace(/^Unexpected token '(.)', ".*" is not valid JSON$/s, "unexpected '$1'");
-  return cut.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+  const token = /^Unexpected token (\S+?), (?:\.\.\.)?"/su.exec(message);
+  if (token) return `unexpected ${token[1]}`;
+  if (/is not valid JSON$/.test(message)) return 'not valid JSON';
+  return message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/ at position \d+.*$/s, '')
+    .replace(/ \(line \d+ column \d+\)$/, '');
 }
