@@ -41,7 +41,7 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
   const lines = jsonLinesFiles(names);
   if (lines.users.length > 0 || lines.groups.length > 0) return loadJsonLinesTenant(dir, names);
 
-  // A Microsoft Graph export (users*.json pages, servicePrincipal.json, …) has its own reader; both kinds at once is an error.
+  // A Microsoft Graph export (servicePrincipal.json, appRoleAssignedTo*.json, users*.json pages…) has its own reader; both kinds at once is an error.
   if (isGraphExportListing(names)) return loadGraphExport(dir, { maxFileBytes: MAX_FIXTURE_FILE_BYTES, names });
   const mixed = mixedListingDiagnostic(dir, names);
   if (mixed !== null) return { tenant: null, diagnostics: [mixed] };

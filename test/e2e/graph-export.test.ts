@@ -154,6 +154,36 @@ describe('a Microsoft Graph export, imported and synced', () => {
     expect(await h.cli(['fixtures', 'import-graph', EXPORT, '--out', out, '--force'])).toBe(2);
     expect(h.out.stderr).toContain('has assignments.json, groups.json, users.json, which would sit beside the written users.yaml');
     expect(await h.cli(['fixtures', 'import-graph', EXPORT, '--out', out, '--force', '--format', 'json'])).toBe(0);
+
+    // A JSON Lines file left in --out would be read instead of the written users.json: refused like the others.
+    for (const stale of ['users.jsonl', 'users-2.jsonl', 'groups.jsonl']) {
+      await writeFile(join(out, stale), '');
+      h.out.stderr = '';
+      expect(await h.cli(['fixtures', 'import-graph', EXPORT, '--out', out, '--force', '--format', 'json']), stale).toBe(2);
+      expect(h.out.stderr).toContain(`has ${stale}, which`);
+      expect(h.out.stderr).toContain('JSON Lines');
+      await rm(join(out, stale));
+    }
+    expect(await h.cli(['fixtures', 'import-graph', EXPORT, '--out', out, '--force', '--format', 'json'])).toBe(0);
+  });
+
+  it('an export in which no user can be used (the $select forgot userPrincipalName) is an error, not an empty tenant', async () => {
+    const h = await harness();
+    const broken = join(h.dir, 'export');
+    await cp(EXPORT, broken, { recursive: true });
+    for (const name of ['users.json', 'users-2.json', 'users-3.json']) {
+      const page = JSON.parse(await readFile(join(broken, name), 'utf8')) as { value: Array<Record<string, unknown>> };
+      for (const u of page.value) delete u['userPrincipalName'];
+      await writeFile(join(broken, name), JSON.stringify(page, null, 2));
+    }
+    const out = join(h.dir, 'never');
+    expect(await h.cli(['fixtures', 'import-graph', broken, '--out', out])).toBe(2);
+    expect(h.out.stderr).toMatch(/users\.json: error GRAPH_NO_USERS: none of the 11 users in the users pages can be used/);
+    expect(h.out.stderr).toContain("check the export's $select includes id and userPrincipalName");
+    await expect(readdir(out)).rejects.toThrow();
+    // sync would deprovision every user of the target: it refuses before sending anything.
+    expect(await h.cli(['sync', ...h.flags({ fixtures: broken })])).toBe(2);
+    expect(h.writes()).toEqual([]);
   });
 
   it('an incomplete export is bad input: exit 2, the error names the file, nothing is written', async () => {
@@ -212,6 +242,51 @@ describe('a Microsoft Graph export, imported and synced', () => {
     const sizes = (x: Harness) => (x.shape() as { groups: Array<{ members: string[] }> }).groups.map((g) => g.members.length).sort();
     expect(h.target.snapshot().users).toHaveLength(original.target.snapshot().users.length);
     expect(sizes(h)).toEqual(sizes(original));
+
+    // Nothing printed quotes the export: no UPN or group name on stderr, nor in --json's diagnostics.
+    const groupNames = (
+      JSON.parse(await readFile(join(EXPORT, 'groups.json'), 'utf8')) as { value: Array<{ displayName: string }> }
+    ).value.map((g) => g.displayName);
+    const allUsers = (
+      await Promise.all(
+        ['users.json', 'users-2.json', 'users-3.json'].map(
+          async (f) => (JSON.parse(await readFile(join(EXPORT, f), 'utf8')) as { value: Array<Record<string, unknown>> }).value,
+        ),
+      )
+    ).flat();
+    const upns = allUsers.map((u) => u['userPrincipalName'] as string);
+    const personal = [...upns, ...upns.map((u) => u.split('@')[0]!), ...groupNames];
+    expect(personal.length).toBeGreaterThan(15);
+    const withheld = h.out.stderr;
+    for (const p of personal) expect(withheld, p).not.toContain(p);
+    expect(withheld).toContain('users-3.json:4:5: warning GRAPH_UNRESOLVED_MANAGER: value[0].manager\n');
+    expect(withheld).toContain('details are withheld because of --anonymize');
+    h.out.stdout = '';
+    h.out.stderr = '';
+    expect(
+      await h.cli([
+        'fixtures',
+        'import-graph',
+        EXPORT,
+        '--out',
+        join(h.dir, 'tenant-anon-json'),
+        '--anonymize',
+        'bug-4711 secret',
+        '--json',
+      ]),
+    ).toBe(0);
+    for (const p of personal) {
+      expect(h.out.stdout, p).not.toContain(p);
+      expect(h.out.stderr, p).not.toContain(p);
+    }
+    const report = JSON.parse(h.out.stdout) as { diagnostics: Array<Record<string, unknown>> };
+    expect(report.diagnostics).toContainEqual({
+      severity: 'warning',
+      code: 'GRAPH_UNRESOLVED_MANAGER',
+      file: join(EXPORT, 'users-3.json'),
+      position: { line: 4, column: 5 },
+      path: 'value[0].manager',
+    });
 
     h.out.stderr = '';
     expect(await h.cli(['fixtures', 'import-graph', EXPORT, '--out', join(h.dir, 'x'), '--keep', 'department'])).toBe(2);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSource } from '../../src/engine/desired.js';
 import { loadMapping } from '../../src/engine/load-inputs.js';
+import { evaluate, parseExpression, type CompiledExpression, type EvalContext } from '../../src/expression/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/source/generate/data.js';
@@ -26,6 +27,18 @@ beforeAll(async () => {
   const loaded = await loadTenant(join(ROOT, 'fixtures', 'contoso'));
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   contoso = loaded.tenant!;
+});
+
+const compile = (text: string): CompiledExpression => {
+  const { expression, diagnostics } = parseExpression(text);
+  expect(diagnostics).toEqual([]);
+  return expression!;
+};
+const evalContext = (attributes: EvalContext['attributes']): EvalContext => ({
+  attributes,
+  appRoleAssignments: [],
+  clock: new ManualClock('2026-01-01T00:00:00Z'),
+  random: seededRandom(1),
 });
 
 const values = (v: SourceValue | undefined): string[] => (v === null || v === undefined ? [] : typeof v === 'string' ? [v] : v);
@@ -212,6 +225,78 @@ describe('anonymizeTenant', () => {
       ...contoso.users.flatMap((u) => [...values(u.attributes['givenName']), ...values(u.attributes['surname'])]),
     ]);
     for (const w of [...PSEUDO_GIVEN_NAMES, ...PSEUDO_SURNAMES, ...PSEUDO_WORDS]) expect(taken.has(w), w).toBe(false);
+  });
+});
+
+describe('dates and exact values', () => {
+  /** contoso with the given attributes on its first users (one object per user). */
+  function withAttributes(perUser: Array<Record<string, SourceValue>>): Tenant {
+    const t = structuredClone(contoso);
+    perUser.forEach((a, i) => Object.assign(t.users[i]!.attributes, a));
+    return t;
+  }
+  const DAY = 86_400_000;
+
+  it('gives ISO dates a date: shifted by a keyed 1–730 days, in the same format, so date functions read it the same', () => {
+    const originals: Array<Record<string, SourceValue>> = [
+      { employeeHireDate: '2021-03-01T00:00:00Z', employeeLeaveDateTime: '2024-06-30T17:45:10Z' },
+      { employeeHireDate: '2019-12-31', employeeLeaveDateTime: '2023-02-28T08:30:00.1234567Z' },
+      { employeeHireDate: '2020-02-29T00:00Z', [EXTENSION]: '2022-10-01T12:00:00+02:00' },
+      { employeeHireDate: '9999-12-31T23:59:59Z' },
+    ];
+    const tenant = withAttributes(originals);
+    const out = anonymizeTenant(tenant, { seed: 'seed-1' });
+    const formatOf = (s: string): string => s.replace(/\d/g, '9');
+    const hire = compile('FormatDateTime([employeeHireDate], , "yyyy-MM-ddTHH:mm:ssK", "yyyyMMdd")');
+    originals.forEach((attrs, i) => {
+      for (const [name, value] of Object.entries(attrs)) {
+        const a = out.users[i]!.attributes[name] as string;
+        const v = value as string;
+        expect(formatOf(a), `${name} ${v} → ${a}`).toBe(formatOf(v));
+        expect(a).not.toBe(v);
+        const days =
+          Math.abs(Date.parse(a.length === 10 ? `${a}T00:00:00Z` : a) - Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)) / DAY;
+        expect(Number.isInteger(days) && days >= 1 && days <= 730, `${v} → ${a}`).toBe(true);
+        expect(a.slice(10), 'the time of day stays').toBe(v.slice(10));
+      }
+    });
+    // A mapping's FormatDateTime gives a date for the pseudonym as it did for the original.
+    const before = evaluate(hire, evalContext({ employeeHireDate: originals[0]!['employeeHireDate']! }));
+    const after = evaluate(hire, evalContext({ employeeHireDate: out.users[0]!.attributes['employeeHireDate']! }));
+    expect(before).toMatchObject({ ok: true, value: '20210301' });
+    expect(after).toMatchObject({ ok: true, value: expect.stringMatching(/^20(21|22|23)\d{4}$/) });
+    // Keyed: the same date gives the same pseudonym; another seed another one.
+    expect(anonymizeTenant(tenant, { seed: 'seed-1' }).users[0]!.attributes['employeeHireDate']).toBe(
+      out.users[0]!.attributes['employeeHireDate'],
+    );
+  });
+
+  it('treats a value that is not a date like any other code', () => {
+    const out = anonymizeTenant(withAttributes([{ employeeHireDate: '2021-13-45T00:00:00Z' }, { employeeHireDate: 'since 2020' }]), {
+      seed: 'seed-1',
+    });
+    const shape = (s: SourceValue | undefined): string => String(s).replace(/[A-Z]/g, 'A').replace(/[a-z]/g, 'a').replace(/\d/g, '9');
+    expect(shape(out.users[0]!.attributes['employeeHireDate'])).toBe('9999-99-99A99:99:99A');
+    expect(out.users[0]!.attributes['employeeHireDate']).not.toBe('2021-13-45T00:00:00Z');
+    expect(shape(out.users[1]!.attributes['employeeHireDate'])).toBe('aaaaa 9999');
+  });
+
+  it('keys word, street and phone pseudonyms on the exact value: values equal ignoring case or format stay distinct', () => {
+    const tenant = withAttributes([
+      { department: 'Sales', city: 'Oslo', streetAddress: '1 Main Street', mobile: '+47 915 00 101' },
+      { department: 'SALES', city: 'OSLO', streetAddress: '1 MAIN STREET', mobile: '+4791500101' },
+      { department: 'Sales', city: 'Oslo', streetAddress: '1 Main Street', mobile: '+47 915 00 101' },
+    ]);
+    tenant.groups[1]!.displayName = tenant.groups[0]!.displayName.toUpperCase();
+    const out = anonymizeTenant(tenant, { seed: 'seed-1' });
+    const [a, b, c] = out.users.map((u) => u.attributes);
+    for (const name of ['department', 'city', 'streetAddress', 'mobile']) {
+      expect(b![name], name).not.toBe(a![name]);
+      expect(String(b![name]).toLowerCase(), `${name}: distinct ignoring case too`).not.toBe(String(a![name]).toLowerCase());
+      expect(c![name], name).toBe(a![name]);
+    }
+    expect(b!['mobile']).toMatch(/^\+\d{10}$/); // its own shape, not that of the other spelling
+    expect(out.groups[1]!.displayName.toLowerCase()).not.toBe(out.groups[0]!.displayName.toLowerCase());
   });
 });
 

@@ -12,7 +12,10 @@ import { GRAPH_CODES as C } from '../../src/source/graph/graph-codes.js';
 import { compareSuffixes } from '../../src/source/graph/natural-order.js';
 import { classifyGraphFile, isGraphExportListing, listGraphExport, mixedListingDiagnostic } from '../../src/source/graph/export-listing.js';
 import { decodeText } from '../../src/source/graph/decode-text.js';
+import { firstSyntaxErrorOffset } from '../../src/source/graph/json-syntax.js';
+import { seededRandom } from '../../src/shared/random.js';
 import { readGraphExport } from '../../src/source/graph/read-graph-export.js';
+import { GraphExportReader } from '../../src/source/graph/graph-export-reader.js';
 import type { GraphExportResult } from '../../src/source/graph/graph-export-reader.js';
 import { USER_TRANSLATIONS } from '../../src/source/graph/user-translations.js';
 import { serializeTenantFixtures } from '../../src/source/graph/serialize-tenant.js';
@@ -146,9 +149,8 @@ describe('the export directory', () => {
     expect(compareSuffixes('-page2', '-Page2')).not.toBe(0);
   });
 
-  it('is a Graph export when it has servicePrincipal.json or users pages and no fixture tenant', () => {
+  it('is a Graph export when it has servicePrincipal.json or appRoleAssignedTo pages and no fixture tenant', () => {
     expect(isGraphExportListing(['users.json', 'servicePrincipal.json', 'appRoleAssignedTo.json'])).toBe(true);
-    expect(isGraphExportListing(['users.json', 'users-2.json'])).toBe(true);
     expect(isGraphExportListing(['servicePrincipal.json'])).toBe(true);
     expect(isGraphExportListing(['users.json', 'assignments.yaml'])).toBe(false);
     expect(isGraphExportListing(['users.yaml', 'groups.yaml', 'assignments.yaml'])).toBe(false);
@@ -799,5 +801,195 @@ describe('on disk', () => {
     expect(diagnostics).toEqual([]);
     expect(tenant!.users).toHaveLength(11);
     expect(tenant!.users[0]!.location.file).toBe(join(dir, 'users.json'));
+  });
+});
+
+describe('an export that would make an empty tenant is an error, not a tenant to sync', () => {
+  it('errors when no user can be used: every user lacks userPrincipalName (the $select forgot it)', () => {
+    const r = read({
+      ...baseExport(),
+      'users.json': page([
+        { id: ADA, displayName: 'Ada', accountEnabled: true },
+        { id: BOB, displayName: 'Bob', accountEnabled: true },
+      ]),
+    });
+    expect(r.tenant).toBeNull();
+    const d = only(r, C.GRAPH_NO_USERS);
+    expect(d).toMatchObject({ severity: 'error', file: join(DIR, 'users.json') });
+    expect(d.message).toContain('none of the 2 users in the users pages can be used');
+    expect(d.message).toContain('deprovision');
+    expect(d.hint).toContain("check the export's $select includes id and userPrincipalName");
+    expect(d.message).not.toContain('Ada');
+    // Each user is still reported on its own; the assignments are not reported a second time as an error.
+    expect(r.diagnostics.filter((x) => x.code === C.GRAPH_MISSING_KEY)).toHaveLength(2);
+    expect(r.diagnostics.filter((x) => x.code === C.GRAPH_NO_ASSIGNMENTS)).toEqual([]);
+  });
+
+  it('errors when the users pages hold no users at all ({"value": []})', () => {
+    const r = read({ ...baseExport(), 'users.json': page([]), 'users-2.json': [] });
+    expect(r.tenant).toBeNull();
+    const d = only(r, C.GRAPH_NO_USERS);
+    expect(d.message).toContain('the users pages (users.json, users-2.json) hold no users');
+    expect(d.hint).toContain('$filter');
+  });
+
+  it('errors when the appRoleAssignedTo pages had assignments but every one was left out', () => {
+    const r = read({
+      ...baseExport(),
+      'appRoleAssignedTo.json': page([assignment(ADA, 'User', OTHER), assignment(CY, 'User', ROLE_USER)]),
+      'appRoleAssignedTo-2.json': page([assignment(SP, 'ServicePrincipal', ROLE_USER)]),
+    });
+    expect(r.tenant).toBeNull();
+    const d = only(r, C.GRAPH_NO_ASSIGNMENTS);
+    expect(d).toMatchObject({ severity: 'error', file: join(DIR, 'appRoleAssignedTo.json') });
+    expect(d.message).toContain('none of the 2 assignments of users and groups');
+    expect(d.hint).toContain('servicePrincipal.json');
+    expect(r.diagnostics.filter((x) => x.code === C.GRAPH_UNKNOWN_ROLE || x.code === C.GRAPH_UNRESOLVED_ASSIGNMENT)).toHaveLength(2);
+  });
+
+  it('still reads an app nobody is assigned to, or only service principals are', () => {
+    expect(read({ ...baseExport(), 'appRoleAssignedTo.json': page([]) }).tenant!.assignments).toEqual([]);
+    const sp = read({ ...baseExport(), 'appRoleAssignedTo.json': page([assignment(SP, 'ServicePrincipal', ROLE_USER)]) });
+    expect(sp.tenant!.assignments).toEqual([]);
+    expect(sp.diagnostics.map((d) => d.code)).toEqual([C.GRAPH_SERVICE_PRINCIPAL_ASSIGNMENT]);
+  });
+});
+
+describe('directory extension numbers', () => {
+  const BIG = 'extension_0123456789abcdef0123456789abcdef_badge';
+  const LIST = 'extension_0123456789abcdef0123456789abcdef_codes';
+  const PI = 'extension_0123456789abcdef0123456789abcdef_ratio';
+  it('warns, without the value, when a number may have lost digits in JSON, and keeps the user and the value', () => {
+    const r = read({
+      ...baseExport(),
+      'users.json': [
+        `{"value": [{"id": "${ADA}", "userPrincipalName": "ada@contoso.com", "accountEnabled": true,`,
+        `  "${BIG}": 9007199254740993, "${LIST}": [7, 12345678901234567890, 1e21],`,
+        `  "${PI}": 0.30000000000000004, "extension_0123456789abcdef0123456789abcdef_fine": 3.25,`,
+        `  "extension_0123456789abcdef0123456789abcdef_level": 9007199254740991}]}`,
+      ].join('\n'),
+    });
+    const found = r.diagnostics.filter((d) => d.code === C.GRAPH_IMPRECISE_NUMBER);
+    expect(found.map((d) => [d.severity, d.file, d.position, d.message.slice(0, d.message.indexOf(': '))])).toEqual([
+      ['warning', join(DIR, 'users.json'), { line: 1, column: 12 }, `value[0].${BIG}`],
+      ['warning', join(DIR, 'users.json'), { line: 1, column: 12 }, `value[0].${LIST}[1]`],
+      ['warning', join(DIR, 'users.json'), { line: 1, column: 12 }, `value[0].${LIST}[2]`],
+      ['warning', join(DIR, 'users.json'), { line: 1, column: 12 }, `value[0].${PI}`],
+    ]);
+    expect(found[0]!.message).toContain('may have lost digits');
+    expect(found[0]!.hint).toContain('as a string');
+    for (const d of found) expect(d.message).not.toMatch(/9007199|12345678901|e\+21|0\.30/);
+    expect(userOf(r.tenant, ADA).attributes).toMatchObject({
+      [BIG]: '9007199254740992',
+      [LIST]: ['7', '12345678901234567000', '1e+21'],
+      extension_0123456789abcdef0123456789abcdef_fine: '3.25',
+      extension_0123456789abcdef0123456789abcdef_level: '9007199254740991',
+    });
+  });
+});
+
+describe('a file that is not JSON: the message never quotes the file', () => {
+  it('cuts V8’s “Unexpected token” message after the token, and locates it', () => {
+    const line2 = `  {"id": "${ADA}", "userPrincipalName": "ada@contoso.com", "mobilePhone":+47 915 00 101}`;
+    const r = read({ ...baseExport(), 'users.json': `{"value": [\n${line2}\n]}\n` });
+    const d = only(r, C.GRAPH_SYNTAX);
+    expect(d.message).toMatch(/^the file is not JSON \(Unexpected token '\+'\); it should hold the response of /);
+    expect(d.message).not.toMatch(/915|ilePhone|ada@|is not valid JSON/);
+    expect(d.position).toEqual({ line: 2, column: line2.indexOf('+') + 1 });
+  });
+
+  it('an astral character (an emoji) as the token is cut as well, named by its code point', () => {
+    const text = `{"value": [{"displayName": "Åsa Lindqvist", "mood": 😀, "note": "private"}]}`;
+    const r = read({ ...baseExport(), 'users.json': text });
+    const d = only(r, C.GRAPH_SYNTAX);
+    expect(d.message).toMatch(/^the file is not JSON \(Unexpected token U\+1F600\); /);
+    expect(d.message).not.toMatch(/Åsa|private|is not valid JSON|"/);
+    expect(d.position).toEqual({ line: 1, column: text.indexOf('😀') + 1 });
+  });
+
+  it('keeps V8’s positioned messages, without the position text, at line and column', () => {
+    const r = read({ ...baseExport(), 'users.json': '{"value": [\n  {"id": "x" "secret"}\n]}' });
+    const d = only(r, C.GRAPH_SYNTAX);
+    expect(d.message).toMatch(/^the file is not JSON \(Expected ',' or '}' after property value\); /);
+    expect(d.position).toEqual({ line: 2, column: 14 });
+  });
+});
+
+describe('firstSyntaxErrorOffset (where V8 gives no position)', () => {
+  it('agrees with JSON.parse on what is JSON, points at V8’s unexpected token, and needs no stack for deep nesting', () => {
+    const random = seededRandom(7);
+    const base = JSON.stringify(
+      { value: [{ id: 'a\u00e9"b', n: -1.5e3, t: true, f: false, z: null, l: [1, [2, {}], []], e: '\\u00e9\n' }] },
+      null,
+      1,
+    );
+    const pieces = ['{', '}', '[', ']', ',', ':', '"', '\\', 'x', '1', '-', '.', 'e', ' ', 't', 'n', '\u0001', '😀', '+', "'"];
+    const pick = (n: number): number => Math.floor(random.next() * n);
+    for (let k = 0; k < 3000; k++) {
+      let text = base;
+      for (let j = 0; j <= k % 3; j++) {
+        const at = pick(text.length + 1);
+        const c = pieces[pick(pieces.length)]!;
+        const op = pick(3);
+        text = text.slice(0, at) + (op === 1 ? '' : c) + text.slice(op === 0 ? at : at + 1);
+      }
+      let message: string | null = null;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      const offset = firstSyntaxErrorOffset(text);
+      expect(offset === undefined, JSON.stringify(text)).toBe(message === null);
+      const token = message === null ? null : /^Unexpected token '([\s\S]{1,2}?)'/u.exec(message);
+      if (token) expect(text[offset!], JSON.stringify(text)).toBe(token[1]![0]);
+    }
+    expect(firstSyntaxErrorOffset('['.repeat(200_000) + ']'.repeat(200_000))).toBeUndefined();
+    expect(firstSyntaxErrorOffset('{"a": [1, 2')).toBe(11);
+  });
+});
+
+describe('what is a Graph export: only the files only an export has', () => {
+  it('is a Graph export with servicePrincipal.json or appRoleAssignedTo pages, and not for users*.json alone', () => {
+    expect(isGraphExportListing(['users.json', 'groups.json'])).toBe(false);
+    expect(isGraphExportListing(['users.json', 'users-2.json'])).toBe(false);
+    expect(isGraphExportListing(['users.json', 'appRoleAssignedTo.json'])).toBe(true);
+    expect(isGraphExportListing(['users.json', 'groups.json', 'assignments.json', 'users.backup.json', 'groups-old.json'])).toBe(false);
+    expect(
+      mixedListingDiagnostic('t', ['users.json', 'groups.json', 'assignments.json', 'users.backup.json', 'groups-old.json']),
+    ).toBeNull();
+    expect(mixedListingDiagnostic('t', ['users.yaml', 'assignments.yaml', `members-${TEAM}.json`, 'users-2.json'])).toBeNull();
+    expect(mixedListingDiagnostic('t', ['users.json', 'assignments.json', 'appRoleAssignedTo.json'])).toMatchObject({
+      code: C.GRAPH_MIXED_DIRECTORY,
+    });
+  });
+
+  describe('on disk', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'provsim-graph-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('a .json fixture directory without assignments.json is reported by the fixture loader, not as a broken export', async () => {
+      await writeFile(join(dir, 'users.json'), JSON.stringify([{ id: ADA, userPrincipalName: 'ada@contoso.com' }]));
+      await writeFile(join(dir, 'groups.json'), '[]');
+      const { tenant, diagnostics } = await loadTenant(dir);
+      expect(tenant).toBeNull();
+      expect(diagnostics.map((d) => d.code)).toEqual(['FIXTURE_MISSING_FILE']);
+      expect(diagnostics[0]!.message).toContain('assignments');
+    });
+
+    it('a fixture directory with stray users.backup.json and groups-old.json loads as before', async () => {
+      const files = serializeTenantFixtures(read(baseExport()).tenant!, 'json');
+      for (const f of files) await writeFile(join(dir, f.name), f.text);
+      await writeFile(join(dir, 'users.backup.json'), '[]');
+      await writeFile(join(dir, 'groups-old.json'), '[]');
+      const { tenant, diagnostics } = await loadTenant(dir);
+      expect(diagnostics).toEqual([]);
+      expect(tenant!.users.map((u) => u.id)).toEqual([ADA, BOB]);
+    });
   });
 });

@@ -3,6 +3,8 @@
  * app's service principal and its appRoleAssignedTo, saved as Graph returned them) → a fixture tenant that
  * `--fixtures DIR` loads as the same Tenant. Every item the export has that the tenant cannot use is printed
  * with its file and index (`users-2.json:14:5: warning … value[3]: …`); with an error nothing is written (exit 2).
+ * With `--anonymize`, whose output is meant for a bug report, diagnostics that could quote the export are printed
+ * (and reported by `--json`) with their file, position, code and item only.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +13,9 @@ import { formatDiagnostic, hasErrors } from '../../shared/diagnostics.js';
 import type { Diagnostic } from '../../shared/diagnostics.js';
 import { UsageError } from '../../shared/errors.js';
 import { mixedListingDiagnostic } from '../../source/graph/export-listing.js';
+import { GRAPH_CODES_WITHOUT_DATA } from '../../source/graph/graph-codes.js';
+import { itemPathOf } from '../../source/graph/graph-report.js';
+import { jsonLinesFiles } from '../../source/load-json-lines-tenant.js';
 import { serializeTenantFixtures } from '../../source/graph/serialize-tenant.js';
 import type { FixtureFormat } from '../../source/graph/serialize-tenant.js';
 import { loadGraphExport } from '../../source/load-graph-export.js';
@@ -53,12 +58,20 @@ export async function fixturesImportGraphCommand(
   checkOut(outDir, options, written);
 
   const { tenant, diagnostics } = await loadGraphExport(exportDir, { maxFileBytes: MAX_FIXTURE_FILE_BYTES });
-  for (const d of diagnostics) deps.stderr.write(formatDiagnostic(d) + '\n');
+  // With --anonymize the output may go into a bug report: the diagnostics must not carry what anonymizing removes.
+  const shown = options.anonymize === undefined ? diagnostics : diagnostics.map(withheld);
+  for (const d of shown) deps.stderr.write(formatWithheld(d) + '\n');
+  const detailsWithheld = shown.some((d) => !('message' in d));
+  if (detailsWithheld)
+    deps.stderr.write(
+      'provsim: details are withheld because of --anonymize: the diagnostics above show their file, line:col, code and item only, since their messages quote the export (names, mails, values); run without --anonymize to see them\n',
+    );
+  const reported = detailsWithheld ? { detailsWithheld, diagnostics: shown } : { diagnostics };
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   if (tenant === null || hasErrors(diagnostics)) {
     deps.stderr.write(`provsim: cannot import ${exportDir} (${plural(errors, 'error')}); nothing was written\n`);
-    if (options.json) deps.stdout.write(JSON.stringify({ export: exportDir, out: outDir, written: false, diagnostics }) + '\n');
+    if (options.json) deps.stdout.write(JSON.stringify({ export: exportDir, out: outDir, written: false, ...reported }) + '\n');
     return { exitCode: EXIT_CODES.usage, tenant: null, diagnostics };
   }
 
@@ -102,7 +115,7 @@ export async function fixturesImportGraphCommand(
         app: output.app.name,
         anonymized: options.anonymize !== undefined,
         ...counts,
-        diagnostics,
+        ...reported,
       }) + '\n',
     );
   else {
@@ -140,10 +153,48 @@ function checkOut(outDir: string, options: FixturesImportGraphOptions, written: 
     throw new UsageError(
       `--out ${options.out} has ${stale.join(', ')}, which would sit beside the written ${written.join(', ')} as a second spelling of the same files; remove ${stale.length === 1 ? 'it' : 'them'} or choose another directory`,
     );
+  // The fixture loader reads users*.jsonl / groups*.jsonl (a JSON Lines tenant) before any users or groups file.
+  const lines = jsonLinesFiles(names);
+  const staleLines = [...lines.users, ...lines.groups];
+  if (staleLines.length > 0)
+    throw new UsageError(
+      `--out ${options.out} has ${staleLines.join(', ')}, which the fixture loader would read as a JSON Lines tenant instead of the written ${written.join(', ')}; remove ${staleLines.length === 1 ? 'it' : 'them'} or choose another directory`,
+    );
   if (mixedListingDiagnostic(outDir, [...names, ...written]) !== null)
     throw new UsageError(
       `--out ${options.out} holds files of a Graph export; write the fixture tenant to a directory of its own (a directory holding both is ambiguous)`,
     );
+}
+
+/** A diagnostic as `--anonymize` reports it, when its message could quote the export: where it is, not what it says. */
+interface WithheldDiagnostic {
+  severity: Diagnostic['severity'];
+  code: string;
+  file?: string;
+  position?: Diagnostic['position'];
+  /** The item (`value[3]`, `value[3].manager`), when the diagnostic is about one. */
+  path?: string;
+}
+
+/**
+ * The diagnostic with its severity, code, file, position and item path only; in full when its code never quotes
+ * the export (`GRAPH_CODES_WITHOUT_DATA`: fixed text, counts and file names).
+ */
+function withheld(d: Diagnostic): Diagnostic | WithheldDiagnostic {
+  if (GRAPH_CODES_WITHOUT_DATA.has(d.code)) return d;
+  const path = itemPathOf(d);
+  return {
+    severity: d.severity,
+    code: d.code,
+    ...(d.file === undefined ? {} : { file: d.file }),
+    ...(d.position === undefined ? {} : { position: d.position }),
+    ...(path === undefined ? {} : { path }),
+  };
+}
+
+/** `file:line:col: warning CODE: value[3]`, the shape of every other diagnostic line, with the item for the message. */
+function formatWithheld(d: Diagnostic | WithheldDiagnostic): string {
+  return 'message' in d ? formatDiagnostic(d) : formatDiagnostic({ ...d, message: d.path ?? '(details withheld)' });
 }
 
 /** A path as diagnostics should name it: as typed when the command runs in the process's directory (the CLI). */

@@ -7,13 +7,16 @@
  * Replaced: object ids of users and groups (new GUIDs; managers, members and assignments rewritten with them),
  * names and display names, UPNs, mails, mail nicknames, other mails and proxy addresses (see `addresses.ts`:
  * guests stay `#EXT#` guests, a UPN and a mail that were equal stay equal), phone numbers, addresses, job data,
- * company, extension attributes and free text (see `value-pseudonyms.ts`), and the app's name.
+ * company, extension attributes and free text (see `value-pseudonyms.ts`), ISO dates (shifted, see `dates.ts`),
+ * and the app's name.
  * Kept: the order and number of users, groups and assignments, the manager tree, group memberships (nested
  * groups too), assignments and their roles, the app roles (ids, values, names), `accountEnabled`, `softDeleted`,
  * `userType`, `preferredLanguage`, where each object was read from (`dir`, `location`), and the values of the
  * attributes named in `keep` (e.g. `department`, `country`, so scoping filters select the same objects).
- * Distinct values of a kind stay distinct (UPNs, ids, group display names: nothing collides), equal ones
- * stay equal, and no pseudonym equals an original value of its kind.
+ * Equal values of a kind stay equal and distinct ones distinct — UPNs, mails and ids compared ignoring case (as
+ * Entra compares them), all other values exactly (`Sales` and `SALES` get two pseudonyms) — and no pseudonym
+ * equals an original value of its kind. Dates are the exception: each day moves by its own keyed shift (never
+ * zero), so two days may land on one, or on another original day.
  */
 import type { AppRole, Assignment, SourceGroup, SourceUser, SourceValue, Tenant } from '../../model/directory.js';
 import { GROUP_FIXTURE_KEYS, USER_FIXTURE_KEYS, isExtensionAttribute } from '../fixture-attributes.js';

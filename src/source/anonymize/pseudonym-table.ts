@@ -1,20 +1,25 @@
 /**
  * One kind of pseudonym (ids, mail local parts, departments…): each original value gets one pseudonym, the
  * first candidate not yet given to another value and not itself an original value of that kind. So the table
- * is injective (distinct originals stay distinct, equal ones stay equal) and never hands out a real value.
- * Which candidate wins depends on the order values are asked for, so callers ask in a fixed order.
+ * is injective (originals distinct under `originalKey` get pseudonyms distinct under `key`, equal ones the same
+ * pseudonym) and never hands out a real value. Which candidate wins depends on the order values are asked for,
+ * so callers ask in a fixed order.
  */
 export class PseudonymTable {
   private readonly given = new Map<string, string>();
   private readonly taken = new Set<string>();
 
   /**
-   * @param key how values compare (e.g. lower case for case-insensitive kinds); applied to originals and pseudonyms.
+   * @param key how pseudonyms compare with each other and with the reserved originals (e.g. lower case: no two
+   *   pseudonyms, and no pseudonym and original, equal ignoring case).
    * @param reserved original values no pseudonym may equal.
+   * @param originalKey which originals are the same value and share a pseudonym; by default `key` (addresses,
+   *   compared ignoring case as Entra does). The exact value (`(s) => s`) keeps `Sales` and `SALES` apart.
    */
   constructor(
     private readonly key: (value: string) => string,
     reserved: Iterable<string>,
+    private readonly originalKey: (value: string) => string = key,
   ) {
     for (const r of reserved) this.taken.add(key(r));
   }
@@ -24,7 +29,7 @@ export class PseudonymTable {
    * from some attempt on (e.g. by appending the attempt number), so the search ends.
    */
   get(original: string, candidate: (attempt: number) => string): string {
-    const k = this.key(original);
+    const k = this.originalKey(original);
     const known = this.given.get(k);
     if (known !== undefined) return known;
     for (let attempt = 0; ; attempt++) {

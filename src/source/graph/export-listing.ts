@@ -116,26 +116,46 @@ function hasFixtureTenant(names: ReadonlySet<string>): boolean {
 }
 
 /**
- * Whether `loadTenant` should read the directory as a Graph export: it has no fixture tenant (a users file and an
- * assignments file), but has servicePrincipal.json or `users*.json` pages.
+ * Whether the listing has a file only a Graph export has: servicePrincipal.json or appRoleAssignedTo pages.
+ * `users*.json`, `groups*.json` and `members-*.json` say nothing: a fixture tenant may be written as users.json
+ * and groups.json, and keep stray files beside them (users.backup.json) that the fixture loader ignores.
  */
-export function isGraphExportListing(names: Iterable<string>): boolean {
-  const set = new Set(names);
-  if (hasFixtureTenant(set)) return false;
-  for (const name of set) {
-    const f = classifyGraphFile(name);
-    if (f?.collection === 'servicePrincipal' || f?.collection === 'users') return true;
+function hasGraphOnlyFile(names: Iterable<string>): boolean {
+  for (const name of names) {
+    const collection = classifyGraphFile(name)?.collection;
+    if (collection === 'servicePrincipal' || collection === 'appRoleAssignedTo') return true;
   }
   return false;
 }
 
 /**
- * An error when the directory holds a fixture tenant and files only a Graph export has (servicePrincipal.json,
- * appRoleAssignedTo, members files, further users or groups pages): provsim would not know which to read.
+ * Whether the listing holds fixture files: a fixture tenant (a users file and an assignments file), or a file only
+ * the fixture format has (`assignments.*`, `users.yaml`, `groups.yml`…; `users.json` and `groups.json` could be
+ * Graph pages).
+ */
+function hasFixtureFiles(names: ReadonlySet<string>): boolean {
+  if (hasFixtureTenant(names)) return true;
+  for (const name of names) if (/^(users|groups)\.(yaml|yml)$/.test(name) || FIXTURE_ASSIGNMENTS.includes(name)) return true;
+  return false;
+}
+
+/**
+ * Whether `loadTenant` should read the directory as a Graph export: it has servicePrincipal.json or
+ * appRoleAssignedTo pages, and no fixture files (both at once is `mixedListingDiagnostic`'s error).
+ */
+export function isGraphExportListing(names: Iterable<string>): boolean {
+  const set = new Set(names);
+  return hasGraphOnlyFile(set) && !hasFixtureFiles(set);
+}
+
+/**
+ * An error when the directory holds fixture files and files only a Graph export has (servicePrincipal.json,
+ * appRoleAssignedTo pages): provsim would not know which to read. Other Graph-like names (users-2.json,
+ * members-….json) beside a fixture tenant are not read by the fixture loader, and are named only in the message.
  */
 export function mixedListingDiagnostic(dir: string, names: Iterable<string>): Diagnostic | null {
   const set = new Set(names);
-  if (!hasFixtureTenant(set)) return null;
+  if (!hasGraphOnlyFile(set) || !hasFixtureFiles(set)) return null;
   const graphOnly = [...set]
     .filter((name) => {
       const f = classifyGraphFile(name);
@@ -143,7 +163,6 @@ export function mixedListingDiagnostic(dir: string, names: Iterable<string>): Di
       return !((f.collection === 'users' || f.collection === 'groups') && f.suffix === '');
     })
     .sort();
-  if (graphOnly.length === 0) return null;
   const fixture = [...set].filter((n) => /^(users|groups|assignments)\.(yaml|yml|json)$/.test(n)).sort();
   const shown = graphOnly.length > 4 ? [...graphOnly.slice(0, 4), `and ${graphOnly.length - 4} more`] : graphOnly;
   return error(

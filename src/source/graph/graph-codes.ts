@@ -1,8 +1,8 @@
 /**
  * Diagnostic codes of the Microsoft Graph export reader. Stable: tests and users match on them.
  *
- * Errors withhold the tenant: a file that cannot be read or is not a Graph page, a missing page, no users or no
- * app. Everything else is a warning about one item that was left out or changed (with the file and the item's
+ * Errors withhold the tenant: a file that cannot be read or is not a Graph page, a missing page, no usable users,
+ * no usable assignments (when there were some), or no app. Everything else is a warning about one item that was left out or changed (with the file and the item's
  * index, `value[17]`, and its line and column), and the rest of the export is used.
  */
 export const GRAPH_CODES = {
@@ -20,6 +20,10 @@ export const GRAPH_CODES = {
   GRAPH_MIXED_DIRECTORY: 'GRAPH_MIXED_DIRECTORY',
   /** Error: servicePrincipal.json is not one service principal with a displayName. */
   GRAPH_BAD_SERVICE_PRINCIPAL: 'GRAPH_BAD_SERVICE_PRINCIPAL',
+  /** Error: the users pages were read, but no user in them can be used (none, or each left out). */
+  GRAPH_NO_USERS: 'GRAPH_NO_USERS',
+  /** Error: the appRoleAssignedTo pages hold assignments of users or groups, and every one was left out. */
+  GRAPH_NO_ASSIGNMENTS: 'GRAPH_NO_ASSIGNMENTS',
   /** Warning: a page without `@odata.nextLink` (Graph's last) is followed by another page of the same collection. */
   GRAPH_PAGE_ORDER: 'GRAPH_PAGE_ORDER',
   /** Warning: a `.json` file whose name is not one of a Graph export's; it was not read. */
@@ -36,6 +40,8 @@ export const GRAPH_CODES = {
   GRAPH_INVALID_VALUE: 'GRAPH_INVALID_VALUE',
   /** Warning: a property whose value is not of the type the translation reads (a number for a string…). */
   GRAPH_UNUSABLE_VALUE: 'GRAPH_UNUSABLE_VALUE',
+  /** Warning: a number JSON may not hold exactly (beyond 2^53, or more significant digits than a double keeps): digits may be lost. */
+  GRAPH_IMPRECISE_NUMBER: 'GRAPH_IMPRECISE_NUMBER',
   /** Warning: more values than the Entra attribute holds (a second businessPhones entry). */
   GRAPH_EXTRA_VALUES: 'GRAPH_EXTRA_VALUES',
   /** Warning: properties with values that no Entra source attribute provsim knows reads (one per file, with counts). */
@@ -77,3 +83,19 @@ export const GRAPH_CODES = {
 } as const;
 
 export type GraphCode = keyof typeof GRAPH_CODES;
+
+/**
+ * The codes whose message and hint are fixed text, counts and file names only: nothing of what the export's
+ * files hold (no name, mail, value or URL). `import-graph --anonymize` prints these in full and the others
+ * without their text. Add a code here only if every message of it stays so.
+ */
+export const GRAPH_CODES_WITHOUT_DATA: ReadonlySet<string> = new Set<string>([
+  GRAPH_CODES.GRAPH_MISSING_FILE,
+  GRAPH_CODES.GRAPH_READ_FAILED,
+  GRAPH_CODES.GRAPH_MIXED_DIRECTORY,
+  GRAPH_CODES.GRAPH_NO_USERS,
+  GRAPH_CODES.GRAPH_NO_ASSIGNMENTS,
+  GRAPH_CODES.GRAPH_UNKNOWN_FILE,
+  GRAPH_CODES.GRAPH_DUPLICATE_KEY,
+  GRAPH_CODES.GRAPH_NO_ACCOUNT_ENABLED,
+]);

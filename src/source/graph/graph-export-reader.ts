@@ -6,8 +6,9 @@
  * Nothing is dropped silently: every item that cannot be used is reported with its file, its index in the file
  * (`value[17]`) and its line and column. An item problem is a warning and the rest of the export is used. An
  * error withholds the tenant: a file that cannot be read or is not a Graph page, a collection whose last page
- * still has `@odata.nextLink`, no users, no app, no assignments — each means part of the tenant is missing, and
- * a user missing from the source is a user Entra deletes from the target.
+ * still has `@odata.nextLink`, no users, no app, no assignments pages, no user that can be used, assignments of
+ * which none can be used — each means part of the tenant is missing, and a user missing from the source is a
+ * user Entra deletes from the target.
  *
  * Ids are compared and returned in lower case; UPNs are compared as the fixture loader compares them (`upnKey`).
  */
@@ -61,6 +62,9 @@ export class GraphExportReader {
   private readonly members = new Map<string, GraphMemberDraft[]>();
   private readonly assignments: GraphAssignmentDraft[] = [];
   private app: GraphApp | null = null;
+  /** Items in the users pages and in the appRoleAssignedTo pages read, usable or not. */
+  private userItems = 0;
+  private assignmentItems = 0;
   private finished = false;
 
   /** `names`: the directory's listing (every file name; those that are not part of an export are reported). */
@@ -97,10 +101,14 @@ export class GraphExportReader {
     const page = readPage(file, text, role.collection, this.report);
     if (page === null) return;
     this.pages.set(name, { wrapped: page.wrapped, nextLink: page.nextLink });
-    if (role.collection === 'users') this.users.push(...readGraphUsers(page, this.report, this.unused));
-    else if (role.collection === 'groups') this.groups.push(...readGraphGroups(page, this.report, this.unused));
-    else if (role.collection === 'appRoleAssignedTo') this.assignments.push(...readGraphAssignments(page, this.report));
-    else this.members.set(role.groupId!, [...(this.members.get(role.groupId!) ?? []), ...readGraphMembers(page, this.report)]);
+    if (role.collection === 'users') {
+      this.userItems += page.items.length;
+      this.users.push(...readGraphUsers(page, this.report, this.unused));
+    } else if (role.collection === 'groups') this.groups.push(...readGraphGroups(page, this.report, this.unused));
+    else if (role.collection === 'appRoleAssignedTo') {
+      this.assignmentItems += page.items.length;
+      this.assignments.push(...readGraphAssignments(page, this.report));
+    } else this.members.set(role.groupId!, [...(this.members.get(role.groupId!) ?? []), ...readGraphMembers(page, this.report)]);
     this.unused.flush(file, this.report);
   }
 
@@ -124,6 +132,7 @@ export class GraphExportReader {
     const groups = this.resolveGroups(users);
     const withMembers = this.resolveMembers(users, groups);
     const assignments = this.resolveAssignments(users, groups, withMembers);
+    this.checkUsable(users.size, assignments.length);
     const diagnostics = this.sortedDiagnostics();
     if (hasErrors(diagnostics) || this.app === null) return { tenant: null, diagnostics };
     return {
@@ -161,6 +170,42 @@ export class GraphExportReader {
     if (this.listing.servicePrincipal === null) missing('servicePrincipal.json (the app and its roles)', GRAPH_REQUESTS.servicePrincipal);
     if (this.listing.appRoleAssignedTo.length === 0)
       missing('appRoleAssignedTo pages (appRoleAssignedTo.json, …: who is assigned to the app)', GRAPH_REQUESTS.appRoleAssignedTo);
+  }
+
+  /**
+   * An export of which no user, or no assignment, can be used would make a tenant that deprovisions everyone: an
+   * error, once the pages concerned were all read (a page that could not be read is an error of its own).
+   */
+  private checkUsable(users: number, assignments: number): void {
+    const allRead = (files: readonly string[]): boolean => files.length > 0 && files.every((f) => this.pages.has(f));
+    const deprovision = 'a sync would deprovision every user it provisioned before';
+    if (allRead(this.listing.users) && users === 0) {
+      const at = { file: this.path(this.listing.users[0]!) };
+      if (this.userItems === 0)
+        this.report.error(
+          C.GRAPH_NO_USERS,
+          `the users pages (${listNames(this.listing.users)}) hold no users, so the tenant would have none: ${deprovision}`,
+          at,
+          'save GET /v1.0/users again, signed in with permission to read users (User.Read.All), without $filter, following every @odata.nextLink',
+        );
+      else
+        this.report.error(
+          C.GRAPH_NO_USERS,
+          `none of the ${plural(this.userItems, 'user')} in the users pages can be used (each is reported with why it was left out), so the tenant would have none: ${deprovision}`,
+          at,
+          "check the export's $select includes id and userPrincipalName (GET /v1.0/users?$select=id,userPrincipalName,accountEnabled,…) and save the users pages again",
+        );
+      return;
+    }
+    const candidates = this.assignmentItems - this.assignments.filter((a) => a.principalType === 'serviceprincipal').length;
+    // With no user (reported above, or a users page that could not be read), assignments cannot resolve: not a second error.
+    if (users > 0 && this.app !== null && allRead(this.listing.appRoleAssignedTo) && candidates > 0 && assignments === 0)
+      this.report.error(
+        C.GRAPH_NO_ASSIGNMENTS,
+        `none of the ${plural(candidates, 'assignment')} of users and groups in the appRoleAssignedTo pages can be used (each is reported with why it was left out), so nobody would be in scope: ${deprovision}`,
+        { file: this.path(this.listing.appRoleAssignedTo[0]!) },
+        'check that servicePrincipal.json and the appRoleAssignedTo pages are of the same app (GET /v1.0/servicePrincipals/{id} and /v1.0/servicePrincipals/{id}/appRoleAssignedTo with one id), and that users and groups were exported at the same time, without $filter',
+      );
   }
 
   /** Graph's `@odata.nextLink` says whether a later page exists: the last file of a collection must not have one. */
@@ -233,13 +278,14 @@ export class GraphExportReader {
         },
       });
     }
+    const groupIds = new Set(this.groups.map((g) => g.id));
     for (const { draft, user } of byId.values()) {
       const m = draft.manager;
       if (m === null) continue;
       const problem =
         m.id === draft.id
           ? 'is the user themself'
-          : this.groups.some((g) => g.id === m.id)
+          : groupIds.has(m.id)
             ? 'is a group'
             : byId.has(m.id)
               ? null
@@ -521,6 +567,15 @@ function locationOf(at: ItemAt): SourceLocation {
 function describeAt(at: ItemAt): string {
   const name = at.file.split(/[\\/]/).pop() ?? at.file;
   return `${name} ${at.path ?? ''}`.trim();
+}
+
+/** `users.json, users-2.json, users-3.json and 4 more`. */
+function listNames(names: readonly string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A name for the next page file of a collection: `users-3.json` after `users-2.json`. */

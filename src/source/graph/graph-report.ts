@@ -15,16 +15,32 @@ export interface ItemAt {
   position?: Position;
 }
 
+/** The item path of each diagnostic that has one, kept beside it (the shared Diagnostic has no field for it). */
+const ITEM_PATHS = new WeakMap<Diagnostic, string>();
+
+/**
+ * The path of the item a diagnostic of the Graph reader is about (`value[3].manager`, `appRoles[1]`), or
+ * undefined for a diagnostic about a whole file (or not of the Graph reader). It is the start of the message too.
+ */
+export function itemPathOf(d: Diagnostic): string | undefined {
+  return ITEM_PATHS.get(d);
+}
+
 /** Collects diagnostics in the order they are found. */
 export class GraphReport {
   readonly diagnostics: Diagnostic[] = [];
 
   warn(code: string, message: string, at: ItemAt, hint?: string): void {
-    this.diagnostics.push(warning(code, prefixed(message, at), where(at, hint)));
+    this.push(warning(code, prefixed(message, at), where(at, hint)), at);
   }
 
   error(code: string, message: string, at: ItemAt, hint?: string): void {
-    this.diagnostics.push(error(code, prefixed(message, at), where(at, hint)));
+    this.push(error(code, prefixed(message, at), where(at, hint)), at);
+  }
+
+  private push(d: Diagnostic, at: ItemAt): void {
+    if (at.path !== undefined) ITEM_PATHS.set(d, at.path);
+    this.diagnostics.push(d);
   }
 }
 

@@ -16,6 +16,7 @@ import { GRAPH_REQUESTS } from './export-listing.js';
 import type { GraphCollection } from './export-listing.js';
 import type { GraphReport, ItemAt } from './graph-report.js';
 import { isJsonObject } from './json-values.js';
+import { describeJsonSyntaxError } from './json-syntax.js';
 import type { JsonObject } from './json-values.js';
 
 export interface PageItem {
@@ -116,12 +117,12 @@ function parseJsonFile(file: string, text: string, collection: GraphCollection, 
   try {
     root = JSON.parse(text);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    const offset = /at position (\d+)/.exec(reason);
-    const position = offset ? new LinePositions(text).position(Number(offset[1])) : undefined;
+    // V8's message quotes the input around the error: only its description is kept (json-syntax.ts).
+    const { reason, offset } = describeJsonSyntaxError(e instanceof Error ? e.message : String(e), text);
+    const position = offset === undefined ? undefined : new LinePositions(text).position(offset);
     report.error(
       C.GRAPH_SYNTAX,
-      `the file is not JSON (${reason.replace(/ in JSON at position \d+.*$/, '')}); it should hold the response of ${GRAPH_REQUESTS[collection]}`,
+      `the file is not JSON (${reason}); it should hold the response of ${GRAPH_REQUESTS[collection]}`,
       { file, ...(position ? { position } : {}) },
       SAVE_HINT,
     );

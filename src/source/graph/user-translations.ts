@@ -316,12 +316,23 @@ function readExtension(name: string, value: unknown, at: ItemAt, report: GraphRe
     );
     return;
   }
-  const scalar = (v: unknown): string | null =>
-    typeof v === 'string' ? v : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? 'True' : 'False') : null;
+  const scalar = (v: unknown, where: ItemAt, label: string): string | null => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean') return v ? 'True' : 'False';
+    if (typeof v !== 'number') return null;
+    if (mayHaveLostDigits(v))
+      report.warn(
+        C.GRAPH_IMPRECISE_NUMBER,
+        `\`${label}\` is a number with more digits than a JSON number holds exactly (beyond 2^53, or more than 15 significant digits); it was kept as read, but may have lost digits`,
+        where,
+        'export the value as a string (a String-typed directory extension, or the number in quotes) so every digit is kept',
+      );
+    return String(v);
+  };
   if (Array.isArray(value)) {
     const strings: string[] = [];
     value.forEach((item, i) => {
-      const s = scalar(item);
+      const s = scalar(item, { ...at, path: `${at.path ?? ''}[${i}]` }, `${name}[${i}]`);
       if (s !== null) strings.push(s);
       else
         report.warn(
@@ -334,7 +345,7 @@ function readExtension(name: string, value: unknown, at: ItemAt, report: GraphRe
     if (strings.length > 0) out[name] = strings;
     return;
   }
-  const s = scalar(value);
+  const s = scalar(value, at, name);
   if (s !== null) out[name] = s;
   else
     report.warn(
@@ -343,4 +354,16 @@ function readExtension(name: string, value: unknown, at: ItemAt, report: GraphRe
       at,
       'directory extension values are strings, numbers, booleans or lists of them',
     );
+}
+
+/**
+ * Whether a number read by `JSON.parse` may differ from what the file wrote: an integer beyond 2^53 (the next one
+ * up reads the same), or a value whose shortest form has more than 15 significant digits (a double keeps 15 for
+ * certain). A long number written with trailing zeros that a double holds exactly is not caught: it reads the same.
+ */
+export function mayHaveLostDigits(n: number): boolean {
+  if (!Number.isFinite(n)) return true;
+  if (Number.isInteger(n)) return !Number.isSafeInteger(n);
+  const digits = String(Math.abs(n)).replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '');
+  return digits.length > 15;
 }
