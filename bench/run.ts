@@ -8,6 +8,9 @@
  * memoised data and heap do not slow the next one's GC. In it, one uncounted warm-up run first (JIT,
  * memoised setup), unless the benchmark opts out. Between runs the child asks V8 for a full GC when it
  * can, so one run's garbage is not collected on the next run's clock.
+ *
+ * A benchmark marked `onlyWhenNamed` (a run takes many minutes) is left out of the suite and runs only with
+ * `--only ID`; `--runs` may then go below 3, down to 1.
  */
 import { fork } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
@@ -32,8 +35,8 @@ interface Result {
   wallMsMedian: number | null;
   pass: boolean;
   runs: Measurement[];
-  /** The medians of the benchmark's further figures. */
-  also?: Array<{ name: string; target: Benchmark['target']; median: number; pass: boolean }>;
+  /** The medians of the benchmark's further figures; `target` null: informational (always passes). */
+  also?: Array<{ name: string; target: Benchmark['target'] | null; unit: string; median: number; pass: boolean }>;
   error?: string;
 }
 
@@ -47,7 +50,8 @@ function parseArgs(argv: readonly string[]): { only: string | null; runs: number
     if (arg === '--only' && value !== undefined) [only, i] = [value, i + 1];
     else if (arg === '--child' && value !== undefined) [child, i] = [value, i + 1];
     else if (arg === '--runs' && value !== undefined) {
-      if (!/^\d+$/.test(value) || Number(value) < MIN_RUNS)
+      // At least 1 here; at least MIN_RUNS unless only onlyWhenNamed benchmarks run (checked in main).
+      if (!/^\d+$/.test(value) || Number(value) < 1)
         throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS}, got ${JSON.stringify(value)}`);
       [runs, i] = [Number(value), i + 1];
     } else
@@ -121,9 +125,11 @@ async function measure(b: Benchmark, runs: number): Promise<Result> {
   }
   const value = median(measurements.map((m) => m.value));
   const also = Object.keys(measurements[0]?.also ?? {}).map((name) => {
-    const target = measurements[0]!.also![name]!.target;
+    const first = measurements[0]!.also![name]!;
+    const target = first.target ?? null;
+    const unit = 'unit' in first ? first.unit : first.target.unit;
     const v = median(measurements.map((m) => m.also?.[name]?.value ?? Number.NaN));
-    return { name, target, median: v, pass: meets(v, target) };
+    return { name, target, unit, median: v, pass: target === null || meets(v, target) };
   });
   return {
     also,
@@ -190,8 +196,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const all = await discover();
-  const selected = only === null ? all : all.filter((b) => b.id === only);
-  if (selected.length === 0) throw new UsageError(`no benchmark ${JSON.stringify(only)}; known: ${all.map((b) => b.id).join(', ')}`);
+  const selected = only === null ? all.filter((b) => !b.onlyWhenNamed) : all.filter((b) => b.id === only);
+  if (selected.length === 0)
+    throw new UsageError(
+      `no benchmark ${JSON.stringify(only)}; known: ${all.map((b) => b.id + (b.onlyWhenNamed ? ' (only when named)' : '')).join(', ')}`,
+    );
+  if (runs < MIN_RUNS && !selected.every((b) => b.onlyWhenNamed))
+    throw new UsageError(`--runs takes a whole number of at least ${MIN_RUNS} (fewer only with --only of a long benchmark), got ${runs}`);
+  const skipped = only === null ? all.filter((b) => b.onlyWhenNamed) : [];
+  if (skipped.length > 0) process.stdout.write(`not run unless named with --only (long): ${skipped.map((b) => b.id).join(', ')}\n`);
 
   const machine = {
     cores: os.availableParallelism(),
@@ -221,9 +234,9 @@ async function main(): Promise<number> {
         `${r.id} ${a.name}`,
         `the same runs: ${a.name}`,
         format(a.median),
-        a.target.unit,
-        `${a.target.op} ${format(a.target.value)}`,
-        a.pass ? 'pass' : 'FAIL',
+        a.unit,
+        a.target ? `${a.target.op} ${format(a.target.value)}` : '-',
+        a.target === null ? 'info' : a.pass ? 'pass' : 'FAIL',
         String(r.runs.length),
         '',
       ]);

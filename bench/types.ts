@@ -19,8 +19,11 @@ export interface Measurement {
   wallMs: number;
   /** CPU time (user + system, all threads of the process, GC helpers included) during the timed section. */
   cpuMs: number;
-  /** Further figures of the same run with targets of their own (reported as `<id> <name>` rows). */
-  also?: Record<string, { value: number; target: Target }>;
+  /**
+   * Further figures of the same run (reported as `<id> <name>` rows): with a target of their own, which the
+   * benchmark must also meet, or informational (a unit and no target: shown as `info`, never failing).
+   */
+  also?: Record<string, { value: number; target: Target } | { value: number; unit: string; target?: undefined }>;
   /** Anything else worth keeping in results.json (counts that show the run did what it claims, stage timings). */
   details?: Record<string, number | string>;
 }
@@ -32,5 +35,10 @@ export interface Benchmark {
   target: Target;
   /** One uncounted run first (JIT, memoised setup). @default true */
   warmUp?: boolean;
+  /**
+   * A long benchmark (minutes a run): left out of the default suite, run only when named (`--only ID`), and
+   * then `--runs` may go below 3 (down to 1). @default false
+   */
+  onlyWhenNamed?: boolean;
   run(): Promise<Measurement>;
 }

@@ -9,6 +9,7 @@ import type { Anchor } from '../model/records.js';
 import { WriteBehind } from '../store/write-behind.js';
 import type { EngineContext } from './context.js';
 import { requestFailure } from './observe.js';
+import { forEachQueued } from './queue.js';
 import type { ChangeOutcome } from './outcome.js';
 import { InternalError } from '../shared/errors.js';
 import type { Change, ManagerChange, MembersChange, Plan } from './plan.js';
@@ -33,43 +34,48 @@ export async function apply(
     changes: readonly C[],
     one: (c: C) => Promise<Omit<ChangeOutcome, 'change' | 'durationMs'>>,
   ): Promise<void> => {
-    await Promise.all(
-      changes.map((change) =>
-        ctx.queue.add(async () => {
-          if (ctx.signal?.aborted) {
-            outcomes.push({
-              change,
+    const step = async (change: C): Promise<void> => {
+      if (ctx.signal?.aborted) {
+        outcomes.push({
+          change,
+          status: 'skipped',
+          targetId: null,
+          failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null },
+          unresolved: [],
+          durationMs: 0,
+        });
+        return;
+      }
+      ctx.hooks.onChangeStart?.(change);
+      const started = ctx.clock.now().getTime();
+      let result: Omit<ChangeOutcome, 'change' | 'durationMs'>;
+      try {
+        result = await one(change);
+      } catch (error) {
+        result = ctx.signal?.aborted
+          ? // Stopped while in flight (SIGTERM aborts requests): not a failure of the object; whether the
+            // server acted on it is checked in the next cycle, which reads before it writes.
+            {
               status: 'skipped',
               targetId: null,
-              failure: { code: 'Interrupted', message: 'the cycle was interrupted before this change was sent', details: null },
+              failure: { code: 'Interrupted', message: 'the cycle was stopped while this change was in flight', details: null },
               unresolved: [],
-              durationMs: 0,
-            });
-            return;
-          }
-          ctx.hooks.onChangeStart?.(change);
-          const started = ctx.clock.now().getTime();
-          let result: Omit<ChangeOutcome, 'change' | 'durationMs'>;
-          try {
-            result = await one(change);
-          } catch (error) {
-            result = ctx.signal?.aborted
-              ? // Stopped while in flight (SIGTERM aborts requests): not a failure of the object; whether the
-                // server acted on it is checked in the next cycle, which reads before it writes.
-                {
-                  status: 'skipped',
-                  targetId: null,
-                  failure: { code: 'Interrupted', message: 'the cycle was stopped while this change was in flight', details: null },
-                  unresolved: [],
-                }
-              : { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
-          }
-          const outcome: ChangeOutcome = { change, ...result, durationMs: ctx.clock.now().getTime() - started };
-          outcomes.push(outcome);
-          ctx.hooks.onChangeDone?.(outcome);
-        }),
-      ),
-    );
+            }
+          : { status: 'failure', targetId: null, failure: requestFailure(error), unresolved: [] };
+      }
+      // The fields in the order of a spread of `result` (every result has these four, in this order).
+      const outcome: ChangeOutcome = {
+        change,
+        status: result.status,
+        targetId: result.targetId,
+        failure: result.failure,
+        unresolved: result.unresolved,
+        durationMs: ctx.clock.now().getTime() - started,
+      };
+      outcomes.push(outcome);
+      ctx.hooks.onChangeDone?.(outcome);
+    };
+    await forEachQueued(ctx.queue, changes, step);
   };
 
   const saveLink = (a: Anchor): void => {

@@ -9,19 +9,17 @@ import { resourceTypeOf } from '../scim/types.js';
 import { ScimRequestError } from '../shared/errors.js';
 import type { RequestFailure, Observation } from './observation.js';
 import type { EngineContext } from './context.js';
+import { forEachQueued } from './queue.js';
 import type { WorkItem } from './select-work.js';
 
 export async function observe(work: readonly WorkItem[], ctx: EngineContext): Promise<Map<string, Observation>> {
   const out = new Map<string, Observation>();
-  const tasks = work
-    .filter((w) => (w.observe === 'read' && w.anchor) || (w.observe === 'match' && w.source))
-    .map((item) =>
-      ctx.queue.add(async () => {
-        if (ctx.signal?.aborted) return;
-        out.set(item.sourceId, await observeOne(item, ctx));
-      }),
-    );
-  await Promise.all(tasks);
+  const step = async (item: WorkItem): Promise<void> => {
+    if (ctx.signal?.aborted) return;
+    out.set(item.sourceId, await observeOne(item, ctx));
+  };
+  const reads = work.filter((w) => (w.observe === 'read' && w.anchor) || (w.observe === 'match' && w.source));
+  await forEachQueued(ctx.queue, reads, step);
   return out;
 }
 
@@ -36,9 +34,14 @@ async function observeOne(item: WorkItem, ctx: EngineContext): Promise<Observati
     const resource = resourceTypeOf(source.objectType);
     const mapping = source.objectType === 'User' ? ctx.job.users : ctx.job.groups;
     const queried: Array<{ attribute: string; value: string }> = [];
+    const values = source.mapped.values;
     for (const m of mapping.matching) {
-      const mapped = source.mapped.values.find((v) => v.attribute === m);
-      const value = mapped && typeof mapped.value === 'string' ? mapped.value : null;
+      let value: string | null = null;
+      for (const v of values)
+        if (v.attribute === m) {
+          if (typeof v.value === 'string') value = v.value;
+          break;
+        }
       if (value === null) continue;
       queried.push({ attribute: m.mapping.target, value });
       const matches = await ctx.send('GET', () => ctx.client.filter(resource, m.mapping.target, value));

@@ -24,7 +24,8 @@
  */
 import type { Tenant } from '../model/directory.js';
 import type { Anchor, LogEntry } from '../model/records.js';
-import { redactSecretsDeep } from '../shared/redact-secret.js';
+import { mayContainSecret, redactSecretsDeep } from '../shared/redact-secret.js';
+import type { LogMask } from '../store/store.js';
 import { apply } from './apply.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
@@ -97,10 +98,14 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
 
   const identify = sourceIdentifiers(input.tenant);
   const secrets = ctx.secrets ?? [];
+  // The store masks an entry only when its stored text may hold a secret (most hold none).
+  const mask: LogMask | undefined =
+    secrets.length > 0
+      ? { mayHold: (text) => mayContainSecret(text, secrets), redact: (entry) => redactSecretsDeep(entry, secrets) }
+      : undefined;
   const log = (outcomes: readonly ChangeOutcome[]): void => {
     const built = buildLogEntries(base.cycleId, ctx.clock.now().toISOString(), outcomes, input.newId, identify);
-    const entries = secrets.length > 0 ? built.map((e) => redactSecretsDeep(e, secrets)) : built;
-    ctx.store.appendLog(entries);
+    const entries = ctx.store.appendLog(built, mask);
     for (const [k, n] of Object.entries(countEntries(entries))) applied.counts[k] = (applied.counts[k] ?? 0) + n;
     applied.entryCount += entries.length;
     for (const e of entries) {

@@ -22,3 +22,45 @@ export function createQueue(options: QueueOptions = {}): PQueue {
     ? new PQueue({ concurrency, intervalCap: Math.max(1, Math.floor(rps)), interval: 1000, carryoverIntervalCount: true })
     : new PQueue({ concurrency });
 }
+
+/**
+ * `Promise.all(items.map((item) => queue.add(() => task(item))))`, without queueing every item up front:
+ * at most `window` of them are in the queue (waiting or running) at once, and the next is added as one
+ * settles. The queue still decides how many run (its concurrency) and how fast (its rate cap); with the
+ * window at least twice the concurrency, a slot that frees finds a task waiting, as before.
+ *
+ * Why: a phase queues thousands of tasks (a batch's reads, or its writes). Queued all at once, each one's
+ * closure, promise and queue entry outlives several young-generation collections and is promoted to the old
+ * generation, which then has to collect them; queued a few at a time they die young.
+ *
+ * The same contract as the `Promise.all` it replaces: items start in order; every item runs, also after
+ * one has failed; the promise rejects with the first failure as soon as it happens, and otherwise resolves
+ * once every item has finished.
+ */
+export function forEachQueued<T>(
+  queue: PQueue,
+  items: readonly T[],
+  task: (item: T) => Promise<void>,
+  window = Math.max(16, queue.concurrency * 2),
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let settled = 0;
+    const add = (): void => {
+      const item = items[next++]!;
+      queue
+        .add(() => task(item))
+        .then(done, (error: unknown) => {
+          reject(error);
+          done();
+        });
+    };
+    const done = (): void => {
+      settled++;
+      if (next < items.length) add();
+      else if (settled === items.length) resolve();
+    };
+    if (items.length === 0) return resolve();
+    while (next < items.length && next < window) add();
+  });
+}

@@ -108,8 +108,25 @@ export function parseAttributePath(text: string): AttributePathResult {
  * reported where they are wrong); use parseAttributePath where the error's position matters.
  */
 export function attributePathOrNull(text: string): AttributePath | null {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
   const result = parseAttributePath(text);
-  return result.ok ? result.path : null;
+  const path = result.ok ? freezePath(result.path) : null;
+  if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(text, path);
+  return path;
+}
+
+/**
+ * The paths `attributePathOrNull` has parsed: a cycle asks for its mapping's few paths once per change (the
+ * manager PATCH of every user). Its results are shared, so they are frozen.
+ */
+const parsed = new Map<string, AttributePath | null>();
+const PARSED_LIMIT = 1024;
+
+function freezePath(path: AttributePath): AttributePath {
+  if (path.filter) Object.freeze(path.filter);
+  return Object.freeze(path);
 }
 
 /** Brackets must pair up, not nest, and enclose a closed quote; spaces only inside brackets. */

@@ -66,23 +66,49 @@ const LEADING_KEYS: Record<ObjectType, readonly string[]> = {
  */
 function inCaptureOrder(objectType: ObjectType, body: ScimResource): ScimResource {
   const lead = LEADING_KEYS[objectType];
-  const rest = Object.keys(body)
-    .filter((k) => !lead.includes(k))
-    .sort(ordinal);
   const out: ScimResource = {};
-  for (const key of [...lead.filter((k) => k in body), ...rest]) out[key] = key === 'schemas' ? body[key] : sortedKeys(body[key]);
+  for (const key of lead) if (key in body) out[key] = key === 'schemas' ? body[key] : sortedKeys(body[key]);
+  const rest = Object.keys(body).filter((k) => !lead.includes(k));
+  for (const key of sortInPlace(rest)) out[key] = sortedKeys(body[key]);
   return out;
 }
 
+/**
+ * `value` with the keys of every object in it in ordinal order. It works on a body `buildCreateBody` has
+ * just built, which nothing else holds: an object already in order, and every array, is kept and its
+ * values replaced in place; only an object out of order is rebuilt.
+ */
 function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = sortedKeys(value[i]);
+    return value;
+  }
   const record = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort(ordinal)
-      .map((k) => [k, sortedKeys(record[k])]),
-  );
+  const keys = Object.keys(record);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = ordinal(keys[i - 1]!, keys[i]!) < 0;
+  if (ordered) {
+    for (const k of keys) record[k] = sortedKeys(record[k]);
+    return record;
+  }
+  sortInPlace(keys);
+  // Assigning `__proto__` would set the prototype, not a key: such an object goes through fromEntries.
+  if (keys.includes('__proto__')) return Object.fromEntries(keys.map((k) => [k, sortedKeys(record[k])]));
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = sortedKeys(record[k]);
+  return out;
+}
+
+/** `keys` in ordinal order, sorted in place: an insertion sort, for the few keys of a body's object. */
+function sortInPlace(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && ordinal(keys[j]!, key) > 0; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 function ordinal(a: string, b: string): number {

@@ -12,7 +12,7 @@
  * refused before any request, so the URL in a request event or an error is always the URL sent; a refused
  * request's error names the URL with `{id}` in place of the id, and says it was not sent.
  */
-import type { Axios, AxiosResponse } from 'axios';
+import { AxiosHeaders, type Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { ScimRequestError, type ScimErrorBody } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { entraCodeForStatus } from './error-codes.js';
@@ -74,7 +74,15 @@ export class ScimClient {
   readonly #clock: Clock;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
-  readonly #contentType: string;
+  /**
+   * The request headers, without and with a body, built once: axios copies a request's headers before it
+   * changes anything (it merges them into headers of its own), so these are never written to. The redacted
+   * copies are what request events report (each event gets its own copy).
+   */
+  readonly #headers: { bare: Record<string, string>; withBody: Record<string, string> };
+  readonly #redacted: { bare: Record<string, string>; withBody: Record<string, string> };
+  /** The last request's start and its ISO form: requests started in the same millisecond share the text. */
+  #startedAt = { ms: Number.NaN, iso: '' };
 
   constructor(options: ScimClientOptions) {
     if (typeof options.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl)) {
@@ -86,7 +94,11 @@ export class ScimClient {
     this.#clock = options.clock;
     this.#onRequest = options.onRequest;
     this.#signal = options.signal;
-    this.#contentType = options.contentType ?? contentTypeFor({ charsetInContentType: true });
+    const contentType = options.contentType ?? contentTypeFor({ charsetInContentType: true });
+    const bare: Record<string, string> = {};
+    if (this.#token !== null) bare['Authorization'] = `Bearer ${this.#token}`;
+    this.#headers = { bare, withBody: { ...bare, 'Content-Type': contentType } };
+    this.#redacted = { bare: redactedHeaders(bare), withBody: redactedHeaders(this.#headers.withBody) };
   }
 
   /** `GET /Users?filter=attr eq "value"` (groups: `?excludedAttributes=members&filter=…`). Returns the matches. */
@@ -193,19 +205,18 @@ export class ScimClient {
   }
 
   async #send(method: string, url: string, body: unknown, linked: boolean): Promise<AxiosResponse<string>> {
-    const headers: Record<string, string> = {};
-    if (this.#token !== null) headers['Authorization'] = `Bearer ${this.#token}`;
-    if (body !== undefined) headers['Content-Type'] = this.#contentType;
+    const hasBody = body !== undefined;
+    const config: AxiosRequestConfig = {
+      method,
+      url,
+      headers: hasBody ? this.#headers.withBody : this.#headers.bare,
+      data: hasBody ? JSON.stringify(body) : undefined,
+    };
+    if (this.#signal) config.signal = this.#signal;
     const started = this.#clock.now().getTime();
     let response: AxiosResponse<string>;
     try {
-      response = await this.#http.request<string>({
-        method,
-        url,
-        headers,
-        data: body === undefined ? undefined : JSON.stringify(body),
-        ...(this.#signal ? { signal: this.#signal } : {}),
-      });
+      response = await this.#http.request<string>(config);
     } catch (err) {
       const code = (err as { code?: string }).code;
       const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
@@ -217,8 +228,8 @@ export class ScimClient {
         url,
         status,
         durationMs: this.#clock.now().getTime() - started,
-        startedAt: new Date(started).toISOString(),
-        requestHeaders: redactedHeaders(headers),
+        startedAt: this.#iso(started),
+        requestHeaders: { ...(hasBody ? this.#redacted.withBody : this.#redacted.bare) },
         body,
         error: `${code ?? 'network error'}: ${(err as Error).message}`,
       });
@@ -246,13 +257,18 @@ export class ScimClient {
       url,
       status: response.status,
       durationMs: this.#clock.now().getTime() - started,
-      startedAt: new Date(started).toISOString(),
-      requestHeaders: redactedHeaders(headers),
+      startedAt: this.#iso(started),
+      requestHeaders: { ...(hasBody ? this.#redacted.withBody : this.#redacted.bare) },
       body,
-      responseHeaders: plainHeaders(response.headers),
+      responseHeaders: responseHeaders(response.headers),
       responseBody: typeof response.data === 'string' ? response.data : '',
     });
     return response;
+  }
+
+  #iso(ms: number): string {
+    if (ms !== this.#startedAt.ms) this.#startedAt = { ms, iso: new Date(ms).toISOString() };
+    return this.#startedAt.iso;
   }
 
   #throwUnlessOk(response: AxiosResponse<string>, method: string, url: string, linked: boolean): void {
@@ -286,6 +302,22 @@ export class ScimClient {
 
 function redactedHeaders(headers: Record<string, string>): Record<string, string> {
   return 'Authorization' in headers ? { ...headers, Authorization: 'Bearer [REDACTED]' } : { ...headers };
+}
+
+/**
+ * A response's headers as plain strings (plainHeaders), read straight from an AxiosHeaders: it holds each
+ * header as an own enumerable property, which is what its `toJSON` copies (leaving out null, undefined and
+ * false), so the copy and the entries array plainHeaders goes through are not needed.
+ */
+function responseHeaders(headers: unknown): Record<string, string> {
+  if (!(headers instanceof AxiosHeaders)) return plainHeaders(headers);
+  const own = headers as unknown as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(own)) {
+    const v = own[k];
+    if (v !== undefined && v !== null && v !== false) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  return out;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {

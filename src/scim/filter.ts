@@ -6,10 +6,12 @@
  * JSON string would be (RFC 7644 §3.4.2.2 compares against JSON string values).
  */
 export function eqFilter(attribute: string, value: string): string {
-  return `${attribute} eq "${value.replace(/["\\]/g, '\\$&')}"`;
+  const escaped = value.includes('"') || value.includes('\\') ? value.replace(/["\\]/g, '\\$&') : value;
+  return `${attribute} eq "${escaped}"`;
 }
 
 /** application/x-www-form-urlencoded encoding of one query value: spaces become `+`. */
 export function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+  const encoded = encodeURIComponent(value);
+  return encoded.includes('%20') ? encoded.replace(/%20/g, '+') : encoded;
 }

@@ -60,9 +60,23 @@ export function createHttpClient(options: HttpOptions = {}): Axios {
     });
   }
   return new Axios({
-    adapter: undiciAdapter(new Agent({ connections: maxSockets, pipelining: 1, keepAliveTimeout: 4_000, connect: { timeout } })),
+    adapter: undiciAdapter(createUndiciAgent({ maxSockets, timeoutMs: timeout })),
     timeout,
     maxContentLength,
     validateStatus,
+  });
+}
+
+/**
+ * The undici dispatcher of `createHttpClient`'s default transport: `maxSockets` keep-alive connections per
+ * origin, no pipelining, idle connections closed after 4 s, connecting bounded by `timeoutMs`. Exported so
+ * that a benchmark's reference client carries its bytes exactly as provsim does.
+ */
+export function createUndiciAgent(options: { maxSockets?: number; timeoutMs?: number } = {}): Agent {
+  return new Agent({
+    connections: options.maxSockets ?? 64,
+    pipelining: 1,
+    keepAliveTimeout: 4_000,
+    connect: { timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   });
 }

@@ -30,9 +30,16 @@ export const MAX_ID_LENGTH = 1024;
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Ids of letters, digits and `-` `_` `.` `~` only (GUIDs, numbers, most opaque tokens): none of the rules
+ * below can refuse one but the length and the dot segments, so they skip the other tests.
+ */
+const PLAIN_ID = /^[A-Za-z0-9._~-]+$/;
+
 /** Why `id` cannot be one URL path segment, or null when it can. */
 export function unusableIdReason(id: unknown): string | null {
   if (typeof id !== 'string') return `an id must be a string (RFC 7643 §3.1), and this one is ${kindOf(id)}`;
+  if (id.length <= MAX_ID_LENGTH && id !== '.' && id !== '..' && PLAIN_ID.test(id)) return null;
   if (id === '') return 'it is empty, and an empty id addresses the collection (/Users/) (RFC 7643 §3.1 requires a non-empty id)';
   if (id.length > MAX_ID_LENGTH) return `it is ${id.length} characters long, and provsim puts at most ${MAX_ID_LENGTH} in a URL`;
   if (id === '.' || id === '..')

@@ -13,7 +13,8 @@ export function plainHeaders(headers: unknown): Record<string, string> {
 
 /** The body parsed as JSON, or undefined when it is empty, not text, or not JSON (HTML error pages…). */
 export function parseJsonBody(text: unknown): unknown {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  // Only whitespace is not JSON either (JSON.parse throws, below): no trimmed copy of every body is made.
+  if (typeof text !== 'string' || text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {

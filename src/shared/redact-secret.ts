@@ -64,14 +64,28 @@ export function redactSecretsDeep<T>(value: T, secrets: readonly (string | null 
   return matcher ? (walk(value, matcher) as T) : value;
 }
 
+/**
+ * False when `text` certainly holds no form of any of the secrets; true when it may (it holds a literal
+ * part that every match contains). Cheaper than `containsSecret`: a few `includes`, no pattern.
+ */
+export function mayContainSecret(text: string, secrets: readonly (string | null | undefined)[]): boolean {
+  const matcher = matcherFor(secrets);
+  return matcher !== null && mayContain(text, matcher);
+}
+
 /** Whether `text` holds any form of any of the secrets. */
 export function containsSecret(text: string, secrets: readonly (string | null | undefined)[]): boolean {
   const matcher = matcherFor(secrets);
   return matcher !== null && mayContain(text, matcher) && testIn(text, matcher.pattern);
 }
 
-function mayContain(text: string, { anchors, shortest }: Matcher): boolean {
-  return text.length >= shortest && (anchors === null || anchors.some((a) => text.includes(a)));
+// Called for every string of every value redacted (a cycle's log entries): no closure, no iterator.
+function mayContain(text: string, matcher: Matcher): boolean {
+  if (text.length < matcher.shortest) return false;
+  const anchors = matcher.anchors;
+  if (anchors === null) return true;
+  for (let i = 0; i < anchors.length; i++) if (text.includes(anchors[i]!)) return true;
+  return false;
 }
 
 function testIn(text: string, pattern: RegExp): boolean {
@@ -119,6 +133,13 @@ function isPlain(value: object): boolean {
 }
 
 function matcherFor(secrets: readonly (string | null | undefined)[]): Matcher | null {
+  // The common case, one secret (the token) redacted from value after value: its matcher without a copy.
+  if (secrets.length === 1) {
+    const only = secrets[0];
+    if (typeof only !== 'string' || only === '') return null;
+    const known = cache.get(only);
+    if (known !== undefined) return known;
+  }
   const given = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s !== ''))];
   if (given.length === 0) return null;
   const key = given.join('\u0000');

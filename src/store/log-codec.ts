@@ -51,6 +51,46 @@ interface StoredEntry {
   provisioningSteps: StoredStep[];
 }
 
+/**
+ * The names an entry's fields and the fields of its parts go by, which the stored form implies rather than
+ * spells out (by its columns, and by positions in its arrays), one per line. Every string of an entry
+ * (each value, and each key of each plain object in it) is one of these, a column, or text of the encoded
+ * JSON: so a text that occurs in none of the three occurs in no string of the entry (store.appendLog's mask
+ * relies on it). Keep it in step with LogEntry and the codec.
+ */
+export const IMPLIED_NAMES = [
+  // LogEntry
+  'id',
+  'cycleId',
+  'changeId',
+  'activityDateTime',
+  'durationInMilliseconds',
+  'provisioningAction',
+  'status',
+  'errorCode',
+  'errorReason',
+  'errorDetails',
+  'sourceIdentity',
+  'targetIdentity',
+  'modifiedProperties',
+  'provisioningSteps',
+  // errorDetails, sourceIdentity, targetIdentity and its details
+  'method',
+  'url',
+  'body',
+  'type',
+  'displayName',
+  'details',
+  'userPrincipalName',
+  'mailNickname',
+  // ModifiedProperty, ProvisioningStep
+  'oldValue',
+  'newValue',
+  'name',
+  'provisioningStepType',
+  'description',
+].join('\n');
+
 export function encodeLogEntry(e: LogEntry): string {
   const properties: StoredProperty[] = new Array(e.modifiedProperties.length);
   for (let i = 0; i < properties.length; i++) {

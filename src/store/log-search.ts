@@ -28,6 +28,7 @@ const WHOLE_LETTER = /[ßøæœđðłþıħ]/g;
 const MARKS = /\p{Mn}+/gu;
 const ASCII = /^[\x00-\x7f]*$/;
 const SPACES = /\s+/g;
+const PRINTABLE_ASCII_WORD = /^[\x21-\x7e]*$/;
 
 /**
  * Accent- and case-folded text: NFKD, combining marks removed, lower case, and the letters NFKD does not
@@ -38,6 +39,8 @@ const SPACES = /\s+/g;
  * because the table holds lower-case letters only (ẞ → ß → ss).
  */
 export function foldText(text: string): string {
+  // Most identifiers (ids, UPNs, nicknames) are printable ASCII without spaces: lower case is all they need.
+  if (PRINTABLE_ASCII_WORD.test(text)) return text.toLowerCase();
   const folded = ASCII.test(text)
     ? text.toLowerCase()
     : text

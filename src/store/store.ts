@@ -33,7 +33,7 @@ import { StateFileError } from '../shared/errors.js';
 import type { ObjectType } from '../model/records.js';
 import { Checkpointer, type CheckpointerOptions } from './checkpointer.js';
 import { LOCK_HOLDER_KEY } from './lock-holder.js';
-import { columnsOf, decodeLogEntry, encodeLogEntry, type LogColumns } from './log-codec.js';
+import { columnsOf, decodeLogEntry, encodeLogEntry, IMPLIED_NAMES, type LogColumns } from './log-codec.js';
 import { foldText, nearQuery, rankNear, searchText, searchTextOf, type LogIdentity, type NearIdentity } from './log-search.js';
 import { restrictMode } from './file-mode.js';
 import { checkProvsimDatabase } from './schema-check.js';
@@ -132,6 +132,19 @@ function logRow(e: LogEntry): unknown[] {
     encodeLogEntry(e),
     searchTextOf(e),
   ];
+}
+
+function rowMayHold(row: readonly unknown[], mask: LogMask): boolean {
+  for (const v of row) if (typeof v === 'string' && mask.mayHold(v)) return true;
+  return false;
+}
+
+/** How `appendLog` keeps secrets out of the log. */
+export interface LogMask {
+  /** False only when `text` certainly holds no secret. */
+  mayHold(text: string): boolean;
+  /** The entry with every secret masked (the same object when there was none). */
+  redact(entry: LogEntry): LogEntry;
 }
 
 export interface LogQuery {
@@ -699,13 +712,31 @@ export class StateStore {
     return done[done.length - 1] ?? null;
   }
 
-  appendLog(entries: readonly LogEntry[]): void {
-    if (entries.length === 0) return;
+  /**
+   * Appends entries to the log, in order, and returns them as stored. With a `mask`, an entry that may hold
+   * a secret is stored as `mask.redact(entry)`: the check is `mask.mayHold` on the entry's stored form (its
+   * columns and encoded JSON, which are made anyway) and on the field names that form implies
+   * (log-codec.ts IMPLIED_NAMES), so an entry that holds no secret is neither walked nor copied. A `mayHold`
+   * that never says no where the secret is (an over-approximation, such as redact-secret's
+   * `mayContainSecret`) makes this store exactly the entries `redact` would give.
+   */
+  appendLog(entries: readonly LogEntry[], mask?: LogMask): LogEntry[] {
+    if (entries.length === 0) return [];
     // `seq` is the rowid: SQLite gives each row the next one, so entries keep the order they are appended in.
     const ins = this.#stmt(INSERT_LOG);
+    const stored = entries.slice();
+    const maskAll = mask !== undefined && mask.mayHold(IMPLIED_NAMES);
     this.transaction(() => {
-      for (const e of entries) ins.run(logRow(e));
+      for (let i = 0; i < stored.length; i++) {
+        let row = logRow(stored[i]!);
+        if (mask !== undefined && (maskAll || rowMayHold(row, mask))) {
+          const masked = mask.redact(stored[i]!);
+          if (masked !== stored[i]) row = logRow((stored[i] = masked));
+        }
+        ins.run(row);
+      }
     });
+    return stored;
   }
 
   logs(query: LogQuery = {}): LogEntry[] {

@@ -14,7 +14,7 @@ import type { StateStore } from './store.js';
 export class WriteBehind {
   readonly #store: StateStore;
   readonly #batchSize: number;
-  #pending: Array<(() => void) | null> = [];
+  #pending: Array<((store: StateStore) => void) | null> = [];
   /** Index in `#pending` of the last queued write of each key. */
   #byKey = new Map<string, number>();
 
@@ -38,7 +38,7 @@ export class WriteBehind {
       if (earlier !== undefined) this.#pending[earlier] = null;
       this.#byKey.set(key, this.#pending.length);
     }
-    this.#pending.push(() => write(this.#store));
+    this.#pending.push(write);
     if (this.#pending.length >= this.#batchSize) this.flush();
   }
 
@@ -48,8 +48,9 @@ export class WriteBehind {
     const batch = this.#pending;
     this.#pending = [];
     this.#byKey = new Map();
-    this.#store.transaction(() => {
-      for (const write of batch) write?.();
+    const store = this.#store;
+    store.transaction(() => {
+      for (const write of batch) write?.(store);
     });
   }
 }

@@ -228,6 +228,32 @@ describe('undici adapter', () => {
     expect((await http.request<string>({ method: 'GET', url: `${origin}/fast` })).data).toBe('ok');
   });
 
+  it('requests in flight together each keep their own deadline, whatever their timeouts and order', async () => {
+    // /slow never answers; /fast answers at once; /late answers after 150 ms.
+    const { origin } = await serve((req, res) => {
+      if (req.url === '/fast') res.end('fast');
+      else if (req.url === '/late') setTimeout(() => res.end('late'), 150);
+    });
+    const http = new Axios({ adapter: undiciAdapter(new Agent({ connections: 8 })), validateStatus: () => true });
+    const get = (path: string, timeout: number): Promise<unknown> =>
+      http.request<string>({ method: 'GET', url: `${origin}${path}`, timeout }).then(
+        (r) => r.data,
+        (e: AxiosError) => e.code,
+      );
+    const started = Date.now();
+    // A long deadline first, then a shorter one: the shorter must fire on its own time, not the first's.
+    const long = get('/slow', 1500);
+    const short = get('/slow', 200);
+    const fast = get('/fast', 100);
+    const late = get('/late', 1000);
+    expect(await fast).toBe('fast');
+    expect(await short).toBe('ETIMEDOUT');
+    expect(Date.now() - started).toBeLessThan(1200);
+    expect(await late).toBe('late');
+    expect(await long).toBe('ETIMEDOUT');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
   it.each([
     ['a Content-Length over maxContentLength fails at the headers', true],
     ['a chunked body growing past maxContentLength is aborted', false],
