@@ -51,7 +51,7 @@ function withSessionOptions(cmd: Command): Command {
   return cmd
     .option(
       '--fixtures <dir>',
-      'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml), or a Microsoft Graph export directory (users.json, servicePrincipal.json, …); required unless provsim.yaml sets it',
+      'the fixture tenant directory (users.yaml, groups.yaml, assignments.yaml; .json too; or users*.jsonl and groups*.jsonl for large tenants), or a Microsoft Graph export directory (users.json, servicePrincipal.json, …); required unless provsim.yaml sets it',
     )
     .option('--mapping <file>', 'the attribute mapping YAML (e.g. mappings/customappsso.yaml); required unless provsim.yaml sets it')
     .option(
