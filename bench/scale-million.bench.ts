@@ -65,17 +65,32 @@ const say = (text: string): void => void process.stdout.write(`  scale-million: 
 
 let fixtures: Promise<MillionFixtures> | undefined;
 
+/** Temporary directories of this process (the fixtures, a run's state), removed at exit or on SIGINT/SIGTERM. */
+const temporary = new Set<string>();
+let removedAtExit = false;
+function temporaryDir(prefix: string): string {
+  if (!removedAtExit) {
+    removedAtExit = true;
+    process.once('exit', removeTemporary);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => {
+        removeTemporary();
+        process.exit(130);
+      });
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.add(dir);
+  return dir;
+}
+function removeTemporary(): void {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+  temporary.clear();
+}
+
 /** The day-1 and day-2 directories, written once per process into a temporary directory removed at exit. */
 function setup(): Promise<MillionFixtures> {
   return (fixtures ??= (async () => {
-    const root = mkdtempSync(join(tmpdir(), 'provsim-bench-million-'));
-    const remove = (): void => rmSync(root, { recursive: true, force: true });
-    process.once('exit', remove);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const)
-      process.once(signal, () => {
-        remove();
-        process.exit(130);
-      });
+    const root = temporaryDir('provsim-bench-million-');
     const { bavail, bsize } = statfsSync(root);
     if (bavail * bsize < DISK_NEEDED_BYTES)
       throw new Error(`${tmpdir()} has ${n((bavail * bsize) / MB)} MB free; the benchmark needs about ${n(DISK_NEEDED_BYTES / MB)} MB`);
@@ -132,7 +147,7 @@ export const benchmark: Benchmark = {
   onlyWhenNamed: true,
   async run(): Promise<Measurement> {
     const f = await setup();
-    const runDir = mkdtempSync(join(tmpdir(), 'provsim-bench-million-run-'));
+    const runDir = temporaryDir('provsim-bench-million-run-');
     const stub = await startStub();
     const done: string[] = [];
     /** The stub's CPU time in each phase, s: the other process on the same two cores. */
@@ -227,6 +242,7 @@ export const benchmark: Benchmark = {
     } finally {
       await stub.stop();
       rmSync(runDir, { recursive: true, force: true });
+      temporary.delete(runDir);
     }
   },
 };
