@@ -77,8 +77,16 @@ export function parseJsonLines(
 function isPlain(lineText: string, keys: number): boolean {
   const cr = lineText.indexOf('\r');
   if (cr !== -1 && cr !== lineText.length - 1) return false;
-  return quickKeyMarkers(lineText) <= keys && keyMarkers(lineText) === keys;
+  const quick = quickKeyMarkers(lineText);
+  if (quick > keys) return false;
+  // Every marker written `":` (no whitespace before a colon, as every JSON writer does by default): the
+  // quick count is the full one, without the character-by-character scan.
+  if (quick === keys && !SPACED_MARKER.test(lineText)) return true;
+  return keyMarkers(lineText) === keys;
 }
+
+/** A `"` followed by JSON whitespace and then `:`: a key marker the quick count misses. */
+const SPACED_MARKER = /"[ \t\r]+:/;
 
 /** Lines in `bytes[0, end)`. */
 export function countLineBreaks(bytes: Buffer, end: number): number {

@@ -69,7 +69,7 @@ export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
     return readTenant(
       input.dir,
       readUsers(usersFile.root),
-      (d) => usersFile.locate(d.obj ?? reject()),
+      (obj) => usersFile.locate(obj ?? reject()),
       groupsFile === null ? [] : readGroups(groupsFile.root),
       (d) => (groupsFile ?? reject()).locate(d.obj ?? reject()),
       openJson(assignments),
@@ -190,17 +190,23 @@ const GROUP_KEYS = new Set(GROUP_FIXTURE_KEYS);
 const GROUP_SINGLE = new Set<string>(GROUP_STRING_ATTRIBUTES);
 const UPN = UPN_FORMAT;
 
-interface UserDraft {
-  /** The parsed object (a `.json` file: located through it), or null when `at` is known (JSON Lines). */
-  obj: Obj | null;
-  at: SourceLocation | null;
-  id: string;
-  userPrincipalName: string;
-  accountEnabled: boolean;
-  softDeleted: boolean;
-  manager: string | null;
-  attributes: Record<string, SourceValue>;
+/**
+ * Users as the Tenant will hold them (id in lower case, `managerId` null until `readTenant` resolves it),
+ * with what is resolved later kept beside them, index for index: the manager as written and, for a `.json`
+ * file, the parsed object (to locate; JSON Lines users are located as they are read). Parallel lists rather
+ * than a draft object per user: a tenant's users are kept by the hundred thousand, and a second object per
+ * user was a tenth of the load's time (allocation, then promotion by the garbage collector).
+ */
+interface UsersRead {
+  users: SourceUser[];
+  managers: (string | null)[];
+  objs: Obj[];
 }
+
+const newUsersRead = (): UsersRead => ({ users: [], managers: [], objs: [] });
+
+/** A `.json` user's location until `readTenant` locates it (never seen outside this file). */
+const UNLOCATED: SourceLocation = { file: '', position: { line: 0, column: 0 } };
 
 /** What a key of a user map is, decided once per distinct key (every user repeats the same few). */
 const enum UserKey {
@@ -232,9 +238,14 @@ function userKeyKind(key: string): UserKey {
   return kind;
 }
 
-function readUsers(root: unknown): UserDraft[] {
+function readUsers(root: unknown): UsersRead {
   const interner = new Interner();
-  return objects(root).map((obj) => userDraft(obj, null, interner));
+  const read = newUsersRead();
+  for (const obj of objects(root)) {
+    readUser(obj, UNLOCATED, interner, read);
+    read.objs.push(obj);
+  }
+  return read;
 }
 
 /**
@@ -262,8 +273,8 @@ class Interner {
 const scratchKeys: string[] = [];
 const scratchValues: SourceValue[] = [];
 
-/** One user object checked and read; REJECT when anything is not plainly valid. */
-function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): UserDraft {
+/** One user object checked and added to `into`; REJECT (nothing added) when anything is not plainly valid. */
+function readUser(obj: Obj, location: SourceLocation, interner: Interner, into: UsersRead): void {
   {
     let id: string | null = null;
     let upn: string | null = null;
@@ -306,7 +317,8 @@ function userDraft(obj: Obj, at: SourceLocation | null, interner: Interner): Use
     }
     if (id === null || upn === null) reject();
     const attributes = compactRecord(keys, values, n);
-    return { obj: at === null ? obj : null, at, id, userPrincipalName: upn, accountEnabled, softDeleted, manager, attributes };
+    into.users.push({ id: id.toLowerCase(), userPrincipalName: upn, accountEnabled, softDeleted, managerId: null, attributes, location });
+    into.managers.push(manager);
   }
 }
 
@@ -403,62 +415,60 @@ function resolveRole(ref: string, roles: readonly AppRole[]): string {
   return role ? role.id : reject();
 }
 
-/** `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member rejects. */
+/**
+ * `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member
+ * rejects. Resolves the users' managers in place; `locateUser` is called for users still `UNLOCATED`.
+ */
 function readTenant(
   dir: string,
-  users: UserDraft[],
-  locateUser: (d: UserDraft) => SourceLocation,
+  read: UsersRead,
+  locateUser: (obj: Obj | undefined) => SourceLocation,
   groups: GroupDraft[],
   locateGroup: (d: GroupDraft) => SourceLocation,
   assignmentsFile: JsonFile,
 ): Tenant {
   const { app, assignments } = readAssignments(assignmentsFile.root);
+  const { users, managers, objs } = read;
 
-  type Entry = { kind: 'user'; draft: UserDraft } | { kind: 'group'; draft: GroupDraft };
-  const byId = new Map<string, Entry>();
-  const byUpn = new Map<string, UserDraft>();
-  for (const draft of users) {
-    const id = draft.id.toLowerCase();
-    if (byId.has(id)) reject();
-    byId.set(id, { kind: 'user', draft });
+  // Ids are lower case already (readUser); a user and a group never share one.
+  const usersById = new Map<string, SourceUser>();
+  const groupsById = new Map<string, GroupDraft>();
+  const byUpn = new Map<string, SourceUser>();
+  // A key already present leaves the size unchanged: one hash lookup per insertion instead of two.
+  for (const user of users) {
+    const size = usersById.size;
+    if (usersById.set(user.id, user).size === size) reject();
+  }
+  for (const user of users) {
+    const size = byUpn.size;
+    if (byUpn.set(upnKey(user.userPrincipalName), user).size === size) reject();
   }
   for (const draft of groups) {
     const id = draft.id.toLowerCase();
-    if (byId.has(id)) reject();
-    byId.set(id, { kind: 'group', draft });
+    if (groupsById.has(id) || usersById.has(id)) reject();
+    groupsById.set(id, draft);
   }
-  for (const draft of users) {
-    const upn = upnKey(draft.userPrincipalName);
-    if (byUpn.has(upn)) reject();
-    byUpn.set(upn, draft);
-  }
-  const lookup = (ref: string): Entry | undefined => {
-    const key = ref.toLowerCase();
+  /** The user a reference (an id or a UPN) names, or undefined. */
+  const userNamed = (ref: string): SourceUser | undefined => {
     // Every id key is a GUID (36 characters): skip hashing UPNs into a map they cannot be in.
-    const hit = key.length === 36 ? byId.get(key) : undefined;
-    if (hit) return hit;
-    const user = byUpn.get(upnKey(ref));
-    return user ? { kind: 'user', draft: user } : undefined;
+    const hit = ref.length === 36 ? usersById.get(ref.toLowerCase()) : undefined;
+    return hit ?? byUpn.get(upnKey(ref));
   };
+  const groupNamed = (ref: string): GroupDraft | undefined => (ref.length === 36 ? groupsById.get(ref.toLowerCase()) : undefined);
 
-  const sourceUsers: SourceUser[] = users.map((u) => {
-    let managerId: string | null = null;
-    if (u.manager !== null) {
-      const target = lookup(u.manager);
-      if (target?.kind !== 'user' || target.draft === u) reject();
-      managerId = target.draft.id.toLowerCase();
+  for (let i = 0; i < users.length; i++) {
+    const user = users[i]!;
+    const manager = managers[i]!;
+    if (manager !== null) {
+      const target = userNamed(manager);
+      if (target === undefined || target === user) {
+        // A group as manager, an unknown reference or the user itself.
+        reject();
+      }
+      user.managerId = target.id;
     }
-    const { id, userPrincipalName, accountEnabled, softDeleted, attributes } = u;
-    return {
-      id: id.toLowerCase(),
-      userPrincipalName,
-      accountEnabled,
-      softDeleted,
-      managerId,
-      attributes,
-      location: u.at ?? locateUser(u),
-    };
-  });
+    if (user.location === UNLOCATED) user.location = locateUser(objs[i]);
+  }
 
   const nested = new Map<string, string[]>();
   const sourceGroups: SourceGroup[] = groups.map((g) => {
@@ -466,13 +476,14 @@ function readTenant(
     const seen = new Set<string>();
     const groupMembers: string[] = [];
     for (const ref of g.members) {
-      const target = lookup(ref) ?? reject();
-      const id = target.draft.id.toLowerCase();
+      const user = userNamed(ref);
+      const group = user === undefined ? (groupNamed(ref) ?? reject()) : undefined;
+      const id = user !== undefined ? user.id : group!.id.toLowerCase();
       // A member listed twice is a warning there; warnings are diagnostics too.
       if (seen.has(id)) reject();
       seen.add(id);
       memberIds.push(id);
-      if (target.kind === 'group') groupMembers.push(id);
+      if (group !== undefined) groupMembers.push(id);
     }
     nested.set(g.id.toLowerCase(), groupMembers);
     return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: g.at ?? locateGroup(g) };
@@ -486,24 +497,27 @@ function readTenant(
     if (list) list.push(g);
     else groupsByName.set(key, [g]);
   }
-  const seenAssignments = new Set<string>();
+  /** Principals assigned so far, by role id (a tenant has few roles; no key string built per assignment). */
+  const assignedByRole = new Map<string, Set<string>>();
   const sourceAssignments: Assignment[] = assignments.map((a) => {
-    let target = lookup(a.principal);
-    if (!target) {
+    const user = userNamed(a.principal);
+    let group = user === undefined ? groupNamed(a.principal) : undefined;
+    if (user === undefined && group === undefined) {
       const named = groupsByName.get(a.principal.toLowerCase()) ?? [];
       const exact = named.filter((g) => g.displayName === a.principal);
       const candidates = named.length > 1 && exact.length === 1 ? exact : named;
       if (candidates.length !== 1) reject();
-      target = { kind: 'group', draft: candidates[0]! };
+      group = candidates[0]!;
     }
-    const principalId = target.draft.id.toLowerCase();
-    const key = `${principalId}/${a.roleId}`;
-    if (seenAssignments.has(key)) reject();
-    seenAssignments.add(key);
-    return { principalKind: target.kind, principalId, roleId: a.roleId, location: assignmentsFile.locate(a.obj) };
+    const principalId = user !== undefined ? user.id : group!.id.toLowerCase();
+    let assigned = assignedByRole.get(a.roleId);
+    if (assigned === undefined) assignedByRole.set(a.roleId, (assigned = new Set()));
+    const size = assigned.size;
+    if (assigned.add(principalId).size === size) reject();
+    return { principalKind: user !== undefined ? 'user' : 'group', principalId, roleId: a.roleId, location: assignmentsFile.locate(a.obj) };
   });
 
-  return { dir, users: sourceUsers, groups: sourceGroups, app, assignments: sourceAssignments };
+  return { dir, users, groups: sourceGroups, app, assignments: sourceAssignments };
 }
 
 /** Whether nested group membership loops (iterative depth-first search, so deep nesting cannot overflow). */
@@ -541,7 +555,7 @@ function hasCycle(edges: ReadonlyMap<string, readonly string[]>): boolean {
  * YAML-node path can still be pointed at the right line.
  */
 export class JsonLinesTenantReader {
-  readonly #users: UserDraft[] = [];
+  readonly #users = newUsersRead();
   readonly #groups: GroupDraft[] = [];
   readonly #interner = new Interner();
   #rejected = false;
@@ -553,12 +567,12 @@ export class JsonLinesTenantReader {
   }
 
   get userCount(): number {
-    return this.#users.length;
+    return this.#users.users.length;
   }
 
   /** `plain`: the line's keys are certainly distinct (see `json-lines.ts`). */
   addUser(value: unknown, at: SourceLocation, plain: boolean): void {
-    this.#add(at, () => this.#users.push(userDraft(plain && isObject(value) ? value : reject(), at, this.#interner)));
+    this.#add(at, () => readUser(plain && isObject(value) ? value : reject(), at, this.#interner, this.#users));
   }
 
   addGroup(value: unknown, at: SourceLocation, plain: boolean): void {
