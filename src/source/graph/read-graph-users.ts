@@ -13,6 +13,7 @@ import type { GraphReport, ItemAt } from './graph-report.js';
 import { describeKind, describeValue, hasData, isJsonObject, odataTypeOf, propertiesOf, stringOf } from './json-values.js';
 import type { Property } from './json-values.js';
 import type { GraphPage } from './read-page.js';
+import { itemId, itemProperties, readItems } from './read-graph-item.js';
 import { SPECIAL_USER_PROPERTIES, readAttributes } from './user-translations.js';
 import type { UnusedProperties } from './unused-properties.js';
 
@@ -31,58 +32,24 @@ export interface GraphUserDraft {
 }
 
 export function readGraphUsers(page: GraphPage, report: GraphReport, unused: UnusedProperties): GraphUserDraft[] {
-  const users: GraphUserDraft[] = [];
-  for (const { value, at } of page.items) {
-    const user = readUser(value, at, report, unused);
-    if (user !== null) users.push(user);
-  }
-  return users;
+  return readItems(page, (value, at) => readUser(value, at, report, unused));
 }
 
 function readUser(value: unknown, at: ItemAt, report: GraphReport, unused: UnusedProperties): GraphUserDraft | null {
-  if (!isJsonObject(value)) {
-    report.warn(
-      C.GRAPH_NOT_AN_OBJECT,
-      `the item is ${describeValue(value)}, not a user; it was left out`,
-      at,
-      'a users page lists user objects',
-    );
-    return null;
-  }
-  const type = odataTypeOf(value);
-  if (type !== null && type !== 'user') {
-    report.warn(
-      C.GRAPH_NOT_AN_OBJECT,
-      `the item is ${describeKind(type)} (@odata.type), not a user; it was left out`,
-      at,
-      'save GET /v1.0/users pages in users*.json; other directory objects do not belong there',
-    );
-    return null;
-  }
-  const { properties, repeated } = propertiesOf(value);
-  reportRepeated(repeated, at, report);
+  const properties = itemProperties(value, at, report, 'user');
+  if (properties === null) return null;
   const label = stringOf(properties, 'userPrincipalName') ?? stringOf(properties, 'displayName') ?? stringOf(properties, 'id');
   const who = label === null ? 'the user' : `user ${JSON.stringify(label)}`;
 
-  const id = stringOf(properties, 'id');
-  if (id === null) {
-    report.warn(
-      C.GRAPH_MISSING_KEY,
-      `${who} has no id; the user was left out`,
-      at,
-      'Graph returns id by default; keep it in $select (…&$select=id,userPrincipalName,…)',
-    );
-    return null;
-  }
-  if (!isGuid(id)) {
-    report.warn(
-      C.GRAPH_INVALID_ID,
-      `${who} has the id ${JSON.stringify(id)}, which is not a GUID; the user was left out`,
-      child(at, 'id'),
-      'Entra object ids look like 6f1c0f1e-2b9a-4c55-8a3e-0d6a1b2c3d4e',
-    );
-    return null;
-  }
+  const id = itemId(
+    properties,
+    at,
+    report,
+    who,
+    'user',
+    'Graph returns id by default; keep it in $select (…&$select=id,userPrincipalName,…)',
+  );
+  if (id === null) return null;
   const upn = stringOf(properties, 'userPrincipalName');
   if (upn === null) {
     report.warn(
@@ -192,13 +159,3 @@ function readManager(manager: Property | undefined, who: string, at: ItemAt, rep
 }
 
 /** Two spellings of one property in one object (`mail` and `Mail`): the first was read. */
-export function reportRepeated(repeated: readonly Property[], at: ItemAt, report: GraphReport): void {
-  for (const p of repeated)
-    if (hasData(p.value))
-      report.warn(
-        C.GRAPH_UNUSABLE_VALUE,
-        `\`${p.name}\` repeats a property of the same name in another case; the first spelling was read and this one left out`,
-        child(at, p.name),
-        'Graph names each property once',
-      );
-}
