@@ -45,3 +45,70 @@ describe('heapGuard', () => {
     expect(askedUnder).toBe(0);
   });
 });
+
+describe('heapGuard pacing', () => {
+  it('holds its collections to maxShare of the time: after a collection of d ms, none for d × (1/maxShare − 1) ms', () => {
+    let clock = 0;
+    let collections = 0;
+    // A live set far above the limit (400 survive each collection); every batch's garbage passes the headroom.
+    let heap = 600;
+    const guard = heapGuard(
+      100,
+      10,
+      {
+        usedHeap: () => heap,
+        now: () => clock,
+        collector: () => () => {
+          collections++;
+          clock += 50; // each collection takes 50 ms
+          heap = 400;
+        },
+      },
+      0.2,
+    );
+    guard();
+    expect(collections).toBe(1); // the first one runs at once
+    heap = 600;
+    clock += 199; // 50 × (1/0.2 − 1) = 200 ms must pass after it
+    guard();
+    expect(collections).toBe(1);
+    clock += 1;
+    guard();
+    expect(collections).toBe(2);
+    // Over a long run of batches, the collections take at most a fifth of the time.
+    const start = clock;
+    for (let i = 0; i < 1000; i++) {
+      clock += 10; // a batch
+      heap = 600;
+      guard();
+    }
+    expect((collections - 2) * 50).toBeLessThanOrEqual(0.2 * (clock - start) + 50);
+    expect(collections).toBeGreaterThan(2);
+  });
+
+  it('with the default share, still collects after each batch when collections are short (a small live set)', () => {
+    let clock = 0;
+    let heap = 0;
+    let collections = 0;
+    const guard = heapGuard(100, 10, {
+      usedHeap: () => heap,
+      now: () => clock,
+      collector: () => () => {
+        collections++;
+        clock += 5;
+        heap = 20;
+      },
+    });
+    for (let i = 0; i < 10; i++) {
+      heap = 150; // a batch's garbage passes the limit
+      clock += 100; // a batch takes 100 ms, far more than 4 × 5 ms
+      guard();
+    }
+    expect(collections).toBe(10);
+  });
+
+  it('refuses a share outside (0, 1]', () => {
+    expect(() => heapGuard(100, 10, {}, 0)).toThrow(/maxShare/);
+    expect(() => heapGuard(100, 10, {}, 1.5)).toThrow(/maxShare/);
+  });
+});
