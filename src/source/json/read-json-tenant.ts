@@ -239,42 +239,57 @@ function userKeyKind(key: string): UserKey {
 }
 
 function readUsers(root: unknown): UsersRead {
-  const interner = new Interner();
+  const userKeys = new UserKeys();
   const read = newUsersRead();
   for (const obj of objects(root)) {
-    readUser(obj, UNLOCATED, interner, read);
+    readUser(obj, UNLOCATED, userKeys, read);
     read.objs.push(obj);
   }
   return read;
 }
 
 /**
- * Shares equal attribute values between users: most attributes (department, city, companyName, userType…)
- * take few distinct values across a tenant, and `JSON.parse` gives each occurrence a string of its own. A key
- * that shows more than `limit` distinct values (names, mails, phone numbers) stops being interned and its
- * table is dropped, so the tables stay small. Values are unchanged; only their sharing is.
+ * A user key as the reader meets it: what it is (`userKeyKind`) and its values so far. Equal attribute values
+ * are shared between users: most attributes (department, city, companyName, userType…) take few distinct
+ * values across a tenant, and `JSON.parse` gives each occurrence a string of its own. A key that shows more
+ * than `INTERN_LIMIT` distinct values (names, mails, phone numbers) stops being interned and its table is
+ * dropped, so the tables stay small. Values are unchanged; only their sharing is. One lookup per key of a
+ * user finds both (a tenant's users repeat the same few keys).
  */
-class Interner {
-  readonly #tables = new Map<string, Map<string, string> | null>();
-  constructor(private readonly limit = 1024) {}
+interface UserKeyInfo {
+  kind: UserKey;
+  values: Map<string, string> | null;
+}
+const INTERN_LIMIT = 1024;
 
-  intern(key: string, value: string): string {
-    let table = this.#tables.get(key);
-    if (table === null) return value;
-    if (table === undefined) this.#tables.set(key, (table = new Map()));
-    const hit = table.get(value);
-    if (hit !== undefined) return hit;
-    if (table.size >= this.limit) this.#tables.set(key, null);
-    else table.set(value, value);
-    return value;
+class UserKeys {
+  readonly #byName = new Map<string, UserKeyInfo>();
+
+  get(key: string): UserKeyInfo {
+    let info = this.#byName.get(key);
+    if (info === undefined) {
+      info = { kind: userKeyKind(key), values: new Map() };
+      if (this.#byName.size < 10_000) this.#byName.set(key, info);
+    }
+    return info;
   }
+}
+
+function intern(info: UserKeyInfo, value: string): string {
+  const table = info.values;
+  if (table === null) return value;
+  const hit = table.get(value);
+  if (hit !== undefined) return hit;
+  if (table.size >= INTERN_LIMIT) info.values = null;
+  else table.set(value, value);
+  return value;
 }
 
 const scratchKeys: string[] = [];
 const scratchValues: SourceValue[] = [];
 
 /** One user object checked and added to `into`; REJECT (nothing added) when anything is not plainly valid. */
-function readUser(obj: Obj, location: SourceLocation, interner: Interner, into: UsersRead): void {
+function readUser(obj: Obj, location: SourceLocation, userKeys: UserKeys, into: UsersRead): void {
   {
     let id: string | null = null;
     let upn: string | null = null;
@@ -286,7 +301,8 @@ function readUser(obj: Obj, location: SourceLocation, interner: Interner, into: 
     const values = scratchValues;
     let n = 0;
     for (const key in obj) {
-      const kind = userKeyKind(key);
+      const info = userKeys.get(key);
+      const kind = info.kind;
       if (kind === UserKey.Unknown) reject();
       const value = obj[key];
       if (value === null) continue;
@@ -311,7 +327,7 @@ function readUser(obj: Obj, location: SourceLocation, interner: Interner, into: 
           const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
           keys[n] = key;
-          values[n++] = typeof v === 'string' ? interner.intern(key, v) : v;
+          values[n++] = typeof v === 'string' ? intern(info, v) : v;
         }
       }
     }
@@ -557,7 +573,7 @@ function hasCycle(edges: ReadonlyMap<string, readonly string[]>): boolean {
 export class JsonLinesTenantReader {
   readonly #users = newUsersRead();
   readonly #groups: GroupDraft[] = [];
-  readonly #interner = new Interner();
+  readonly #userKeys = new UserKeys();
   #rejected = false;
   rejectedAt: SourceLocation | null = null;
 
@@ -572,7 +588,14 @@ export class JsonLinesTenantReader {
 
   /** `plain`: the line's keys are certainly distinct (see `json-lines.ts`). */
   addUser(value: unknown, at: SourceLocation, plain: boolean): void {
-    this.#add(at, () => readUser(plain && isObject(value) ? value : reject(), at, this.#interner, this.#users));
+    // Inline rather than through #add: a closure per user, for a hundred thousand users, shows in the load.
+    if (this.#rejected) return;
+    try {
+      readUser(plain && isObject(value) ? value : reject(), at, this.#userKeys, this.#users);
+    } catch {
+      this.#rejected = true;
+      this.rejectedAt = at;
+    }
   }
 
   addGroup(value: unknown, at: SourceLocation, plain: boolean): void {
