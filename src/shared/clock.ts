@@ -18,6 +18,13 @@ export interface Clock {
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * Real elapsed time in ms from an arbitrary origin (monotonic), for measuring how long the process's own work
+ * takes (the heap guard paces its collections by their pauses). Never simulated: a `ManualClock` cycle still
+ * spends real time collecting garbage. Not for anything a cycle schedules or records; that takes a Clock.
+ */
+export const elapsedMs = (): number => performance.now();
+
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) =>

@@ -25,6 +25,7 @@
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { elapsedMs } from './clock.js';
 
 const MB = 1024 * 1024;
 
@@ -33,7 +34,7 @@ export interface HeapGuardDeps {
   usedHeap?: () => number;
   /** A full collection, or null when there is none. @default V8's gc(), exposed on first need */
   collector?: () => (() => void) | null;
-  /** Elapsed time in ms, for the pacing (any origin). @default performance.now */
+  /** Real elapsed time in ms, for the pacing (any origin). @default elapsedMs (clock.ts) */
   now?: () => number;
 }
 
@@ -48,7 +49,7 @@ export function heapGuard(
 ): () => void {
   if (!(maxShare > 0 && maxShare <= 1)) throw new RangeError(`Expected \`maxShare\` to be in (0, 1], got \`${maxShare}\``);
   const usedHeap = deps.usedHeap ?? (() => getHeapStatistics().used_heap_size);
-  const now = deps.now ?? (() => performance.now());
+  const now = deps.now ?? elapsedMs;
   // Resolved on first need: exposing the collector makes a VM context (milliseconds), which a small
   // cycle should not pay.
   let gc: (() => void) | null | undefined;
