@@ -40,8 +40,6 @@
  * autocannon runs after the second replay, on the objects it left, so its PATCHes address that replay's
  * ids; its filter GETs ask for a value that matches nothing, as the cycle's did.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import axios, { type AxiosInstance } from 'axios';
 import type { RequestEvent } from '../src/scim/client.js';
@@ -59,6 +57,7 @@ import {
 } from './engine-harness.js';
 import { startStub, type Stub } from './stub-server.js';
 import type { Benchmark, Measurement } from './types.js';
+import { exposeGc } from '../src/shared/heap-guard.js';
 
 const USERS = 10_000;
 const GROUPS = 500;
@@ -171,16 +170,7 @@ export const benchmark: Benchmark = {
 };
 
 /** A full GC if V8 lets us expose it at run time (as run.ts does between runs); otherwise nothing. */
-const collectGarbage: () => void = (() => {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    if (typeof gc === 'function') return () => (gc as () => void)();
-  } catch {
-    // fall through
-  }
-  return () => {};
-})();
+const collectGarbage: () => void = exposeGc() ?? ((): void => {});
 
 /** A RequestCounter that also keeps every request of the cycle, as the replay sends it. */
 class RecordingCounter extends RequestCounter {

@@ -17,10 +17,9 @@ import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { median, meets } from './stats.js';
 import type { Benchmark, Measurement } from './types.js';
+import { exposeGc } from '../src/shared/heap-guard.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const MIN_RUNS = 3;
@@ -79,16 +78,7 @@ async function discover(): Promise<Benchmark[]> {
 }
 
 /** A full GC if V8 lets us expose it at runtime; otherwise nothing (the figures are then a little noisier). */
-const collectGarbage: () => void = (() => {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    if (typeof gc === 'function') return () => (gc as () => void)();
-  } catch {
-    // fall through
-  }
-  return () => {};
-})();
+const collectGarbage: () => void = exposeGc() ?? ((): void => {});
 
 async function measure(b: Benchmark, runs: number): Promise<Result> {
   const measurements: Measurement[] = [];

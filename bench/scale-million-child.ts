@@ -21,8 +21,6 @@
  *   node --import tsx bench/scale-million-child.ts MODE DIR STATE BASE_URL CONCURRENCY
  */
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CycleResult } from '../src/engine/cycle-result.js';
 import type { EngineHooks } from '../src/engine/hooks.js';
 import { openProvisioner } from '../src/engine/open.js';
@@ -30,7 +28,7 @@ import type { Plan } from '../src/engine/plan.js';
 import type { Tenant } from '../src/model/directory.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
-import { heapGuard } from '../src/shared/heap-guard.js';
+import { exposeGc, heapGuard } from '../src/shared/heap-guard.js';
 import { seededRandom } from '../src/shared/random.js';
 import { loadTenant } from '../src/source/load-tenant.js';
 import { defaultJob, openEngine, RequestCounter } from './engine-harness.js';
@@ -101,16 +99,7 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
 };
 
 /** A full GC, for the untimed memory breakdown only. */
-const gc: () => void = (() => {
-  try {
-    setFlagsFromString('--expose-gc');
-    const f = runInNewContext('gc') as unknown;
-    if (typeof f === 'function') return f as () => void;
-  } catch {
-    // fall through
-  }
-  return () => {};
-})();
+const gc: () => void = exposeGc() ?? ((): void => {});
 
 const [mode, dir, statePath, baseUrl, concurrencyArg] = process.argv.slice(2) as [Mode, string, string, string, string];
 const concurrency = Number(concurrencyArg);

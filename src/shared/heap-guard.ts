@@ -70,7 +70,7 @@ export function heapGuard(
 }
 
 /** V8's `gc()`, exposed at run time (the flag is read when a new context is made), or null. */
-function exposeGc(): (() => void) | null {
+export function exposeGc(): (() => void) | null {
   const existing = (globalThis as { gc?: unknown }).gc;
   if (typeof existing === 'function') return existing as () => void;
   try {
