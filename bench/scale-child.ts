@@ -2,7 +2,8 @@
  * The scale benchmark's cycle, in a process of its own (forked by `scale.bench.ts`), so that its peak RSS
  * is the engine's alone, not the benchmark runner's with other benchmarks' memoised tenants. Generates
  * the tenant, starts the stub, runs one initial cycle as the CLI would (batches, heap guard), and sends
- * the figures to the parent over IPC.
+ * the figures to the parent over IPC; run on its own (no IPC channel), it prints them as JSON, so other
+ * sizes can be measured by hand:
  *
  *   node --import tsx bench/scale-child.ts USERS GROUPS MEMBERS CONCURRENCY
  */
@@ -43,7 +44,8 @@ try {
     requests: counter.total,
     byMethod: counter.byMethod,
   };
-  process.send?.(figures);
+  if (process.send) process.send(figures);
+  else process.stdout.write(`${JSON.stringify(figures)}\n`);
 } finally {
   await engine.close();
   dispose();

@@ -123,8 +123,7 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
         const at: SourceLocation = { file, position: { line, column: 1 } };
         if (kind === 'users') reader.addUser(value, at, plain);
         else reader.addGroup(value, at, plain);
-        // `text` slices the chunk: copy it so the chunk is not kept alive.
-        if (reader.rejected && reader.rejectedAt !== null) rejectedLine = { file, line, text: (' ' + text).slice(1), kind };
+        if (reader.rejected && reader.rejectedAt !== null) rejectedLine = { file, line, text, kind };
       });
       totalBytes += streamed.bytes;
       diagnostics.push(...streamed.diagnostics);

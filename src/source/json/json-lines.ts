@@ -1,6 +1,6 @@
 /**
  * JSON Lines (one JSON value per line, https://jsonlines.org), parsed a chunk at a time so that a file of any
- * size streams through: the load wrapper hands over text that ends at a line break, and each non-blank line
+ * size streams through: the load wrapper hands over bytes that end at a line break, and each non-blank line
  * is `JSON.parse`d on its own. Pure.
  *
  * Besides the value, each line says whether it is `plain`: whether its keys are certainly all distinct.
@@ -15,7 +15,7 @@ export interface JsonLine {
   /** 1-based line number in the file. */
   line: number;
   plain: boolean;
-  /** The line as written (a slice of the chunk: keep it only briefly). */
+  /** The line as written, decoded on its own (it keeps no chunk alive). */
   text: string;
 }
 
