@@ -18,14 +18,19 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const MAPPING = join(ROOT, 'mappings', 'customappsso.yaml');
 const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p));
-const SOCKET = `provsim-test-${process.pid}`;
+/**
+ * Each terminal gets a tmux server of its own. `kill-server` returns before the server has gone, and a new
+ * session on the same socket could reach the dying server ("server exited unexpectedly", seen in CI).
+ */
+let socket = '';
+let terminals = 0;
 
 let dir: string;
 let tenant: string;
 let target: RunningTarget;
 
 function tmux(...args: string[]): string {
-  return execFileSync(TMUX!, ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  return execFileSync(TMUX!, ['-L', socket, ...args], { encoding: 'utf8' });
 }
 
 /** Starts `args` under the CLI in a 140×40 terminal; the shell prints EXIT=<code> when it ends. */
@@ -34,6 +39,7 @@ function runInTerminal(args: string[], env: Record<string, string> = {}): void {
   const exports = Object.entries({ TERM: 'xterm-256color', ...env })
     .map(([k, v]) => `${k}='${v}'`)
     .join(' ');
+  socket = `provsim-test-${process.pid}-${++terminals}`;
   tmux(
     'new-session',
     '-d',
