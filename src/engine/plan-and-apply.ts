@@ -28,7 +28,7 @@ import { mayContainSecret, redactSecretsDeep } from '../shared/redact-secret.js'
 import type { LogMask } from '../store/store.js';
 import { apply } from './apply.js';
 import type { EngineContext } from './context.js';
-import { diffBatch, planDeferredReferences, type DeferredReferences, type DiffInput } from './diff.js';
+import { diffBatch, planDeferredReferences, willExistAfter, type DeferredReferences, type DiffInput } from './diff.js';
 import { buildLogEntries, countEntries, sourceIdentifiers } from './log-entries.js';
 import type { Observation } from './observation.js';
 import { observe } from './observe.js';
@@ -169,8 +169,8 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   };
 
   const runDeferred = async (index: number, count: number): Promise<void> => {
-    const willExist = new Set(existing);
-    for (const id of targetIds.keys()) if (base.desired.has(id)) willExist.add(id);
+    // A view read while planning, before apply changes targetIds, as in a batch's diff.
+    const willExist = willExistAfter({ targetIds, desired: base.desired }, existing);
     const memberships = readMemberships(
       ctx.store,
       deferred.filter((d) => d.source.objectType === 'Group').map((d) => d.source.id),

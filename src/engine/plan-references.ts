@@ -24,6 +24,11 @@ export interface ReferenceInputs {
   job: CompiledJob;
 }
 
+/** A set of source ids, read only through `has`: a view over other collections, not always a Set of its own. */
+export interface IdSet {
+  has(id: string): boolean;
+}
+
 /**
  * The reference changes of one object. `willExist`: the objects that can be referenced after the objects
  * phase (linked objects still in Entra, and objects matched or created in this cycle).
@@ -31,7 +36,7 @@ export interface ReferenceInputs {
 export function planReferences(
   source: DesiredObject,
   current: CurrentValues | null,
-  willExist: ReadonlySet<string>,
+  willExist: IdSet,
   input: ReferenceInputs,
 ): ReferenceChange[] {
   const out: ReferenceChange[] = [];

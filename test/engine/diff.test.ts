@@ -4,7 +4,7 @@
  * prevention (spec §5.11) and references (manager, members). No HTTP, no store: every input is a value.
  */
 import { describe, expect, it } from 'vitest';
-import { diff, diffBatch } from '../../src/engine/diff.js';
+import { diff, diffBatch, willExistAfter } from '../../src/engine/diff.js';
 import type { Change, Plan } from '../../src/engine/plan.js';
 import {
   aGroup,
@@ -410,5 +410,31 @@ describe('diff: references', () => {
     expect(batch.plan.references).toEqual([]);
     expect(batch.deferred.map((d) => d.source.id)).toEqual([id('ann')]);
     expect(batch.exists).toEqual([id('ann')]);
+  });
+
+  it('in a split cycle, a manager an earlier batch created is set; one no batch provisions is not', () => {
+    const input = diffInputOf({ tenant: aTenant([boss, ann2]), observed: { ann: notFound('ann') }, work: ['ann'] });
+    const earlier = diffBatch({ ...input, existing: new Set([id('boss')]), pending: new Set() });
+    expect(earlier.plan.references).toMatchObject([{ action: 'set-manager', managerSourceId: id('boss'), managerProvisioned: true }]);
+    const none = diffBatch({ ...input, existing: new Set(), pending: new Set() });
+    expect(none.plan.references).toMatchObject([{ action: 'set-manager', managerProvisioned: false }]);
+  });
+});
+
+describe('willExistAfter: what can be referenced after the objects phase', () => {
+  it('objects of the planned sets, and linked objects still in Entra; not linked objects gone from Entra', () => {
+    const input = diffInputOf({ tenant: aTenant([aUser('ann'), aUser('bob')]), links: [anAnchor('ann'), anAnchor('gone')] });
+    const willExist = willExistAfter(input, new Set([id('bob')]), undefined, new Set([id('new')]));
+    expect([id('ann'), id('bob'), id('new')].map((x) => willExist.has(x))).toEqual([true, true, true]);
+    expect([id('gone'), id('cy')].map((x) => willExist.has(x))).toEqual([false, false]);
+  });
+
+  it('reads the target ids as they are when asked (the diff asks before apply adds to them)', () => {
+    const input = diffInputOf({ tenant: aTenant([aUser('ann')]) });
+    const targetIds = new Map<string, string>();
+    const willExist = willExistAfter({ targetIds, desired: input.desired });
+    expect(willExist.has(id('ann'))).toBe(false);
+    targetIds.set(id('ann'), 't-ann');
+    expect(willExist.has(id('ann'))).toBe(true);
   });
 });
