@@ -1,4 +1,5 @@
 /** What a command may touch of the outside world; tests pass their own. */
+import type { watchMemory } from '../shared/memory-watchdog.js';
 import type { Axios } from 'axios';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
@@ -28,6 +29,8 @@ export interface CliDeps {
   abortRequests?: AbortSignal;
   /** The HTTP seam; created from options when absent. */
   http?: Axios;
+  /** Stops a cycle before the heap runs out (shared/memory-watchdog.ts); tests pass one that fires. */
+  watchMemory?: typeof watchMemory;
   cwd: string;
 }
 

@@ -2,11 +2,13 @@
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
 import { heapGuard } from '../../shared/heap-guard.js';
+import { memoryLowText } from '../../shared/memory-watchdog.js';
+import { cycleStop } from '../cycle-stop.js';
 import { isWrite, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import type { RequestEvent } from '../../scim/client.js';
 import { openSession, type Session, type SessionOptions } from '../session.js';
-import { cycleExitCode } from '../exit-codes.js';
+import { cycleExitCode, EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { countRequests } from '../request-counts.js';
 import { renderCycle, renderEntry, renderSourceSummary } from '../render/human.js';
@@ -59,6 +61,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   }
   const { out, requests } = session;
   const style = styleFor(deps.env, deps.stdoutIsTTY ?? false);
+  const stop = cycleStop(deps);
   try {
     const quarantineBefore = session.provisioner.quarantine();
     session.startCycleClock();
@@ -66,7 +69,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       dryRun: options.dryRun ?? false,
       allowDeletes: options.allowDeletes ?? false,
       forceInitial: options.full ?? false,
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      signal: stop.signal,
       hooks: {
         onPhase: (p) => progress.status(phaseText(p)),
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
@@ -89,6 +92,14 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       },
     });
     progress.stop();
+    stop.dispose();
+    const low = stop.memoryLow();
+    if (low) {
+      session.err(
+        `provsim: ${memoryLowText(low)}. ${options.dryRun ? 'A dry run holds its whole plan (every read and every change) until it is printed' : 'The requests in flight finished and what the cycle did is in the state: the next sync goes on from there'}`,
+      );
+      return { exitCode: EXIT_CODES.failed, cycle, requests };
+    }
     const exitCode = cycleExitCode(cycle);
     const notes = options.dryRun
       ? []
@@ -124,6 +135,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
     return { exitCode, cycle, requests };
   } finally {
     progress.stop();
+    stop.dispose();
     deps.signal?.removeEventListener('abort', stopDrawing);
     await session.close();
   }

@@ -13,7 +13,9 @@ import type { CycleResult } from '../../engine/cycle-result.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
 import { durationProblem, parseDuration } from '../../shared/duration.js';
 import { InputError, UsageError } from '../../shared/errors.js';
-import { lastCycleExitCode } from '../exit-codes.js';
+import { EXIT_CODES, lastCycleExitCode } from '../exit-codes.js';
+import { cycleStop } from '../cycle-stop.js';
+import { memoryLowText } from '../../shared/memory-watchdog.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { loadInputs, type Inputs } from '../../engine/load-inputs.js';
 import { renderEntry, renderEscrows } from '../render/human.js';
@@ -84,20 +86,31 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   let reloaded: Inputs | null = null;
   let quarantineBefore = session.provisioner.quarantine();
   const guard = heapGuard();
+  let memoryStopped = false;
   try {
     while (!deps.signal?.aborted) {
       const requestsBefore = session.requests.length;
       session.startCycleClock();
-      const cycle = await session.provisioner.sync({
-        ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
-        hooks: { onBatchDone: guard },
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
+      const stop = cycleStop(deps);
+      const cycle = await session.provisioner
+        .sync({
+          ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
+          hooks: { onBatchDone: guard },
+          signal: stop.signal,
+        })
+        .finally(() => stop.dispose());
       reloaded = null;
       cycles.push(cycle);
       const requests = session.requests.slice(requestsBefore);
       if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target, session.secrets)));
       else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, countRequests(requests).total);
+      const low = stop.memoryLow();
+      if (low) {
+        // The next cycle would need the same memory: the watch ends here.
+        session.err(`provsim watch: ${memoryLowText(low)}. What the cycle did is in the state: the next run goes on from there`);
+        memoryStopped = true;
+        break;
+      }
       const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
         target: session.provisioner.target,
         app: session.provisioner.inputs.tenant.app.name,
@@ -145,7 +158,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     await session.close();
   }
   const last = cycles[cycles.length - 1];
-  return { exitCode: lastCycleExitCode(last), cycles };
+  return { exitCode: memoryStopped ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
 }
 
 function printCycle(session: Session, cycle: CycleResult, requests: number): void {

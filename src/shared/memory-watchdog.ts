@@ -1,0 +1,101 @@
+/**
+ * A cycle that stops before the process runs out of heap. When V8's heap is full, Node does not throw: it
+ * aborts the process (`FATAL ERROR: … JavaScript heap out of memory`), so a cycle dies mid-way with nothing
+ * committed and no message a user can act on. A dry run of a million-user tenant did exactly that: it holds
+ * its whole plan (every read and every change) and passed Node's default heap limit of about 4 GB.
+ *
+ * The watchdog looks at the heap every `everyMs` while the cycle runs. When the heap in use passes `share` of
+ * V8's limit it runs a full collection (garbage is not a reason to stop), and if what is left still passes
+ * it, it calls `onLow` once with the figures; the caller stops the cycle through its abort signal, so the
+ * requests in flight finish and a real cycle commits what it did. It sees the heap only between tasks: a
+ * long synchronous step (the diff of a one-batch plan) can still allocate past the limit after the last
+ * look, which is why `share` leaves a margin.
+ *
+ * I/O: V8's heap statistics and collector, and a timer, all injectable.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { systemClock, type Clock } from './clock.js';
+import { exposeGc } from './heap-guard.js';
+
+/** What the heap held when the watchdog stopped the cycle. */
+export interface MemoryLow {
+  /** Heap in use after a full collection, bytes. */
+  usedBytes: number;
+  /** V8's heap limit, bytes (`--max-old-space-size` and the machine decide it). */
+  limitBytes: number;
+}
+
+export interface MemoryWatchdogOptions {
+  /** The share of the heap limit past which the cycle stops. @default 0.85 */
+  share?: number;
+  /** How often the heap is looked at, ms. @default 250 */
+  everyMs?: number;
+}
+
+export interface MemoryWatchdogDeps {
+  /** The heap in use and its limit, bytes. @default V8's used_heap_size and heap_size_limit */
+  heap?: () => { usedBytes: number; limitBytes: number };
+  /** A full collection, or null when there is none. @default V8's gc(), exposed on first need */
+  collector?: () => (() => void) | null;
+  /** The timer's clock. @default systemClock */
+  clock?: Pick<Clock, 'sleep'>;
+}
+
+export const DEFAULT_MEMORY_SHARE = 0.85;
+export const DEFAULT_MEMORY_EVERY_MS = 250;
+
+/** Starts watching; `stop()` ends it (call it when the cycle ends, or the timer keeps the process alive). */
+export function watchMemory(
+  onLow: (low: MemoryLow) => void,
+  options: MemoryWatchdogOptions = {},
+  deps: MemoryWatchdogDeps = {},
+): { stop(): void } {
+  const share = options.share ?? DEFAULT_MEMORY_SHARE;
+  const everyMs = options.everyMs ?? DEFAULT_MEMORY_EVERY_MS;
+  if (!(share > 0 && share < 1)) throw new RangeError(`Expected \`share\` to be in (0, 1), got \`${share}\``);
+  if (!(everyMs > 0)) throw new RangeError(`Expected \`everyMs\` to be a positive number of ms, got \`${everyMs}\``);
+  const heap =
+    deps.heap ??
+    (() => {
+      const s = getHeapStatistics();
+      return { usedBytes: s.used_heap_size, limitBytes: s.heap_size_limit };
+    });
+  const clock = deps.clock ?? systemClock;
+  const stopped = new AbortController();
+  let gc: (() => void) | null | undefined;
+
+  const look = (): boolean => {
+    let now = heap();
+    if (now.usedBytes < share * now.limitBytes) return false;
+    if (gc === undefined) gc = (deps.collector ?? exposeGc)();
+    if (gc) {
+      gc();
+      now = heap();
+      if (now.usedBytes < share * now.limitBytes) return false;
+    }
+    onLow(now);
+    return true;
+  };
+
+  void (async () => {
+    try {
+      for (;;) {
+        await clock.sleep(everyMs, stopped.signal);
+        if (look()) return;
+      }
+    } catch {
+      // Stopped.
+    }
+  })();
+  return { stop: () => stopped.abort() };
+}
+
+/** The user's way out, for messages: the heap figures, and how to give Node more. */
+export function memoryLowText(low: MemoryLow): string {
+  const gb = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GB`;
+  const suggested = Math.ceil((low.limitBytes * 2) / 2 ** 30) * 1024;
+  return (
+    `the Node heap is nearly full (${gb(low.usedBytes)} in use of its ${gb(low.limitBytes)} limit), so the cycle was stopped ` +
+    `before Node would abort it; give Node more heap (NODE_OPTIONS=--max-old-space-size=${suggested}) and run it again`
+  );
+}
