@@ -9,9 +9,9 @@
  *
  * The engine is built as the CLI builds it (openProvisioner through engine-harness.ts: Entra's default
  * mapping, `createQueue({ concurrency })`, `createHttpClient({ maxSockets: concurrency })`, batches of 2,000,
- * the heap guard between batches), on the Node heap limit the CLI gets (no flag is added). The mapping is
- * compiled before the clock starts (milliseconds). Timed: the load (wall and CPU), then the cycle (wall and
- * CPU, all threads). RSS and heap are sampled every 100 ms from before the load to the end of the cycle;
+ * the heap guard between batches, the memory watchdog that stops a cycle before the heap is full), on the
+ * Node heap limit the CLI gets (no flag is added). The mapping is compiled before the clock starts
+ * (milliseconds). Timed: the load (wall and CPU), then the cycle (wall and CPU, all threads). RSS and heap are sampled every 100 ms from before the load to the end of the cycle;
  * memory is also recorded at the phase boundaries, and after the cycle (untimed) with a full GC, with and
  * without the tenant, to tell what the memory is made of.
  *
@@ -29,6 +29,7 @@ import type { Tenant } from '../src/model/directory.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { exposeGc, heapGuard } from '../src/shared/heap-guard.js';
+import { memoryLowText, watchMemory, type MemoryLow } from '../src/shared/memory-watchdog.js';
 import { seededRandom } from '../src/shared/random.js';
 import { loadTenant } from '../src/source/load-tenant.js';
 import { defaultJob, openEngine, RequestCounter } from './engine-harness.js';
@@ -221,6 +222,15 @@ async function main(): Promise<PhaseFigures> {
   let result: CycleResult | null;
   let cycleWallMs: number;
   let cycleCpuMs: number;
+  // The CLI's memory watchdog (cli/cycle-stop.ts): the cycle stops before the heap runs out, and the phase
+  // fails with the CLI's message instead of dying with V8's.
+  const stop = new AbortController();
+  let memoryLow: MemoryLow | null = null;
+  const watchdog = watchMemory((low) => {
+    memoryLow = low;
+    stop.abort(new Error('the heap is nearly full'));
+  });
+  const stoppedForMemory = (): Error | null => (memoryLow ? new Error(`the ${mode} cycle was stopped: ${memoryLowText(memoryLow)}`) : null);
   if (mode === 'dry-run') {
     // `provsim sync --dry-run`: readOnly, and the state file does not exist, so the state is empty and in memory.
     let provisioner: Awaited<ReturnType<typeof openProvisioner>> | null = await openProvisioner(
@@ -237,11 +247,14 @@ async function main(): Promise<PhaseFigures> {
     cpu = process.cpuUsage();
     start = performance.now();
     [stepCpu, stepStart] = [cpu, start];
-    result = await provisioner.sync({ dryRun: true, hooks });
+    result = await provisioner.sync({ dryRun: true, hooks, signal: stop.signal });
     cycleWallMs = performance.now() - start;
     cycleCpuMs = cpuMs(cpu);
+    watchdog.stop();
     await provisioner.close();
     provisioner = null;
+    const low = stoppedForMemory();
+    if (low) throw low;
     if (result.status !== 'succeeded' || !result.plan)
       throw new Error(`the dry run ended ${result.status}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`);
   } else {
@@ -261,9 +274,12 @@ async function main(): Promise<PhaseFigures> {
     start = performance.now();
     [stepCpu, stepStart] = [cpu, start];
     // engine.cycle() with the hooks: the heap guard, as the CLI, and the step marks.
-    result = await engine.provisioner.sync({ hooks });
+    result = await engine.provisioner.sync({ hooks, signal: stop.signal });
     cycleWallMs = performance.now() - start;
     cycleCpuMs = cpuMs(cpu);
+    watchdog.stop();
+    const low = stoppedForMemory();
+    if (low) throw low;
     if (result.status !== 'succeeded')
       throw new Error(
         `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,
