@@ -11,9 +11,10 @@
  * mapping, `createQueue({ concurrency })`, `createHttpClient({ maxSockets: concurrency })`, batches of 2,000,
  * the heap guard between batches, the memory watchdog that stops a cycle before the heap is full), on the
  * Node heap limit the CLI gets (no flag is added). The mapping is compiled before the clock starts
- * (milliseconds). Timed: the load (wall and CPU), then the cycle (wall and CPU, all threads). RSS and heap are sampled every 100 ms from before the load to the end of the cycle;
- * memory is also recorded at the phase boundaries, and after the cycle (untimed) with a full GC, with and
- * without the tenant, to tell what the memory is made of.
+ * (milliseconds). Timed: the load (wall and CPU), then the cycle (wall and CPU, all threads). RSS and heap
+ * are sampled every 100 ms from before the load to the end of the cycle; memory is also recorded at the
+ * phase boundaries, and after the cycle (untimed) with a full GC, with and without the tenant, to tell what
+ * the memory is made of.
  *
  * Messages to the parent over IPC: `{ type: 'sample' }` every 5 s and `{ type: 'step' }` at each step (so a
  * crash can be placed: phase, RSS, heap), then `{ type: 'figures' }`. A line on stderr every minute.
