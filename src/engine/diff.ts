@@ -40,7 +40,8 @@ import {
   type StagedDeleteChange,
   type UpdateChange,
 } from './plan.js';
-import { planReferences, referencesPending, type IdSet, type ReferenceInputs } from './plan-references.js';
+import type { IdSet } from './id-set.js';
+import { planReferences, referencesPending, type ReferenceInputs } from './plan-references.js';
 import { preventAccidentalDeletions } from './accidental-deletions.js';
 import type { WorkItem } from './select-work.js';
 

@@ -5,7 +5,7 @@
  * (Graph's `sourceIdentity.details`) when the caller says how to find them, so the log can be searched the
  * way a person remembers a user (`provsim logs --user`).
  */
-import type { SourceValue, Tenant } from '../model/directory.js';
+import type { SourceGroup, SourceUser, SourceValue, Tenant } from '../model/directory.js';
 import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep, SourceIdentityDetails } from '../model/records.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
@@ -57,29 +57,27 @@ export function buildLogEntries(
 
 /**
  * The tenant's identifiers by object id: a user's `userPrincipalName` and `mailNickname`, a group's
- * `mailNickname` (each only when it is a non-empty string). The index is built on the first call, once
- * per tenant, so a cycle that logs nothing pays nothing; it holds references to the tenant's strings.
+ * `mailNickname` (each only when it is a non-empty string). The index of the tenant's objects by id (users
+ * and groups share one id space) is built on the first call, once per tenant, so a cycle that logs nothing
+ * pays nothing; an object's details are read when its entry asks (an incremental cycle logs a few objects
+ * of a tenant of a million).
  */
 export function sourceIdentifiers(tenant: Tenant): IdentifySource {
-  let index: Map<string, SourceIdentityDetails> | undefined;
+  let index: Map<string, SourceUser | SourceGroup> | undefined;
   return (sourceId) => {
     if (!index) {
       index = new Map();
-      for (const u of tenant.users) {
-        const nickname = textOf(u.attributes['mailNickname']);
-        index.set(
-          u.id,
-          nickname === undefined
-            ? { userPrincipalName: u.userPrincipalName }
-            : { userPrincipalName: u.userPrincipalName, mailNickname: nickname },
-        );
-      }
-      for (const g of tenant.groups) {
-        const nickname = textOf(g.attributes['mailNickname']);
-        if (nickname !== undefined) index.set(g.id, { mailNickname: nickname });
-      }
+      for (const u of tenant.users) index.set(u.id, u);
+      for (const g of tenant.groups) index.set(g.id, g);
     }
-    return index.get(sourceId);
+    const o = index.get(sourceId);
+    if (!o) return undefined;
+    const nickname = textOf(o.attributes['mailNickname']);
+    if ('userPrincipalName' in o)
+      return nickname === undefined
+        ? { userPrincipalName: o.userPrincipalName }
+        : { userPrincipalName: o.userPrincipalName, mailNickname: nickname };
+    return nickname === undefined ? undefined : { mailNickname: nickname };
   };
 }
 

@@ -6,6 +6,7 @@
 import type { CompiledJob } from '../mapping/compile.js';
 import type { Anchor } from '../model/records.js';
 import type { CurrentValues } from './attribute-changes.js';
+import type { IdSet } from './id-set.js';
 import type { DesiredObject } from './desired.js';
 import type { Observation } from './observation.js';
 import type { ObjectRef, ReferenceChange } from './plan.js';
@@ -22,11 +23,6 @@ export interface ReferenceInputs {
   memberships: ReadonlyMap<string, ReadonlySet<string>>;
   observations: ReadonlyMap<string, Observation>;
   job: CompiledJob;
-}
-
-/** A set of source ids, read only through `has`: a view over other collections, not always a Set of its own. */
-export interface IdSet {
-  has(id: string): boolean;
 }
 
 /**

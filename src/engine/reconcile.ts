@@ -68,12 +68,15 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   if (!halt.jobFailure || opts.dryRun)
     deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
   const desired = halt.jobFailure && !opts.dryRun ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
-  const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, records, opts, deps);
+  // One map of the desired objects by id, for every whole-tenant question of the cycle.
+  const desiredById = new Map<string, DesiredObject>();
+  for (const d of desired) desiredById.set(d.id, d);
+  const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
   const targetIds = new Map(records.targetIds);
   const base = {
     cycleId: cycle.id,
     kind,
-    desired: new Map(desired.map((d) => [d.id, d])),
+    desired: desiredById,
     job,
     dialect: opts.dialect,
     quirks: opts.quirks,
@@ -102,6 +105,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     stop,
     applied,
     desired,
+    desiredIds: desiredById,
     workIds,
     records,
     linkedAfter: targetIds,
@@ -127,6 +131,7 @@ interface CycleFacts {
 function selectCycleWork(
   cycle: CycleFacts,
   desired: readonly DesiredObject[],
+  desiredById: ReadonlyMap<string, DesiredObject>,
   records: CycleRecords,
   opts: ResolvedCycleOptions,
   deps: CycleDeps,
@@ -136,14 +141,20 @@ function selectCycleWork(
   const escrows = opts.only ? new Map<string, Escrow>() : new Map([...records.escrows].filter(([, e]) => isDue(e, cycle.startedAt)));
   const links = readLinks(
     deps.store,
-    linksToRead(kind, desired, records.targetIds, watermarks, escrows, opts.only),
+    linksToRead(kind, desired, records.targetIds, watermarks, escrows, opts.only, desiredById),
     records.targetIds.size,
   );
   const objectTypes = new Set<ObjectType>(deps.job.groups.enabled ? ['User', 'Group'] : ['User']);
-  const selected = selectWork(kind, desired, links, watermarks, escrows, objectTypes, {
-    readBeforeWrite: opts.quirks.readBeforeWrite,
-    job: deps.job,
-  });
+  const selected = selectWork(
+    kind,
+    desired,
+    links,
+    watermarks,
+    escrows,
+    objectTypes,
+    { readBeforeWrite: opts.quirks.readBeforeWrite, job: deps.job },
+    desiredById,
+  );
   return { items: opts.only ? selected.filter((w) => opts.only!.has(w.sourceId)) : selected, links };
 }
 

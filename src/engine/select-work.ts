@@ -16,6 +16,7 @@
 import type { CompiledJob } from '../mapping/compile.js';
 import type { Anchor, CycleKind, Escrow } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
+import { idsOf, type IdSet } from './id-set.js';
 
 export interface WorkItem {
   sourceId: string;
@@ -58,15 +59,13 @@ export function linksToRead(
   watermarks: ReadonlyMap<string, string>,
   escrows: ReadonlyMap<string, Escrow>,
   only: ReadonlySet<string> | null,
+  /** The ids of `desired` (the caller's map of them, when it has one). */
+  present: IdSet = idsOf(desired),
 ): string[] {
   if (only) return [...only].filter((id) => linked.has(id));
   if (kind !== 'incremental') return [...linked.keys()];
   const ids: string[] = [];
-  const present = new Set<string>();
-  for (const d of desired) {
-    present.add(d.id);
-    if (linked.has(d.id) && (watermarks.get(d.id) !== d.hash || escrows.has(d.id))) ids.push(d.id);
-  }
+  for (const d of desired) if (linked.has(d.id) && (watermarks.get(d.id) !== d.hash || escrows.has(d.id))) ids.push(d.id);
   for (const id of linked.keys()) if (!present.has(id)) ids.push(id);
   return ids;
 }
@@ -84,12 +83,12 @@ export function selectWork(
   /** Object types the job provisions; anchors of other types (a switched-off group mapping) are left alone. */
   objectTypes: ReadonlySet<'User' | 'Group'>,
   rules: ReadRules,
+  /** The ids of `sources` (the caller's map of them, when it has one). */
+  present: IdSet = idsOf(sources),
 ): WorkItem[] {
   const items: WorkItem[] = [];
-  const present = new Set<string>();
   const readLinked = kind !== 'incremental' || rules.readBeforeWrite;
   for (const source of sources) {
-    present.add(source.id);
     if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
     const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';

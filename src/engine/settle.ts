@@ -19,6 +19,7 @@
  */
 import type { CycleKind, CycleStatus, Escrow, ObjectType, Quarantine } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
+import { idsOf, type IdSet } from './id-set.js';
 import { escalate, type EscrowSchedule } from './escrow-schedule.js';
 import { enterQuarantine, escrowThresholdReason, quarantineBackoff } from './quarantine.js';
 
@@ -66,6 +67,8 @@ export interface SettleInput {
   applied: AppliedWork | null;
   /** Every desired object of the cycle. */
   desired: readonly Pick<DesiredObject, 'id' | 'objectType' | 'hash'>[];
+  /** The ids of `desired` (the caller's map of them, when it has one). @default a set of them */
+  desiredIds?: IdSet;
   /** The source ids the cycle worked on. */
   workIds: ReadonlySet<string>;
   /** The records the cycle started from. */
@@ -122,7 +125,7 @@ export function settleCycle(input: SettleInput): CycleDelta {
         watermarks.put.push({ sourceId: d.id, objectType: d.objectType, hash: d.hash });
       }
     }
-    const present = new Set(input.desired.map((d) => d.id));
+    const present = input.desiredIds ?? idsOf(input.desired);
     for (const id of records.watermarks.keys()) if (!present.has(id) && !input.linkedAfter.has(id)) watermarks.delete.push(id);
 
     // Times are the cycle's (its start), so a cycle standing at a simulated time schedules from it exactly.

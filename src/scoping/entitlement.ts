@@ -30,19 +30,21 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
   roleById.set(DEFAULT_ACCESS_ROLE.id, DEFAULT_ACCESS_ROLE);
   const groupById = new Map(tenant.groups.map((g) => [g.id, g]));
 
-  // Roles per principal, as small arrays shared between principals: most hold one role, and a tenant has few
-  // roles, so a million users share a handful of arrays (and entitlements, below) instead of one each. An
-  // array is never changed once shared: adding a role makes a new one.
-  const single = new Map<string, AppRole[]>();
+  // Roles per principal, as small arrays shared between principals: a tenant has few roles and few
+  // combinations of them, so a million users share a handful of arrays (and entitlements, below) instead of
+  // one each. An array is never changed once shared: adding a role to a list gives the one list that is
+  // that list plus that role (`extended`), the same array for every principal that gets there.
+  const NONE: AppRole[] = [];
+  const extended = new Map<AppRole[], Map<string, AppRole[]>>();
   const userRoles = new Map<string, AppRole[]>();
   const groupRoles = new Map<string, AppRole[]>();
   const add = (into: Map<string, AppRole[]>, id: string, role: AppRole): void => {
-    const roles = into.get(id);
-    if (!roles) {
-      let one = single.get(role.id);
-      if (!one) single.set(role.id, (one = [role]));
-      into.set(id, one);
-    } else if (!roles.some((r) => r.id === role.id)) into.set(id, [...roles, role]);
+    const roles = into.get(id) ?? NONE;
+    let next = extended.get(roles);
+    if (!next) extended.set(roles, (next = new Map()));
+    let list = next.get(role.id);
+    if (!list) next.set(role.id, (list = roles.some((r) => r.id === role.id) ? roles : [...roles, role]));
+    if (list !== roles) into.set(id, list);
   };
 
   for (const a of tenant.assignments) {
@@ -58,15 +60,20 @@ export function computeEntitlements(tenant: Tenant, settings: JobSettings): Enti
     }
   }
 
-  // Sorted role lists, one array per distinct list.
+  // Sorted role lists, one array per distinct list (lists reached in another order sort to the same one),
+  // worked out once per shared list.
   const lists = new Map<string, AppRole[]>();
+  const sortedOf = new Map<AppRole[], AppRole[]>();
   const sorted = (roles: AppRole[] | undefined): AppRole[] => {
     if (roles === undefined) return NO_ROLES as AppRole[];
     if (roles.length < 2) return roles;
+    const known = sortedOf.get(roles);
+    if (known) return known;
     const ordered = [...roles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     const key = ordered.map((r) => r.id).join(' ');
     let shared = lists.get(key);
     if (!shared) lists.set(key, (shared = ordered));
+    sortedOf.set(roles, shared);
     return shared;
   };
   // One entitlement per role array among entitled users (entitlements are read, never changed).
