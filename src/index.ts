@@ -92,6 +92,8 @@ export type { Clock } from './shared/clock.js';
 export { seededRandom, systemRandom } from './shared/random.js';
 export type { Random } from './shared/random.js';
 export { formatDiagnostic } from './shared/diagnostics.js';
+export { memoryLowText, watchMemory } from './shared/memory-watchdog.js';
+export type { MemoryLow, MemoryWatchdogOptions } from './shared/memory-watchdog.js';
 export type { Diagnostic } from './shared/diagnostics.js';
 export { InputError, InternalError, JobFailure, ProvsimError, ScimRequestError, StateFileError, UsageError } from './shared/errors.js';
 export { StateFileInUseError } from './store/state-lock.js';
