@@ -3,7 +3,8 @@
  * collection stops the cycle, once. Heap, collector and timer are injected: each `tick()` ends one sleep.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryLowText, watchMemory, type MemoryLow } from '../../src/shared/memory-watchdog.js';
+import { getHeapStatistics } from 'node:v8';
+import { memoryLowText, oldGeneration, watchMemory, type MemoryLow } from '../../src/shared/memory-watchdog.js';
 
 const GB = 2 ** 30;
 
@@ -111,10 +112,22 @@ describe('watchMemory', () => {
     expect(() => watchMemory(() => {}, { everyMs: 0 })).toThrow(/everyMs/);
   });
 
+  it('by default it weighs the old generation against its own limit, not the whole heap against the whole limit', () => {
+    const whole = getHeapStatistics();
+    const old = oldGeneration();
+    // heap_size_limit is --max-old-space-size plus the young generation's 48 MB.
+    expect(old.limitBytes).toBe(whole.heap_size_limit - 48 * 2 ** 20);
+    expect(old.usedBytes).toBeGreaterThan(0);
+  });
+
   it('the message gives the figures and a heap twice the limit, in the flag Node reads', () => {
     expect(memoryLowText({ usedBytes: 3.6 * GB, limitBytes: 4 * GB })).toMatch(
       /3\.6 GB in use of its 4\.0 GB limit.*NODE_OPTIONS=--max-old-space-size=8192/,
     );
     expect(memoryLowText({ usedBytes: 1.8 * GB, limitBytes: 2.05 * GB })).toContain('--max-old-space-size=5120');
+    // Below a gigabyte, in MB: "0.1 GB of its 0.1 GB limit" says nothing.
+    expect(memoryLowText({ usedBytes: 92 * 2 ** 20, limitBytes: 120 * 2 ** 20 })).toMatch(
+      /92 MB in use of its 120 MB limit.*--max-old-space-size=1024/,
+    );
   });
 });
