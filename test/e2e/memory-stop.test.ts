@@ -64,12 +64,27 @@ describe('the memory watchdog stops a cycle', () => {
     expect(h.out.stderr).toContain('NODE_OPTIONS=--max-old-space-size=8192');
     expect(h.out.stderr).toContain('the next sync goes on from there');
     expect(watches).toEqual({ started: 1, stopped: 1 });
+    // The cycle's summary still follows, as after Ctrl-C.
+    expect(h.out.stdout).toContain('interrupted');
 
     const resumed = await h.sync(CONTOSO);
     expect(resumed.exitCode).toBe(0);
     expect(h.shape()).toEqual(reference.shape());
     const names = h.target.snapshot().users.map((u) => String(u['userName']).toLowerCase());
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('--json: the cycle as JSON on stdout, the reason on stderr, exit 1', async () => {
+    h = await new Harness().start();
+    const { watches, ...deps } = fillingAfter(10);
+    const stopped = await syncCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, json: true },
+      h.deps(deps),
+    );
+    expect(stopped.exitCode).toBe(1);
+    expect(JSON.parse(h.out.stdout)).toMatchObject({ status: 'interrupted' });
+    expect(h.out.stderr).toContain('the Node heap is nearly full');
+    expect(watches.stopped).toBe(watches.started);
   });
 
   it('a dry run: exit 1, no plan printed, nothing written, and why a dry run needs the memory', async () => {

@@ -93,14 +93,14 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
     });
     progress.stop();
     stop.dispose();
+    // Stopped for memory: said on stderr, and a failure (exit 1), not an interruption (130); the cycle's
+    // own output (its summary, --json) follows as for any cycle that stopped.
     const low = stop.memoryLow();
-    if (low) {
+    if (low)
       session.err(
         `provsim: ${memoryLowText(low)}. ${options.dryRun ? 'A dry run holds its whole plan (every read and every change) until it is printed' : 'The requests in flight finished and what the cycle did is in the state: the next sync goes on from there'}`,
       );
-      return { exitCode: EXIT_CODES.failed, cycle, requests };
-    }
-    const exitCode = cycleExitCode(cycle);
+    const exitCode = low ? EXIT_CODES.failed : cycleExitCode(cycle);
     const notes = options.dryRun
       ? []
       : ((await notifier?.afterCycle(cycle, quarantineBefore, {
