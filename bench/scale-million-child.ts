@@ -30,7 +30,8 @@ import type { Tenant } from '../src/model/directory.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { exposeGc, heapGuard } from '../src/shared/heap-guard.js';
-import { memoryLowText, watchMemory, type MemoryLow } from '../src/shared/memory-watchdog.js';
+import { cycleStop } from '../src/cli/cycle-stop.js';
+import { memoryLowText } from '../src/shared/memory-watchdog.js';
 import { seededRandom } from '../src/shared/random.js';
 import { loadTenant } from '../src/source/load-tenant.js';
 import { defaultJob, openEngine, RequestCounter } from './engine-harness.js';
@@ -225,13 +226,11 @@ async function main(): Promise<PhaseFigures> {
   let cycleCpuMs: number;
   // The CLI's memory watchdog (cli/cycle-stop.ts): the cycle stops before the heap runs out, and the phase
   // fails with the CLI's message instead of dying with V8's.
-  const stop = new AbortController();
-  let memoryLow: MemoryLow | null = null;
-  const watchdog = watchMemory((low) => {
-    memoryLow = low;
-    stop.abort(new Error('the heap is nearly full'));
-  });
-  const stoppedForMemory = (): Error | null => (memoryLow ? new Error(`the ${mode} cycle was stopped: ${memoryLowText(memoryLow)}`) : null);
+  const stop = cycleStop({});
+  const stoppedForMemory = (): Error | null => {
+    const low = stop.memoryLow();
+    return low ? new Error(`the ${mode} cycle was stopped: ${memoryLowText(low)}`) : null;
+  };
   if (mode === 'dry-run') {
     // `provsim sync --dry-run`: readOnly, and the state file does not exist, so the state is empty and in memory.
     let provisioner: Awaited<ReturnType<typeof openProvisioner>> | null = await openProvisioner(
@@ -251,7 +250,7 @@ async function main(): Promise<PhaseFigures> {
     result = await provisioner.sync({ dryRun: true, hooks, signal: stop.signal });
     cycleWallMs = performance.now() - start;
     cycleCpuMs = cpuMs(cpu);
-    watchdog.stop();
+    stop.dispose();
     await provisioner.close();
     provisioner = null;
     const low = stoppedForMemory();
@@ -278,7 +277,7 @@ async function main(): Promise<PhaseFigures> {
     result = await engine.provisioner.sync({ hooks, signal: stop.signal });
     cycleWallMs = performance.now() - start;
     cycleCpuMs = cpuMs(cpu);
-    watchdog.stop();
+    stop.dispose();
     const low = stoppedForMemory();
     if (low) throw low;
     if (result.status !== 'succeeded')

@@ -7,15 +7,19 @@
  * The watchdog looks at the old generation every `everyMs` while the cycle runs. When what it holds passes
  * `share` of its limit it runs a full collection (garbage is not a reason to stop), and if what is left
  * still passes it, it calls `onLow` once with the figures; the caller stops the cycle through its abort
- * signal, so the requests in flight finish and a real cycle commits what it did. It sees the heap only
+ * signal, so the requests in flight finish and a real cycle commits what it did. Its collections are paced
+ * as the heap guard's are (`maxShare` of the time since the last one): a live set that stays just under
+ * `share` while its garbage crosses it would otherwise get a full collection of gigabytes at every look.
+ * Within that wait it does not decide on a heap it has not collected; V8 collects on its own, and the next
+ * look after the wait decides. It sees the heap only
  * between tasks: a long synchronous step (the diff of a one-batch plan, printing it) can still allocate past
  * the limit after the last look, which is why `share` leaves a margin.
  *
  * I/O: V8's heap statistics and collector, and a timer, all injectable.
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { systemClock, type Clock } from './clock.js';
-import { exposeGc } from './heap-guard.js';
+import { elapsedMs, systemClock, type Clock } from './clock.js';
+import { DEFAULT_MAX_SHARE, exposeGc } from './heap-guard.js';
 
 /** What the heap held when the watchdog stopped the cycle. */
 export interface MemoryLow {
@@ -43,6 +47,8 @@ export interface MemoryWatchdogDeps {
   collector?: () => (() => void) | null;
   /** The timer's clock. @default systemClock */
   clock?: Pick<Clock, 'sleep'>;
+  /** Real elapsed time in ms, for pacing the collections (any origin). @default elapsedMs (clock.ts) */
+  now?: () => number;
 }
 
 export const DEFAULT_MEMORY_SHARE = 0.75;
@@ -60,15 +66,22 @@ export function watchMemory(
   if (!(everyMs > 0)) throw new RangeError(`Expected \`everyMs\` to be a positive number of ms, got \`${everyMs}\``);
   const heap = deps.heap ?? oldGeneration;
   const clock = deps.clock ?? systemClock;
+  const elapsed = deps.now ?? elapsedMs;
   const stopped = new AbortController();
   let gc: (() => void) | null | undefined;
+  /** When the watchdog may collect again (after the last collection's pause). */
+  let notBefore = -Infinity;
 
   const look = (): boolean => {
     let now = heap();
     if (now.usedBytes < share * now.limitBytes) return false;
     if (gc === undefined) gc = (deps.collector ?? exposeGc)();
     if (gc) {
+      if (elapsed() < notBefore) return false;
+      const start = elapsed();
       gc();
+      const end = elapsed();
+      notBefore = end + (end - start) * (1 / DEFAULT_MAX_SHARE - 1);
       now = heap();
       if (now.usedBytes < share * now.limitBytes) return false;
     }

@@ -86,6 +86,37 @@ describe('watchMemory', () => {
     expect(h.reads.length).toBe(2);
   });
 
+  it('its collections are paced: within 9 x the last pause it waits instead of collecting or deciding', async () => {
+    const t = steppedClock();
+    // Over the share at every read but the one right after each collection.
+    const h = fakeHeap([3.5 * GB, 2 * GB, 3.5 * GB, 3.5 * GB, 3.5 * GB, 3.6 * GB]);
+    let ms = 0;
+    let collections = 0;
+    const lows: MemoryLow[] = [];
+    const w = watchMemory(
+      (l) => lows.push(l),
+      {},
+      {
+        heap: h.heap,
+        clock: t.clock,
+        now: () => ms,
+        collector: () => () => {
+          collections++;
+          ms += 100; // each collection pauses 100 ms
+        },
+      },
+    );
+    await t.tick(); // collects (100 ms): back under, no collection before 100 + 900 ms
+    ms = 500;
+    await t.tick(); // over, within the wait: neither a collection nor a stop
+    expect([collections, lows.length]).toEqual([1, 0]);
+    ms = 1000;
+    await t.tick(); // the wait is over: collects, and what is left stops the cycle
+    w.stop();
+    expect(collections).toBe(2);
+    expect(lows).toEqual([{ usedBytes: 3.5 * GB, limitBytes: 4 * GB }]);
+  });
+
   it('without a collector, the heap as read decides', async () => {
     const t = steppedClock();
     const h = fakeHeap([3.5 * GB]);
