@@ -30,6 +30,8 @@ const LOAD_WRAPPERS = [
   '^src/source/load-graph-export\\.ts$',
   // JSON Lines tenants, streamed a chunk at a time (the parsing is json/json-lines.ts, pure).
   '^src/source/load-json-lines-tenant\\.ts$',
+  // A large JSON Lines tenant's users read back from their files (LineFile, behind json/line-user.ts's LineReader).
+  '^src/source/line-file\\.ts$',
   // The synthetic tenant's file writer (writeTenantFixtures); its records come from the pure generators beside it.
   '^src/source/generate/generate-tenant\\.ts$',
 ];

@@ -1,6 +1,7 @@
 /** What a command may touch of the outside world; tests pass their own. */
 import type { watchMemory } from '../shared/memory-watchdog.js';
 import type { Axios } from 'axios';
+import type { LoadTenantOptions } from '../source/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 
@@ -31,6 +32,8 @@ export interface CliDeps {
   http?: Axios;
   /** Stops a cycle before the heap runs out (shared/memory-watchdog.ts); tests pass one that fires. */
   watchMemory?: typeof watchMemory;
+  /** How fixture directories are loaded; tests read small JSON Lines tenants back from their files. */
+  fixtureOptions?: LoadTenantOptions;
   cwd: string;
 }
 

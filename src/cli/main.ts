@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { formatDiagnostic } from '../shared/diagnostics.js';
-import { InputError, JobFailure, UsageError } from '../shared/errors.js';
+import { FixtureChangedError, InputError, JobFailure, UsageError } from '../shared/errors.js';
 import { systemClock } from '../shared/clock.js';
 import { systemRandom } from '../shared/random.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -56,6 +56,11 @@ export async function main(argv: string[], given: CliDeps): Promise<ExitCode> {
     if (error instanceof UsageError) {
       deps.stderr.write(`provsim: ${redact(error.message, token)}\n`);
       return EXIT_CODES.usage;
+    }
+    // A fixture file edited while a large tenant was read back from it: the user's doing; requests may have been sent.
+    if (error instanceof FixtureChangedError) {
+      deps.stderr.write(`provsim: ${error.message}\n`);
+      return EXIT_CODES.failed;
     }
     if (error instanceof JobFailure) {
       deps.stderr.write(`provsim: ${redact(error.message, token)} (${error.reason})\n`);

@@ -154,6 +154,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.abortRequests ? { abortRequests: deps.abortRequests } : {}),
       ...(deps.http ? { http: deps.http } : {}),
+      ...(deps.fixtureOptions ? { fixtureOptions: deps.fixtureOptions } : {}),
       onRequest: (e) => {
         // Keep what summaries need; bodies stay only in the transcript.
         requests.push({

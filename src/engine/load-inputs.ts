@@ -7,7 +7,7 @@ import { loadJob, GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES } from '../map
 import { compileJob, type CompiledJob } from '../mapping/compile.js';
 import { hasErrors, type Diagnostic } from '../shared/diagnostics.js';
 import { InputError } from '../shared/errors.js';
-import { loadTenant } from '../source/index.js';
+import { loadTenant, type LoadTenantOptions } from '../source/index.js';
 import type { Tenant } from '../model/directory.js';
 
 /** The fixture tenant: a directory, or a tenant already loaded (`loadFixtures`, `parseTenant`). */
@@ -37,16 +37,16 @@ export async function loadMapping(mappingFile: string): Promise<{ job: CompiledJ
 }
 
 /** Loads a fixture tenant directory. Throws InputError with every diagnostic when it has errors. */
-export async function loadFixtures(dir: string): Promise<{ tenant: Tenant; warnings: Diagnostic[] }> {
-  const { tenant, diagnostics } = await loadTenant(dir);
+export async function loadFixtures(dir: string, options: LoadTenantOptions = {}): Promise<{ tenant: Tenant; warnings: Diagnostic[] }> {
+  const { tenant, diagnostics } = await loadTenant(dir, options);
   if (hasErrors(diagnostics) || !tenant) throw new InputError(diagnostics, `the fixtures in ${dir} have errors`);
   return { tenant, warnings: diagnostics };
 }
 
 /** Throws InputError with every diagnostic of both inputs. */
-export async function loadInputs(fixtures: FixturesInput, mapping: MappingInput): Promise<Inputs> {
+export async function loadInputs(fixtures: FixturesInput, mapping: MappingInput, options: LoadTenantOptions = {}): Promise<Inputs> {
   const [tenantResult, jobResult] = await Promise.allSettled([
-    typeof fixtures === 'string' ? loadFixtures(fixtures) : Promise.resolve({ tenant: fixtures, warnings: [] }),
+    typeof fixtures === 'string' ? loadFixtures(fixtures, options) : Promise.resolve({ tenant: fixtures, warnings: [] }),
     typeof mapping === 'string' ? loadMapping(mapping) : Promise.resolve({ job: mapping, warnings: [] }),
   ]);
   const diagnostics: Diagnostic[] = [];

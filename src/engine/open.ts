@@ -24,6 +24,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { UsageError } from '../shared/errors.js';
 import { systemRandom, type Random } from '../shared/random.js';
+import type { LoadTenantOptions } from '../source/index.js';
 import type { StateFileInUseError } from '../store/state-lock.js';
 import { openStateStore, type LogQuery, type StateStore } from '../store/store.js';
 import { resolveCycleOptions, type CycleOptions } from './cycle-options.js';
@@ -105,6 +106,8 @@ export interface ProvisionerDeps {
    * @internal
    */
   openStore?: (file: string) => StateStore;
+  /** How a fixture directory is loaded (tests read small JSON Lines tenants back from their files). */
+  fixtureOptions?: LoadTenantOptions;
 }
 
 /** One cycle's own options. */
@@ -188,7 +191,8 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
   const secrets: readonly string[] = config.token === null ? [] : [config.token];
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
-  let inputs = await loadInputs(config.fixtures, config.mapping);
+  const fixtureOptions = deps.fixtureOptions ?? {};
+  let inputs = await loadInputs(config.fixtures, config.mapping, fixtureOptions);
   const named = config.state ?? ':memory:';
   const file = config.readOnly && named !== ':memory:' && !existsSync(named) ? ':memory:' : named;
   const store = deps.openStore
@@ -225,7 +229,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
     if (config.readOnly && !options.dryRun)
       throw new UsageError('this provisioner was opened readOnly: it runs dry runs only (sync({ dryRun: true }))');
     if (run.fixtures !== undefined || run.mapping !== undefined)
-      inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job);
+      inputs = await loadInputs(run.fixtures ?? inputs.tenant, run.mapping ?? inputs.job, fixtureOptions);
     // The state belongs to this target from its first cycle that may write (a dry run writes nothing).
     if (!options.dryRun && store.target() === null) store.setTarget(url.base);
     const deps: CycleDeps = {

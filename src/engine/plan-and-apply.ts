@@ -24,6 +24,7 @@
  */
 import type { Tenant } from '../model/directory.js';
 import type { Anchor, LogEntry } from '../model/records.js';
+import { FixtureChangedError } from '../shared/errors.js';
 import { mayContainSecret, redactSecretsDeep } from '../shared/redact-secret.js';
 import type { LogMask } from '../store/store.js';
 import { apply } from './apply.js';
@@ -53,6 +54,11 @@ export interface Applied extends AppliedWork {
   observations: Map<string, Observation> | null;
   /** How many batches the work was split into. */
   batches: number;
+  /**
+   * A fixture file that changed while the tenant was read back from it: the cycle stopped before the batch
+   * that found it sent anything, as a stop does (null when none did).
+   */
+  fixtureChanged: FixtureChangedError | null;
 }
 
 export interface PlanAndApplyInput {
@@ -83,6 +89,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     deletionThresholdExceeded: false,
     observations: null,
     batches: 1,
+    fixtureChanged: null,
   };
   const split = input.work.length > input.batchSize;
   const { batches, deprovision } = split ? arrange(input.work, input.batchSize, input.tenant) : { batches: [input.work], deprovision: [] };
@@ -128,9 +135,19 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     log(now);
   };
 
+  /** A batch that found a fixture file changed did not start: the cycle stops there (false). */
+  const fixtureChanged = (error: unknown): false => {
+    if (!(error instanceof FixtureChangedError)) throw error;
+    applied.fixtureChanged = error;
+    return false;
+  };
+
   /** Plans and applies one batch; false when the cycle stopped. */
   const runBatch = async (batch: readonly WorkItem[], index: number, count: number): Promise<boolean> => {
     for (const w of batch) pending?.delete(w.sourceId);
+    // A large tenant's users are read back from their files (source/json/line-user.ts): the batch reads them
+    // all before its first request, so a file changed meanwhile stops the cycle between batches.
+    for (const w of batch) void w.source?.view;
     ctx.hooks.onPhase?.({ phase: 'observe', objects: batch.length, ...(single ? {} : { batch: { index, count } }) });
     const observations = await observe(batch, ctx);
     if (ctx.signal?.aborted) return false;
@@ -205,7 +222,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
       await runDeferred(batches.length + 1, all.length + 1);
       extra = 1;
     }
-    if (ctx.signal?.aborted || !(await runBatch(batch, i + 1 + extra, all.length + extra))) {
+    if (ctx.signal?.aborted || !(await runBatch(batch, i + 1 + extra, all.length + extra).catch(fixtureChanged))) {
       completed = false;
       break;
     }

@@ -95,7 +95,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
         ctx,
       )
     : null;
-  const stop = { interrupted: deps.signal?.aborted ?? false, jobFailure: halt.jobFailure };
+  const changed = applied?.fixtureChanged ?? null;
+  // A fixture file that changed mid-cycle stops it as Ctrl-C does (what was done is committed), then is raised.
+  const stop = { interrupted: (deps.signal?.aborted ?? false) || changed !== null, jobFailure: halt.jobFailure };
+  if (changed && opts.dryRun) throw changed;
   if (opts.dryRun) return dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString());
 
   const workIds = new Set(work?.items.map((w) => w.sourceId));
@@ -113,6 +116,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     intervalMs: opts.intervalMs,
   });
   commitCycle(store, delta);
+  if (changed) throw changed;
   return cycleResult(cycle, applied, desired, records, delta);
 }
 

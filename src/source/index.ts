@@ -2,6 +2,7 @@
 export { parseTenant } from './parse-tenant.js';
 export type { ParseTenantOptions, TenantFiles, TextFile } from './parse-tenant.js';
 export { loadTenant } from './load-tenant.js';
+export type { LoadTenantOptions } from './load-tenant.js';
 export { anonymizeTenant } from './anonymize/anonymize-tenant.js';
 export type { AnonymizeOptions } from './anonymize/anonymize-tenant.js';
 export { FIXTURE_CODES } from './fixture-codes.js';

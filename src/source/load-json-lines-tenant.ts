@@ -10,7 +10,9 @@
  * holds the whole text and its nodes, so it runs only up to `EXPLAIN_LIMIT_BYTES`; above it, the object the
  * fast reader stopped at is explained on its own, or, for a problem between objects, the message says so.
  */
+import { read as readCallback, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Diagnostic } from '../shared/diagnostics.js';
 import { error } from '../shared/diagnostics.js';
@@ -19,6 +21,8 @@ import { YamlReader, parseYamlFile } from '../shared/yaml-file.js';
 import type { TextFile } from '../shared/yaml-file.js';
 import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { countLineBreaks, parseJsonLines } from './json/json-lines.js';
+import { LineFile } from './line-file.js';
+import { LineUserSource } from './json/line-user.js';
 import { JsonLinesTenantReader } from './json/read-json-tenant.js';
 import { parseTenant } from './parse-tenant.js';
 import { readGroups } from './read-groups.js';
@@ -34,6 +38,13 @@ export const EXPLAIN_LIMIT_BYTES = 64 * 2 ** 20;
 /** Syntax errors reported per file before the rest of that file is skipped. */
 const MAX_SYNTAX_ERRORS = 50;
 const MAX_ASSIGNMENTS_BYTES = 512 * 2 ** 20;
+/**
+ * Above this many bytes of users*.jsonl, the users keep their place in the files instead of their attributes,
+ * which are read back when a stage asks for them (`json/line-user.ts`): about 290,000 generated users. Below
+ * it a tenant costs little memory either way, and its files may change while a command runs.
+ */
+export const READ_BACK_ABOVE_BYTES = 256 * 2 ** 20;
+const readFd = promisify(readCallback);
 
 /** The JSON Lines files of a directory listing, by kind, in reading order. */
 export function jsonLinesFiles(names: Iterable<string>): { users: string[]; groups: string[] } {
@@ -53,6 +64,10 @@ type Loaded = { tenant: Tenant | null; diagnostics: Diagnostic[] };
 export interface JsonLinesOptions {
   /** @default EXPLAIN_LIMIT_BYTES (tests lower it to reach the large-tenant messages with small files) */
   explainLimitBytes?: number;
+  /** @default READ_BACK_ABOVE_BYTES (tests lower it to read small tenants back from their files) */
+  readBackAboveBytes?: number;
+  /** Users read back whose attributes stay parsed, per file. @default KEPT_PER_FILE (tests lower it) */
+  keepAttributes?: number;
 }
 
 export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string>, options: JsonLinesOptions = {}): Promise<Loaded> {
@@ -113,20 +128,36 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
   const assignments: TextFile = { file: assignmentsFile, text: read.bytes.toString('utf8') };
 
   const reader = new JsonLinesTenantReader();
+  const readBack = (await usersBytes(dir, files.users)) > (options.readBackAboveBytes ?? READ_BACK_ABOVE_BYTES);
   let rejectedLine: { file: string; line: number; text: string; kind: 'users' | 'groups' } | null = null;
   let totalBytes = 0;
   for (const kind of ['users', 'groups'] as const) {
     for (const name of files[kind]) {
       const file = join(dir, name);
-      const streamed = await streamLines(file, (value, line, plain, text) => {
-        if (reader.rejected) return;
-        const at: SourceLocation = { file, position: { line, column: 1 } };
-        if (kind === 'users') reader.addUser(value, at, plain);
-        else reader.addGroup(value, at, plain);
-        if (reader.rejected && reader.rejectedAt !== null) rejectedLine = { file, line, text, kind };
-      });
+      const lines = readBack && kind === 'users' ? openLineFile(file, diagnostics) : null;
+      if (lines === undefined) continue;
+      const source = lines === null ? null : new LineUserSource(lines, reader.lineAttributes, options.keepAttributes);
+      const streamed = await streamLines(
+        file,
+        (value, line, plain, text, offset, length) => {
+          if (reader.rejected) return;
+          const at: SourceLocation = { file, position: { line, column: 1 } };
+          if (kind === 'groups') reader.addGroup(value, at, plain);
+          else if (source === null) reader.addUser(value, at, plain);
+          else reader.addUser(value, at, plain, { source, line, offset, length });
+          if (reader.rejected && reader.rejectedAt !== null) rejectedLine = { file, line, text, kind };
+        },
+        lines?.fd,
+      );
       totalBytes += streamed.bytes;
       diagnostics.push(...streamed.diagnostics);
+      if (lines !== null && streamed.diagnostics.length === 0 && !lines.unchanged())
+        diagnostics.push(
+          error(C.FIXTURE_READ_FAILED, `${file} changed while it was read`, {
+            file,
+            hint: 'let whatever writes it finish, then run the command again',
+          }),
+        );
     }
   }
   if (diagnostics.length > 0) return { tenant: null, diagnostics };
@@ -156,14 +187,53 @@ interface Streamed {
   diagnostics: Diagnostic[];
 }
 
-/** Reads `file` a chunk at a time and hands each line's value to `visit`. */
-async function streamLines(file: string, visit: (value: unknown, line: number, plain: boolean, text: string) => void): Promise<Streamed> {
-  const diagnostics: Diagnostic[] = [];
-  let handle;
+/** The bytes of the users files (those that cannot be read count nothing: their load reports them). */
+async function usersBytes(dir: string, names: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const name of names)
+    total += await stat(join(dir, name)).then(
+      (s) => (s.isFile() ? s.size : 0),
+      () => 0,
+    );
+  return total;
+}
+
+/** A users file opened to be read back (`LineFile`); undefined, with the problem reported, when it cannot be. */
+function openLineFile(file: string, diagnostics: Diagnostic[]): LineFile | undefined {
   try {
     // Checked before opening: opening a named pipe would wait for a writer.
-    if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
-    handle = await open(file, 'r');
+    if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    return LineFile.open(file);
+  } catch (e) {
+    diagnostics.push(error(C.FIXTURE_READ_FAILED, `cannot read ${file}: ${readReason(e)}`, { file }));
+    return undefined;
+  }
+}
+
+interface ChunkReader {
+  read(buffer: Buffer, offset: number, length: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Reads `file` a chunk at a time and hands each line's value to `visit`, with the line's place in the file
+ * (its first byte and its length). Through `fd` when given (a `LineFile`'s: read from its start, left open).
+ */
+async function streamLines(
+  file: string,
+  visit: (value: unknown, line: number, plain: boolean, text: string, offset: number, length: number) => void,
+  fd?: number,
+): Promise<Streamed> {
+  const diagnostics: Diagnostic[] = [];
+  let handle: ChunkReader;
+  try {
+    if (fd !== undefined) handle = { read: (b, o, l) => readFd(fd, b, o, l, null), close: async () => {} };
+    else {
+      // Checked before opening: opening a named pipe would wait for a writer.
+      if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+      const opened = await open(file, 'r');
+      handle = { read: (b, o, l) => opened.read(b, o, l, null), close: () => opened.close() };
+    }
   } catch (e) {
     return { bytes: 0, diagnostics: [error(C.FIXTURE_READ_FAILED, `cannot read ${file}: ${readReason(e)}`, { file })] };
   }
@@ -172,10 +242,12 @@ async function streamLines(file: string, visit: (value: unknown, line: number, p
     let filled = 0;
     let line = 1;
     let bytes = 0;
+    /** The file offset of `buffer[0]`. */
+    let base = 0;
     let first = true;
     let syntaxErrors = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, filled, CHUNK_BYTES - filled, null);
+      const { bytesRead } = await handle.read(buffer, filled, CHUNK_BYTES - filled);
       bytes += bytesRead;
       filled += bytesRead;
       const atEnd = bytesRead === 0;
@@ -195,7 +267,7 @@ async function streamLines(file: string, visit: (value: unknown, line: number, p
         // A byte order mark is skipped, as editors do (columns on line 1 count from after it).
         const bom = first && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
         first = false;
-        const errors = parseJsonLines(buffer, end, line, (l) => visit(l.value, l.line, l.plain, l.text), bom);
+        const errors = parseJsonLines(buffer, end, line, (l) => visit(l.value, l.line, l.plain, l.text, base + l.offset, l.length), bom);
         for (const e of errors) {
           if (syntaxErrors++ < MAX_SYNTAX_ERRORS)
             diagnostics.push(
@@ -209,6 +281,7 @@ async function streamLines(file: string, visit: (value: unknown, line: number, p
         line += countLineBreaks(buffer, end);
         buffer.copy(buffer, 0, end, filled);
         filled -= end;
+        base += end;
       }
       if (atEnd) break;
     }

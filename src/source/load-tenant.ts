@@ -12,7 +12,7 @@ import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { parseTenant } from './parse-tenant.js';
 import { isGraphExportListing, mixedListingDiagnostic } from './graph/export-listing.js';
 import { loadGraphExport } from './load-graph-export.js';
-import { jsonLinesFiles, loadJsonLinesTenant } from './load-json-lines-tenant.js';
+import { jsonLinesFiles, loadJsonLinesTenant, type JsonLinesOptions } from './load-json-lines-tenant.js';
 import type { Tenant } from '../model/directory.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
@@ -21,7 +21,13 @@ const EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 export const MAX_FIXTURE_FILE_BYTES = 512 * 2 ** 20;
 const FILES = ['users', 'groups', 'assignments'] as const;
 
-export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; diagnostics: Diagnostic[] }> {
+/** How a JSON Lines tenant keeps its users (`JsonLinesOptions`); tests lower both to read small tenants back. */
+export type LoadTenantOptions = JsonLinesOptions;
+
+export async function loadTenant(
+  dir: string,
+  options: LoadTenantOptions = {},
+): Promise<{ tenant: Tenant | null; diagnostics: Diagnostic[] }> {
   let names: Set<string>;
   try {
     names = new Set(await readdir(dir));
@@ -39,7 +45,7 @@ export async function loadTenant(dir: string): Promise<{ tenant: Tenant | null; 
 
   // A large tenant: users*.jsonl and groups*.jsonl, streamed.
   const lines = jsonLinesFiles(names);
-  if (lines.users.length > 0 || lines.groups.length > 0) return loadJsonLinesTenant(dir, names);
+  if (lines.users.length > 0 || lines.groups.length > 0) return loadJsonLinesTenant(dir, names, options);
 
   // A Microsoft Graph export (servicePrincipal.json, appRoleAssignedTo*.json, users*.json pages…) has its own reader; both kinds at once is an error.
   if (isGraphExportListing(names)) return loadGraphExport(dir, { maxFileBytes: MAX_FIXTURE_FILE_BYTES, names });

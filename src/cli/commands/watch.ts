@@ -142,7 +142,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         // A file changed: reload; a bad edit waits for the next one.
         pendingChange = false;
         try {
-          reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping));
+          reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping), deps.fixtureOptions);
           if (!options.quiet) session.err('provsim watch: change detected, starting a cycle');
           break;
         } catch (error) {

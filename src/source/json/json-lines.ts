@@ -17,6 +17,9 @@ export interface JsonLine {
   plain: boolean;
   /** The line as written, decoded on its own (it keeps no chunk alive). */
   text: string;
+  /** Where the line's bytes start in the buffer given, and how many there are (without its line break). */
+  offset: number;
+  length: number;
 }
 
 export interface JsonLineSyntaxError {
@@ -48,6 +51,7 @@ export function parseJsonLines(
     let stop = bytes.indexOf(0x0a, start);
     if (stop === -1 || stop > end) stop = end;
     const lineText = bytes.toString('utf8', start, stop);
+    const offset = start;
     start = stop + 1;
     if (isBlank(lineText)) continue;
     let value: unknown;
@@ -57,7 +61,7 @@ export function parseJsonLines(
       errors.push({ position: { line, column: errorOffset(lineText) + 1 }, message: syntaxMessage(e) });
       continue;
     }
-    visit({ value, line, plain: isPlain(lineText, keyCount(value)), text: lineText });
+    visit({ value, line, plain: isPlain(lineText, keyCount(value)), text: lineText, offset, length: stop - offset });
   }
   return errors;
 }

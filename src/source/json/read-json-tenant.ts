@@ -33,6 +33,7 @@ import { compactCopy, compactRecord } from '../../shared/compact-record.js';
 import { scanJsonStructure } from './structure.js';
 import { LinePositions } from './line-positions.js';
 import { DEFAULT_ACCESS_ROLE } from '../../model/directory.js';
+import { LineUser, type LineUserSource, type ReadAttributes } from './line-user.js';
 import type { AppRole, Assignment, SourceGroup, SourceLocation, SourceUser, SourceValue, Tenant } from '../../model/directory.js';
 
 export interface JsonTenantFiles {
@@ -562,6 +563,30 @@ function hasCycle(edges: ReadonlyMap<string, readonly string[]>): boolean {
   return false;
 }
 
+/** `lineAttributes`, holding only the key tables (not the reader, whose drafts the tenant does not keep). */
+function lineAttributesReader(userKeys: UserKeys): ReadAttributes {
+  return (text, id) => {
+    const into = newUsersRead();
+    try {
+      const value: unknown = JSON.parse(text);
+      readUser(isObject(value) ? value : reject(), UNLOCATED, userKeys, into);
+    } catch {
+      return null;
+    }
+    const user = into.users[0]!;
+    return user.id === id ? user.attributes : null;
+  };
+}
+
+/** Where a user's line is, for a `LineUser`. */
+export interface LinePlace {
+  source: LineUserSource;
+  line: number;
+  /** The line's bytes in the source's file. */
+  offset: number;
+  length: number;
+}
+
 /**
  * The JSON Lines fast path: users and groups come one object at a time (streamed from `users*.jsonl` and
  * `groups*.jsonl`, one object per line, located at that line, column 1), then `finish` resolves them with the
@@ -586,17 +611,30 @@ export class JsonLinesTenantReader {
     return this.#users.users.length;
   }
 
-  /** `plain`: the line's keys are certainly distinct (see `json-lines.ts`). */
-  addUser(value: unknown, at: SourceLocation, plain: boolean): void {
+  /**
+   * `plain`: the line's keys are certainly distinct (see `json-lines.ts`). With `back`, the user is kept as a
+   * `LineUser` that reads its attributes back from that place in the file (`lineAttributes` reads them).
+   */
+  addUser(value: unknown, at: SourceLocation, plain: boolean, back?: LinePlace): void {
     // Inline rather than through #add: a closure per user, for a hundred thousand users, shows in the load.
     if (this.#rejected) return;
     try {
+      const users = this.#users.users;
       readUser(plain && isObject(value) ? value : reject(), at, this.#userKeys, this.#users);
+      if (back !== undefined)
+        users[users.length - 1] = new LineUser(users[users.length - 1]!, back.source, back.line, back.offset, back.length);
     } catch {
       this.#rejected = true;
       this.rejectedAt = at;
     }
   }
+
+  /**
+   * How a `LineUser` of this reader reads its attributes back: the line parsed and checked as `addUser`
+   * checked it, so the attributes are the ones the eager reader keeps; null when the line is not a valid user
+   * with that id (the file changed).
+   */
+  readonly lineAttributes: ReadAttributes = lineAttributesReader(this.#userKeys);
 
   addGroup(value: unknown, at: SourceLocation, plain: boolean): void {
     this.#add(at, () => this.#groups.push(groupDraft(plain && isObject(value) ? value : reject(), at)));

@@ -1,0 +1,138 @@
+/**
+ * A large JSON Lines tenant's users read back from their files (`json/line-user.ts`, `line-file.ts`): the same
+ * tenant as the eager loader builds, byte offsets right across multi-byte characters, CR LF, blank lines and
+ * a byte order mark; a file written in place afterwards is refused with the file named, a file replaced by a
+ * rename keeps its loaded content. Small tenants are read back by lowering the size limit, as the 256 MiB
+ * default would take a quarter of a million users.
+ */
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
+import { LineUser, plainUser } from '../../src/source/json/line-user.js';
+import { loadTenant } from '../../src/source/load-tenant.js';
+import { FixtureChangedError } from '../../src/shared/errors.js';
+import type { SourceUser, Tenant } from '../../src/model/directory.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'provsim-read-back-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const READ_BACK = { readBackAboveBytes: 0 };
+
+async function load(options = {}): Promise<Tenant> {
+  const { tenant, diagnostics } = await loadTenant(dir, options);
+  expect(diagnostics).toEqual([]);
+  return tenant!;
+}
+
+const plain = (users: readonly SourceUser[]): SourceUser[] => users.map(plainUser);
+
+const ASSIGNMENTS = JSON.stringify({
+  app: { name: 'App', appRoles: [] },
+  assignments: [{ principal: 'a@contoso.com' }, { principal: 'b@contoso.com' }, { principal: 'c@contoso.com' }],
+});
+
+describe('a JSON Lines tenant read back from its files', () => {
+  it('is the tenant the eager loader builds, users whose attributes were let go read again included', async () => {
+    const options = { users: 700, groups: 30, membersPerGroup: 20, seed: 7 };
+    await writeTenantFixtures(options, dir, { format: 'jsonl' });
+    const eager = await load();
+    // Fewer kept than users: most users' attributes are read again from the file on the second pass.
+    const back = await load({ ...READ_BACK, keepAttributes: 50 });
+    expect(eager.users.every((u) => !(u instanceof LineUser))).toBe(true);
+    expect(back.users.every((u) => u instanceof LineUser)).toBe(true);
+    const expected = plain(eager.users);
+    expect(plain(back.users)).toEqual(expected);
+    expect(plain(back.users)).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(JSON.stringify(eager)));
+    expect(back.groups).toEqual(eager.groups);
+    expect(back.assignments).toEqual(eager.assignments);
+  });
+
+  it('finds each line by its bytes: multi-byte characters, CR LF, blank lines and a byte order mark before it', async () => {
+    const lines = [
+      '\uFEFF{"id":"00000000-0000-4000-8000-00000000000a","userPrincipalName":"a@contoso.com","displayName":"Zoë 🚀 Ångström","city":"Zürich"}\r',
+      '',
+      '   ',
+      '{"id":"00000000-0000-4000-8000-00000000000b","userPrincipalName":"b@contoso.com","displayName":"Łukasz","otherMails":["ł@x.pl","b@y.de"],"manager":"a@contoso.com"}\r',
+      '{"id":"00000000-0000-4000-8000-00000000000c","userPrincipalName":"c@contoso.com","displayName":"日本語の名前","accountEnabled":false}',
+    ];
+    await writeFile(join(dir, 'users.jsonl'), lines.join('\n'));
+    await writeFile(join(dir, 'assignments.json'), ASSIGNMENTS);
+    const eager = await load();
+    const back = await load({ ...READ_BACK, keepAttributes: 1 });
+    expect(back.users.map((u) => u.attributes['displayName'])).toEqual(['Zoë 🚀 Ångström', 'Łukasz', '日本語の名前']);
+    expect(back.users[1]!.attributes['otherMails']).toEqual(['ł@x.pl', 'b@y.de']);
+    expect(back.users[1]!.managerId).toBe('00000000-0000-4000-8000-00000000000a');
+    expect(back.users.map((u) => u.location.position.line)).toEqual([1, 4, 5]);
+    expect(plain(back.users)).toEqual(plain(eager.users));
+  });
+
+  it('is used above the size limit only: below it users keep their attributes', async () => {
+    await writeTenantFixtures({ users: 50, groups: 2, membersPerGroup: 5, seed: 1 }, dir, { format: 'jsonl' });
+    const size = readFileSync(join(dir, 'users.jsonl')).length;
+    expect((await load({ readBackAboveBytes: size })).users[0]).not.toBeInstanceOf(LineUser);
+    expect((await load({ readBackAboveBytes: size - 1 })).users[0]).toBeInstanceOf(LineUser);
+  });
+
+  it('refuses a file written in place after the load, naming it, rather than read another user', async () => {
+    // 200 users: about 180 KB, more than the 64 KiB window read with the first user.
+    await writeTenantFixtures({ users: 200, groups: 0, membersPerGroup: 0, seed: 3 }, dir, { format: 'jsonl' });
+    const file = join(dir, 'users.jsonl');
+    const back = await load({ ...READ_BACK, keepAttributes: 1 });
+    const first = back.users[0]!.attributes['displayName'];
+    // The same users with other names, written over the file (same inode, as an editor saving in place does).
+    const text = readFileSync(file, 'utf8');
+    const renamed = text.replaceAll('"displayName": "', '"displayName": "Renamed ');
+    expect(renamed.length).toBeGreaterThan(text.length);
+    writeFileSync(file, renamed);
+    let thrown: unknown;
+    try {
+      void back.users[150]!.attributes;
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(FixtureChangedError);
+    expect((thrown as FixtureChangedError).file).toBe(file);
+    expect((thrown as Error).message).toContain(`${file} changed while provsim was still reading it`);
+    expect((thrown as Error).message).toContain('Run the command again');
+    // What was read before the change is kept as it was read.
+    expect(back.users[0]!.attributes['displayName']).toBe(first);
+  });
+
+  it('refuses a file written in place with the same size too (its modification time changed)', async () => {
+    await writeTenantFixtures({ users: 200, groups: 0, membersPerGroup: 0, seed: 3 }, dir, { format: 'jsonl' });
+    const file = join(dir, 'users.jsonl');
+    const back = await load({ ...READ_BACK, keepAttributes: 1 });
+    const text = readFileSync(file, 'utf8');
+    await new Promise((r) => setImmediate(r));
+    // One character more in the first user's city, one less in its postal code: every line stays where it was.
+    const edited = text.replace('"city": "', '"city": "X').replace(/"postalCode": "./, '"postalCode": "');
+    expect(edited).not.toBe(text);
+    writeFileSync(file, edited);
+    expect(readFileSync(file).length).toBe(Buffer.byteLength(text));
+    expect(() => back.users[150]!.attributes).toThrow(FixtureChangedError);
+  });
+
+  it('keeps reading the loaded content of a file replaced by a rename (how many editors save)', async () => {
+    await writeTenantFixtures({ users: 200, groups: 0, membersPerGroup: 0, seed: 3 }, dir, { format: 'jsonl' });
+    const file = join(dir, 'users.jsonl');
+    const eager = await load();
+    const back = await load({ ...READ_BACK, keepAttributes: 1 });
+    const replacement = join(dir, 'users.next');
+    const text = readFileSync(file, 'utf8');
+    const renamed = text.replaceAll('"displayName": "', '"displayName": "Renamed ');
+    expect(renamed).not.toBe(text);
+    await writeFile(replacement, renamed);
+    await rename(replacement, file);
+    expect(await readdir(dir)).toContain('users.jsonl');
+    expect(plain(back.users)).toEqual(plain(eager.users));
+  });
+});
