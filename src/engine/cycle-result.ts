@@ -41,6 +41,11 @@ export interface CycleResult {
    */
   sources?: DesiredObject[];
   observations?: Map<string, Observation>;
+  /**
+   * The fixture file that changed while the tenant was read back from it (a large JSON Lines tenant): the
+   * cycle stopped before its next batch (status `interrupted`, what was done committed). Absent otherwise.
+   */
+  fixtureChanged?: string;
   startedAt: string;
   finishedAt: string;
 }

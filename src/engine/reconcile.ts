@@ -14,7 +14,7 @@ import type { Tenant } from '../model/directory.js';
 import type { Anchor, Escrow, ObjectType } from '../model/records.js';
 import type { ScimClient } from '../scim/client.js';
 import type { Clock } from '../shared/clock.js';
-import { JobFailure, ScimRequestError } from '../shared/errors.js';
+import { FixtureChangedError, JobFailure, ScimRequestError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import { redactSecretsDeep } from '../shared/redact-secret.js';
 import type { StateStore } from '../store/store.js';
@@ -67,11 +67,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   // A dry run evaluates the source even when the target cannot be read: it shows what it can.
   if (!halt.jobFailure || opts.dryRun)
     deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
-  const desired = halt.jobFailure && !opts.dryRun ? [] : evaluateSource(tenant, job, { clock, random }, { retainViews });
+  const evaluated = halt.jobFailure && !opts.dryRun ? { desired: [], changed: null } : evaluate(deps, retainViews);
+  const desired = evaluated.desired;
   // One map of the desired objects by id, for every whole-tenant question of the cycle.
   const desiredById = new Map<string, DesiredObject>();
   for (const d of desired) desiredById.set(d.id, d);
-  const work = halt.jobFailure ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
+  const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
   const targetIds = new Map(records.targetIds);
   const base = {
     cycleId: cycle.id,
@@ -95,11 +96,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
         ctx,
       )
     : null;
-  const changed = applied?.fixtureChanged ?? null;
-  // A fixture file that changed mid-cycle stops it as Ctrl-C does (what was done is committed), then is raised.
-  const stop = { interrupted: (deps.signal?.aborted ?? false) || changed !== null, jobFailure: halt.jobFailure };
-  if (changed && opts.dryRun) throw changed;
-  if (opts.dryRun) return dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString());
+  // A fixture file that changed mid-cycle stops it as Ctrl-C does (what was done is committed); the result says which.
+  const changedFile = evaluated.changed ?? applied?.fixtureChanged?.file ?? null;
+  const changed = changedFile !== null ? { fixtureChanged: changedFile } : {};
+  const stop = { interrupted: (deps.signal?.aborted ?? false) || changedFile !== null, jobFailure: halt.jobFailure };
+  if (opts.dryRun) return { ...dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString()), ...changed };
 
   const workIds = new Set(work?.items.map((w) => w.sourceId));
   const finishedAt = clock.now().toISOString();
@@ -116,8 +117,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     intervalMs: opts.intervalMs,
   });
   commitCycle(store, delta);
-  if (changed) throw changed;
-  return cycleResult(cycle, applied, desired, records, delta);
+  return { ...cycleResult(cycle, applied, desired, records, delta), ...changed };
 }
 
 /** The cycle's identity, fixed at its start. */
@@ -160,6 +160,19 @@ function selectCycleWork(
     desiredById,
   );
   return { items: opts.only ? selected.filter((w) => opts.only!.has(w.sourceId)) : selected, links };
+}
+
+/**
+ * The desired side of the cycle, or the fixture file that changed under a tenant read back from its files
+ * (`FixtureChangedError`: the cycle then stops before any work, as interrupted, and says which file).
+ */
+function evaluate(deps: CycleDeps, retainViews: boolean): { desired: DesiredObject[]; changed: string | null } {
+  try {
+    return { desired: evaluateSource(deps.tenant, deps.job, { clock: deps.clock, random: deps.random }, { retainViews }), changed: null };
+  } catch (error) {
+    if (error instanceof FixtureChangedError) return { desired: [], changed: error.file };
+    throw error;
+  }
 }
 
 function jobFailureOf(error: unknown): JobFailureInfo {

@@ -31,15 +31,18 @@ export class InputError extends ProvsimError {
 /**
  * A fixture file changed while a tenant read from it was still in use (a large JSON Lines tenant reads its
  * users' attributes back from the files as the cycle goes: `source/json/line-user.ts`). A cycle stops before
- * the batch that found it sends anything, commits what was done as an interrupted cycle, then raises it.
- * Exit 1: requests may have been sent.
+ * the batch that found it sends anything and commits what was done as an interrupted cycle, whose result
+ * names the file (`CycleResult.fixtureChanged`); found before any batch, it is raised (exit 1).
  */
 export class FixtureChangedError extends ProvsimError {
   constructor(readonly file: string) {
-    super(
-      `${file} changed while provsim was still reading it: a tenant this large is read back from its JSON Lines files as the cycle goes, so they must not change until the cycle ends. The cycle stopped before its next batch; what it did is saved. Run the command again: it reads the files as they are now`,
-    );
+    super(`${fixtureChangedText(file)}. Nothing was sent; run the command again: it reads the files as they are now`);
   }
+}
+
+/** Why a cycle stopped when `file` changed under it; each command says what comes next. */
+export function fixtureChangedText(file: string): string {
+  return `${file} changed while provsim was still reading it: a tenant this large is read back from its JSON Lines files as the cycle goes, so they must not be written in place until the cycle ends`;
 }
 
 /** A bug: "please report". */

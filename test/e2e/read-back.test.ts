@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/scim/http.js';
 import { writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
-import { Harness } from '../helpers/harness.js';
+import { watchCommand } from '../../src/cli/commands/watch.js';
+import { DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
 
 const READ_BACK = { readBackAboveBytes: 0, keepAttributes: 10 };
 let tenantDir: string;
@@ -79,7 +80,9 @@ describe('a tenant read back from its JSON Lines files', () => {
       const code = await h.cli(['sync', ...h.flags({ fixtures: dir }), '--batch-size', '40'], { fixtureOptions: READ_BACK, http });
       expect(code).toBe(1);
       expect(h.out.stderr).toContain(`${file} changed while provsim was still reading it`);
-      expect(h.out.stderr).toContain('Run the command again');
+      expect(h.out.stderr).toContain('The cycle stopped before its next batch and what it did is in the state; run the command again');
+      // The cycle's own summary still follows, as after Ctrl-C.
+      expect(h.out.stdout).toContain('interrupted');
       expect(h.out.stderr).not.toMatch(/internal error|This is a bug/);
       const created = h.target.snapshot().users.length;
       expect(created).toBeGreaterThan(0);
@@ -97,6 +100,42 @@ describe('a tenant read back from its JSON Lines files', () => {
       expect(new Set(names).size).toBe(names.length);
       expect(names.length).toBeGreaterThan(created);
       // The edit reached the target: every job title is the edited one.
+      const titles = users.map((u) => u['title']).filter((t) => typeof t === 'string');
+      expect(titles.length).toBeGreaterThan(0);
+      expect(titles.every((t) => String(t).startsWith('Senior '))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('watch: a users file written in place between cycles: the next cycle stops at once, and the one after reads the files as they are now', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provsim-read-back-watch-'));
+    try {
+      await writeTenantFixtures({ users: 300, groups: 12, membersPerGroup: 15, seed: 11 }, dir, { format: 'jsonl' });
+      const file = join(dir, 'users.jsonl');
+      const edited = readFileSync(file, 'utf8').replaceAll('"jobTitle": "', '"jobTitle": "Senior ');
+      h = await new Harness().start();
+      // The file is written over (same inode) when the first cycle's line is printed: between cycles 1 and 2.
+      let cyclesPrinted = 0;
+      const stdout = {
+        write: (text: string) => {
+          h.out.stdout += text;
+          if (/ cycle [0-9a-f]{8}: /.test(text) && ++cyclesPrinted === 1) writeFileSync(file, edited);
+        },
+      };
+      const result = await watchCommand(
+        { fixtures: dir, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '1s', maxCycles: 3 },
+        h.deps({ fixtureOptions: READ_BACK, stdout }),
+      );
+      expect(result.cycles.map((c) => c.status)).toEqual(['succeeded', 'interrupted', 'succeeded']);
+      expect(result.cycles.map((c) => c.fixtureChanged)).toEqual([undefined, file, undefined]);
+      expect(result.cycles[1]!.counts).toEqual({});
+      expect(result.exitCode).toBe(0);
+      expect(h.out.stderr).toContain(`provsim watch: ${file} changed while provsim was still reading it`);
+      expect(h.out.stderr).toContain('reading the files again');
+      const users = h.target.snapshot().users;
+      const names = users.map((u) => String(u['userName']).toLowerCase());
+      expect(new Set(names).size).toBe(names.length);
       const titles = users.map((u) => u['title']).filter((t) => typeof t === 'string');
       expect(titles.length).toBeGreaterThan(0);
       expect(titles.every((t) => String(t).startsWith('Senior '))).toBe(true);

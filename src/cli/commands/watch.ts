@@ -12,7 +12,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { CycleResult } from '../../engine/cycle-result.js';
 import { formatDiagnostic } from '../../shared/diagnostics.js';
 import { durationProblem, parseDuration } from '../../shared/duration.js';
-import { InputError, UsageError } from '../../shared/errors.js';
+import { fixtureChangedText, InputError, UsageError } from '../../shared/errors.js';
 import { EXIT_CODES, lastCycleExitCode } from '../exit-codes.js';
 import { cycleStop } from '../cycle-stop.js';
 import { memoryLowText } from '../../shared/memory-watchdog.js';
@@ -111,6 +111,13 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         memoryStopped = true;
         break;
       }
+      if (cycle.fixtureChanged !== undefined) {
+        // The files changed under the cycle: the next one reads them again, without waiting for the interval.
+        session.err(
+          `provsim watch: ${fixtureChangedText(cycle.fixtureChanged)}. The cycle stopped before its next batch and what it did is in the state; reading the files again`,
+        );
+        pendingChange = true;
+      }
       const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
         target: session.provisioner.target,
         app: session.provisioner.inputs.tenant.app.name,
@@ -158,7 +165,8 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     await session.close();
   }
   const last = cycles[cycles.length - 1];
-  return { exitCode: memoryStopped ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
+  const stoppedShort = memoryStopped || last?.fixtureChanged !== undefined;
+  return { exitCode: stoppedShort ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
 }
 
 function printCycle(session: Session, cycle: CycleResult, requests: number): void {

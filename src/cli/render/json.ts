@@ -24,6 +24,8 @@ export function cycleJson(
       startedAt: cycle.startedAt,
       finishedAt: cycle.finishedAt,
       jobFailure: cycle.jobFailure,
+      // A large tenant's fixture file written in place mid-cycle: the cycle stopped before its next batch.
+      ...(cycle.fixtureChanged !== undefined ? { fixtureChanged: cycle.fixtureChanged } : {}),
       counts: cycle.counts,
       // Batched cycles (more work than one batch) carry no plan and only the failed log entries.
       batched: cycle.batched,
