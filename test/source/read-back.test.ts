@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
+import { anonymizeTenant } from '../../src/source/anonymize/anonymize-tenant.js';
 import { LineUser, plainUser } from '../../src/source/json/line-user.js';
 import { loadTenant } from '../../src/source/load-tenant.js';
 import { FixtureChangedError } from '../../src/shared/errors.js';
@@ -54,6 +55,14 @@ describe('a JSON Lines tenant read back from its files', () => {
     expect(JSON.parse(JSON.stringify(back))).toEqual(JSON.parse(JSON.stringify(eager)));
     expect(back.groups).toEqual(eager.groups);
     expect(back.assignments).toEqual(eager.assignments);
+  });
+
+  it('anonymizes to the same tenant as the eager one (its users copied field by field, location included)', async () => {
+    await writeTenantFixtures({ users: 120, groups: 6, membersPerGroup: 10, seed: 5 }, dir, { format: 'jsonl' });
+    const eager = anonymizeTenant(await load(), { seed: 'k', keep: ['department'] });
+    const back = anonymizeTenant(await load({ ...READ_BACK, keepAttributes: 5 }), { seed: 'k', keep: ['department'] });
+    expect(back.users[0]!.location.position.line).toBe(1);
+    expect(back).toEqual(eager);
   });
 
   it('finds each line by its bytes: multi-byte characters, CR LF, blank lines and a byte order mark before it', async () => {
@@ -102,7 +111,7 @@ describe('a JSON Lines tenant read back from its files', () => {
     expect(thrown).toBeInstanceOf(FixtureChangedError);
     expect((thrown as FixtureChangedError).file).toBe(file);
     expect((thrown as Error).message).toContain(`${file} changed while provsim was still reading it`);
-    expect((thrown as Error).message).toContain('Run the command again');
+    expect((thrown as Error).message).toContain('run the command again: it reads the files as they are now');
     // What was read before the change is kept as it was read.
     expect(back.users[0]!.attributes['displayName']).toBe(first);
   });

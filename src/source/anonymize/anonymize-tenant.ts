@@ -96,11 +96,14 @@ export function anonymizeTenant(tenant: Tenant, options: AnonymizeOptions): Tena
           return each(value, (v) => values.shaped(name, v));
       }
     };
+    // Field by field: a user read back from its file (json/line-user.ts) has accessors a spread would not copy.
     return {
-      ...u,
       id: ids.of(u.id),
       userPrincipalName: upns[i]!,
+      accountEnabled: u.accountEnabled,
+      softDeleted: u.softDeleted,
       managerId: u.managerId === null ? null : ids.of(u.managerId),
+      location: u.location,
       attributes: mapAttributes(u.attributes, attribute),
     };
   });
