@@ -15,6 +15,7 @@ import type { RequestEvent } from '../src/scim/client.js';
 import { createHttpClient } from '../src/scim/http.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { heapGuard } from '../src/shared/heap-guard.js';
+import { guardedHooks } from '../src/cli/guarded-hooks.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { seededRandom, type Random } from '../src/shared/random.js';
 import { generateTenant } from '../src/source/generate/generate-tenant.js';
@@ -108,7 +109,7 @@ export interface EngineSetup {
 
 export interface BenchEngine {
   provisioner: Provisioner;
-  /** One cycle, with the heap guard between batches. Throws unless it succeeded and every request got a 2xx. */
+  /** One cycle, with the heap guard as the CLI runs it (cli/guarded-hooks.ts). Throws unless it succeeded and every request got a 2xx. */
   cycle(): Promise<CycleResult>;
   close(): Promise<void>;
 }
@@ -134,7 +135,7 @@ export async function openEngine(s: EngineSetup): Promise<BenchEngine> {
   return {
     provisioner,
     async cycle() {
-      const result = await provisioner.sync({ hooks: { onBatchDone: heapGuard() } });
+      const result = await provisioner.sync({ hooks: guardedHooks(heapGuard()) });
       if (result.status !== 'succeeded')
         throw new Error(
           `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,

@@ -31,6 +31,7 @@ import { ManualClock } from '../src/shared/clock.js';
 import { formatDiagnostic, hasErrors } from '../src/shared/diagnostics.js';
 import { exposeGc, heapGuard } from '../src/shared/heap-guard.js';
 import { cycleStop } from '../src/cli/cycle-stop.js';
+import { guardedHooks } from '../src/cli/guarded-hooks.js';
 import { memoryLowText } from '../src/shared/memory-watchdog.js';
 import { seededRandom } from '../src/shared/random.js';
 import { loadTenant } from '../src/source/load-tenant.js';
@@ -189,7 +190,8 @@ async function main(): Promise<PhaseFigures> {
   let batches = 0;
   let lastResponseAt = 0;
   let planCounts: Record<string, number> = {};
-  const hooks: EngineHooks = {
+  // The CLI's guard (cli/guarded-hooks.ts) around the step marks.
+  const hooks: EngineHooks = guardedHooks(heapGuard(), {
     onPhase: (p) => {
       if (p.phase === 'evaluate') {
         endStep('probe');
@@ -200,14 +202,9 @@ async function main(): Promise<PhaseFigures> {
         step = 'batches';
       }
     },
-    onBatchDone: (() => {
-      // The CLI's guard (cli/commands/sync.ts), and a count.
-      const guard = heapGuard();
-      return () => {
-        batches++;
-        guard();
-      };
-    })(),
+    onBatchDone: () => {
+      batches++;
+    },
     ...(mode === 'dry-run'
       ? {
           onPlan: (plan: Plan) => {
@@ -219,7 +216,7 @@ async function main(): Promise<PhaseFigures> {
           },
         }
       : {}),
-  };
+  });
 
   let result: CycleResult | null;
   let cycleWallMs: number;

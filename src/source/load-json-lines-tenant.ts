@@ -3,7 +3,9 @@
  * read in natural name order: `users-2.jsonl` before `users-10.jsonl`), with the app and its assignments in
  * `assignments.json` (or `.yaml`). The files are streamed a chunk at a time, so neither a file's size nor the
  * tenant's is bounded by what one JavaScript string can hold (V8: about 512 M characters): a million users
- * load in one process. Each object is checked and kept as it is read; the parsed lines are not held.
+ * load in one process. Each object is checked and kept as it is read; the parsed lines are not held. Above
+ * `READ_BACK_ABOVE_BYTES` of users, a user keeps its place in its file instead of its attributes
+ * (json/line-user.ts): the files are then read through a `LineFile` each, which stays open after the load.
  *
  * Problems are explained as everywhere else (file, line, column; `parseTenant`'s messages), by handing the
  * lines to the YAML-node path as a YAML list (`- {…}` per line) when the fast reader is not sure. That path

@@ -2,6 +2,7 @@
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
 import { heapGuard } from '../../shared/heap-guard.js';
+import { guardedHooks } from '../guarded-hooks.js';
 import { fixtureChangedText } from '../../shared/errors.js';
 import { memoryLowText } from '../../shared/memory-watchdog.js';
 import { cycleStop } from '../cycle-stop.js';
@@ -71,7 +72,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       allowDeletes: options.allowDeletes ?? false,
       forceInitial: options.full ?? false,
       signal: stop.signal,
-      hooks: {
+      hooks: guardedHooks(heapGuard(), {
         onPhase: (p) => progress.status(phaseText(p)),
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
           if (options.dryRun) {
@@ -82,7 +83,6 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
           progress.line(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${planSummary(plan)}`);
           progress.addWork([...plan.objects, ...plan.references, ...plan.deletes].filter(isWrite).length);
         },
-        onBatchDone: heapGuard(),
         onChangeDone: (o) => {
           if (isWrite(o.change)) progress.tick();
         },
@@ -90,7 +90,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
           progress.line(
             `  retry ${e.attempt} of ${e.method} after ${e.delayMs} ms: ${e.error.entraCode} (${e.error.status ?? 'no response'})`,
           ),
-      },
+      }),
     });
     progress.stop();
     stop.dispose();

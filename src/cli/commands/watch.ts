@@ -7,6 +7,7 @@
  */
 import { DEFAULTS } from '../../engine/defaults.js';
 import { heapGuard } from '../../shared/heap-guard.js';
+import { guardedHooks } from '../guarded-hooks.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { CycleResult } from '../../engine/cycle-result.js';
@@ -95,7 +96,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
       const cycle = await session.provisioner
         .sync({
           ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
-          hooks: { onBatchDone: guard },
+          hooks: guardedHooks(guard),
           signal: stop.signal,
         })
         .finally(() => stop.dispose());
