@@ -45,6 +45,8 @@ export interface DesiredObject {
    * Guid() and Now(), which are evaluated again).
    */
   release(): void;
+  /** The view when it is built and kept, without building it (null otherwise). */
+  keptView(): SourceView | null;
   /** Hash of everything the mapping can see; unchanged hash = nothing to do in an incremental cycle. */
   hash: string;
 }
@@ -141,7 +143,7 @@ export function evaluateSource(
   return out;
 }
 
-type SourceFacts = Omit<DesiredObject, 'view' | 'mapped' | 'release'>;
+type SourceFacts = Omit<DesiredObject, 'view' | 'mapped' | 'release' | 'keptView'>;
 
 /** What a view is built from: a user (with its IsSoftDeleted) or a group, and its roles. */
 type ViewSource =
@@ -185,6 +187,10 @@ class LazyDesiredObject implements DesiredObject {
     if (this.#view) return this.#view;
     const f = this.from;
     return (this.#view = f.user ? userView(f.user, f.softDeleted, f.roles) : groupView(f.group, f.roles));
+  }
+
+  keptView(): SourceView | null {
+    return this.#view;
   }
 
   /** Keeps a view already built (evaluateSource's, for groups). */

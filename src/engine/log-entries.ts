@@ -7,6 +7,7 @@
  */
 import type { SourceGroup, SourceUser, SourceValue, Tenant } from '../model/directory.js';
 import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep, SourceIdentityDetails } from '../model/records.js';
+import type { DesiredObject } from './desired.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
 import { FixtureChangedError } from '../shared/errors.js';
@@ -61,9 +62,10 @@ export function buildLogEntries(
  * `mailNickname` (each only when it is a non-empty string). The index of the tenant's objects by id (users
  * and groups share one id space) is built on the first call, once per tenant, so a cycle that logs nothing
  * pays nothing; an object's details are read when its entry asks (an incremental cycle logs a few objects
- * of a tenant of a million).
+ * of a tenant of a million). With `desired`, an object's kept view answers first (the same values, without a
+ * read).
  */
-export function sourceIdentifiers(tenant: Tenant): IdentifySource {
+export function sourceIdentifiers(tenant: Tenant, desired?: ReadonlyMap<string, DesiredObject>): IdentifySource {
   let index: Map<string, SourceUser | SourceGroup> | undefined;
   return (sourceId) => {
     if (!index) {
@@ -73,7 +75,9 @@ export function sourceIdentifiers(tenant: Tenant): IdentifySource {
     }
     const o = index.get(sourceId);
     if (!o) return undefined;
-    const nickname = textOf(attributesOf(o)?.['mailNickname']);
+    // The object's view when the cycle holds one (a batch's objects): a large tenant's users would otherwise
+    // be read back from their files once more.
+    const nickname = textOf((desired?.get(sourceId)?.keptView()?.attributes ?? attributesOf(o))?.['mailNickname']);
     if ('userPrincipalName' in o)
       return nickname === undefined
         ? { userPrincipalName: o.userPrincipalName }

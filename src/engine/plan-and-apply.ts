@@ -103,7 +103,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   /** Outcomes of objects whose references are deferred: their log entry waits for them. */
   const held = new Map<string, ChangeOutcome[]>();
 
-  const identify = sourceIdentifiers(input.tenant);
+  const identify = sourceIdentifiers(input.tenant, base.desired);
   const secrets = ctx.secrets ?? [];
   // The store masks an entry only when its stored text may hold a secret (most hold none).
   const mask: LogMask | undefined =

@@ -8,6 +8,8 @@ import { buildLogEntries, countEntries, sourceIdentifiers } from '../../src/engi
 import type { ChangeOutcome } from '../../src/engine/outcome.js';
 import type { Change } from '../../src/engine/plan.js';
 import type { LogEntry } from '../../src/model/records.js';
+import type { DesiredObject } from '../../src/engine/desired.js';
+import { FixtureChangedError } from '../../src/shared/errors.js';
 import { aGroup, aJob, anAnchor, aTenant, aUser, diffInputOf, id, notFound, readBack, upn, type Scenario } from '../helpers/builders.js';
 
 let n = 0;
@@ -235,6 +237,44 @@ describe("the source identity's details: the identifiers `provsim logs --user` f
     const tenant = aTenant([aUser('ann')]);
     const [e] = buildLogEntries('c1', AT, [ok(created(tenant), 't-ann')], newId);
     expect(e!.sourceIdentity).not.toHaveProperty('details');
+  });
+
+  it("takes the identifiers from the cycle's kept view when it has one, without reading the user's attributes", () => {
+    const tenant = aTenant([aUser('ann')]);
+    const reads = { attributes: 0 };
+    const user = tenant.users[0]!;
+    const attributes = user.attributes;
+    const change = created(tenant);
+    // A user read back from its file: each read of `attributes` would read the file again.
+    Object.defineProperty(user, 'attributes', {
+      get: () => {
+        reads.attributes++;
+        return attributes;
+      },
+    });
+    const view = { attributes: { ...attributes, mailNickname: 'ann-from-view' }, appRoleAssignments: [] };
+    const desired = new Map([[user.id, { keptView: () => view } as unknown as DesiredObject]]);
+    const [e] = buildLogEntries('c1', AT, [ok(change, 't-ann')], newId, sourceIdentifiers(tenant, desired));
+    expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann'), mailNickname: 'ann-from-view' });
+    expect(reads.attributes).toBe(0);
+    // Without a kept view, the tenant's attributes answer.
+    const none = new Map([[user.id, { keptView: () => null } as unknown as DesiredObject]]);
+    const [f] = buildLogEntries('c1', AT, [ok(change, 't-ann')], newId, sourceIdentifiers(tenant, none));
+    expect(f!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann'), mailNickname: 'ann' });
+    expect(reads.attributes).toBe(1);
+  });
+
+  it('writes the entry of a change already sent when the fixture file changed since: identified by UPN alone', () => {
+    const tenant = aTenant([aUser('ann')]);
+    // Planned and sent while the file was as loaded; the entry is written after it changed.
+    const createdBefore = created(tenant);
+    Object.defineProperty(tenant.users[0]!, 'attributes', {
+      get: () => {
+        throw new FixtureChangedError('users.jsonl');
+      },
+    });
+    const [e] = buildLogEntries('c1', AT, [ok(createdBefore, 't-ann')], newId, sourceIdentifiers(tenant));
+    expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann') });
   });
 
   it("each entry gets its own copy of the details: editing one entry leaves the next cycle's alone", () => {

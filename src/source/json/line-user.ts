@@ -5,15 +5,20 @@
  * of it their attribute values; as `LineUser`s about a fifth of that.
  *
  * Contract: to its readers a `LineUser` is a `SourceUser` with the same values the eager loader builds. The
- * attributes of the users read last are kept (`KEPT_PER_FILE` per file, which covers a batch of the cycle,
- * whose stages read a user's attributes one after another); others are read and checked again from the file.
+ * attributes of the users read last are kept (`KEPT_PER_FILE` per file); others are read and checked again
+ * from the file.
  * `attributes` and `location` are accessors: `{...user}` does not copy them (`toJSON` and `plainUser` do).
  */
 import type { SourceLocation, SourceUser, SourceValue } from '../../model/directory.js';
 import { FixtureChangedError } from '../../shared/errors.js';
 
-/** Users whose attributes stay parsed, per file (the cycle's default batch is 2,000 users). */
-export const KEPT_PER_FILE = 4096;
+/**
+ * Users whose attributes stay parsed, per file. A stage reads a user's attributes one after another (scope,
+ * hash, display name), and a batch reads them once into the user's view, which its stages share. Keeping
+ * more keeps each parsed user alive long enough to be promoted to V8's old generation, where a million of
+ * them are garbage for the full collections to go through.
+ */
+export const KEPT_PER_FILE = 64;
 
 /**
  * A file's lines by byte range (`LineFile`, the I/O, lives with the load wrapper): the same text the load
