@@ -6,13 +6,14 @@
  * default would take a quarter of a million users.
  */
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeTenantFixtures } from '../../src/source/generate/generate-tenant.js';
 import { anonymizeTenant } from '../../src/source/anonymize/anonymize-tenant.js';
 import { LineUser, plainUser } from '../../src/source/json/line-user.js';
+import { LineFile } from '../../src/source/line-file.js';
 import { loadTenant } from '../../src/source/load-tenant.js';
 import { FixtureChangedError } from '../../src/shared/errors.js';
 import type { SourceUser, Tenant } from '../../src/model/directory.js';
@@ -128,6 +129,19 @@ describe('a JSON Lines tenant read back from its files', () => {
     writeFileSync(file, edited);
     expect(readFileSync(file).length).toBe(Buffer.byteLength(text));
     expect(() => back.users[150]!.attributes).toThrow(FixtureChangedError);
+  });
+
+  it('a LineFile knows when its file grew since it was opened (the load then reports the file as changed while read)', async () => {
+    const file = join(dir, 'users.jsonl');
+    writeFileSync(file, '{"a": "é"}\n{"b": 2}\n');
+    const lines = LineFile.open(file);
+    expect(lines.unchanged()).toBe(true);
+    expect(lines.text(0, 11)).toBe('{"a": "é"}');
+    appendFileSync(file, '{"c": 3}\n');
+    expect(lines.unchanged()).toBe(false);
+    // What the window holds was read before the change: the loaded bytes. Past them, the file is refused.
+    expect(lines.text(12, 8)).toBe('{"b": 2}');
+    expect(() => lines.text(21, 8)).toThrow(FixtureChangedError);
   });
 
   it('keeps reading the loaded content of a file replaced by a rename (how many editors save)', async () => {
