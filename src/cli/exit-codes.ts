@@ -22,17 +22,23 @@ export const EXIT_CODES = {
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** One cycle (`sync`, `provision`): ok only when it succeeded without a job failure. */
+/**
+ * One cycle (`sync`, `provision`): ok only when it succeeded without a job failure. A cycle stopped because a
+ * fixture file changed under it (`fixtureChanged`) is interrupted but not by the user: a failure.
+ */
 export function cycleExitCode(cycle: CycleResult): ExitCode {
+  if (cycle.fixtureChanged !== undefined) return EXIT_CODES.failed;
   if (cycle.status === 'interrupted') return EXIT_CODES.interrupted;
   return cycle.status === 'succeeded' && !cycle.jobFailure ? EXIT_CODES.ok : EXIT_CODES.failed;
 }
 
 /**
- * A run of cycles (`watch`): the last cycle's verdict, failed when it failed or had entry-level errors. An
- * interrupted last cycle is ok here; `main` reports any interrupted run as 130.
+ * A run of cycles (`watch`): the last cycle's verdict, failed when it failed, had entry-level errors or was
+ * stopped by a fixture file changing under it. An interrupted last cycle is ok here; `main` reports any
+ * interrupted run as 130.
  */
 export function lastCycleExitCode(last: CycleResult | undefined): ExitCode {
+  if (last?.fixtureChanged !== undefined) return EXIT_CODES.failed;
   return last && (last.status === 'failed' || last.status === 'entry-level-errors') ? EXIT_CODES.failed : EXIT_CODES.ok;
 }
 

@@ -36,7 +36,7 @@ export class InputError extends ProvsimError {
  */
 export class FixtureChangedError extends ProvsimError {
   constructor(readonly file: string) {
-    super(`${fixtureChangedText(file)}. Nothing was sent; run the command again: it reads the files as they are now`);
+    super(`${fixtureChangedText(file)}. The command stopped; run the command again: it reads the files as they are now`);
   }
 }
 

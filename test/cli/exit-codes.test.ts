@@ -17,6 +17,12 @@ describe('exit codes', () => {
     expect(cycleExitCode(cycle(status, jobFailure))).toBe(code);
   });
 
+  it('a cycle stopped by a fixture file changing under it is a failure (1), not an interruption (130)', () => {
+    const changed = { ...cycle('interrupted'), fixtureChanged: 'users.jsonl' } as CycleResult;
+    expect(cycleExitCode(changed)).toBe(1);
+    expect(lastCycleExitCode(changed)).toBe(1);
+  });
+
   it('a run of cycles takes the last verdict; an interrupted last cycle is left to main', () => {
     expect(lastCycleExitCode(undefined)).toBe(0);
     expect(lastCycleExitCode(cycle('entry-level-errors'))).toBe(1);

@@ -108,6 +108,35 @@ describe('a tenant read back from its JSON Lines files', () => {
     }
   });
 
+  it('provision: a users file written in place before the cycle reads it: exit 1 naming the file, nothing created', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provsim-read-back-provision-'));
+    try {
+      await writeTenantFixtures({ users: 300, groups: 12, membersPerGroup: 15, seed: 11 }, dir, { format: 'jsonl' });
+      const file = join(dir, 'users.jsonl');
+      const text = readFileSync(file, 'utf8');
+      const upn = /"userPrincipalName": "([^"]+)"/.exec(text)![1]!;
+      h = await new Harness().start();
+      // Written over after the first response (the connection probe), before the evaluation reads the users.
+      const http = createHttpClient();
+      let responses = 0;
+      http.interceptors.response.use((r) => {
+        if (++responses === 1) writeFileSync(file, text.replaceAll('"jobTitle": "', '"jobTitle": "Senior '));
+        return r;
+      });
+      const code = await h.cli(['provision', ...h.flags({ fixtures: dir }), '--user', upn], { fixtureOptions: READ_BACK, http });
+      expect(code).toBe(1);
+      expect(h.out.stderr).toContain(`${file} changed while provsim was still reading it`);
+      expect(h.out.stderr).toContain('run the command again');
+      expect(h.out.stderr).not.toMatch(/internal error|This is a bug/);
+      // Said once, by the command, with its report after it.
+      expect(h.out.stderr.split('changed while provsim was still reading it').length).toBe(2);
+      expect(h.out.stdout).toContain(`FixtureChanged`);
+      expect(h.writes()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('watch: a users file written in place between cycles: the next cycle stops at once, and the one after reads the files as they are now', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'provsim-read-back-watch-'));
     try {

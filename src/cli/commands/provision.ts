@@ -11,6 +11,7 @@ import { explainScope, type ScopeExplanation } from '../../scoping/explain-scope
 import type { Tenant } from '../../model/directory.js';
 import type { LogEntry } from '../../model/records.js';
 import { cycleExitCode } from '../exit-codes.js';
+import { fixtureChangedNote } from '../render/fixture-changed.js';
 import { renderJobFailure } from '../render/job-failure.js';
 import type { CliDeps, CommandResult } from '../io.js';
 import { openSession, type SessionOptions } from '../session.js';
@@ -68,6 +69,7 @@ export async function provisionCommand(
       ...(flagIgnored ? { dialect: 'legacy' as const } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    if (cycle.fixtureChanged !== undefined) session.err(fixtureChangedNote(cycle.fixtureChanged, false));
     const reports = ids.all.map((id) => report(id, tenant, cycle, job.job.users.scoping, job.job.groups.scoping));
     if (options.json)
       session.out(
@@ -152,7 +154,12 @@ function report(
     : {
         type: user ? ('User' as const) : ('Group' as const),
         id,
-        displayName: user ? userDisplayName(user) : (tenant.groups.find((g) => g.id === id)?.displayName ?? id),
+        // A user read back from a file that changed is named by its UPN: its attributes cannot be read.
+        displayName: user
+          ? cycle.fixtureChanged === undefined
+            ? userDisplayName(user)
+            : user.userPrincipalName
+          : (tenant.groups.find((g) => g.id === id)?.displayName ?? id),
       };
   if (!source || (cycle.jobFailure && !cycle.plan)) {
     steps.push({
@@ -160,7 +167,9 @@ function report(
       status: 'failure',
       details: cycle.jobFailure
         ? { reason: cycle.jobFailure.reason, message: cycle.jobFailure.message }
-        : { reason: 'Unknown', message: 'the cycle stopped before this object was evaluated' },
+        : cycle.fixtureChanged !== undefined
+          ? { reason: 'FixtureChanged', message: `the cycle stopped before this object was evaluated: ${cycle.fixtureChanged} changed` }
+          : { reason: 'Unknown', message: 'the cycle stopped before this object was evaluated' },
     });
     return { object, steps, log };
   }

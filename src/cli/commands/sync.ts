@@ -3,7 +3,7 @@
  */
 import { heapGuard } from '../../shared/heap-guard.js';
 import { guardedHooks } from '../guarded-hooks.js';
-import { fixtureChangedText } from '../../shared/errors.js';
+import { fixtureChangedNote } from '../render/fixture-changed.js';
 import { memoryLowText } from '../../shared/memory-watchdog.js';
 import { cycleStop } from '../cycle-stop.js';
 import { isWrite, type Plan } from '../../engine/plan.js';
@@ -101,11 +101,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       session.err(
         `provsim: ${memoryLowText(low)}. ${options.dryRun ? 'A dry run holds its whole plan (every read and every change) until it is printed' : 'The requests in flight finished and what the cycle did is in the state: the next sync goes on from there'}`,
       );
-    if (cycle.fixtureChanged !== undefined)
-      session.err(
-        `provsim: ${fixtureChangedText(cycle.fixtureChanged)}. The cycle stopped before its next batch${options.dryRun ? '' : ' and what it did is in the state'}; run the command again: it reads the files as they are now`,
-      );
-    const exitCode = low || cycle.fixtureChanged !== undefined ? EXIT_CODES.failed : cycleExitCode(cycle);
+    if (cycle.fixtureChanged !== undefined) session.err(fixtureChangedNote(cycle.fixtureChanged, options.dryRun ?? false));
+    const exitCode = low ? EXIT_CODES.failed : cycleExitCode(cycle);
     const notes = options.dryRun
       ? []
       : ((await notifier?.afterCycle(cycle, quarantineBefore, {

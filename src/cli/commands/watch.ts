@@ -166,8 +166,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     await session.close();
   }
   const last = cycles[cycles.length - 1];
-  const stoppedShort = memoryStopped || last?.fixtureChanged !== undefined;
-  return { exitCode: stoppedShort ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
+  return { exitCode: memoryStopped ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
 }
 
 function printCycle(session: Session, cycle: CycleResult, requests: number): void {
