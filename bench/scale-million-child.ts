@@ -65,8 +65,9 @@ export interface PhaseFigures {
   memory: Record<string, Memory>;
   /**
    * Wall and CPU of the cycle's steps, ms: `probe`, `evaluate` (probe done → first read: evaluate + select),
-   * a dry run's `observeAndDiff` (its one batch) and `diffWallMs`; and this thread's GC pauses: `loadGcMs`,
-   * `cycleGcMs`, `cycleGcMajorCount`, `cycleGcMajorMs` (full collections, the heap guard's among them).
+   * a dry run's `observeAndDiff` (its batches: reads and diffs) and `diffWallMs` (the diffs alone); and this
+   * thread's GC pauses: `loadGcMs`, `cycleGcMs`, `cycleGcMajorCount`, `cycleGcMajorMs` (full collections, the
+   * heap guard's among them).
    */
   steps: Record<string, number>;
   requests: number;
@@ -189,7 +190,9 @@ async function main(): Promise<PhaseFigures> {
   };
   let batches = 0;
   let lastResponseAt = 0;
-  let planCounts: Record<string, number> = {};
+  const planCounts: Record<string, number> = {};
+  let diffWallMs = 0;
+  let lastPlanAt = 0;
   // The CLI's guard (cli/guarded-hooks.ts) around the step marks.
   const hooks: EngineHooks = guardedHooks(heapGuard(), {
     onPhase: (p) => {
@@ -208,11 +211,12 @@ async function main(): Promise<PhaseFigures> {
     ...(mode === 'dry-run'
       ? {
           onPlan: (plan: Plan) => {
-            // The one batch of a dry run: read everything, then diff (synchronous, on this thread, so its
-            // wall time from the last response to here stands for its CPU).
-            steps['diffWallMs'] = Math.round(performance.now() - lastResponseAt);
-            endStep('observeAndDiff');
-            planCounts = countPlan(plan);
+            // Each batch of the dry run reads, then diffs (synchronous, on this thread, so its wall time from
+            // the batch's last response, or the previous plan, to here stands for its CPU).
+            const now = performance.now();
+            diffWallMs += now - Math.max(lastResponseAt, lastPlanAt);
+            lastPlanAt = now;
+            for (const [action, n] of Object.entries(countPlan(plan))) planCounts[action] = (planCounts[action] ?? 0) + n;
           },
         }
       : {}),
@@ -247,13 +251,15 @@ async function main(): Promise<PhaseFigures> {
     result = await provisioner.sync({ dryRun: true, hooks, signal: stop.signal });
     cycleWallMs = performance.now() - start;
     cycleCpuMs = cpuMs(cpu);
+    endStep('observeAndDiff');
+    steps['diffWallMs'] = Math.round(diffWallMs);
     stop.dispose();
     await provisioner.close();
     provisioner = null;
     const low = stoppedForMemory();
     if (low) throw low;
-    if (result.status !== 'succeeded' || !result.plan)
-      throw new Error(`the dry run ended ${result.status}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`);
+    if (result.status !== 'succeeded' || Object.keys(planCounts).length === 0)
+      throw new Error(`the dry run ended ${result.status}${result.jobFailure ? ` (${result.jobFailure.message})` : ', without a plan'}`);
   } else {
     const incremental = mode === 'incremental';
     let engine: Awaited<ReturnType<typeof openEngine>> | null = await openEngine({

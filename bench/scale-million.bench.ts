@@ -17,9 +17,10 @@
  * 2. incremental: `loadTenant` of day 2, then the incremental cycle on the state the initial cycle left.
  *    Figure: wall time of the load + the cycle (what `provsim sync` on day 2 takes), target ≤ 60 s.
  * 3. dry run: `loadTenant` of day 2, then `sync --dry-run` as the CLI runs it (readOnly, a state file that
- *    does not exist: an empty state in memory; one batch, as every dry run) against the same stub, which holds
- *    the tenant by then. With an empty state, every object is matched by a filter GET (about 900,000 reads),
- *    then the whole tenant is diffed into one plan (not rendered). Figure: the CPU time of the process (user
+ *    does not exist: an empty state in memory; above 50,000 objects of work a dry run is planned in batches
+ *    of 2,000, as the cycle would run) against the same stub, which holds the tenant by then. With an empty
+ *    state, every object is matched by a filter GET (about 900,000 reads), and each batch is diffed into its
+ *    plan (not rendered). Figure: the CPU time of the process (user
  *    + system, all threads, GC included) over the cycle (probe, evaluate, select, the reads, the diff), not
  *    the load, target ≤ 60 s; the reads' share is in `details` (`observeAndDiffCpuMs`, `diffWallMs`) and an
  *    informational figure leaves them out (an estimate: the diff's wall time stands for its CPU).

@@ -201,7 +201,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
     .option('--members-per-patch <n>', 'group members per membership PATCH', integer('--members-per-patch', 1), DEFAULTS.membersPerPatch)
     .option(
       '--batch-size <n>',
-      'objects per batch when a cycle has more work than that (bounds memory on large tenants)',
+      `objects per batch when a cycle has more work than that (bounds memory on large tenants); with --dry-run, plan in these batches as the sync would send them (without it, a dry run is one plan up to ${DEFAULTS.wholePlanLimit.toLocaleString('en-US')} objects)`,
       integer('--batch-size', 1),
       DEFAULTS.batchSize,
     )
@@ -211,7 +211,7 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
       'after',
       '\nExample:\n  PROVSIM_TOKEN=secret provsim sync --fixtures fixtures/contoso --mapping mappings/customappsso.yaml --target http://127.0.0.1:8080/scim/v2 --dry-run',
     )
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, command: Command) => {
       done(
         await syncCommand(
           {
@@ -219,6 +219,8 @@ export function buildProgram(deps: CliDeps, done: (result: CommandResult) => voi
             ...requestOutputFrom(o),
             ...notifyFrom(o),
             dryRun: Boolean(o['dryRun']),
+            // `--dry-run --batch-size N`: the plan in the batches `sync --batch-size N` sends.
+            ...(command.getOptionValueSource('batchSize') === 'cli' ? { wholePlanLimit: 0 } : {}),
             ...(o['at'] ? { at: o['at'] as string } : {}),
             escrowSchedule: o['escrowSchedule'] as string,
             membersPerPatch: o['membersPerPatch'] as number,

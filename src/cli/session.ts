@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import { DEFAULTS } from '../engine/defaults.js';
 import { openProvisioner, type Provisioner } from '../engine/open.js';
-import type { RequestEvent } from '../scim/client.js';
 import { dialectFromUrl, DIALECTS } from '../scim/dialect.js';
 import { parseQuirkSettings } from '../scim/quirks.js';
 import { parseTenantUrl, type TenantUrl } from '../scim/tenant-url.js';
@@ -20,11 +19,14 @@ import { chooseEscrowSchedule } from './escrow-schedule-flag.js';
 import type { CliDeps } from './io.js';
 import { redact, resolveToken } from './token.js';
 import { requestEcho } from './request-echo.js';
+import { RequestLog } from './request-log.js';
 import type { StateFileInUseError } from '../store/state-lock.js';
 
 export const DEFAULT_STATE_FILE = DEFAULTS.stateFile;
 
 export interface SessionOptions {
+  /** Keep each request's method, URL and status (an output lists them: `--json`); counts are always kept. */
+  keepRequests?: boolean;
   fixtures: string;
   mapping: string;
   target: string;
@@ -51,6 +53,8 @@ export interface SessionOptions {
   membersPerPatch?: number;
   /** Objects per batch in a large cycle (engine/plan-and-apply.ts). @default 2000 */
   batchSize?: number;
+  /** A dry run with more work than this is planned in batches (engine/cycle-options.ts). @default 50000 */
+  wholePlanLimit?: number;
   /** When failed objects are retried: `current` (+6 h, +12 h, +24 h, then daily for 28 days) or `2022`. */
   escrowSchedule?: string;
   /** The job's cycle interval in ms (watch). @default 40 min */
@@ -65,8 +69,8 @@ export interface Session {
   tenantUrl: TenantUrl;
   /** The engine, built by the library's composition root. */
   provisioner: Provisioner;
-  /** Every request sent, in order (no headers). */
-  requests: RequestEvent[];
+  /** The requests sent: counts, and each request only with `keepRequests`. */
+  requests: RequestLog;
   /** Whether requests carry an Authorization header (a token was set); the token itself stays inside. */
   tokenSent: boolean;
   /** What other outputs (a notification) must mask: the token, if any. Never printed. */
@@ -108,7 +112,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
   // Request timings and cycles follow whichever clock the current cycle runs on.
   let clock = deps.clock;
   const cycleClock: Clock = { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms, signal) };
-  const requests: RequestEvent[] = [];
+  const requests = new RequestLog(options.keepRequests ?? false);
   const echo = requestEcho(
     { ...(options.record ? { record: options.record } : {}), verbose: options.echoRequests ?? false },
     {
@@ -146,6 +150,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       ...(maxRetryAfterMs !== undefined ? { retry: { maxRetryAfterMs } } : {}),
       ...(options.membersPerPatch !== undefined ? { membersPerPatch: options.membersPerPatch } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.wholePlanLimit !== undefined ? { wholePlanLimit: options.wholePlanLimit } : {}),
       ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
     },
     {
@@ -156,15 +161,7 @@ export async function openSession(options: SessionOptions, deps: CliDeps): Promi
       ...(deps.http ? { http: deps.http } : {}),
       ...(deps.fixtureOptions ? { fixtureOptions: deps.fixtureOptions } : {}),
       onRequest: (e) => {
-        // Keep what summaries need; bodies stay only in the transcript.
-        requests.push({
-          method: e.method,
-          url: e.url,
-          status: e.status,
-          durationMs: e.durationMs,
-          startedAt: e.startedAt,
-          requestHeaders: {},
-        });
+        requests.add(e);
         echo?.(e);
       },
     },

@@ -36,13 +36,22 @@ export interface CycleOptions {
   intervalMs?: number;
   /**
    * Objects per batch in a large cycle. A cycle with more work than this is observed, planned, applied and
-   * logged batch by batch, so its memory does not grow with the tenant (engine/plan-and-apply.ts). Dry runs
-   * and provision on demand are one batch whatever their size. @default 2000
+   * logged batch by batch, so its memory does not grow with the tenant (engine/plan-and-apply.ts). Provision
+   * on demand is one batch whatever its size; a dry run up to `wholePlanLimit`. @default 2000
    */
   batchSize?: number;
+  /**
+   * A dry run with up to this many objects of work (or up to `batchSize`, if larger) is planned as one
+   * batch: one plan, passed once to `hooks.onPlan` and returned as `result.plan`. A larger dry run is planned
+   * in batches of `batchSize`, in the order the cycle would send them (object batches, then deferred
+   * references, then deprovisioning): each batch's plan goes to `hooks.onPlan` as it is made, `result.plan`
+   * is null and `result.batched` true, and its memory is bounded by the batch instead of the tenant.
+   * @default 50000
+   */
+  wholePlanLimit?: number;
 }
 
-/** CycleOptions with every default applied; `batchSize` is Infinity where a cycle is never split. */
+/** CycleOptions with every default applied. */
 export interface ResolvedCycleOptions {
   dryRun: boolean;
   allowDeletes: boolean;
@@ -56,6 +65,8 @@ export interface ResolvedCycleOptions {
   escrowSchedule: EscrowSchedule;
   intervalMs: number;
   batchSize: number;
+  /** Work up to this size is one batch: `batchSize`, more for a dry run, Infinity on demand. */
+  oneBatchUpTo: number;
 }
 
 export function resolveCycleOptions(options: CycleOptions = {}): ResolvedCycleOptions {
@@ -65,8 +76,8 @@ export function resolveCycleOptions(options: CycleOptions = {}): ResolvedCycleOp
   const dryRun = flag('dryRun', options.dryRun);
   const only = options.only ?? null;
   if (only !== null && !(only instanceof Set)) throw new TypeError(`Expected \`only\` to be a Set of source ids, got \`${typeof only}\``);
-  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  integerFrom('batchSize', batchSize, 1);
+  const batchSize = integerFrom('batchSize', options.batchSize ?? DEFAULTS.batchSize, 1);
+  const wholePlanLimit = integerFrom('wholePlanLimit', options.wholePlanLimit ?? DEFAULTS.wholePlanLimit, 0);
   return {
     dryRun,
     allowDeletes: flag('allowDeletes', options.allowDeletes),
@@ -78,8 +89,9 @@ export function resolveCycleOptions(options: CycleOptions = {}): ResolvedCycleOp
     quirks: checkQuirks(options.quirks ?? defaultQuirks(dialect)),
     escrowSchedule: checkSchedule(options.escrowSchedule ?? ESCROW_SCHEDULES.current),
     intervalMs: positive('intervalMs', options.intervalMs ?? DEFAULTS.intervalMs),
-    // A dry run shows one whole plan; provision on demand works on a handful of objects.
-    batchSize: dryRun || only !== null ? Number.POSITIVE_INFINITY : batchSize,
+    batchSize,
+    // Provision on demand works on a handful of objects; a dry run shows one whole plan while it fits.
+    oneBatchUpTo: only !== null ? Number.POSITIVE_INFINITY : dryRun ? Math.max(wholePlanLimit, batchSize) : batchSize,
   };
 }
 

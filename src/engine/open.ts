@@ -77,6 +77,11 @@ export interface ProvisionerConfig {
   membersPerPatch?: number;
   /** Objects per batch in a large cycle. @default 2000 */
   batchSize?: number;
+  /**
+   * A dry run with more work than this (objects) is planned in batches, each plan to `hooks.onPlan` as it is
+   * made and `result.plan` null; up to it, one whole plan. @default 50000
+   */
+  wholePlanLimit?: number;
   /** When failed objects are retried. @default 'current' */
   escrowSchedule?: 'current' | '2022' | EscrowSchedule;
   /** The job's cycle interval (the quarantine back-off's base). @default 40 min */
@@ -172,6 +177,7 @@ export async function openProvisioner(config: ProvisionerConfig, deps: Provision
         : (config.escrowSchedule ?? ESCROW_SCHEDULES.current),
     ...(config.membersPerPatch !== undefined ? { membersPerPatch: config.membersPerPatch } : {}),
     ...(config.batchSize !== undefined ? { batchSize: config.batchSize } : {}),
+    ...(config.wholePlanLimit !== undefined ? { wholePlanLimit: config.wholePlanLimit } : {}),
     ...(config.intervalMs !== undefined ? { intervalMs: config.intervalMs } : {}),
   } satisfies CycleOptions;
   // Checked now, before anything is loaded, opened or sent.

@@ -3,7 +3,8 @@
  * work fits in one batch (every dry run and provision on demand, and most scheduled cycles) is one batch
  * and one plan, in the plan's own phase order: objects (creates, updates, disables) → references → deletes.
  *
- * A cycle with more work than `batchSize` is split so that memory stays bounded by the batch, not the tenant:
+ * A cycle with more work than `oneBatchUpTo` (the batch size; for a dry run, the whole-plan limit) is split
+ * into batches of `batchSize` so that memory stays bounded by the batch, not the tenant:
  * - Users come first, each manager before its reports (by depth in the source's manager tree), then groups
  *   (whose members are users). A reference to an object of a later batch (a manager loop, a group in a
  *   group) is deferred: that object's references are planned after the last object batch, against the
@@ -15,6 +16,9 @@
  *   same; only their order differs).
  * - The result keeps every outcome and entry of a one-batch cycle; a split cycle keeps only the failed
  *   entries (every entry is in the store: `provsim logs`).
+ * - A split dry run plans the same batches in the same order and applies none: after each batch it links
+ *   what apply would link (objects matched or updated; created objects have no target id until a POST
+ *   answers), so the later batches are planned as the cycle would plan them. Each plan goes to `onPlan`.
  *
  * Log entries are written to the store as each batch finishes (one per object, references folded in; the
  * entries of an object with deferred references wait for them), so the log shows what was sent even if the
@@ -35,6 +39,7 @@ import type { Observation } from './observation.js';
 import { observe } from './observe.js';
 import type { ChangeOutcome } from './outcome.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.js';
+import { plannedLinks } from './plan-requests.js';
 import { readMemberships } from './read-records.js';
 import type { WorkItem } from './select-work.js';
 import type { AppliedWork } from './settle.js';
@@ -69,7 +74,9 @@ export interface PlanAndApplyInput {
   /** For the managers-first order of a split cycle. */
   tenant: Tenant;
   batchSize: number;
-  /** Plan and stop: nothing is applied or logged (a dry run is always one batch). */
+  /** Work up to this size is one batch and one plan. */
+  oneBatchUpTo: number;
+  /** Plan only: nothing is applied or logged. */
   dryRun: boolean;
   newId: () => string;
 }
@@ -91,7 +98,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     batches: 1,
     fixtureChanged: null,
   };
-  const split = input.work.length > input.batchSize;
+  const split = input.work.length > input.oneBatchUpTo;
   const { batches, deprovision } = split ? arrange(input.work, input.batchSize, input.tenant) : { batches: [input.work], deprovision: [] };
   const all = [...batches, ...(deprovision.length > 0 ? [deprovision] : [])];
   applied.batches = all.length;
@@ -177,7 +184,13 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
       applied.observations = observations;
     }
     ctx.hooks.onPlan?.(plan, single ? undefined : { index, count });
-    if (input.dryRun) return false;
+    if (input.dryRun) {
+      if (single) return false;
+      linkPlanned(plan, targetIds);
+      for (const w of batch) if (!held.has(w.sourceId)) w.source?.release();
+      ctx.hooks.onBatchDone?.({ index, count });
+      return !ctx.signal?.aborted;
+    }
     record(await apply(plan, ctx, linksOf(batch), targetIds));
     // Deferred objects keep their mapped values (their references are planned later); the rest let go.
     if (!single) for (const w of batch) if (!held.has(w.sourceId)) w.source?.release();
@@ -204,6 +217,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
       deletionThresholdExceeded: false,
     };
     ctx.hooks.onPlan?.(plan, { index, count });
+    if (input.dryRun) return;
     const outcomes = await apply(plan, ctx, new Map(), targetIds);
     for (const o of outcomes) {
       applied.touched.add(o.change.object.sourceId);
@@ -238,6 +252,17 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   if (rest.length > 0) log(rest);
   for (const d of deferred) d.source.release();
   return applied;
+}
+
+/**
+ * A dry run's stand-in for apply's links (`plannedLinks`): the later batches are planned against them, as
+ * the cycle's are against what apply linked. `targetIds` is the cycle's own copy, which a dry run never stores.
+ */
+function linkPlanned(plan: Plan, targetIds: Map<string, string>): void {
+  for (const [id, targetId] of plannedLinks(plan)) {
+    if (targetId === null) targetIds.delete(id);
+    else targetIds.set(id, targetId);
+  }
 }
 
 function isReference(action: string): boolean {

@@ -194,14 +194,25 @@ export function plannedTargetIds(
   pending: (object: ObjectRef) => string,
 ): (sourceId: string) => string | null {
   const after = new Map<string, string | null>();
+  for (const c of plan.objects) if (c.action === 'create') after.set(c.object.sourceId, pending(c.object));
+  for (const [id, targetId] of plannedLinks(plan)) after.set(id, targetId);
+  return (sourceId) => (after.has(sourceId) ? after.get(sourceId)! : linked(sourceId));
+}
+
+/**
+ * What apply links in `plan`'s objects phase (apply.ts `saveLink`), by source id: the target id of each
+ * object updated, disabled or matched, null for one it forgets. Created objects are left out: the target
+ * gives their id. A dry run planned in batches carries these to its later batches.
+ */
+export function plannedLinks(plan: Plan): Array<[string, string | null]> {
+  const out: Array<[string, string | null]> = [];
   for (const c of plan.objects) {
     const id = c.object.sourceId;
-    if (c.action === 'create') after.set(id, pending(c.object));
-    else if (c.action === 'update' || c.action === 'disable') after.set(id, c.targetId);
+    if (c.action === 'update' || c.action === 'disable') out.push([id, c.targetId]);
     else if (c.action === 'skip') {
-      if (c.link) after.set(id, c.link.targetId);
-      if (c.forget) after.set(id, null);
+      if (c.link) out.push([id, c.link.targetId]);
+      if (c.forget) out.push([id, null]);
     }
   }
-  return (sourceId) => (after.has(sourceId) ? after.get(sourceId)! : linked(sourceId));
+  return out;
 }

@@ -63,7 +63,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
 
   deps.hooks?.onPhase?.({ phase: 'probe' });
   await probe(ctx, random).catch((error: unknown) => halt.fail(jobFailureOf(error), true));
-  const retainViews = opts.batchSize >= tenant.users.length + tenant.groups.length;
+  const retainViews = opts.oneBatchUpTo >= tenant.users.length + tenant.groups.length;
   // A dry run evaluates the source even when the target cannot be read: it shows what it can.
   if (!halt.jobFailure || opts.dryRun)
     deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
@@ -90,6 +90,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
           targetIds,
           tenant,
           batchSize: opts.batchSize,
+          oneBatchUpTo: opts.oneBatchUpTo,
           dryRun: opts.dryRun,
           newId: () => random.uuid(),
         },
@@ -289,7 +290,7 @@ function dryRunResult(
     outcomes: [],
     log: [],
     counts: {},
-    batched: false,
+    batched: (applied?.batches ?? 1) > 1,
     jobFailure: stop.jobFailure,
     quarantine: records.quarantine,
     escrows: { pending: records.escrows.size, nextRetryAt: firstRetry(records.escrows.values()), givenUp: [] },

@@ -4,7 +4,15 @@
  * by reason, failures, the closing line, colour, and under -v the requests as apply would send them.
  */
 import { describe, expect, it } from 'vitest';
-import { flattenResource, planSummary, renderPlan, type PlanWire } from '../../src/cli/render/plan.js';
+import {
+  emptyTally,
+  flattenResource,
+  planSummary,
+  renderPlan,
+  renderPlanTotals,
+  tallyPlan,
+  type PlanWire,
+} from '../../src/cli/render/plan.js';
 import { colorStyle, plainStyle } from '../../src/cli/render/style.js';
 import { diff } from '../../src/engine/diff.js';
 import type { CreateChange, Plan } from '../../src/engine/plan.js';
@@ -141,6 +149,22 @@ describe('renderPlan', () => {
     expect(lines[0]).toBe(planSummary(plan));
     expect(lines[0]).toMatch(/^plan \(incremental cycle, legacy dialect\): 2 to create, 0 to update, 0 to disable, 0 to delete, /);
     expect(lines.at(-1)).toBe('Plan: 2 to create, 0 to update, 0 to disable, 0 to delete.');
+  });
+
+  it('a batch of a dry run planned in batches: named in the summary; the totals add up every batch', () => {
+    const created = planOf({ tenant: aTenant([aUser('ann'), aUser('bob')]), observed: { ann: notFound('ann'), bob: notFound('bob') } });
+    const nothing = planOf({ tenant: aTenant([aUser('ann')]), links: [anAnchor('ann')], observed: { ann: readBack('ann') } });
+    const lines = renderPlan(created, {}, { index: 2, count: 5 }).split('\n');
+    expect(lines[0]).toBe(`batch 2/5: ${planSummary(created)}`);
+    expect(lines.at(-1)).toBe('Plan: 2 to create, 0 to update, 0 to disable, 0 to delete.');
+    const tally = tallyPlan(nothing, tallyPlan(created, tallyPlan(created)));
+    expect(renderPlanTotals(tally, 3, 3)).toBe('Plan, all 3 batches: 4 to create, 0 to update, 0 to disable, 0 to delete.');
+    expect(renderPlanTotals(tally, 3, 7)).toBe(
+      'Plan so far, 3 of 7 batches (the dry run stopped): 4 to create, 0 to update, 0 to disable, 0 to delete.',
+    );
+    expect(renderPlanTotals(tallyPlan(nothing, emptyTally()), 2, 2)).toBe(
+      'Plan, all 2 batches: no changes: the target already matches; a sync would send nothing but reads.',
+    );
   });
 
   it('says so when nothing would be sent', () => {

@@ -8,6 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncCommand } from '../../src/cli/commands/sync.js';
+import { openProvisioner } from '../../src/engine/open.js';
+import type { Plan } from '../../src/engine/plan.js';
 import { createHttpClient } from '../../src/scim/http.js';
 import { StateStore } from '../../src/store/store.js';
 import { CONTOSO, CONTOSO_DAY2, DEFAULT_MAPPING, Harness } from '../helpers/harness.js';
@@ -235,5 +237,107 @@ describe('batched cycles', () => {
     expect(h.shape()).toEqual(reference.shape());
     const names = h.target.snapshot().users.map((u) => String(u['userName']).toLowerCase());
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('dry runs in batches', () => {
+  /** A plan without its cycle id (each cycle has its own), with the batch it came in. */
+  type Planned = { batch: { index: number; count: number } | undefined; plan: Omit<Plan, 'cycleId'> };
+  const collect = (into: Planned[]) => ({
+    onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
+      const { cycleId: _cycleId, ...rest } = plan;
+      into.push({ batch, plan: structuredClone(rest) });
+    },
+  });
+  /** Every change of a list of plans, as a sorted list (to compare plans that order them differently). */
+  const changes = (plans: readonly Planned[]): string[] =>
+    plans.flatMap(({ plan }) => [...plan.objects, ...plan.references, ...plan.deletes].map((c) => JSON.stringify(c))).sort();
+
+  it('above the whole-plan limit: the plans of the batched sync, batch for batch, and nothing sent but reads (two days)', async () => {
+    const h = await start();
+    for (const fixtures of [CONTOSO, CONTOSO_DAY2]) {
+      const provisioner = await openProvisioner({
+        fixtures,
+        mapping: DEFAULT_MAPPING,
+        target: h.target.url,
+        token: null,
+        state: h.state,
+        batchSize: 3,
+        wholePlanLimit: 0,
+      });
+      try {
+        const before = h.target.requests().length;
+        const dry: Planned[] = [];
+        const dryRun = await provisioner.sync({ dryRun: true, hooks: collect(dry) });
+        expect(dryRun.status).toBe('succeeded');
+        expect([dryRun.batched, dryRun.plan]).toEqual([true, null]);
+        expect(
+          h.target
+            .requests()
+            .slice(before)
+            .filter((r) => r.method !== 'GET'),
+        ).toEqual([]);
+
+        const sent: Planned[] = [];
+        const cycle = await provisioner.sync({ hooks: collect(sent) });
+        expect(cycle.batched).toBe(true);
+        expect(sent.length).toBeGreaterThan(1);
+        expect(dry).toEqual(sent);
+      } finally {
+        await provisioner.close();
+      }
+    }
+  });
+
+  it('against a target that holds the objects and no state (every object matched): the plans of the batched sync', async () => {
+    const h = await start();
+    expect((await h.sync(CONTOSO)).exitCode).toBe(0);
+    const provisioner = await openProvisioner({
+      fixtures: CONTOSO,
+      mapping: DEFAULT_MAPPING,
+      target: h.target.url,
+      token: null,
+      state: join(h.dir, 'fresh.db'),
+      batchSize: 3,
+      wholePlanLimit: 0,
+    });
+    try {
+      const dry: Planned[] = [];
+      await provisioner.sync({ dryRun: true, hooks: collect(dry) });
+      const sent: Planned[] = [];
+      await provisioner.sync({ hooks: collect(sent) });
+      // A manager matched in an earlier batch is linked, so a report whose manager is already right is
+      // left alone: the dry run carries the earlier batches' links as apply does.
+      expect(changes(sent).filter((c) => c.includes('"set-manager"'))).toEqual([]);
+      expect(dry).toEqual(sent);
+    } finally {
+      await provisioner.close();
+    }
+  });
+
+  it('up to the whole-plan limit: one plan, with the same changes as the batches', async () => {
+    const h = await start();
+    const open = (wholePlanLimit: number) =>
+      openProvisioner({
+        fixtures: CONTOSO,
+        mapping: DEFAULT_MAPPING,
+        target: h.target.url,
+        token: null,
+        state: h.state,
+        batchSize: 3,
+        wholePlanLimit,
+      });
+    const whole: Planned[] = [];
+    const batched: Planned[] = [];
+    const one = await open(10_000);
+    const result = await one.sync({ dryRun: true, hooks: collect(whole) });
+    await one.close();
+    expect(whole.map((p) => p.batch)).toEqual([undefined]);
+    expect([result.batched, result.plan?.objects.length]).toEqual([false, 31]);
+    const split = await open(0);
+    await split.sync({ dryRun: true, hooks: collect(batched) });
+    await split.close();
+    expect(batched.length).toBeGreaterThan(1);
+    expect(changes(batched)).toEqual(changes(whole));
   });
 });

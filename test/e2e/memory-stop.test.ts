@@ -96,7 +96,27 @@ describe('the memory watchdog stops a cycle', () => {
     );
     expect(stopped.exitCode).toBe(1);
     expect(h.out.stderr).toContain('A dry run holds its whole plan');
+    expect(h.out.stderr).toContain('plan it in batches with --batch-size (e.g. --batch-size 2000)');
     expect(h.out.stdout).not.toContain('Plan');
+    expect(h.writes()).toEqual([]);
+    expect(existsSync(h.state)).toBe(false);
+    expect(watches.stopped).toBe(watches.started);
+  });
+
+  it('a dry run in batches: the batches planned so far are printed, then why it stopped; exit 1, nothing written', async () => {
+    h = await new Harness().start();
+    const { watches, ...deps } = fillingAfter(8);
+    const stopped = await syncCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, dryRun: true, batchSize: 2, wholePlanLimit: 0 },
+      h.deps(deps),
+    );
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.cycle?.status).toBe('interrupted');
+    expect(h.out.stderr).toContain('The dry run, planned in batches, stopped before its last batch and wrote nothing');
+    expect(h.out.stdout).toMatch(/^batch 1\/\d+: plan \(initial cycle/m);
+    expect(h.out.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^Plan so far, [1-3] of 16 batches \(the dry run stopped\): \d+ to create, 0 to update, 0 to disable, 0 to delete/,
+    );
     expect(h.writes()).toEqual([]);
     expect(existsSync(h.state)).toBe(false);
     expect(watches.stopped).toBe(watches.started);

@@ -58,6 +58,33 @@ describe('provsim watch', () => {
     );
     expect(lines[1]).toMatch(/incremental cycle .*: succeeded — nothing to do \(1 requests\)$/);
     expect(h.out.stdout).toMatch(/Create\s+Success\s+User\s+José Müller/);
+    // A watch runs for days: the cycles it returns keep their verdicts and counts, not their source objects,
+    // plans or log entries (a one-batch cycle's result holds every desired object of the tenant).
+    expect(result.cycles.map((c) => c.counts)).toEqual([{ 'Create/Success': 25, 'Other/Skipped': 6 }, {}, {}]);
+    for (const c of result.cycles)
+      expect([c.sources, c.observations, c.plan, c.outcomes, c.log]).toEqual([undefined, undefined, null, [], []]);
+  });
+
+  it('--json: one document per cycle, each listing only its own requests', async () => {
+    const clock = new ManualClock('2026-06-01T09:00:00Z');
+    h = await new Harness({}, clock).start();
+    const result = await watchCommand(
+      { fixtures: CONTOSO, mapping: DEFAULT_MAPPING, target: h.target.url, state: h.state, interval: '30s', maxCycles: 3, json: true },
+      h.deps(),
+    );
+    expect(result.cycles.map((c) => c.kind)).toEqual(['initial', 'incremental', 'incremental']);
+    const docs = h.out.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { requests: Array<{ method: string; url: string; status: number }> });
+    expect(docs).toHaveLength(3);
+    const first = docs[0]!.requests;
+    expect(first.filter((r) => r.method === 'POST')).toHaveLength(25);
+    const probe = { method: 'GET', url: expect.stringMatching(/\/Users\?filter=userName\+eq\+/), status: 200 };
+    expect(first[0]).toEqual(probe);
+    // Nothing changed after the first cycle: each later one sends its probe (Entra's connection test) alone,
+    // and lists only that.
+    for (const doc of docs.slice(1)) expect(doc.requests).toEqual([probe]);
   });
 
   it('a quarantined job backs off (40 min, 80 min, …) and says so', async () => {

@@ -23,6 +23,7 @@ describe('resolveCycleOptions', () => {
       escrowSchedule: ESCROW_SCHEDULES.current,
       intervalMs: DEFAULTS.intervalMs,
       batchSize: DEFAULTS.batchSize,
+      oneBatchUpTo: DEFAULTS.batchSize,
     });
   });
 
@@ -30,10 +31,16 @@ describe('resolveCycleOptions', () => {
     expect(resolveCycleOptions({ dialect: 'aadOptscim062020' }).quirks).toEqual(defaultQuirks('aadOptscim062020'));
   });
 
-  it('a dry run and provision on demand are one batch whatever their size', () => {
-    expect(resolveCycleOptions({ dryRun: true, batchSize: 10 }).batchSize).toBe(Number.POSITIVE_INFINITY);
-    expect(resolveCycleOptions({ only: new Set(['a']), batchSize: 10 }).batchSize).toBe(Number.POSITIVE_INFINITY);
-    expect(resolveCycleOptions({ batchSize: 10 }).batchSize).toBe(10);
+  it('provision on demand is one batch whatever its size; a dry run up to its whole-plan limit, or the batch size if larger', () => {
+    const batching = (o: Parameters<typeof resolveCycleOptions>[0]) => {
+      const r = resolveCycleOptions(o);
+      return [r.batchSize, r.oneBatchUpTo];
+    };
+    expect(batching({ only: new Set(['a']), batchSize: 10 })).toEqual([10, Number.POSITIVE_INFINITY]);
+    expect(batching({ batchSize: 10 })).toEqual([10, 10]);
+    expect(batching({ dryRun: true, batchSize: 10 })).toEqual([10, DEFAULTS.wholePlanLimit]);
+    expect(batching({ dryRun: true, batchSize: 10, wholePlanLimit: 0 })).toEqual([10, 10]);
+    expect(batching({ dryRun: true, batchSize: 100_000 })).toEqual([100_000, 100_000]);
   });
 
   const bad: Array<[string, Parameters<typeof resolveCycleOptions>[0], RegExp]> = [
@@ -44,6 +51,7 @@ describe('resolveCycleOptions', () => {
       { batchSize: 1.5, dryRun: true },
       /^Expected `batchSize` to be an integer from 1, got `1.5`$/,
     ],
+    ['a negative whole-plan limit', { wholePlanLimit: -1, dryRun: true }, /^Expected `wholePlanLimit` to be an integer from 0, got `-1`$/],
     ['members per PATCH below 1', { membersPerPatch: 0 }, /^Expected `membersPerPatch` to be an integer from 1/],
     ['an interval of 0', { intervalMs: 0 }, /^Expected `intervalMs` to be a finite number above 0/],
     ['an infinite interval', { intervalMs: Number.POSITIVE_INFINITY }, /^Expected `intervalMs`/],

@@ -53,7 +53,10 @@ export async function provisionCommand(
 ): Promise<CommandResult & { reports: OnDemandReport[]; cycle: CycleResult }> {
   if ((options.user === undefined) === (options.group === undefined))
     throw new UsageError('give exactly one of --user <UPN or id> and --group <name or id>');
-  const session = await openSession({ ...options, concurrency: 1, echoRequests: options.verbose ?? false }, deps);
+  const session = await openSession(
+    { ...options, concurrency: 1, echoRequests: options.verbose ?? false, keepRequests: options.json ?? false },
+    deps,
+  );
   try {
     const { tenant, job } = session.provisioner.inputs;
     const ids = pickObjects(tenant, options);
@@ -77,7 +80,7 @@ export async function provisionCommand(
           {
             jobFailure: cycle.jobFailure,
             reports,
-            requests: session.requests.map((r) => ({ method: r.method, url: r.url, status: r.status })),
+            requests: session.requests.list(),
           },
           null,
           2,

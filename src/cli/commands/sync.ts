@@ -6,15 +6,24 @@ import { guardedHooks } from '../guarded-hooks.js';
 import { fixtureChangedNote } from '../render/fixture-changed.js';
 import { memoryLowText } from '../../shared/memory-watchdog.js';
 import { cycleStop } from '../cycle-stop.js';
-import { isWrite, type Plan } from '../../engine/plan.js';
+import { isWrite, type ObjectRef, type Plan } from '../../engine/plan.js';
 import type { CycleResult } from '../../engine/cycle-result.js';
-import type { RequestEvent } from '../../scim/client.js';
+import type { RequestCounts } from '../request-log.js';
 import { openSession, type Session, type SessionOptions } from '../session.js';
 import { cycleExitCode, EXIT_CODES } from '../exit-codes.js';
 import type { CliDeps, CommandResult } from '../io.js';
-import { countRequests } from '../request-counts.js';
 import { renderCycle, renderEntry, renderSourceSummary } from '../render/human.js';
-import { planSummary, renderPlan, type PlanRenderOptions } from '../render/plan.js';
+import {
+  emptyTally,
+  planSummary,
+  renderPlan,
+  renderPlanTotals,
+  tallyPlan,
+  type PlanRenderOptions,
+  type PlanTally,
+} from '../render/plan.js';
+import { plannedLinks } from '../../engine/plan-requests.js';
+import { DEFAULTS } from '../../engine/defaults.js';
 import { styleFor, type Style } from '../render/style.js';
 import { plainProgress, terminalProgress, type Progress } from '../render/progress.js';
 import { notifierFrom, type NotifyFlags } from '../notify-flags.js';
@@ -40,7 +49,8 @@ export interface SyncOptions extends Omit<SessionOptions, 'intervalMs' | 'readOn
 
 export interface SyncResult extends CommandResult {
   cycle: CycleResult | null;
-  requests: RequestEvent[];
+  /** How many requests the cycle sent, by method. */
+  requests: RequestCounts;
 }
 
 export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<SyncResult> {
@@ -55,7 +65,10 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   deps.signal?.addEventListener('abort', stopDrawing, { once: true });
   let session: Session;
   try {
-    session = await openSession({ ...options, echoRequests: false, readOnly: options.dryRun ?? false }, deps);
+    session = await openSession(
+      { ...options, echoRequests: false, readOnly: options.dryRun ?? false, keepRequests: options.json ?? false },
+      deps,
+    );
   } catch (error) {
     progress.stop();
     deps.signal?.removeEventListener('abort', stopDrawing);
@@ -64,6 +77,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   const { out, requests } = session;
   const style = styleFor(deps.env, deps.stdoutIsTTY ?? false);
   const stop = cycleStop(deps);
+  const planned = batchedPlans(options.verbose ?? false);
+  const planView = (): PlanRenderOptions => dryRunView(session, options, style, planned);
   try {
     const quarantineBefore = session.provisioner.quarantine();
     session.startCycleClock();
@@ -77,7 +92,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
           if (options.dryRun) {
             progress.stop();
-            if (!options.json && !options.quiet) out(renderPlan(plan, dryRunView(session, options, style)));
+            if (batch) planned.add(plan, batch.count);
+            if (!options.json && !options.quiet) out(renderPlan(plan, planView(), batch));
             return;
           }
           progress.line(`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${planSummary(plan)}`);
@@ -99,7 +115,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
     const low = stop.memoryLow();
     if (low)
       session.err(
-        `provsim: ${memoryLowText(low)}. ${options.dryRun ? 'A dry run holds its whole plan (every read and every change) until it is printed' : 'The requests in flight finished and what the cycle did is in the state: the next sync goes on from there'}`,
+        `provsim: ${memoryLowText(low)}. ${options.dryRun ? dryRunMemoryNote(cycle.batched) : 'The requests in flight finished and what the cycle did is in the state: the next sync goes on from there'}`,
       );
     if (cycle.fixtureChanged !== undefined) session.err(fixtureChangedNote(cycle.fixtureChanged, options.dryRun ?? false));
     const exitCode = low ? EXIT_CODES.failed : cycleExitCode(cycle);
@@ -113,7 +129,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         })) ?? []);
 
     if (options.json) {
-      out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target, session.secrets), null, 2));
+      out(JSON.stringify(cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets), null, 2));
     } else if (options.quiet && exitCode === 0) {
       // Nothing to say.
     } else if (!options.dryRun) {
@@ -121,20 +137,25 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       out(
         renderCycle(
           cycle,
-          countRequests(requests),
+          requests.counts(),
           { tokenSent: session.tokenSent, secrets: session.secrets, verbose: options.verbose ?? false },
           style,
         ),
       );
-    } else if (cycle.jobFailure) {
-      // A dry run prints its plan as it is made; without one, say why, and what the fixtures alone show.
-      out(
-        `dry run ${cycle.status}: nothing was planned, and nothing but reads was sent\n${renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent })}`,
-      );
-      if (!cycle.plan && cycle.sources) out(renderSourceSummary(cycle.sources));
+    } else {
+      // A dry run prints its plan as it is made; one planned in batches closes with their totals.
+      if (planned.done > 0) out(renderPlanTotals(planned.tally, planned.done, planned.batches, style));
+      if (cycle.jobFailure) {
+        // Stopped by a job-level failure: say why, and (when nothing was planned) what the fixtures alone show.
+        const what = planned.done > 0 ? 'only the batches above were planned' : 'nothing was planned';
+        out(
+          `dry run ${cycle.status}: ${what}, and nothing but reads was sent\n${renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent })}`,
+        );
+        if (planned.done === 0 && !cycle.plan && cycle.sources) out(renderSourceSummary(cycle.sources));
+      }
     }
     for (const line of notes) session.err(line);
-    return { exitCode, cycle, requests };
+    return { exitCode, cycle, requests: requests.counts() };
   } finally {
     progress.stop();
     stop.dispose();
@@ -150,6 +171,13 @@ const silentProgress: Progress = {
   tick: () => undefined,
   stop: () => undefined,
 };
+
+/** Why a dry run stopped for memory needed it, and what to do. */
+function dryRunMemoryNote(batched: boolean): string {
+  return batched
+    ? 'The dry run, planned in batches, stopped before its last batch and wrote nothing; the batches printed so far are as the sync would send them'
+    : `A dry run holds its whole plan (every read and every change) until it is printed, up to ${DEFAULTS.wholePlanLimit.toLocaleString('en-US')} objects of work: plan it in batches with --batch-size (e.g. --batch-size ${DEFAULTS.batchSize})`;
+}
 
 /** The status line of a step before the plan. */
 function phaseText(p: CyclePhase): string {
@@ -168,7 +196,7 @@ function phaseText(p: CyclePhase): string {
  * state's links. Colour only when both streams are terminals (CliDeps says so for stderr only; stdout is
  * asked directly), or FORCE_COLOR.
  */
-function dryRunView(session: Session, options: SyncOptions, style: Style): PlanRenderOptions {
+function dryRunView(session: Session, options: SyncOptions, style: Style, planned: BatchedPlans): PlanRenderOptions {
   const { provisioner } = session;
   return {
     verbose: options.verbose ?? false,
@@ -177,7 +205,45 @@ function dryRunView(session: Session, options: SyncOptions, style: Style): PlanR
       baseUrl: provisioner.target,
       quirks: provisioner.quirks,
       membersPerPatch: provisioner.membersPerPatch,
-      linkedTargetId: (sourceId) => provisioner.link(sourceId)?.targetId ?? null,
+      linkedTargetId: (sourceId) => {
+        const earlier = planned.linked.get(sourceId);
+        return earlier !== undefined ? earlier : (provisioner.link(sourceId)?.targetId ?? null);
+      },
+      createdEarlier: (sourceId) => planned.created.get(sourceId) ?? null,
     },
   };
+}
+
+/**
+ * What a dry run planned in batches has printed so far: the changes of every batch, for the totals, and
+ * (only for `-v`, which prints requests) what each earlier batch left each object with: created (its id a
+ * stand-in), linked to a target id, or forgotten (null), as apply would have.
+ */
+interface BatchedPlans {
+  /** Batches of the dry run, and those planned so far. */
+  batches: number;
+  done: number;
+  tally: PlanTally;
+  created: Map<string, ObjectRef>;
+  linked: Map<string, string | null>;
+  add(plan: Plan, count: number): void;
+}
+
+function batchedPlans(keepLinks: boolean): BatchedPlans {
+  const planned: BatchedPlans = {
+    batches: 0,
+    done: 0,
+    tally: emptyTally(),
+    created: new Map(),
+    linked: new Map(),
+    add(plan, count) {
+      planned.batches = count;
+      planned.done++;
+      tallyPlan(plan, planned.tally);
+      if (!keepLinks) return;
+      for (const c of plan.objects) if (c.action === 'create') planned.created.set(c.object.sourceId, c.object);
+      for (const [id, targetId] of plannedLinks(plan)) planned.linked.set(id, targetId);
+    },
+  };
+  return planned;
 }

@@ -26,7 +26,6 @@ import { groupFailures, renderFailureGroups } from '../render/failure-groups.js'
 import { cycleJson } from '../render/json.js';
 import { plainStyle } from '../render/style.js';
 import { openSession, type Session, type SessionOptions } from '../session.js';
-import { countRequests } from '../request-counts.js';
 
 export interface WatchOptions extends Omit<SessionOptions, 'at' | 'intervalMs' | 'membersPerPatch' | 'batchSize' | 'readOnly'> {
   /** `40m`, `30s`, `PT40M`… @default '40m' */
@@ -54,7 +53,10 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
   const notifier = notifierFrom(options.notify ?? {}, deps);
-  const session = await openSession({ ...options, intervalMs, echoRequests: options.verbose ?? false }, deps);
+  const session = await openSession(
+    { ...options, intervalMs, echoRequests: options.verbose ?? false, keepRequests: options.json ?? false },
+    deps,
+  );
   const cycles: CycleResult[] = [];
   const watchers: FSWatcher[] = [];
   let changed: (() => void) | null = null;
@@ -90,7 +92,8 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   let memoryStopped = false;
   try {
     while (!deps.signal?.aborted) {
-      const requestsBefore = session.requests.length;
+      // Each cycle's requests only: a watch runs for days.
+      session.requests.reset();
       session.startCycleClock();
       const stop = cycleStop(deps);
       const cycle = await session.provisioner
@@ -101,10 +104,10 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         })
         .finally(() => stop.dispose());
       reloaded = null;
-      cycles.push(cycle);
-      const requests = session.requests.slice(requestsBefore);
-      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests, session.provisioner.target, session.secrets)));
-      else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, countRequests(requests).total);
+      cycles.push(pastCycle(cycle));
+      const { requests } = session;
+      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets)));
+      else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, requests.counts().total);
       const low = stop.memoryLow();
       if (low) {
         // The next cycle would need the same memory: the watch ends here.
@@ -167,6 +170,17 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   }
   const last = cycles[cycles.length - 1];
   return { exitCode: memoryStopped ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
+}
+
+/**
+ * A cycle as the watch keeps it in its result: its verdict, counts and what it left behind, without its plan,
+ * outcomes, log entries or source objects. A one-batch cycle's result holds every desired object of the
+ * tenant; a watch runs for days, and kept whole, each cycle's stayed in memory until the watch ended. The
+ * log is in the state (`provsim logs`).
+ */
+export function pastCycle(cycle: CycleResult): CycleResult {
+  const { sources: _sources, observations: _observations, ...kept } = cycle;
+  return { ...kept, plan: null, outcomes: [], log: [] };
 }
 
 function printCycle(session: Session, cycle: CycleResult, requests: number): void {

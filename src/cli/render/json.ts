@@ -5,12 +5,12 @@
  * writer masks the serialised text once more.
  */
 import type { CycleResult } from '../../engine/reconcile.js';
-import type { RequestEvent } from '../../scim/client.js';
 import { redactSecretsDeep } from '../../shared/redact-secret.js';
+import type { RequestSummary } from '../request-log.js';
 
 export function cycleJson(
   cycle: CycleResult,
-  requests: readonly RequestEvent[],
+  requests: readonly RequestSummary[],
   target: string,
   secrets: readonly string[] = [],
 ): Record<string, unknown> {

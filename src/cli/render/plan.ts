@@ -33,6 +33,11 @@ export interface PlanWire {
   membersPerPatch: number;
   /** The target id of an object linked before this cycle (its link in the state), or null. */
   linkedTargetId(sourceId: string): string | null;
+  /**
+   * A dry run planned in batches: an object an earlier batch creates (its id is a stand-in, as for the
+   * objects this plan creates), or null.
+   */
+  createdEarlier?(sourceId: string): ObjectRef | null;
 }
 
 export interface PlanRenderOptions {
@@ -81,8 +86,12 @@ export function planSummary(plan: Plan): string {
   return `plan (${plan.kind} cycle, ${plan.dialect} dialect): ${parts.join(', ')}`;
 }
 
-/** The whole plan: summary, one block per object, skips grouped by reason (one by one when verbose), the closing line. */
-export function renderPlan(plan: Plan, options: PlanRenderOptions = {}): string {
+/**
+ * The whole plan: summary, one block per object, skips grouped by reason (one by one when verbose), the
+ * closing line. With `batch` (a dry run planned in batches), the summary names the batch and the closing
+ * line counts that batch.
+ */
+export function renderPlan(plan: Plan, options: PlanRenderOptions = {}, batch?: { index: number; count: number }): string {
   const view = viewOf(plan, options);
   const changes = [...plan.objects, ...plan.references, ...plan.deletes];
   const blocks: string[][] = [];
@@ -101,7 +110,7 @@ export function renderPlan(plan: Plan, options: PlanRenderOptions = {}): string 
   }
   if (!view.verbose) for (const line of skipLines(plan, view.style)) blocks.push([line]);
 
-  const lines = [planSummary(plan)];
+  const lines = [`${batch ? `batch ${batch.index}/${batch.count}: ` : ''}${planSummary(plan)}`];
   let previous: string[] | null = null;
   for (const block of blocks) {
     // A blank line around every block with lines under its header; one-line entries stay together.
@@ -140,7 +149,11 @@ function viewOf(plan: Plan, options: PlanRenderOptions): View {
     return text;
   };
   const wire = options.wire ?? null;
-  const targetIdOf = plannedTargetIds(plan, wire ? (id) => wire.linkedTargetId(id) : () => null, pending);
+  const linked = (id: string): string | null => {
+    const created = wire?.createdEarlier?.(id) ?? null;
+    return created ? pending(created) : (wire?.linkedTargetId(id) ?? null);
+  };
+  const targetIdOf = plannedTargetIds(plan, linked, pending);
   const nameByTargetId = new Map<string, string>();
   const secrets = new Set<string>();
   for (const c of [...plan.objects, ...plan.references, ...plan.deletes]) {
@@ -274,19 +287,58 @@ function skipLines(plan: Plan, s: Style): string[] {
   });
 }
 
+/** What a plan's closing line counts. */
+export interface PlanTally {
+  create: number;
+  update: number;
+  disable: number;
+  delete: number;
+  /** Reference changes that send a request. */
+  references: number;
+  fail: number;
+  held: number;
+}
+
+export function tallyPlan(plan: Plan, into: PlanTally = emptyTally()): PlanTally {
+  for (const c of [...plan.objects, ...plan.references, ...plan.deletes]) {
+    if (c.action === 'create' || c.action === 'update' || c.action === 'disable' || c.action === 'delete' || c.action === 'fail')
+      into[c.action]++;
+    else if (c.action === 'staged-delete') into.held++;
+  }
+  into.references += plan.references.filter(isWrite).length;
+  return into;
+}
+
+export const emptyTally = (): PlanTally => ({ create: 0, update: 0, disable: 0, delete: 0, references: 0, fail: 0, held: 0 });
+
 function closingLine(plan: Plan, s: Style): string {
-  const all = [...plan.objects, ...plan.references, ...plan.deletes];
-  const count = (a: Change['action']): number => all.filter((c) => c.action === a).length;
-  const references = plan.references.filter(isWrite).length;
-  const counts = [count('create'), count('update'), count('disable'), count('delete'), references, count('fail'), count('staged-delete')];
-  if (counts.every((n) => n === 0)) return s.bold('No changes: the target already matches; a sync would send nothing but reads.');
+  return tallyLine(tallyPlan(plan), s, 'Plan');
+}
+
+/**
+ * The closing line of a dry run planned in batches, after the last plan it printed: the changes of the
+ * `done` batches of `count` (each batch's own closing line counts only that batch).
+ */
+export function renderPlanTotals(tally: PlanTally, done: number, count: number, s: Style = plainStyle): string {
+  return tallyLine(
+    tally,
+    s,
+    done === count ? `Plan, all ${count} batches` : `Plan so far, ${done} of ${count} batches (the dry run stopped)`,
+  );
+}
+
+function tallyLine(t: PlanTally, s: Style, label: string): string {
+  if ([t.create, t.update, t.disable, t.delete, t.references, t.fail, t.held].every((n) => n === 0))
+    return s.bold(
+      `${label === 'Plan' ? 'No changes' : `${label}: no changes`}: the target already matches; a sync would send nothing but reads.`,
+    );
   const extra = [
-    ...(references > 0 ? [`${references} reference updates`] : []),
-    ...(count('fail') > 0 ? [`${count('fail')} failing`] : []),
-    ...(count('staged-delete') > 0 ? [`${count('staged-delete')} held back`] : []),
+    ...(t.references > 0 ? [`${t.references} reference updates`] : []),
+    ...(t.fail > 0 ? [`${t.fail} failing`] : []),
+    ...(t.held > 0 ? [`${t.held} held back`] : []),
   ];
   return s.bold(
-    `Plan: ${count('create')} to create, ${count('update')} to update, ${count('disable')} to disable, ${count('delete')} to delete${extra.map((e) => `, ${e}`).join('')}.`,
+    `${label}: ${t.create} to create, ${t.update} to update, ${t.disable} to disable, ${t.delete} to delete${extra.map((e) => `, ${e}`).join('')}.`,
   );
 }
 
