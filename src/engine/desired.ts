@@ -51,17 +51,22 @@ export interface DesiredObject {
   hash: string;
 }
 
+/** How often `evaluateSource` reports its progress, in source objects. */
+export const EVALUATE_PROGRESS_EVERY = 10_000;
+
 /**
  * `retainViews: false` keeps no view after the scope and hash are computed (a large cycle's memory); the
  * view is rebuilt from the tenant record when read. @default true
+ * `onProgress` is called with the objects evaluated so far after every `EVALUATE_PROGRESS_EVERY` of them.
  */
 export function evaluateSource(
   tenant: Tenant,
   job: CompiledJob,
   deps: { clock: Clock; random: Random },
-  options: { retainViews?: boolean } = {},
+  options: { retainViews?: boolean; onProgress?: (done: number) => void } = {},
 ): DesiredObject[] {
   const retain = options.retainViews ?? true;
+  const onProgress = options.onProgress;
   const settings = job.job.settings;
   const entitlements = computeEntitlements(tenant, settings);
   const out: DesiredObject[] = [];
@@ -110,6 +115,7 @@ export function evaluateSource(
     );
     if (retain) void state.view;
     out.push(state);
+    if (onProgress && out.length % EVALUATE_PROGRESS_EVERY === 0) onProgress(out.length);
   }
 
   if (job.groups.enabled) {
@@ -138,6 +144,7 @@ export function evaluateSource(
       );
       if (retain) state.keepView(view);
       out.push(state);
+      if (onProgress && out.length % EVALUATE_PROGRESS_EVERY === 0) onProgress(out.length);
     }
   }
   return out;

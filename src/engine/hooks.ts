@@ -24,7 +24,12 @@ export interface EngineHooks {
    * batch, raises `count` by one).
    */
   onPlan?(plan: Plan, batch?: { index: number; count: number }): void;
-  /** A batched cycle finished a batch (its requests are done and its log is written). */
+  /**
+   * The evaluation's progress: called after every `EVALUATE_PROGRESS_EVERY` source objects (a tenant of a
+   * million users takes tens of seconds to evaluate, in one synchronous step).
+   */
+  onEvaluated?(progress: { done: number; total: number }): void;
+  /** A batched cycle finished a batch: its requests are done and its log is written (a dry run's: its plan is made). */
   onBatchDone?(batch: { index: number; count: number }): void;
   onChangeStart?(change: Change): void;
   onChangeDone?(outcome: ChangeOutcome): void;

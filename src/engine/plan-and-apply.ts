@@ -1,7 +1,8 @@
 /**
  * Plan and apply a cycle's work in batches: observe → diff → apply → log, one batch at a time. A cycle whose
- * work fits in one batch (every dry run and provision on demand, and most scheduled cycles) is one batch
- * and one plan, in the plan's own phase order: objects (creates, updates, disables) → references → deletes.
+ * work fits in one batch (provision on demand, a dry run up to its whole-plan limit, most scheduled cycles)
+ * is one batch and one plan, in the plan's own phase order: objects (creates, updates, disables) →
+ * references → deletes.
  *
  * A cycle with more work than `oneBatchUpTo` (the batch size; for a dry run, the whole-plan limit) is split
  * into batches of `batchSize` so that memory stays bounded by the batch, not the tenant:

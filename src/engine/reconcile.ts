@@ -169,7 +169,11 @@ function selectCycleWork(
  */
 function evaluate(deps: CycleDeps, retainViews: boolean): { desired: DesiredObject[]; changed: string | null } {
   try {
-    return { desired: evaluateSource(deps.tenant, deps.job, { clock: deps.clock, random: deps.random }, { retainViews }), changed: null };
+    const { tenant, hooks } = deps;
+    const total = tenant.users.length + (deps.job.groups.enabled ? tenant.groups.length : 0);
+    const onEvaluated = hooks?.onEvaluated;
+    const options = { retainViews, ...(onEvaluated ? { onProgress: (done: number) => onEvaluated({ done, total }) } : {}) };
+    return { desired: evaluateSource(tenant, deps.job, { clock: deps.clock, random: deps.random }, options), changed: null };
   } catch (error) {
     if (error instanceof FixtureChangedError) return { desired: [], changed: error.file };
     throw error;

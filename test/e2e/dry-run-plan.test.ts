@@ -247,6 +247,24 @@ describe('sync --dry-run -v --batch-size N prints, batch by batch, the requests 
     // The last line adds up the batches: the one-plan dry run's closing line.
     expect(dry.stdout.trimEnd().split('\n').at(-1)).toBe(`Plan, all ${headers.length} batches: ${closing}`);
 
+    // --json: no one plan to show; the changes of the batches, counted.
+    const json = await cli([...args, '--dry-run', '--json', '--batch-size', '4'], ownDir);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout) as { plan: unknown; batched: boolean; planTotals: Record<string, number> };
+    const [, references] = /(\d+) reference updates/.exec(closing)!;
+    expect([doc.plan, doc.batched]).toEqual([null, true]);
+    expect(doc.planTotals).toEqual({
+      batches: headers.length,
+      planned: headers.length,
+      create: 25,
+      update: 0,
+      disable: 0,
+      delete: 0,
+      references: Number(references),
+      fail: 0,
+      held: 0,
+    });
+
     const record = join(ownDir, 'batched.jsonl');
     const real = await cli([...args, '--batch-size', '4', '--record', record], ownDir);
     expect(real.code, real.stderr).toBe(0);

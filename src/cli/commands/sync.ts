@@ -89,6 +89,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       signal: stop.signal,
       hooks: guardedHooks(heapGuard(), {
         onPhase: (p) => progress.status(phaseText(p)),
+        onEvaluated: (p) =>
+          progress.status(`evaluating users and groups: ${count(p.done)} of ${count(p.total)} (assignments, scoping, mappings)…`),
         onPlan: (plan: Plan, batch?: { index: number; count: number }) => {
           if (options.dryRun) {
             progress.stop();
@@ -129,7 +131,10 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
         })) ?? []);
 
     if (options.json) {
-      out(JSON.stringify(cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets), null, 2));
+      const json = cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets);
+      // A dry run planned in batches has no one plan to show: the changes of its batches, counted.
+      const totals = planned.done > 0 ? { planTotals: { batches: planned.batches, planned: planned.done, ...planned.tally } } : {};
+      out(JSON.stringify({ ...json, ...totals }, null, 2));
     } else if (options.quiet && exitCode === 0) {
       // Nothing to say.
     } else if (!options.dryRun) {
@@ -178,6 +183,8 @@ function dryRunMemoryNote(batched: boolean): string {
     ? 'The dry run, planned in batches, stopped before its last batch and wrote nothing; the batches printed so far are as the sync would send them'
     : `A dry run holds its whole plan (every read and every change) until it is printed, up to ${DEFAULTS.wholePlanLimit.toLocaleString('en-US')} objects of work: plan it in batches with --batch-size (e.g. --batch-size ${DEFAULTS.batchSize})`;
 }
+
+const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The status line of a step before the plan. */
 function phaseText(p: CyclePhase): string {
