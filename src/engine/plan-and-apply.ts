@@ -19,7 +19,8 @@
  *   entries (every entry is in the store: `provsim logs`).
  * - A split dry run plans the same batches in the same order and applies none: after each batch it links
  *   what apply would link (objects matched or updated; created objects have no target id until a POST
- *   answers), so the later batches are planned as the cycle would plan them. Each plan goes to `onPlan`.
+ *   answers), so the later batches are planned as the cycle would plan them if every write succeeded (a
+ *   later batch is read before any write of the earlier ones). Each plan goes to `onPlan`.
  *
  * Log entries are written to the store as each batch finishes (one per object, references folded in; the
  * entries of an object with deferred references wait for them), so the log shows what was sent even if the

@@ -3,8 +3,8 @@
  * resolve options → read records → probe → evaluate the source (pure) → select work (pure) → plan and
  * apply in batches (observe, diff, apply, log) → settle (pure) → commit (one transaction).
  *
- * Level-based: every cycle re-evaluates the source and never replays an old plan. A dry run stops after the
- * plan and writes nothing, to the target or to the state. The cycle stops early on the user's signal
+ * Level-based: every cycle re-evaluates the source and never replays an old plan. A dry run stops after
+ * each plan and writes nothing, to the target or to the state. The cycle stops early on the user's signal
  * (`interrupted`) or on a job-level failure (`failed`: the probe, or a 401/403 mid-cycle, which the retry
  * ladder reports as its `job-failure` verdict); what was done until then is settled and committed.
  */
@@ -275,7 +275,7 @@ function engineContext(deps: CycleDeps, opts: ResolvedCycleOptions, halt: HaltSw
   };
 }
 
-/** A dry run's result: the plan, nothing stored, nothing counted. */
+/** A dry run's result: the plan (null when it was planned in batches), nothing stored, nothing counted. */
 function dryRunResult(
   cycle: CycleFacts,
   stop: { interrupted: boolean; jobFailure: JobFailureInfo | null },

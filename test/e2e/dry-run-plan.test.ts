@@ -247,6 +247,14 @@ describe('sync --dry-run -v --batch-size N prints, batch by batch, the requests 
     // The last line adds up the batches: the one-plan dry run's closing line.
     expect(dry.stdout.trimEnd().split('\n').at(-1)).toBe(`Plan, all ${headers.length} batches: ${closing}`);
 
+    // Without -v too, members and managers created or matched in an earlier batch are resolved by what that
+    // batch planned: none is shown as left out, as in the one-plan dry run.
+    const plain = await cli([...args, '--dry-run', '--batch-size', '4'], ownDir);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(whole.stdout).not.toContain('left out');
+    expect(plain.stdout).toMatch(/^ {6}\+ member '/m);
+    expect(plain.stdout).not.toContain('left out');
+
     // --json: no one plan to show; the changes of the batches, counted.
     const json = await cli([...args, '--dry-run', '--json', '--batch-size', '4'], ownDir);
     expect(json.code, json.stderr).toBe(0);

@@ -95,7 +95,7 @@ describe('the memory watchdog stops a cycle', () => {
       h.deps(deps),
     );
     expect(stopped.exitCode).toBe(1);
-    expect(h.out.stderr).toContain('A dry run holds its whole plan');
+    expect(h.out.stderr).toContain('A dry run planned as one batch holds its whole plan');
     expect(h.out.stderr).toContain('plan it in batches with --batch-size (e.g. --batch-size 2000)');
     expect(h.out.stdout).not.toContain('Plan');
     expect(h.writes()).toEqual([]);

@@ -77,7 +77,8 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   const { out, requests } = session;
   const style = styleFor(deps.env, deps.stdoutIsTTY ?? false);
   const stop = cycleStop(deps);
-  const planned = batchedPlans(options.verbose ?? false);
+  // The links of earlier batches matter wherever a plan is printed (members and managers are resolved by them).
+  const planned = batchedPlans(!options.json && !options.quiet);
   const planView = (): PlanRenderOptions => dryRunView(session, options, style, planned);
   try {
     const quarantineBefore = session.provisioner.quarantine();
@@ -152,7 +153,12 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       if (planned.done > 0) out(renderPlanTotals(planned.tally, planned.done, planned.batches, style));
       if (cycle.jobFailure) {
         // Stopped by a job-level failure: say why, and (when nothing was planned) what the fixtures alone show.
-        const what = planned.done > 0 ? 'only the batches above were planned' : 'nothing was planned';
+        const what =
+          planned.done === 0
+            ? 'nothing was planned'
+            : options.quiet
+              ? `${planned.done} of ${planned.batches} batches were planned`
+              : 'only the batches above were planned';
         out(
           `dry run ${cycle.status}: ${what}, and nothing but reads was sent\n${renderJobFailure(cycle.jobFailure, { tokenSent: session.tokenSent })}`,
         );
@@ -181,7 +187,7 @@ const silentProgress: Progress = {
 function dryRunMemoryNote(batched: boolean): string {
   return batched
     ? 'The dry run, planned in batches, stopped before its last batch and wrote nothing; the batches printed so far are as the sync would send them'
-    : `A dry run holds its whole plan (every read and every change) until it is printed, up to ${DEFAULTS.wholePlanLimit.toLocaleString('en-US')} objects of work: plan it in batches with --batch-size (e.g. --batch-size ${DEFAULTS.batchSize})`;
+    : `A dry run planned as one batch holds its whole plan (every read and every change) until it is printed: plan it in batches with --batch-size (e.g. --batch-size ${DEFAULTS.batchSize})`;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -199,9 +205,9 @@ function phaseText(p: CyclePhase): string {
 }
 
 /**
- * The dry run's plan view: requests under `-v`, built from the provisioner's target and quirks and the
- * state's links. Colour only when both streams are terminals (CliDeps says so for stderr only; stdout is
- * asked directly), or FORCE_COLOR.
+ * The dry run's plan view: requests under `-v`, built from the provisioner's target and quirks, the state's
+ * links and, in a dry run planned in batches, what the earlier batches created or linked. Colour only when
+ * both streams are terminals (CliDeps says so for stderr only; stdout is asked directly), or FORCE_COLOR.
  */
 function dryRunView(session: Session, options: SyncOptions, style: Style, planned: BatchedPlans): PlanRenderOptions {
   const { provisioner } = session;
@@ -223,8 +229,9 @@ function dryRunView(session: Session, options: SyncOptions, style: Style, planne
 
 /**
  * What a dry run planned in batches has printed so far: the changes of every batch, for the totals, and
- * (only for `-v`, which prints requests) what each earlier batch left each object with: created (its id a
- * stand-in), linked to a target id, or forgotten (null), as apply would have.
+ * (when its plans are printed) what each earlier batch left each object with: created (its id a stand-in),
+ * linked to a target id, or forgotten (null), as apply would have. `batches` is the count the last plan
+ * gave: a run stopped before its deferred references does not know of that batch yet.
  */
 interface BatchedPlans {
   /** Batches of the dry run, and those planned so far. */

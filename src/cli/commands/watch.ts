@@ -57,7 +57,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
     { ...options, intervalMs, echoRequests: options.verbose ?? false, keepRequests: options.json ?? false },
     deps,
   );
+  /** The last `KEPT_CYCLES` cycles, as `pastCycle` keeps them. */
   const cycles: CycleResult[] = [];
+  let cyclesRun = 0;
   const watchers: FSWatcher[] = [];
   let changed: (() => void) | null = null;
   let pendingChange = false;
@@ -90,47 +92,58 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   let quarantineBefore = session.provisioner.quarantine();
   const guard = heapGuard();
   let memoryStopped = false;
+  /**
+   * One cycle, printed and notified. Returns what the wait needs: the full result is not kept past it (a
+   * one-batch cycle's result holds every desired object of the tenant, and the wait may last 40 minutes).
+   */
+  const runAndReport = async (): Promise<{ requeueAfterMs: number; end: boolean }> => {
+    // Each cycle's requests only: a watch runs for days.
+    session.requests.reset();
+    session.startCycleClock();
+    const stop = cycleStop(deps);
+    const cycle = await session.provisioner
+      .sync({
+        ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
+        hooks: guardedHooks(guard),
+        signal: stop.signal,
+      })
+      .finally(() => stop.dispose());
+    reloaded = null;
+    cyclesRun++;
+    if (cycles.length === KEPT_CYCLES) cycles.shift();
+    cycles.push(pastCycle(cycle));
+    const { requests } = session;
+    if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets)));
+    else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, requests.counts().total);
+    const low = stop.memoryLow();
+    if (low) {
+      // The next cycle would need the same memory: the watch ends here.
+      session.err(`provsim watch: ${memoryLowText(low)}. What the cycle did is in the state: the next run goes on from there`);
+      memoryStopped = true;
+      return { requeueAfterMs: 0, end: true };
+    }
+    if (cycle.fixtureChanged !== undefined) {
+      // The files changed under the cycle: the next one reads them again, without waiting for the interval.
+      session.err(
+        `provsim watch: ${fixtureChangedText(cycle.fixtureChanged)}. The cycle stopped before its next batch and what it did is in the state; reading the files again`,
+      );
+      pendingChange = true;
+    }
+    const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
+      target: session.provisioner.target,
+      app: session.provisioner.inputs.tenant.app.name,
+      secrets: session.secrets,
+      clock: session.clock(),
+    });
+    for (const line of notes ?? []) session.err(line);
+    quarantineBefore = cycle.quarantine;
+    return { requeueAfterMs: cycle.requeueAfterMs, end: options.maxCycles !== undefined && cyclesRun >= options.maxCycles };
+  };
+
   try {
     while (!deps.signal?.aborted) {
-      // Each cycle's requests only: a watch runs for days.
-      session.requests.reset();
-      session.startCycleClock();
-      const stop = cycleStop(deps);
-      const cycle = await session.provisioner
-        .sync({
-          ...(reloaded ? { fixtures: reloaded.tenant, mapping: reloaded.job } : {}),
-          hooks: guardedHooks(guard),
-          signal: stop.signal,
-        })
-        .finally(() => stop.dispose());
-      reloaded = null;
-      cycles.push(pastCycle(cycle));
-      const { requests } = session;
-      if (options.json) session.out(JSON.stringify(cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets)));
-      else if (!options.quiet || lastCycleExitCode(cycle) !== 0) printCycle(session, cycle, requests.counts().total);
-      const low = stop.memoryLow();
-      if (low) {
-        // The next cycle would need the same memory: the watch ends here.
-        session.err(`provsim watch: ${memoryLowText(low)}. What the cycle did is in the state: the next run goes on from there`);
-        memoryStopped = true;
-        break;
-      }
-      if (cycle.fixtureChanged !== undefined) {
-        // The files changed under the cycle: the next one reads them again, without waiting for the interval.
-        session.err(
-          `provsim watch: ${fixtureChangedText(cycle.fixtureChanged)}. The cycle stopped before its next batch and what it did is in the state; reading the files again`,
-        );
-        pendingChange = true;
-      }
-      const notes = await notifier?.afterCycle(cycle, quarantineBefore, {
-        target: session.provisioner.target,
-        app: session.provisioner.inputs.tenant.app.name,
-        secrets: session.secrets,
-        clock: session.clock(),
-      });
-      for (const line of notes ?? []) session.err(line);
-      quarantineBefore = cycle.quarantine;
-      if (options.maxCycles !== undefined && cycles.length >= options.maxCycles) break;
+      const { requeueAfterMs, end } = await runAndReport();
+      if (end) break;
 
       // Wait for the interval (or the quarantine back-off), a file change, or Ctrl-C.
       for (;;) {
@@ -142,7 +155,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         deps.signal?.addEventListener('abort', stop, { once: true });
         const slept = await session
           .clock()
-          .sleep(cycle.requeueAfterMs, wake.signal)
+          .sleep(requeueAfterMs, wake.signal)
           .then(
             () => true,
             () => false,
@@ -171,6 +184,9 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   const last = cycles[cycles.length - 1];
   return { exitCode: memoryStopped ? EXIT_CODES.failed : lastCycleExitCode(last), cycles };
 }
+
+/** The cycles a watch's result lists: the last ones (a watch with a short interval runs thousands). */
+const KEPT_CYCLES = 100;
 
 /**
  * A cycle as the watch keeps it in its result: its verdict, counts and what it left behind, without its plan,

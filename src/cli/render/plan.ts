@@ -31,7 +31,10 @@ export interface PlanWire {
   baseUrl: string;
   quirks: RequestOptions['quirks'];
   membersPerPatch: number;
-  /** The target id of an object linked before this cycle (its link in the state), or null. */
+  /**
+   * The target id of an object linked before this plan (its link in the state, or what an earlier batch of
+   * a dry run linked), or null (none, or forgotten by an earlier batch).
+   */
   linkedTargetId(sourceId: string): string | null;
   /**
    * A dry run planned in batches: an object an earlier batch creates (its id is a stand-in, as for the
@@ -236,7 +239,7 @@ function membersBlock(changes: readonly MembersChange[], view: View): string[] {
     const [symbol, color] = c.action === 'add-members' ? (['+', s.add] as const) : (['-', s.remove] as const);
     const limit = view.verbose ? c.memberSourceIds.length : MEMBERS_SHOWN;
     c.memberSourceIds.slice(0, limit).forEach((id, i) => {
-      // Only the state's links can say that a member has no target id.
+      // Only the links (the state's, and an earlier batch's) can say that a member has no target id.
       const unresolved = view.wire !== null && view.requestOptions.targetIdOf(id) === null;
       const name = c.memberDisplayNames[i] ?? id;
       lines.push(`      ${color(`${symbol} member '${name}'`)}${unresolved ? s.dim(' (no target id: left out)') : ''}`);
