@@ -133,6 +133,27 @@ describe('job-level failures mid-cycle', () => {
   });
 });
 
+describe('a 401 in the middle of a dry run planned in batches', () => {
+  it('the batches planned before it are printed and counted, then the job failure; exit 1, nothing written', async () => {
+    h = await new Harness().start();
+    // The probe is GET 1; each batch of 3 users reads 3: the 11th GET is in the fourth batch.
+    proxy = await startFaultProxy(h.target.url, ({ method, nth }) =>
+      method === 'GET' && nth === 11 ? { status: 401, body: SCIM_ERROR(401, 'token expired') } : null,
+    );
+    const result = await h.sync(CONTOSO, { target: proxy.url, concurrency: 1, dryRun: true, batchSize: 3, wholePlanLimit: 0 });
+    expect(result.exitCode).toBe(1);
+    expect(result.cycle?.status).toBe('failed');
+    expect(result.cycle?.batched).toBe(true);
+    const out = h.out.stdout;
+    expect(out).toMatch(/^batch 3\/\d+: plan \(initial cycle/m);
+    expect(out).not.toMatch(/^batch 4\//m);
+    expect(out).toMatch(/^Plan so far, 3 of \d+ batches \(the dry run stopped\): 9 to create, /m);
+    expect(out).toContain('dry run failed: only the batches above were planned, and nothing but reads was sent');
+    expect(out).toContain('token expired');
+    expect(h.writes()).toEqual([]);
+  });
+});
+
 describe('a flaky target over several cycles (spec §5.10)', () => {
   // A manager whose own create failed in a cycle leaves its reports without a manager: per spec §1.7
   // ("Manager isn't provisioned") the reference is not fixed by later incremental cycles, only by a

@@ -29,7 +29,7 @@ import { plainProgress, terminalProgress, type Progress } from '../render/progre
 import { notifierFrom, type NotifyFlags } from '../notify-flags.js';
 import type { CyclePhase } from '../../engine/hooks.js';
 import { renderJobFailure } from '../render/job-failure.js';
-import { cycleJson } from '../render/json.js';
+import { cycleJson, jsonPieces } from '../render/json.js';
 
 export interface SyncOptions extends Omit<SessionOptions, 'intervalMs' | 'readOnly'> {
   /** Read the target and print the plan; write nothing to the target or the state. */
@@ -135,7 +135,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       const json = cycleJson(cycle, requests.list(), session.provisioner.target, session.secrets);
       // A dry run planned in batches has no one plan to show: the changes of its batches, counted.
       const totals = planned.done > 0 ? { planTotals: { batches: planned.batches, planned: planned.done, ...planned.tally } } : {};
-      out(JSON.stringify({ ...json, ...totals }, null, 2));
+      for (const piece of jsonPieces({ ...json, ...totals }, 'requests')) out(piece);
     } else if (options.quiet && exitCode === 0) {
       // Nothing to say.
     } else if (!options.dryRun) {

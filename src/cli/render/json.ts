@@ -36,3 +36,30 @@ export function cycleJson(
     secrets,
   );
 }
+
+/**
+ * `JSON.stringify(doc, null, 2)` in pieces of whole lines, each to be written with a line break after it:
+ * the array under `key` goes `perPiece` elements at a time, one element per line, so a document listing
+ * millions of requests is never built as one string (V8 caps a string at about 536 million characters; a
+ * million-user cycle's 2.7 million requests come near it). The pieces parse to the same value as the whole.
+ */
+export function* jsonPieces(doc: Readonly<Record<string, unknown>>, key: string, perPiece = 1000): Generator<string> {
+  const list = doc[key];
+  if (!Array.isArray(list) || list.length === 0) {
+    yield JSON.stringify(doc, null, 2);
+    return;
+  }
+  // A top-level key's line, which no value inside the document can produce.
+  const slot = `\n  ${JSON.stringify(key)}: ${JSON.stringify(PIECES_SLOT)}`;
+  const text = JSON.stringify({ ...doc, [key]: PIECES_SLOT }, null, 2);
+  const at = text.indexOf(slot);
+  yield `${text.slice(0, at)}\n  ${JSON.stringify(key)}: [`;
+  for (let i = 0; i < list.length; i += perPiece) {
+    const piece = list.slice(i, i + perPiece);
+    const last = i + perPiece >= list.length;
+    yield piece.map((e, j) => `    ${JSON.stringify(e)}${last && j === piece.length - 1 ? '' : ','}`).join('\n');
+  }
+  yield `  ]${text.slice(at + slot.length)}`;
+}
+
+const PIECES_SLOT = '\u0000provsim: pieces\u0000';
