@@ -162,11 +162,27 @@ export interface LogQuery {
   limit?: number;
 }
 
+/**
+ * Above this size a read-only store reads its file in place instead of copying it into memory: the state
+ * of a million users, with its provisioning log, is gigabytes, and SQLite copies at most about 2 GB.
+ */
+export const SNAPSHOT_MAX_BYTES = 256 * 2 ** 20;
+
 /** A writable in-memory database holding what `file` holds; the file is opened read-only and closed again. */
 function inMemoryCopy(file: string): Database.Database {
   const source = openReadOnly(file);
   try {
-    const image = source.serialize();
+    // Its own kind of file first, so that a copy that fails is not taken for a foreign file.
+    checkProvsimDatabase(source, file);
+    let image: Buffer;
+    try {
+      image = source.serialize();
+    } catch (error) {
+      throw new StateFileError(
+        `cannot copy state file ${file} (${megabytes(statSync(file).size)}) into memory to read it (${(error as Error).message}); the file is intact. A file this large is read in place when it is of this provsim's schema: run a sync (not a dry run) once with this provsim to upgrade it, then read it`,
+        { cause: error },
+      );
+    }
     // Bytes 18 and 19 of the header say "WAL" (2) for a file in WAL mode; a database in memory cannot be one,
     // so the copy says "rollback journal" (1). Nothing else in the image depends on it.
     if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
@@ -174,14 +190,25 @@ function inMemoryCopy(file: string): Database.Database {
   } catch (error) {
     throw (
       stateFileErrorOf(error, file) ??
-      new StateFileError(
-        `${file} is not a provsim state file (${(error as Error).message}); pass --state with a new file, or delete this one`,
-      )
+      new StateFileError(`cannot read state file ${file} into memory (${(error as Error).message}); the file is left as it was`, {
+        cause: error,
+      })
     );
   } finally {
     source.close();
   }
 }
+
+/** The file's size, or 0 when it cannot be read (opening it then says why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
 
 /** `file` opened read-only, in place; a missing file or a directory says to check --state. */
 function openReadOnly(file: string): Database.Database {
@@ -238,18 +265,20 @@ export interface StateStoreOptions {
   /** The background checkpointer's settings (store/checkpointer.ts); false: none. */
   checkpoint?: CheckpointerOptions | false;
   /**
-   * Never write the file, and take no lock. By default the file is read once into memory (a snapshot), not
-   * even its schema upgraded there (the copy is upgraded instead): a dry run leaves an existing state file
-   * byte for byte as it was. Trade-off: the whole file is held in memory for the run.
+   * Never write the file, and take no lock. By default a file up to `snapshotMaxBytes` is read once into
+   * memory (a snapshot), not even its schema upgraded there (the copy is upgraded instead): a dry run leaves
+   * an existing state file byte for byte as it was. Trade-off: the whole file is held in memory for the run.
    */
   readOnly?: boolean;
   /**
    * With `readOnly`, false reads the file in place instead (`status`, `logs`): no copy in memory, and each
    * read sees what writers have committed by then. SQLite may leave empty -wal and -shm files beside a file
    * that had none. A file of an older schema is still read from a snapshot (it must be upgraded to be read).
-   * @default true
+   * @default true up to `snapshotMaxBytes`, false above
    */
   snapshot?: boolean;
+  /** Tests lower it. @default SNAPSHOT_MAX_BYTES */
+  snapshotMaxBytes?: number;
   /**
    * The lock, already taken (`acquireStateLock`, e.g. after waiting for it). The store owns it from here: it
    * releases it on close, or at once when the constructor throws. Without it, a writable store takes the
@@ -301,7 +330,8 @@ export class StateStore {
         `Expected \`lock\` only for a store open for writing a file, and held; got one for ${readOnly ? 'a readOnly store' : memory ? ':memory:' : 'a released lock'}`,
       );
     }
-    const live = readOnly && options.snapshot === false;
+    const live =
+      readOnly && (options.snapshot === undefined ? sizeOf(file) > (options.snapshotMaxBytes ?? SNAPSHOT_MAX_BYTES) : !options.snapshot);
     let db: Database.Database;
     if (memory) db = new Database(file);
     else if (readOnly) db = live ? openReadOnly(file) : inMemoryCopy(file);

@@ -3,7 +3,7 @@
  * read-only stores outside the lock, waiting for it on an injected clock, and the command line it records.
  * Across processes (a second CLI run, a killed holder, a race): test/e2e/state-lock.test.ts.
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -107,6 +107,22 @@ describe('one writable store per state file', () => {
     // Read-only stores open: a writer still gets the lock.
     const again = keep(new StateStore(file));
     expect(again.target()).toBe('http://127.0.0.1:2/scim');
+  });
+
+  it('a read-only store of a file above the snapshot size reads it in place (a large state cannot be copied into memory)', () => {
+    const file = fresh();
+    const writer = keep(new StateStore(file));
+    writer.setTarget('http://127.0.0.1:1/scim');
+    const size = statSync(file).size;
+    const small = keep(new StateStore(file, { readOnly: true, snapshotMaxBytes: size }));
+    const large = keep(new StateStore(file, { readOnly: true, snapshotMaxBytes: size - 1 }));
+    writer.setTarget('http://127.0.0.1:2/scim');
+    expect(small.target()).toBe('http://127.0.0.1:1/scim');
+    expect(large.target()).toBe('http://127.0.0.1:2/scim');
+    // Asked for explicitly, a snapshot is a snapshot whatever the size.
+    const asked = keep(new StateStore(file, { readOnly: true, snapshot: true, snapshotMaxBytes: 0 }));
+    writer.setTarget('http://127.0.0.1:3/scim');
+    expect(asked.target()).toBe('http://127.0.0.1:2/scim');
   });
 
   it('":memory:" takes no lock', () => {
