@@ -4,8 +4,8 @@
  *
  *   initial      loadTenant(DIR), then the initial cycle into a new STATE file
  *   incremental  loadTenant(DIR) (day 2), then the incremental cycle on the STATE the initial one left
- *   dry-run      loadTenant(DIR), then a dry run (`sync --dry-run`: readOnly, STATE does not exist, so the
- *                state is empty and kept in memory) against the same stub
+ *   dry-run      loadTenant(DIR), then a dry run (`sync --dry-run`: readOnly; a STATE that does not exist is
+ *                an empty state kept in memory, an existing one is read as it is) against the same stub
  *
  * The engine is built as the CLI builds it (openProvisioner through engine-harness.ts: Entra's default
  * mapping, `createQueue({ concurrency })`, `createHttpClient({ maxSockets: concurrency })`, batches of 2,000,
@@ -233,7 +233,7 @@ async function main(): Promise<PhaseFigures> {
     return low ? new Error(`the ${mode} cycle was stopped: ${memoryLowText(low)}`) : null;
   };
   if (mode === 'dry-run') {
-    // `provsim sync --dry-run`: readOnly, and the state file does not exist, so the state is empty and in memory.
+    // `provsim sync --dry-run`: readOnly; a state file that does not exist is an empty state in memory.
     let provisioner: Awaited<ReturnType<typeof openProvisioner>> | null = await openProvisioner(
       { fixtures: tenant, mapping: job, target: baseUrl, token: 'bench-token', state: statePath, readOnly: true, concurrency },
       {

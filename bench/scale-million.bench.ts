@@ -14,14 +14,17 @@
  * 1. initial: `loadTenant` of day 1, then the initial cycle (batches of 2,000, the heap guard, C = 8).
  *    Figure: wall time of the load + the cycle, target ≤ 600 s; and peak RSS of that process, sampled every
  *    100 ms from before the load to the end of the cycle, target ≤ 1024 MB.
- * 2. incremental: `loadTenant` of day 2, then the incremental cycle on the state the initial cycle left.
+ * 2. dry run on state (information): `sync --dry-run` of day 2 on the state the initial cycle left (read
+ *    only: the state stays as it was), the dry run a user runs day to day: it reads only the changed
+ *    objects. Figures: its cycle's CPU, and its load + cycle wall time.
+ * 3. incremental: `loadTenant` of day 2, then the incremental cycle on the state the initial cycle left.
  *    Figure: wall time of the load + the cycle (what `provsim sync` on day 2 takes), target ≤ 60 s.
- * 3. dry run: `loadTenant` of day 2, then `sync --dry-run` as the CLI runs it (readOnly, a state file that
+ * 4. dry run: `loadTenant` of day 2, then `sync --dry-run` as the CLI runs it (readOnly, a state file that
  *    does not exist: an empty state in memory; above 50,000 objects of work a dry run is planned in batches
  *    of 2,000, as the cycle would run) against the same stub, which holds the tenant by then. With an empty
  *    state, every object is matched by a filter GET (about 900,000 reads), and each batch is diffed into its
- *    plan (not rendered). Figure: the CPU time of the process (user
- *    + system, all threads, GC included) over the cycle (probe, evaluate, select, the reads, the diff), not
+ *    plan (not rendered). Figure: the CPU time of the process
+ *    (user + system, all threads, GC included) over the cycle (probe, evaluate, select, the reads, the diff), not
  *    the load, target ≤ 60 s; the reads' share is in `details` (`observeAndDiffCpuMs`, `diffWallMs`) and an
  *    informational figure leaves them out (an estimate: the diff's wall time stands for its CPU).
  * Informational figures: the loads' wall and CPU, the cycles alone, requests and requests/s, the other
@@ -153,20 +156,20 @@ export const benchmark: Benchmark = {
     const done: string[] = [];
     /** The stub's CPU time in each phase, s: the other process on the same two cores. */
     const stubCpu: Record<string, number> = {};
-    const phase = async (mode: Mode, dir: string, state: string): Promise<PhaseFigures | PhaseFailed> => {
+    const phase = async (mode: Mode, dir: string, state: string, label: string = mode): Promise<PhaseFigures | PhaseFailed> => {
       const stubBefore = usageOf(stub.child.pid).stubCpuS;
       try {
         const p = await runPhase(mode, dir, state, stub.baseUrl);
         const stubAfter = usageOf(stub.child.pid).stubCpuS;
         if (stubBefore !== undefined && stubAfter !== undefined)
-          stubCpu[`stubCpuS ${mode}`] = Math.round((stubAfter - stubBefore) * 10) / 10;
-        const line = `${mode}: load ${(p.loadWallMs / 1000).toFixed(1)} s (cpu ${(p.loadCpuMs / 1000).toFixed(1)} s) + cycle ${(p.cycleWallMs / 1000).toFixed(1)} s (cpu ${(p.cycleCpuMs / 1000).toFixed(1)} s), peak RSS ${n(p.peakRssBytes / MB)} MB, ${n(p.requests)} requests`;
+          stubCpu[`stubCpuS ${label}`] = Math.round((stubAfter - stubBefore) * 10) / 10;
+        const line = `${label}: load ${(p.loadWallMs / 1000).toFixed(1)} s (cpu ${(p.loadCpuMs / 1000).toFixed(1)} s) + cycle ${(p.cycleWallMs / 1000).toFixed(1)} s (cpu ${(p.cycleCpuMs / 1000).toFixed(1)} s), peak RSS ${n(p.peakRssBytes / MB)} MB, ${n(p.requests)} requests`;
         done.push(line);
         say(line);
         return p;
       } catch (e) {
         const failed = e instanceof PhaseFailed ? e : new PhaseFailed(e instanceof Error ? e.message : String(e));
-        say(`${mode} FAILED: ${failed.message}`);
+        say(`${label} FAILED: ${failed.message}`);
         return failed;
       }
     };
@@ -175,23 +178,26 @@ export const benchmark: Benchmark = {
       const initial = await phase('initial', f.day1, state);
       if (initial instanceof PhaseFailed) throw initial;
       // Each later phase runs even if the one before failed: the stub holds what the initial cycle sent.
+      // The dry run a user runs day to day, on the state the initial cycle left (read-only: it stays as it was).
+      const dryOnState = await phase('dry-run', f.day2, state, 'dry-run on state');
       const incremental = await phase('incremental', f.day2, state);
       // A state file that does not exist: `sync --dry-run` then starts from an empty state, in memory.
       const dry = await phase('dry-run', f.day2, join(runDir, 'dry-run-state.db'));
       const stubUsage = usageOf(stub.child.pid);
-      if (incremental instanceof PhaseFailed || dry instanceof PhaseFailed) {
+      if (incremental instanceof PhaseFailed || dry instanceof PhaseFailed || dryOnState instanceof PhaseFailed) {
         // The phases that finished keep their details (memory at each step, GC, requests) in the error.
         const finished = [
           ['initial', initial],
           ['incremental', incremental],
           ['dryRun', dry],
+          ['dryRunOnState', dryOnState],
         ] as const;
         const kept = Object.assign(
           { ...stubUsage, ...stubCpu },
           ...finished.map(([prefix, p]) => (p instanceof PhaseFailed ? {} : phaseDetails(prefix, p))),
         ) as Record<string, number | string>;
         throw new Error(
-          `${[incremental, dry]
+          `${[dryOnState, incremental, dry]
             .filter((p) => p instanceof PhaseFailed)
             .map((p) => p.message)
             .join('\n')}\nmeasured in this run:\n  ${done.join('\n  ')}\ndetails of the phases that finished: ${JSON.stringify(kept)}`,
@@ -225,6 +231,8 @@ export const benchmark: Benchmark = {
           },
           'dry-run wall': { value: s(dry.cycleWallMs), unit: 's' },
           'dry-run peak RSS': { value: Math.round(dry.peakRssBytes / MB), unit: 'MB' },
+          'dry-run on state CPU': { value: s(dryOnState.cycleCpuMs), unit: 's' },
+          'dry-run on state, load + cycle': { value: s(dryOnState.loadWallMs + dryOnState.cycleWallMs), unit: 's' },
         },
         details: {
           size: SMALL ? '1/100' : 'full',
@@ -238,6 +246,7 @@ export const benchmark: Benchmark = {
           ...phaseDetails('initial', initial),
           ...phaseDetails('incremental', incremental),
           ...phaseDetails('dryRun', dry),
+          ...phaseDetails('dryRunOnState', dryOnState),
         },
       };
     } finally {
