@@ -86,10 +86,7 @@ describe('read before write (embedded target)', () => {
       const before = h.target.requests().length;
       const result = await h.sync(tenant);
       expect(result.exitCode).toBe(0);
-      const writes = h.target
-        .requests()
-        .slice(before)
-        .filter((r) => r.method !== 'GET');
+      const writes = h.writes(before);
       expect(writes.map((r) => `${r.method} ${r.url.replace(/^.*\/Users\//, '/Users/')}`)).toEqual([`PATCH /Users/${id}`]);
       expect(writes[0]!.body).toEqual({ schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: title }] });
       const entry = result.cycle!.log.find((e) => e.targetIdentity?.id === id)!;

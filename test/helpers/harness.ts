@@ -75,8 +75,12 @@ export class Harness {
   }
 
   /** Requests the target received that change something. */
-  writes(): Array<{ method: string; url: string; status: number; body: unknown }> {
-    return this.target.requests().filter((r) => r.method !== 'GET');
+  /** The target's writes (every request but GETs), from its request number `since` on (0: all of them). */
+  writes(since = 0): Array<{ method: string; url: string; status: number; body: unknown }> {
+    return this.target
+      .requests()
+      .slice(since)
+      .filter((r) => r.method !== 'GET');
   }
 
   /**
