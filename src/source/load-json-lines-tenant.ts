@@ -129,8 +129,8 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
     };
   const assignments: TextFile = { file: assignmentsFile, text: read.bytes.toString('utf8') };
 
-  const reader = new JsonLinesTenantReader();
   const readBack = (await usersBytes(dir, files.users)) > (options.readBackAboveBytes ?? READ_BACK_ABOVE_BYTES);
+  const reader = new JsonLinesTenantReader({ resolveMembersAsRead: readBack });
   let rejectedLine: { file: string; line: number; text: string; kind: 'users' | 'groups' } | null = null;
   let totalBytes = 0;
   for (const kind of ['users', 'groups'] as const) {
