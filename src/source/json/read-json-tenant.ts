@@ -466,10 +466,11 @@ function readTenant(
   const { users, managers, objs } = read;
 
   // Ids are GUIDs in lower case already (readUser); a user and a group never share one.
-  // References resolve to a user's position in `users` (a GuidIndex by id, a Map by UPN), and a group's
-  // members are checked for repeats by those positions: with millions of member references, reading each
-  // user object (or its id's characters) again was most of resolving them, as the objects and strings are
-  // spread over the heap; `ids` holds the id strings side by side, to share them with `memberIds`.
+  // References resolve to a user's position in `users` (by id: the reader's GuidIndex for a large tenant,
+  // else a Map; by UPN: a Map), and a group's members are checked for repeats by those positions: with
+  // millions of member references, reading each user object (or its id's characters) again was most of
+  // resolving them, as the objects and strings are spread over the heap. `ids` holds the id strings side
+  // by side, to share them with `memberIds`.
   const ids = users.map((u) => u.id);
   const userAt = read.index ?? positionsById(ids);
   if (userAt.size !== users.length) reject();
