@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GuidIndex } from '../../src/source/json/guid-index.js';
 import { seededRandom } from '../../src/shared/random.js';
+import { isGuid } from '../../src/source/guid.js';
 
 const A = '0c1f4e5a-9b2d-4c3e-8f7a-1b2c3d4e5f60';
 const B = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
@@ -40,6 +41,43 @@ describe('GuidIndex', () => {
       A.replace('c', '\u212a'),
     ])
       expect(index.get(text), text).toBe(-1);
+  });
+
+  it('reads every character: a non-hex one anywhere, or anything but a dash at a dash, is no GUID', () => {
+    const index = new GuidIndex();
+    index.add(A, 1);
+    for (let i = 0; i < A.length; i++) {
+      const dash = A[i] === '-';
+      for (const c of dash ? ['@', '0', 'a'] : ['g', '-', '@', ' ', 'G']) {
+        const text = A.slice(0, i) + c + A.slice(i + 1);
+        expect(index.get(text), text).toBe(-1);
+        expect(isGuid(text), text).toBe(false);
+      }
+    }
+  });
+
+  it('tells apart GUIDs that differ in any one digit (every digit is part of the key)', () => {
+    const index = new GuidIndex();
+    const variants = new Set<string>([A]);
+    for (let i = 0; i < A.length; i++) if (A[i] !== '-') variants.add(A.slice(0, i) + (A[i] === 'e' ? 'd' : 'e') + A.slice(i + 1));
+    expect(variants.size).toBe(33);
+    let position = 0;
+    for (const v of variants) expect(index.add(v, position++), v).toBe(true);
+    position = 0;
+    for (const v of variants) expect(index.get(v.toUpperCase()), v).toBe(position++);
+  });
+
+  it('holds patterned ids (equal words, counters in one group) as it holds random ones', () => {
+    const index = new GuidIndex();
+    const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+    const ids: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      ids.push(`${hex8(i)}-0000-4000-8000-0000${hex8(i)}`);
+      ids.push(`00000000-${hex8(i).slice(4)}-4001-8000-${hex8(i).slice(4)}00000000`);
+      ids.push(`00000000-0000-4002-8000-${hex8(i).padStart(12, '0')}`);
+    }
+    ids.forEach((id, i) => expect(index.add(id, i), id).toBe(true));
+    ids.forEach((id, i) => expect(index.get(id), id).toBe(i));
   });
 
   it('keeps the first position of a GUID added twice, in either case', () => {

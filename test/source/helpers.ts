@@ -3,6 +3,9 @@ import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../../src/shared/diagnostics.js';
 import { parseTenant } from '../../src/source/parse-tenant.js';
 import type { TenantFiles } from '../../src/source/parse-tenant.js';
+import { JsonLinesTenantReader } from '../../src/source/json/read-json-tenant.js';
+import { scanJsonStructure } from '../../src/source/json/structure.js';
+import type { Tenant } from '../../src/model/directory.js';
 
 export const ADA = '11111111-1111-4111-8111-111111111111';
 export const BOB = '22222222-2222-4222-8222-222222222222';
@@ -55,7 +58,66 @@ export function tenantOf(files: { users?: string | null; groups?: string; assign
  * only answers for valid tenants, so for bad inputs this checks that it never accepts what the node path reports.
  */
 export function expectJsonPathsAgree(input: TenantFiles): void {
-  expect(parseTenant(input)).toEqual(parseTenant(input, { jsonFastPath: false }));
+  const explained = parseTenant(input, { jsonFastPath: false });
+  expect(parseTenant(input)).toEqual(explained);
+  // The JSON Lines reader, given the same objects one at a time, with and without resolving members as it
+  // reads them (what the loader asks for on large tenants): null whenever the node path reports anything;
+  // otherwise null (it declines what it cannot be sure of) or the same tenant, its locations aside (the
+  // reader is handed none here); and the same either way.
+  const [plain, resolving] = [false, true].map((resolveMembersAsRead) => readAsJsonLines(input, resolveMembersAsRead));
+  if (plain === undefined) return;
+  expect(withoutLocations(resolving!)).toEqual(withoutLocations(plain));
+  if (explained.diagnostics.length > 0) expect(plain).toBeNull();
+  else if (plain !== null) expect(withoutLocations(plain)).toEqual(withoutLocations(explained.tenant));
+}
+
+const NOWHERE = { file: '', position: { line: 0, column: 0 } };
+
+/**
+ * The tenant `JsonLinesTenantReader` builds from the users and groups of `.json` files (each a list),
+ * handed over one object at a time; undefined when the files are not JSON lists. An object of a file that
+ * repeats a key somewhere is handed over as not plain, as the loader does for its line.
+ */
+function readAsJsonLines(input: TenantFiles, resolveMembersAsRead: boolean): Tenant | null | undefined {
+  const list = (f: TenantFiles['users']): { items: unknown[]; plain: boolean } | undefined => {
+    if (f === undefined) return { items: [], plain: true };
+    if (!f.file.endsWith('.json')) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(f.text);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(value)) return undefined;
+    return { items: value, plain: scanJsonStructure(f.text).pairs === keyCount(value) };
+  };
+  const users = list(input.users);
+  const groups = list(input.groups);
+  if (users === undefined || groups === undefined || input.users === undefined || input.assignments === undefined) return undefined;
+  const reader = new JsonLinesTenantReader({ resolveMembersAsRead });
+  for (const u of users.items) reader.addUser(u, NOWHERE, users.plain);
+  for (const g of groups.items) reader.addGroup(g, NOWHERE, groups.plain);
+  return reader.finish(input.dir, input.assignments);
+}
+
+function keyCount(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  if (Array.isArray(v)) return v.reduce((n: number, item) => n + keyCount(item), 0);
+  return Object.entries(v).reduce((n, [, item]) => n + 1 + keyCount(item), 0);
+}
+
+function withoutLocations(tenant: Tenant | null): unknown {
+  if (tenant === null) return null;
+  const strip = <T extends object>(o: T): Omit<T, 'location'> => {
+    const { location: _, ...rest } = o as T & { location?: unknown };
+    return rest;
+  };
+  return {
+    ...tenant,
+    users: tenant.users.map((u) => strip({ ...u })),
+    groups: tenant.groups.map(strip),
+    assignments: tenant.assignments.map(strip),
+  };
 }
 
 /** The tenant with each YAML file that parses without errors rewritten as JSON (`JSON.stringify` with `indent`). */

@@ -160,7 +160,10 @@ describe('a JSON Lines tenant read back from its files', () => {
   });
 });
 
-describe("a read-back tenant's references, resolved as its groups are read", () => {
+// The loader resolves a read-back tenant's member references as it reads each group (a saving that the
+// tenant does not show): these cases check that the result is the eager loader's, errors and warnings
+// included. test/source/helpers.ts checks both ways of the reader against every parse test.
+describe("a read-back tenant's references", () => {
   const U1 = '11111111-1111-4111-8111-111111111111';
   const U2 = '22222222-2222-4222-8222-222222222222';
   const G1 = '33333333-3333-4333-8333-333333333333';

@@ -1,6 +1,6 @@
 /**
  * Positions by GUID, for resolving a large tenant's references (managers, members, assignments) by id.
- * Pure.
+ * No I/O.
  *
  * Why not a `Map<string, number>`: a reference is a string `JSON.parse` has just made, so a Map lookup
  * hashes it and then compares it with the key it finds, a string stored elsewhere in the heap. With a
@@ -14,7 +14,10 @@
  * the lower-cased ids of a tenant are; `get` of any other text (a UPN, a malformed id) is -1, never a
  * throw. Positions are integers from 0 to 2^31 - 1.
  */
+/** A slot's position when the slot holds no GUID. */
 const EMPTY = -1;
+/** `get` of a text that is not a GUID in the index. */
+const ABSENT = -1;
 
 export class GuidIndex {
   #keys: Uint32Array;
@@ -38,11 +41,12 @@ export class GuidIndex {
 
   /**
    * Adds `guid` at `position`. False when that GUID is already in (its position is kept). Throws a
-   * TypeError when `guid` is not a GUID or `position` is out of range: callers add ids they have checked.
+   * TypeError when `guid` is not a GUID, a RangeError when `position` is out of range: callers add ids they
+   * have checked.
    */
   add(guid: string, position: number): boolean {
     if (!Number.isInteger(position) || position < 0 || position > 0x7fffffff)
-      throw new TypeError(`Expected \`position\` to be an integer from 0 to 2^31 - 1, got \`${position}\``);
+      throw new RangeError(`Expected \`position\` to be an integer from 0 to 2^31 - 1, got \`${position}\``);
     if (!parseGuid(guid, this.#key)) throw new TypeError(`Expected a GUID, got \`${guid}\``);
     const found = this.#find(this.#key);
     if (found >= 0) return false;
@@ -57,9 +61,9 @@ export class GuidIndex {
 
   /** The position of `text` when it is a GUID in the index, else -1. */
   get(text: string): number {
-    if (!parseGuid(text, this.#key)) return EMPTY;
+    if (!parseGuid(text, this.#key)) return ABSENT;
     const slot = this.#find(this.#key);
-    return slot >= 0 ? this.#positions[slot]! : EMPTY;
+    return slot >= 0 ? this.#positions[slot]! : ABSENT;
   }
 
   /** The slot holding `key`, or the one's complement of the empty slot where it would go. */
@@ -71,9 +75,13 @@ export class GuidIndex {
     const k1 = key[1]!;
     const k2 = key[2]!;
     const k3 = key[3]!;
-    // GUIDs are random, but not all of their bits (a version nibble, sequential ids): mix all four words.
-    let h = Math.imul(k0 ^ k3, 0x9e3779b1) ^ Math.imul(k1 ^ k2, 0x85ebca6b);
-    h ^= h >>> 15;
+    // GUIDs are random, but not all of their bits (a version nibble, sequential ids, ids made by a tool):
+    // each word is mixed into the hash in turn (murmur3's finaliser between words), so that no two words
+    // cancel out (an XOR of two words would hash every id whose first and last words are equal alike).
+    let h = mix(k0);
+    h = mix(h ^ k1);
+    h = mix(h ^ k2);
+    h = mix(h ^ k3);
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       if (positions[slot] === EMPTY) return ~slot;
       const at = slot * 4;
@@ -106,7 +114,14 @@ export class GuidIndex {
   }
 }
 
-/** A power of two at least twice `expected` (the table is at most half full), and at least 16. */
+/** 32 bits mixed so that every input bit affects every output bit (murmur3's 32-bit finaliser). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A power of two at least twice `expected` and at least 16, up to 2^30 (the table is at most half full: `add` grows it). */
 function slotsFor(expected: number): number {
   let slots = 16;
   while (slots < expected * 2 && slots < 2 ** 30) slots *= 2;

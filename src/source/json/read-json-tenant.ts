@@ -204,9 +204,11 @@ interface UsersRead {
   managers: (string | null)[];
   objs: Obj[];
   /**
-   * The users' positions by id, when the reader builds it as it goes (JSON Lines: every user is read
-   * before the first group, whose members it then resolves as they are read). It keeps the first of an id
-   * given twice, so it then holds fewer ids than there are users. Otherwise `readTenant` builds it.
+   * The users' positions by id, kept as they are read when the JSON Lines reader is asked to
+   * (`resolveMembersAsRead`), so that the members of a group read after them resolve as they are read; a
+   * reference it does not hold yet stays text and is resolved by `readTenant`, so this is a saving, never a
+   * rule. It keeps the first of an id given twice, and then holds fewer ids than there are users (which
+   * `readTenant` rejects). Null otherwise: `readTenant` then looks users up in a Map of its own.
    */
   index: GuidIndex | null;
 }
@@ -367,8 +369,8 @@ function readGroups(root: unknown): GroupDraft[] {
   return objects(root).map((obj) => groupDraft(obj, null));
 }
 
-/** `users`: the users' positions by id, to resolve the members by as they are read (see `UsersRead.index`). */
-function groupDraft(obj: Obj, at: SourceLocation | null, users: GuidIndex | null = null): GroupDraft {
+/** `userIndex`: the users' positions by id, to resolve the members by as they are read (see `UsersRead.index`). */
+function groupDraft(obj: Obj, at: SourceLocation | null, userIndex: UserPositions | null = null): GroupDraft {
   {
     let id: string | null = null;
     let displayName: string | null = null;
@@ -383,7 +385,7 @@ function groupDraft(obj: Obj, at: SourceLocation | null, users: GuidIndex | null
         if (!Array.isArray(value)) reject();
         for (const m of value as unknown[]) {
           const ref = string(m);
-          const position = users === null ? -1 : users.get(ref);
+          const position = userIndex === null ? -1 : userIndex.get(ref);
           members.push(position === -1 ? ref : position);
         }
       } else attributes[key] = attributeValue(value, GROUP_SINGLE.has(key) ? 'single' : 'either');
@@ -520,7 +522,8 @@ function readTenant(
         if (seen.has(at)) reject();
         seen.add(at);
       } else {
-        id = (groupNamed(ref as string) ?? reject()).id.toLowerCase();
+        // A position is never -1: only text gets here.
+        id = ((typeof ref === 'string' ? groupNamed(ref) : undefined) ?? reject()).id.toLowerCase();
         if (seen.has(id)) reject();
         seen.add(id);
         groupMembers.push(id);
@@ -563,12 +566,18 @@ function readTenant(
   return { dir, users, groups: sourceGroups, app, assignments: sourceAssignments };
 }
 
+/** Users' positions by id: how many ids it holds, and the position of a reference, -1 when none. */
+interface UserPositions {
+  readonly size: number;
+  get(ref: string): number;
+}
+
 /**
  * Users' positions by id for a tenant whose reader built no GuidIndex (a small one): a Map, which on a
  * hundred thousand users took less CPU than a GuidIndex, whose typed arrays cost V8's helper threads more
  * than its lookups saved at that size. Keeps the first of an id given twice, as a GuidIndex does.
  */
-function positionsById(ids: readonly string[]): { size: number; get(ref: string): number } {
+function positionsById(ids: readonly string[]): UserPositions {
   const byId = new Map<string, number>();
   for (let i = 0; i < ids.length; i++) if (!byId.has(ids[i]!)) byId.set(ids[i]!, i);
   return {
