@@ -25,7 +25,7 @@ import { FIXTURE_CODES as C } from './fixture-codes.js';
 import { countLineBreaks, parseJsonLines } from './json/json-lines.js';
 import { LineFile } from './line-file.js';
 import { LineUserSource } from './json/line-user.js';
-import { JsonLinesTenantReader } from './json/read-json-tenant.js';
+import { JsonLinesTenantReader, type UnresolvedReference } from './json/read-json-tenant.js';
 import { parseTenant } from './parse-tenant.js';
 import { readGroups } from './read-groups.js';
 import { readUsers } from './read-users.js';
@@ -181,6 +181,8 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
         ),
       ],
     };
+  if (rejectedLine === null && reader.unresolved !== null)
+    return { tenant: null, diagnostics: [unresolvedReference(reader.unresolved, totalBytes)] };
   return { tenant: null, diagnostics: explainOne(rejectedLine, totalBytes, explainLimit) };
 }
 
@@ -410,6 +412,18 @@ function explainOne(
       { hint: 'check the references and ids, or load a part of the tenant (fewer users*.jsonl files) to have the problem pointed at' },
     ),
   ];
+}
+
+/**
+ * Above the explain limit: the first manager or member reference the streaming reader found to name nothing,
+ * at the line of the user or group that holds it. It stops at the first: there may be more.
+ */
+function unresolvedReference(u: UnresolvedReference, totalBytes: number): Diagnostic {
+  return error(C.FIXTURE_UNRESOLVED_REFERENCE, `${u.what} ${JSON.stringify(u.ref)} ${u.problem}`, {
+    file: u.location.file,
+    position: u.location.position,
+    hint: `refer to users by id or userPrincipalName${u.what === 'member' ? ', to groups by id' : ''}; in a tenant this large (${mebibytes(totalBytes)}) provsim reports the first such reference it meets, so run again once it is fixed`,
+  });
 }
 
 function readReason(e: unknown): string {

@@ -453,8 +453,22 @@ function resolveRole(ref: string, roles: readonly AppRole[]): string {
 }
 
 /**
+ * A reference the streaming reader found to name nothing: what it was (`member "…" is not a user or group
+ * of this tenant`) and the line of the object that holds it. For tenants too large for the careful reader
+ * to explain, so that the loader can point at the problem instead of describing every kind it may be.
+ */
+export interface UnresolvedReference {
+  location: SourceLocation;
+  what: 'manager' | 'member';
+  ref: string;
+  problem: string;
+}
+
+/**
  * `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member
  * rejects. Resolves the users' managers in place; `locateUser` is called for users still `UNLOCATED`.
+ * `refuse` hears of a manager or member reference that names nothing, with where it is, just before the
+ * rejection (only where the object's location is known as it is read: JSON Lines).
  */
 function readTenant(
   dir: string,
@@ -463,6 +477,7 @@ function readTenant(
   groups: GroupDraft[],
   locateGroup: (d: GroupDraft) => SourceLocation,
   assignmentsFile: JsonFile,
+  refuse?: (problem: UnresolvedReference) => void,
 ): Tenant {
   const { app, assignments } = readAssignments(assignmentsFile.root);
   const { users, managers, objs } = read;
@@ -501,6 +516,8 @@ function readTenant(
     if (manager !== null) {
       const at = userNamed(manager);
       // A group as manager, an unknown reference or the user itself.
+      if (at === -1 && groupNamed(manager) === undefined)
+        refuse?.({ location: user.location, what: 'manager', ref: manager, problem: 'is not a user of this tenant' });
       if (at === -1 || at === i) reject();
       user.managerId = ids[at]!;
     }
@@ -523,7 +540,13 @@ function readTenant(
         seen.add(at);
       } else {
         // A position is never -1: only text gets here.
-        id = ((typeof ref === 'string' ? groupNamed(ref) : undefined) ?? reject()).id.toLowerCase();
+        const group = typeof ref === 'string' ? groupNamed(ref) : undefined;
+        if (group === undefined) {
+          if (typeof ref === 'string' && g.at !== null)
+            refuse?.({ location: g.at, what: 'member', ref, problem: 'is not a user or group of this tenant' });
+          reject();
+        }
+        id = group.id.toLowerCase();
         if (seen.has(id)) reject();
         seen.add(id);
         groupMembers.push(id);
@@ -651,6 +674,8 @@ export class JsonLinesTenantReader {
   readonly #userKeys = new UserKeys();
   #rejected = false;
   rejectedAt: SourceLocation | null = null;
+  /** When `finish` gave up on a manager or member reference that names nothing: which, and where. */
+  unresolved: UnresolvedReference | null = null;
 
   /**
    * `resolveMembersAsRead`: index the users by id as they are read, and resolve each group's members by id
@@ -707,7 +732,9 @@ export class JsonLinesTenantReader {
     if (this.#rejected || !assignments.file.toLowerCase().endsWith('.json')) return null;
     try {
       const never = (): SourceLocation => reject();
-      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments));
+      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments), (problem) => {
+        this.unresolved = problem;
+      });
     } catch {
       this.#rejected = true;
       return null;
