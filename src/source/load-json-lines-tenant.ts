@@ -10,7 +10,9 @@
  * Problems are explained as everywhere else (file, line, column; `parseTenant`'s messages), by handing the
  * lines to the YAML-node path as a YAML list (`- {…}` per line) when the fast reader is not sure. That path
  * holds the whole text and its nodes, so it runs only up to `EXPLAIN_LIMIT_BYTES`; above it, the object the
- * fast reader stopped at is explained on its own, or, for a problem between objects, the message says so.
+ * fast reader stopped at is explained on its own; a manager or member that names nothing is reported at the
+ * line of the user or group that holds it (the first in reading order); for any other problem between
+ * objects, the message says so.
  */
 import { read as readCallback, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -182,7 +184,7 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
       ],
     };
   if (rejectedLine === null && reader.unresolved !== null)
-    return { tenant: null, diagnostics: [unresolvedReference(reader.unresolved, totalBytes)] };
+    return { tenant: null, diagnostics: [unresolvedReference(reader.unresolved, totalBytes, explainLimit)] };
   return { tenant: null, diagnostics: explainOne(rejectedLine, totalBytes, explainLimit) };
 }
 
@@ -408,8 +410,10 @@ function explainOne(
   return [
     error(
       C.FIXTURE_WRONG_SHAPE,
-      `the tenant breaks a rule between objects (a duplicate id or userPrincipalName, a manager, member or principal that names nothing, a group nesting loop, a duplicate assignment), or has something provsim would warn about (a member listed twice), which the streaming reader refuses; provsim explains these in detail for JSON Lines tenants up to ${mebibytes(explainLimit)}, and this one is ${size}`,
-      { hint: 'check the references and ids, or load a part of the tenant (fewer users*.jsonl files) to have the problem pointed at' },
+      `the tenant breaks a rule between objects (a duplicate id or userPrincipalName, a user as their own manager, a group as a manager, an assignment's principal that names nothing, a group nesting loop, a duplicate assignment), or has something provsim would warn about (a member listed twice), which the streaming reader refuses; provsim explains these in detail for JSON Lines tenants up to ${mebibytes(explainLimit)}, and this one is ${size}`,
+      {
+        hint: 'check the references and ids, or load a part of the tenant (fewer users*.jsonl files, with the groups and assignments that name only their users) to have the problem pointed at',
+      },
     ),
   ];
 }
@@ -418,11 +422,11 @@ function explainOne(
  * Above the explain limit: the first manager or member reference the streaming reader found to name nothing,
  * at the line of the user or group that holds it. It stops at the first: there may be more.
  */
-function unresolvedReference(u: UnresolvedReference, totalBytes: number): Diagnostic {
-  return error(C.FIXTURE_UNRESOLVED_REFERENCE, `${u.what} ${JSON.stringify(u.ref)} ${u.problem}`, {
+function unresolvedReference(u: UnresolvedReference, totalBytes: number, explainLimit: number): Diagnostic {
+  return error(C.FIXTURE_UNRESOLVED_REFERENCE, u.message, {
     file: u.location.file,
     position: u.location.position,
-    hint: `refer to users by id or userPrincipalName${u.what === 'member' ? ', to groups by id' : ''}; in a tenant this large (${mebibytes(totalBytes)}) provsim reports the first such reference it meets, so run again once it is fixed`,
+    hint: `${u.hint}; above ${mebibytes(explainLimit)} of JSON Lines (this tenant is ${mebibytes(totalBytes)}) provsim stops at the first reference it cannot resolve, in reading order (users files, then groups files): there may be more, of this or another kind, so fix this one and run again`,
   });
 }
 

@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import type { Diagnostic } from '../../src/shared/diagnostics.js';
 import { parseTenant } from '../../src/source/parse-tenant.js';
 import type { TenantFiles } from '../../src/source/parse-tenant.js';
-import { JsonLinesTenantReader } from '../../src/source/json/read-json-tenant.js';
+import { JsonLinesTenantReader, type UnresolvedReference } from '../../src/source/json/read-json-tenant.js';
 import { scanJsonStructure } from '../../src/source/json/structure.js';
 import type { Tenant } from '../../src/model/directory.js';
 
@@ -64,9 +64,17 @@ export function expectJsonPathsAgree(input: TenantFiles): void {
   // reads them (what the loader asks for on large tenants): null whenever the node path reports anything;
   // otherwise null (it declines what it cannot be sure of) or the same tenant, its locations aside (the
   // reader is handed none here); and the same either way.
-  const [plain, resolving] = [false, true].map((resolveMembersAsRead) => readAsJsonLines(input, resolveMembersAsRead));
-  if (plain === undefined) return;
-  expect(withoutLocations(resolving!)).toEqual(withoutLocations(plain));
+  const [read, readResolving] = [false, true].map((resolveMembersAsRead) => readAsJsonLines(input, resolveMembersAsRead));
+  if (read === undefined) return;
+  const plain = read.tenant;
+  expect(withoutLocations(readResolving!.tenant)).toEqual(withoutLocations(plain));
+  // A reference the reader names as unresolved (reported so above the explain limit) is one the careful path
+  // reports too, in the same words.
+  expect(readResolving!.unresolved?.message).toBe(read.unresolved?.message);
+  if (read.unresolved !== null)
+    expect(explained.diagnostics.filter((d) => d.code === 'FIXTURE_UNRESOLVED_REFERENCE').map((d) => d.message)).toContain(
+      read.unresolved.message,
+    );
   if (explained.diagnostics.length > 0) expect(plain).toBeNull();
   else if (plain !== null) expect(withoutLocations(plain)).toEqual(withoutLocations(explained.tenant));
 }
@@ -78,7 +86,10 @@ const NOWHERE = { file: '', position: { line: 0, column: 0 } };
  * handed over one object at a time; undefined when the files are not JSON lists. An object of a file that
  * repeats a key somewhere is handed over as not plain, as the loader does for its line.
  */
-function readAsJsonLines(input: TenantFiles, resolveMembersAsRead: boolean): Tenant | null | undefined {
+function readAsJsonLines(
+  input: TenantFiles,
+  resolveMembersAsRead: boolean,
+): { tenant: Tenant | null; unresolved: UnresolvedReference | null } | undefined {
   const list = (f: TenantFiles['users']): { items: unknown[]; plain: boolean } | undefined => {
     if (f === undefined) return { items: [], plain: true };
     if (!f.file.endsWith('.json')) return undefined;
@@ -97,7 +108,8 @@ function readAsJsonLines(input: TenantFiles, resolveMembersAsRead: boolean): Ten
   const reader = new JsonLinesTenantReader({ resolveMembersAsRead });
   for (const u of users.items) reader.addUser(u, NOWHERE, users.plain);
   for (const g of groups.items) reader.addGroup(g, NOWHERE, groups.plain);
-  return reader.finish(input.dir, input.assignments);
+  const tenant = reader.finish(input.dir, input.assignments);
+  return { tenant, unresolved: reader.unresolved };
 }
 
 function keyCount(v: unknown): number {

@@ -221,7 +221,18 @@ describe('JSON Lines tenants', () => {
     expect(manager.tenant).toBeNull();
     expect(brief(manager.diagnostics)).toEqual(['error FIXTURE_UNRESOLVED_REFERENCE users.jsonl:2:1']);
     expect(manager.diagnostics[0]!.message).toBe('manager "nobody@contoso.com" is not a user of this tenant');
-    expect(manager.diagnostics[0]!.hint).toMatch(/the first such reference/);
+    expect(manager.diagnostics[0]!.hint).toMatch(/stops at the first reference it cannot resolve, in reading order/);
+    // In a second users file, read back from it: the line of that file.
+    await write({ 'users.jsonl': '', 'users-2.jsonl': jsonl(ada, { ...bob, manager: 'nobody@contoso.com' }) });
+    await rm(join(dir, 'users.jsonl'));
+    const names2 = new Set(['users-2.jsonl', 'groups.jsonl', 'assignments.json']);
+    const second = await loadJsonLinesTenant(dir, names2, { explainLimitBytes: 10, readBackAboveBytes: 0 });
+    expect(brief(second.diagnostics)).toEqual(['error FIXTURE_UNRESOLVED_REFERENCE users-2.jsonl:2:1']);
+    const carefulSecond = await loadJsonLinesTenant(dir, names2);
+    expect(carefulSecond.diagnostics.map((d) => [d.code, d.file, d.position?.line, d.message])).toEqual([
+      ['FIXTURE_UNRESOLVED_REFERENCE', join(dir, 'users-2.jsonl'), 2, second.diagnostics[0]!.message],
+    ]);
+    await rm(join(dir, 'users-2.jsonl'));
     const ghost = '99999999-9999-4999-8999-999999999999';
     for (const readBackAboveBytes of [undefined, 0]) {
       await write({
@@ -233,10 +244,20 @@ describe('JSON Lines tenants', () => {
       expect(brief(member.diagnostics)).toEqual(['error FIXTURE_UNRESOLVED_REFERENCE groups.jsonl:2:1']);
       expect(member.diagnostics[0]!.message).toBe(`member "${ghost}" is not a user or group of this tenant`);
     }
-    // Below the limit the careful reader explains it, at the reference itself.
+    // Below the limit the careful reader explains it, at the reference itself, in the same words.
     const careful = await loadJsonLinesTenant(dir, names);
-    expect(careful.diagnostics.map((d) => d.code)).toEqual(['FIXTURE_UNRESOLVED_REFERENCE']);
+    expect(careful.diagnostics.map((d) => [d.code, d.position?.line, d.message])).toEqual([
+      ['FIXTURE_UNRESOLVED_REFERENCE', 2, `member "${ghost}" is not a user or group of this tenant`],
+    ]);
     expect(careful.diagnostics[0]!.position!.column).toBeGreaterThan(1);
+    // A group named by its display name: said so, with its id, as the careful reader says it.
+    await write({ 'groups.jsonl': jsonl(team, { id: '44444444-4444-4444-8444-444444444444', displayName: 'Other', members: ['team'] }) });
+    const byName = await loadJsonLinesTenant(dir, names, { explainLimitBytes: 10 });
+    expect(brief(byName.diagnostics)).toEqual(['error FIXTURE_UNRESOLVED_REFERENCE groups.jsonl:2:1']);
+    expect(byName.diagnostics[0]!.message).toBe('member "team" is a group name; members are ids or UPNs');
+    expect(byName.diagnostics[0]!.hint).toContain(`refer to the group by its id: ${GROUP}`);
+    const carefulByName = await loadJsonLinesTenant(dir, names);
+    expect(carefulByName.diagnostics.map((d) => d.message)).toEqual([byName.diagnostics[0]!.message]);
   });
 
   it('refuse users in two formats, groups without users, and a missing assignments file', async () => {

@@ -1,6 +1,7 @@
 /**
  * The fast path for `.json` tenants: `JSON.parse`, then the format's rules checked on the plain values, with
- * no YAML nodes and no messages. It answers only "this is a valid tenant, here it is" or "not sure" (null);
+ * no YAML nodes and no messages (but for `UnresolvedReference`, which the JSON Lines loader reports above its
+ * explain limit). It answers only "this is a valid tenant, here it is" or "not sure" (null);
  * on null the caller reads the files again through the positioned YAML-node path, which finds and explains
  * the problems. So diagnostics have one source of truth, and the fast path never needs to be precise about
  * failures, only strict: it must reject everything that path reports, warnings included, and build the same
@@ -453,22 +454,24 @@ function resolveRole(ref: string, roles: readonly AppRole[]): string {
 }
 
 /**
- * A reference the streaming reader found to name nothing: what it was (`member "…" is not a user or group
- * of this tenant`) and the line of the object that holds it. For tenants too large for the careful reader
- * to explain, so that the loader can point at the problem instead of describing every kind it may be.
+ * A manager or member reference the streaming reader could not resolve, and the line of the user or group
+ * that holds it: for tenants too large for the careful reader to explain, so that the loader can point at
+ * the problem instead of describing every kind it may be. `message` and `hint` are the careful path's
+ * (`resolve-tenant.ts`) for the same reference, which the parse tests check for every such case.
  */
 export interface UnresolvedReference {
   location: SourceLocation;
-  what: 'manager' | 'member';
+  kind: 'manager' | 'member';
   ref: string;
-  problem: string;
+  message: string;
+  hint: string;
 }
 
 /**
  * `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member
  * rejects. Resolves the users' managers in place; `locateUser` is called for users still `UNLOCATED`.
- * `refuse` hears of a manager or member reference that names nothing, with where it is, just before the
- * rejection (only where the object's location is known as it is read: JSON Lines).
+ * `onUnresolved` hears of a manager or member reference that names nothing, with where it is, just before
+ * the rejection (only where the object's location is known as it is read: JSON Lines).
  */
 function readTenant(
   dir: string,
@@ -477,7 +480,7 @@ function readTenant(
   groups: GroupDraft[],
   locateGroup: (d: GroupDraft) => SourceLocation,
   assignmentsFile: JsonFile,
-  refuse?: (problem: UnresolvedReference) => void,
+  onUnresolved?: (reference: UnresolvedReference) => void,
 ): Tenant {
   const { app, assignments } = readAssignments(assignmentsFile.root);
   const { users, managers, objs } = read;
@@ -516,8 +519,14 @@ function readTenant(
     if (manager !== null) {
       const at = userNamed(manager);
       // A group as manager, an unknown reference or the user itself.
-      if (at === -1 && groupNamed(manager) === undefined)
-        refuse?.({ location: user.location, what: 'manager', ref: manager, problem: 'is not a user of this tenant' });
+      if (at === -1 && groupNamed(manager) === undefined && user.location !== UNLOCATED)
+        onUnresolved?.({
+          location: user.location,
+          kind: 'manager',
+          ref: manager,
+          message: `manager ${JSON.stringify(manager)} is not a user of this tenant`,
+          hint: 'refer to users by id or userPrincipalName',
+        });
       if (at === -1 || at === i) reject();
       user.managerId = ids[at]!;
     }
@@ -542,8 +551,7 @@ function readTenant(
         // A position is never -1: only text gets here.
         const group = typeof ref === 'string' ? groupNamed(ref) : undefined;
         if (group === undefined) {
-          if (typeof ref === 'string' && g.at !== null)
-            refuse?.({ location: g.at, what: 'member', ref, problem: 'is not a user or group of this tenant' });
+          if (typeof ref === 'string' && g.at !== null) onUnresolved?.(unresolvedMember(ref, g.at, groups));
           reject();
         }
         id = group.id.toLowerCase();
@@ -607,6 +615,26 @@ function positionsById(ids: readonly string[]): UserPositions {
     size: byId.size,
     // Every id is a GUID (36 characters): UPNs are not hashed into a map they cannot be in.
     get: (ref) => (ref.length === 36 ? (byId.get(ref.toLowerCase()) ?? -1) : -1),
+  };
+}
+
+/** A member that names no user and no group by id: perhaps a group by its name, as the careful path says. */
+function unresolvedMember(ref: string, location: SourceLocation, groups: readonly GroupDraft[]): UnresolvedReference {
+  const named = groups.find((g) => g.displayName.toLowerCase() === ref.toLowerCase());
+  if (named !== undefined)
+    return {
+      location,
+      kind: 'member',
+      ref,
+      message: `member ${JSON.stringify(ref)} is a group name; members are ids or UPNs`,
+      hint: `refer to the group by its id: ${named.id}`,
+    };
+  return {
+    location,
+    kind: 'member',
+    ref,
+    message: `member ${JSON.stringify(ref)} is not a user or group of this tenant`,
+    hint: 'refer to users by id or userPrincipalName, to groups by id',
   };
 }
 
@@ -732,8 +760,8 @@ export class JsonLinesTenantReader {
     if (this.#rejected || !assignments.file.toLowerCase().endsWith('.json')) return null;
     try {
       const never = (): SourceLocation => reject();
-      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments), (problem) => {
-        this.unresolved = problem;
+      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments), (reference) => {
+        this.unresolved = reference;
       });
     } catch {
       this.#rejected = true;
