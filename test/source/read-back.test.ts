@@ -195,14 +195,15 @@ describe("a read-back tenant's references", () => {
       groups: [{ id: U1, displayName: 'Team', members: [] }],
     },
   };
+  const writeTenant = async (users: object[], groups: object[]): Promise<void> => {
+    await writeFile(join(dir, 'users.jsonl'), lines(...users));
+    await writeFile(join(dir, 'groups.jsonl'), lines(...groups));
+    const assignments = { app: { name: 'App', appRoles: [] }, assignments: [{ principal: 'a@contoso.com' }] };
+    await writeFile(join(dir, 'assignments.json'), JSON.stringify(assignments));
+  };
   for (const [name, { users, groups }] of Object.entries(cases))
     it(`loads as the eager loader does: ${name}`, async () => {
-      await writeFile(join(dir, 'users.jsonl'), lines(...users));
-      await writeFile(join(dir, 'groups.jsonl'), lines(...groups));
-      await writeFile(
-        join(dir, 'assignments.json'),
-        JSON.stringify({ app: { name: 'App', appRoles: [] }, assignments: [{ principal: 'a@contoso.com' }] }),
-      );
+      await writeTenant(users, groups);
       const eager = await loadTenant(dir);
       const back = await loadTenant(dir, READ_BACK);
       expect(back.diagnostics).toEqual(eager.diagnostics);
@@ -217,12 +218,7 @@ describe("a read-back tenant's references", () => {
 
   it('the first case resolves every reference (so the comparison above is not between two failures)', async () => {
     const { users, groups } = cases['members by id in upper case, by UPN, and a nested group named before it is read']!;
-    await writeFile(join(dir, 'users.jsonl'), lines(...users));
-    await writeFile(join(dir, 'groups.jsonl'), lines(...groups));
-    await writeFile(
-      join(dir, 'assignments.json'),
-      JSON.stringify({ app: { name: 'App', appRoles: [] }, assignments: [{ principal: 'a@contoso.com' }] }),
-    );
+    await writeTenant(users, groups);
     const tenant = await load(READ_BACK);
     expect(tenant.users[1]!.managerId).toBe(U1);
     expect(tenant.groups.map((g) => g.memberIds)).toEqual([[U1, U2, G2], [U2]]);
