@@ -104,23 +104,18 @@ export async function apply(
    * source object of the same type already has it (the server's answer, not Entra's data, is wrong).
    */
   const claim = (change: Change, targetId: string, how: 'matched' | 'created'): Omit<ChangeOutcome, 'change' | 'durationMs'> | null => {
-    const claims = ctx.claimedTargets;
-    if (!claims) return null;
-    const key = `${change.object.objectType} ${targetId}`;
-    const other = claims.get(key);
-    if (other && other.sourceId !== change.object.sourceId)
-      return {
-        status: 'failure',
-        targetId: null,
-        failure: {
-          code: 'TargetObjectAlreadyLinked',
-          message: `the server ${how === 'matched' ? 'answered the matching query' : 'answered the POST'} with ${change.object.objectType} ${JSON.stringify(targetId)}, which ${other.displayName} was already linked to in this cycle; not linked. Two objects cannot share one target object: check that the server applies filters (provsim test-connection) and gives every new object its own id`,
-          details: null,
-        },
-        unresolved: [],
-      };
-    claims.set(key, { sourceId: change.object.sourceId, displayName: change.object.displayName });
-    return null;
+    const other = ctx.claimedTargets?.claim(change.object.objectType, targetId, change.object.sourceId) ?? null;
+    if (other === null) return null;
+    return {
+      status: 'failure',
+      targetId: null,
+      failure: {
+        code: 'TargetObjectAlreadyLinked',
+        message: `the server ${how === 'matched' ? 'answered the matching query' : 'answered the POST'} with ${change.object.objectType} ${JSON.stringify(targetId)}, which ${other} was already linked to in this cycle; not linked. Two objects cannot share one target object: check that the server applies filters (provsim test-connection) and gives every new object its own id`,
+        details: null,
+      },
+      unresolved: [],
+    };
   };
 
   // Phase 1: users and groups.

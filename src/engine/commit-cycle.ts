@@ -8,7 +8,7 @@ import type { CycleDelta } from './settle.js';
 
 export function commitCycle(store: StateStore, delta: CycleDelta): void {
   store.transaction(() => {
-    for (const w of delta.watermarks.put) store.putWatermark(w.sourceId, w.objectType, w.hash);
+    for (const w of delta.watermarks.put) store.putWatermark(w.id, w.objectType, w.hash);
     for (const id of delta.watermarks.delete) store.deleteWatermark(id);
     for (const id of delta.escrows.clear) store.clearEscrow(id);
     for (const e of delta.escrows.put) store.putEscrow(e);

@@ -7,6 +7,7 @@ import type { Quirks } from '../scim/quirks.js';
 import type { Clock } from '../shared/clock.js';
 import type { StateStore } from '../store/store.js';
 import type { EngineHooks } from './hooks.js';
+import type { TargetClaims } from './target-claims.js';
 
 export interface EngineContext {
   job: CompiledJob;
@@ -25,11 +26,11 @@ export interface EngineContext {
    */
   secrets?: readonly string[];
   /**
-   * Target objects matched or created in this cycle, by `<objectType> <targetId>`: a server that answers two
-   * objects' queries with one object (a filter it ignores) or gives two POSTs one id must not get both linked
-   * to it. Absent: not checked (a context built by a test).
+   * Target objects matched or created in this cycle: a server that answers two objects' queries with one
+   * object (a filter it ignores) or gives two POSTs one id must not get both linked to it. Absent: not
+   * checked (a context built by a test).
    */
-  claimedTargets?: Map<string, { sourceId: string; displayName: string }>;
+  claimedTargets?: TargetClaims;
   /** Runs one request with the retry policy (method decides what is safe to resend). */
   send<T>(method: string, fn: () => Promise<T>): Promise<T>;
   signal?: AbortSignal;

@@ -20,6 +20,11 @@ export type DeprovisionCause = 'unassigned' | 'out-of-scope' | 'disabled' | 'sof
 export interface DesiredObject {
   objectType: ObjectType;
   id: string;
+  /**
+   * Its index in the list `evaluateSource` returned: the cycle's whole-tenant sets of objects (id-set.ts)
+   * keep a bit per position instead of an entry per id.
+   */
+  position: number;
   displayName: string;
   /** In the target and active: entitled, in scope, and (users) enabled and not soft-deleted. */
   provision: boolean;
@@ -70,6 +75,9 @@ export function evaluateSource(
   const settings = job.job.settings;
   const entitlements = computeEntitlements(tenant, settings);
   const out: DesiredObject[] = [];
+  const hashes = new Hashes(tenant.users.length + (job.groups.enabled ? tenant.groups.length : 0));
+  const users: Evaluation = { mapping: job.users, deps, hashes };
+  const groups: Evaluation = { mapping: job.groups, deps, hashes };
 
   // Scope and hash read a user's attributes one by one: the view is built when the mapping first reads it
   // (an incremental cycle then builds views only for the objects it works on).
@@ -99,19 +107,16 @@ export function evaluateSource(
     const softDeleted = cause !== null;
     const displayName = userViewAttribute(user, 'displayName', softDeleted, ent.roles);
     const state = new LazyDesiredObject(
-      {
-        objectType: 'User',
-        id: user.id,
-        displayName: typeof displayName === 'string' ? displayName : user.userPrincipalName,
-        provision: cause === null,
-        cause,
-        causeDetail,
-        scopeFailure: scope.failure ?? null,
-        hash: hashUser(user, softDeleted, ent.roles, job.users.watched, cause),
-      },
-      { user, roles: ent.roles, softDeleted },
-      job.users,
-      deps,
+      user,
+      ent.roles,
+      'User',
+      out.length,
+      typeof displayName === 'string' ? displayName : user.userPrincipalName,
+      cause,
+      causeDetail,
+      scope.failure ?? null,
+      hashedUserText(user, softDeleted, ent.roles, job.users.watched, cause),
+      users,
     );
     if (retain) void state.view;
     out.push(state);
@@ -128,19 +133,16 @@ export function evaluateSource(
       if (!ent.entitled) [cause, causeDetail] = ['unassigned', ent.reason ?? 'not assigned'];
       else if (!scope.inScope) [cause, causeDetail] = ['out-of-scope', scope.reason ?? 'out of scope'];
       const state = new LazyDesiredObject(
-        {
-          objectType: 'Group',
-          id: group.id,
-          displayName: group.displayName,
-          provision: cause === null,
-          cause,
-          causeDetail,
-          scopeFailure: scope.failure ?? null,
-          hash: hashValues((key) => view.attributes[key], job.groups.watched, cause),
-        },
-        { group, roles: ent.roles },
-        job.groups,
-        deps,
+        group,
+        ent.roles,
+        'Group',
+        out.length,
+        group.displayName,
+        cause,
+        causeDetail,
+        scope.failure ?? null,
+        hashedText((key) => view.attributes[key], job.groups.watched, cause),
+        groups,
       );
       if (retain) state.keepView(view);
       out.push(state);
@@ -150,50 +152,118 @@ export function evaluateSource(
   return out;
 }
 
-type SourceFacts = Omit<DesiredObject, 'view' | 'mapped' | 'release' | 'keptView'>;
+/** What the desired objects of one evaluation and object type share: their mapping, and Now() and Guid()'s clock and random. */
+interface Evaluation {
+  mapping: CompiledJob['users'];
+  deps: { clock: Clock; random: Random };
+  hashes: Hashes;
+}
 
-/** What a view is built from: a user (with its IsSoftDeleted) or a group, and its roles. */
-type ViewSource =
-  | { user: SourceUser; roles: AppRole[]; softDeleted: boolean; group?: undefined }
-  | { group: SourceGroup; roles: AppRole[]; user?: undefined };
+/**
+ * The watermark hashes of one evaluation, 20 bytes each by position: as base64 strings they took 48 bytes
+ * an object. `get` gives the base64 text the store keeps (a new string on each read).
+ */
+class Hashes {
+  readonly #bytes: Buffer;
+
+  constructor(count: number) {
+    this.#bytes = Buffer.alloc(20 * count);
+  }
+
+  /** Keeps the SHA-1 of `text` at `position`. */
+  set(position: number, text: string): void {
+    this.#bytes.write(hash('sha1', text, 'binary'), 20 * position, 20, 'latin1');
+  }
+
+  get(position: number): string {
+    return this.#bytes.toString('base64', 20 * position, 20 * position + 20);
+  }
+}
+
+const CAUSES: readonly (DeprovisionCause | null)[] = [null, 'unassigned', 'out-of-scope', 'disabled', 'soft-deleted'];
+/** `#facts`: the cause's index in CAUSES, times 2, plus 1 for a group. */
+const GROUP_BIT = 1;
+
+/** The explanations of an object that is not provisioned, or whose scope failed (most objects have neither). */
+interface Notes {
+  causeDetail: string | null;
+  scopeFailure: string | null;
+}
 
 /**
  * A DesiredObject whose view and mapped values are built on first read, kept, and dropped by `release()`.
- * A class holding plain data (accessors on the prototype, no closure per object): a 100k-user tenant holds
- * 110k of these.
+ * A class of plain fields (accessors on the prototype, no closure per object), as small as it can be: a
+ * cycle holds one per source object for its whole length, a million of them for a million users. What
+ * objects share (the mapping, the clock and random) is one `Evaluation`; the object type and cause are one
+ * small integer; the rarely set explanations are one field. `toJSON` gives the facts as plain data.
  */
 class LazyDesiredObject implements DesiredObject {
-  readonly objectType: SourceFacts['objectType'];
   readonly id: string;
+  readonly position: number;
   readonly displayName: string;
-  readonly provision: boolean;
-  readonly cause: DeprovisionCause | null;
-  readonly causeDetail: string | null;
-  readonly scopeFailure: string | null;
-  readonly hash: string;
+  readonly #source: SourceUser | SourceGroup;
+  readonly #roles: AppRole[];
+  readonly #facts: number;
+  readonly #notes: Notes | null;
+  readonly #evaluation: Evaluation;
   #view: SourceView | null = null;
   #mapped: MappedObject | null = null;
 
   constructor(
-    facts: SourceFacts,
-    private readonly from: ViewSource,
-    private readonly mapping: CompiledJob['users'],
-    private readonly deps: { clock: Clock; random: Random },
+    source: SourceUser | SourceGroup,
+    roles: AppRole[],
+    objectType: ObjectType,
+    position: number,
+    displayName: string,
+    cause: DeprovisionCause | null,
+    causeDetail: string | null,
+    scopeFailure: string | null,
+    hashed: string,
+    evaluation: Evaluation,
   ) {
-    this.objectType = facts.objectType;
-    this.id = facts.id;
-    this.displayName = facts.displayName;
-    this.provision = facts.provision;
-    this.cause = facts.cause;
-    this.causeDetail = facts.causeDetail;
-    this.scopeFailure = facts.scopeFailure;
-    this.hash = facts.hash;
+    this.id = source.id;
+    this.position = position;
+    this.displayName = displayName;
+    this.#source = source;
+    this.#roles = roles;
+    this.#facts = CAUSES.indexOf(cause) * 2 + (objectType === 'Group' ? GROUP_BIT : 0);
+    this.#notes = causeDetail === null && scopeFailure === null ? null : { causeDetail, scopeFailure };
+    this.#evaluation = evaluation;
+    evaluation.hashes.set(position, hashed);
+  }
+
+  get hash(): string {
+    return this.#evaluation.hashes.get(this.position);
+  }
+
+  get objectType(): ObjectType {
+    return this.#facts & GROUP_BIT ? 'Group' : 'User';
+  }
+
+  get cause(): DeprovisionCause | null {
+    return CAUSES[this.#facts >> 1]!;
+  }
+
+  get provision(): boolean {
+    return this.#facts >> 1 === 0;
+  }
+
+  get causeDetail(): string | null {
+    return this.#notes?.causeDetail ?? null;
+  }
+
+  get scopeFailure(): string | null {
+    return this.#notes?.scopeFailure ?? null;
   }
 
   get view(): SourceView {
     if (this.#view) return this.#view;
-    const f = this.from;
-    return (this.#view = f.user ? userView(f.user, f.softDeleted, f.roles) : groupView(f.group, f.roles));
+    const source = this.#source;
+    // A user's IsSoftDeleted is true whenever it is not provisioned (evaluateSource).
+    return (this.#view =
+      this.#facts & GROUP_BIT
+        ? groupView(source as SourceGroup, this.#roles)
+        : userView(source as SourceUser, !this.provision, this.#roles));
   }
 
   keptView(): SourceView | null {
@@ -206,17 +276,22 @@ class LazyDesiredObject implements DesiredObject {
   }
 
   get mapped(): MappedObject {
-    return (this.#mapped ??= mapObject(this.mapping, this.view, this.deps));
+    return (this.#mapped ??= mapObject(this.#evaluation.mapping, this.view, this.#evaluation.deps));
   }
 
   release(): void {
     this.#view = null;
     this.#mapped = null;
   }
+
+  toJSON(): Omit<DesiredObject, 'view' | 'mapped' | 'release' | 'keptView'> {
+    const { objectType, id, position, displayName, provision, cause, causeDetail, scopeFailure, hash } = this;
+    return { objectType, id, position, displayName, provision, cause, causeDetail, scopeFailure, hash };
+  }
 }
 
-/** The watermark hash of a user (`hashValues` over its view's attributes, without building the view). */
-function hashUser(
+/** What a user's watermark hash is taken of (`hashedText` of its view's attributes, without building the view). */
+function hashedUserText(
   user: SourceUser,
   softDeleted: boolean,
   roles: AppRole[],
@@ -225,18 +300,18 @@ function hashUser(
 ): string {
   let text = cause ?? 'active';
   for (const key of watched) text += hashPart(userViewAttribute(user, key, softDeleted, roles));
-  return hash('sha1', text, 'base64');
+  return text;
 }
 
 /**
- * The watermark hash: the provisioning state and the values of the watched attributes, in `watched` order
- * (the key list is fixed by the mapping, whose own hash starts a new initial cycle when it changes), joined
- * with separators that cannot be confused and hashed once.
+ * What the watermark hash (SHA-1, kept as base64) is taken of: the provisioning state and the values of the
+ * watched attributes, in `watched` order (the key list is fixed by the mapping, whose own hash starts a new
+ * initial cycle when it changes), joined with separators that cannot be confused.
  */
-function hashValues(read: (key: string) => SourceValue | undefined, watched: readonly string[], cause: DeprovisionCause | null): string {
+function hashedText(read: (key: string) => SourceValue | undefined, watched: readonly string[], cause: DeprovisionCause | null): string {
   let text = cause ?? 'active';
   for (const key of watched) text += hashPart(read(key));
-  return hash('sha1', text, 'base64');
+  return text;
 }
 
 function hashPart(v: SourceValue | undefined): string {

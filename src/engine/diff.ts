@@ -55,9 +55,9 @@ export interface DiffInput extends ReferenceInputs {
   /** Request shapes where Entra's documentation is silent (scim/quirks.ts). */
   quirks: Quirks;
   /** Batched cycles: objects an earlier batch planned to exist; they can be referenced. */
-  existing?: ReadonlySet<string>;
+  existing?: IdSet;
   /** Batched cycles: objects of later batches. An object that references one has its references deferred. */
-  pending?: ReadonlySet<string>;
+  pending?: IdSet;
 }
 
 /** An object whose references wait for objects of later batches (see `diffBatch`). */
@@ -137,10 +137,7 @@ export function diffBatch(input: DiffInput): BatchDiff {
  * (`targetIds`) that are still in Entra (`desired`), and the objects of `planned` sets (matched or created
  * in this cycle). Read it before apply changes `targetIds` (the diff is synchronous, so it does).
  */
-export function willExistAfter(
-  input: Pick<ReferenceInputs, 'targetIds' | 'desired'>,
-  ...planned: ReadonlyArray<ReadonlySet<string> | undefined>
-): IdSet {
+export function willExistAfter(input: Pick<ReferenceInputs, 'targetIds' | 'desired'>, ...planned: ReadonlyArray<IdSet | undefined>): IdSet {
   const { targetIds, desired } = input;
   return {
     has: (id) => planned.some((s) => s?.has(id) === true) || (targetIds.has(id) && desired.has(id)),

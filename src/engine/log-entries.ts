@@ -8,6 +8,7 @@
 import type { SourceGroup, SourceUser, SourceValue, Tenant } from '../model/directory.js';
 import type { ModifiedProperty, LogAction, LogEntry, LogStatus, ProvisioningStep, SourceIdentityDetails } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
+import { tenantPlaces } from './tenant-places.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
 import { FixtureChangedError } from '../shared/errors.js';
@@ -66,14 +67,9 @@ export function buildLogEntries(
  * read).
  */
 export function sourceIdentifiers(tenant: Tenant, desired?: ReadonlyMap<string, DesiredObject>): IdentifySource {
-  let index: Map<string, SourceUser | SourceGroup> | undefined;
+  const places = tenantPlaces(tenant, desired);
   return (sourceId) => {
-    if (!index) {
-      index = new Map();
-      for (const u of tenant.users) index.set(u.id, u);
-      for (const g of tenant.groups) index.set(g.id, g);
-    }
-    const o = index.get(sourceId);
+    const o = places.objectOf(sourceId);
     if (!o) return undefined;
     // The object's view when the cycle holds one (a batch's objects): a large tenant's users would otherwise
     // be read back from their files once more.

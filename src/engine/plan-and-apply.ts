@@ -34,8 +34,10 @@ import { FixtureChangedError } from '../shared/errors.js';
 import { mayContainSecret, redactSecretsDeep } from '../shared/redact-secret.js';
 import type { LogMask } from '../store/store.js';
 import { apply } from './apply.js';
+import { arrangeBatches } from './arrange-batches.js';
 import type { EngineContext } from './context.js';
 import { diffBatch, planDeferredReferences, willExistAfter, type DeferredReferences, type DiffInput } from './diff.js';
+import { DesiredIdSet } from './id-set.js';
 import { buildLogEntries, countEntries, sourceIdentifiers } from './log-entries.js';
 import type { Observation } from './observation.js';
 import { observe } from './observe.js';
@@ -54,7 +56,7 @@ export interface Applied extends AppliedWork {
   outcomes: ChangeOutcome[];
   /** Every entry of a one-batch cycle, or only the failed ones of a split one (all are in the store). */
   log: LogEntry[];
-  touched: Set<string>;
+  touched: DesiredIdSet;
   notReached: Set<string>;
   staged: Set<string>;
   /** The reads of a one-batch cycle (explanations: provision on demand); null for a split one. */
@@ -92,7 +94,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     counts: {},
     entryCount: 0,
     failed: [],
-    touched: new Set(),
+    touched: new DesiredIdSet(base.desired),
     notReached: new Set(),
     staged: new Set(),
     deletionThresholdExceeded: false,
@@ -101,13 +103,15 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     fixtureChanged: null,
   };
   const split = input.work.length > input.oneBatchUpTo;
-  const { batches, deprovision } = split ? arrange(input.work, input.batchSize, input.tenant) : { batches: [input.work], deprovision: [] };
+  const { batches, deprovision } = split
+    ? arrangeBatches(input.work, input.batchSize, input.tenant, base.desired)
+    : { batches: [input.work], deprovision: [] };
   const all = [...batches, ...(deprovision.length > 0 ? [deprovision] : [])];
   applied.batches = all.length;
   const single = all.length === 1;
   // Only a split cycle has objects of later batches, or earlier batches' objects to reference.
-  const pending = single ? undefined : new Set(batches.flat().map((w) => w.sourceId));
-  const existing = single ? undefined : new Set<string>();
+  const pending = single ? undefined : new DesiredIdSet(base.desired, idsOfBatches(batches));
+  const existing = single ? undefined : new DesiredIdSet(base.desired);
   const deferred: DeferredReferences[] = [];
   /** Outcomes of objects whose references are deferred: their log entry waits for them. */
   const held = new Map<string, ChangeOutcome[]>();
@@ -267,6 +271,10 @@ function linkPlanned(plan: Plan, targetIds: Map<string, string>): void {
   }
 }
 
+function* idsOfBatches(batches: readonly (readonly WorkItem[])[]): Iterable<string> {
+  for (const batch of batches) for (const w of batch) yield w.sourceId;
+}
+
 function isReference(action: string): boolean {
   return action === 'set-manager' || action === 'add-members' || action === 'remove-members';
 }
@@ -280,55 +288,4 @@ function linksOf(batch: readonly WorkItem[]): Map<string, Anchor> {
   const links = new Map<string, Anchor>();
   for (const w of batch) if (w.anchor) links.set(w.sourceId, w.anchor);
   return links;
-}
-
-/**
- * Batches in order: users by depth in the manager tree (managers first), then groups; each at most
- * `size` items. Deprovisioning items (source gone, or no longer provisioned but linked) apart, in one batch.
- */
-function arrange(work: readonly WorkItem[], size: number, tenant: Tenant): { batches: WorkItem[][]; deprovision: WorkItem[] } {
-  const managerOf = new Map<string, string | null>();
-  for (const u of tenant.users) managerOf.set(u.id, u.managerId);
-  const depthOf = new Map<string, number>();
-  const depth = (id: string): number => {
-    const known = depthOf.get(id);
-    if (known !== undefined) return known;
-    // Walk up to a known depth or the root; a loop in the manager chain counts as a root.
-    const chain: string[] = [];
-    const seen = new Set<string>();
-    let at: string | null | undefined = id;
-    let base = 0;
-    while (at) {
-      const d = depthOf.get(at);
-      if (d !== undefined) {
-        base = d + 1;
-        break;
-      }
-      if (seen.has(at)) break;
-      seen.add(at);
-      chain.push(at);
-      at = managerOf.get(at) ?? null;
-    }
-    for (let i = chain.length - 1; i >= 0; i--) depthOf.set(chain[i]!, base + (chain.length - 1 - i));
-    return depthOf.get(id)!;
-  };
-
-  const users: WorkItem[] = [];
-  const groups: WorkItem[] = [];
-  const deprovision: WorkItem[] = [];
-  for (const w of work) {
-    if (!w.source || (!w.source.provision && w.anchor)) deprovision.push(w);
-    else if (w.source.objectType === 'User') users.push(w);
-    else groups.push(w);
-  }
-  const userDepth = new Map(users.map((w) => [w.sourceId, depth(w.sourceId)]));
-  // Stable: equal depths keep the source order.
-  const ordered = users
-    .map((w, i) => ({ w, i, d: userDepth.get(w.sourceId)! }))
-    .sort((a, b) => a.d - b.d || a.i - b.i)
-    .map((x) => x.w)
-    .concat(groups);
-  const batches: WorkItem[][] = [];
-  for (let i = 0; i < ordered.length; i += size) batches.push(ordered.slice(i, i + size));
-  return { batches, deprovision };
 }

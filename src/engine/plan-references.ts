@@ -109,7 +109,7 @@ export function planReferences(
 }
 
 /** True when an object references one of `pending` (objects of later batches): its references wait for them. */
-export function referencesPending(source: DesiredObject, pending: ReadonlySet<string>): boolean {
+export function referencesPending(source: DesiredObject, pending: IdSet): boolean {
   if (source.objectType === 'User') {
     const m = source.mapped.managerSourceId;
     return typeof m === 'string' && pending.has(m);

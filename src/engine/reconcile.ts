@@ -24,6 +24,8 @@ import { resolveCycleOptions, type CycleOptions, type ResolvedCycleOptions } fro
 import type { CycleResult } from './cycle-result.js';
 import { evaluateSource, type DesiredObject } from './desired.js';
 import { isDue } from './escrow-schedule.js';
+import { DesiredIdSet } from './id-set.js';
+import { TargetClaims } from './target-claims.js';
 import type { EngineHooks } from './hooks.js';
 import { planAndApply, type Applied } from './plan-and-apply.js';
 import { probe } from './probe.js';
@@ -72,6 +74,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   // One map of the desired objects by id, for every whole-tenant question of the cycle.
   const desiredById = new Map<string, DesiredObject>();
   for (const d of desired) desiredById.set(d.id, d);
+  ctx.claimedTargets = new TargetClaims((id) => desiredById.get(id)?.displayName);
   const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
   const targetIds = new Map(records.targetIds);
   const base = {
@@ -103,7 +106,10 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const stop = { interrupted: (deps.signal?.aborted ?? false) || changedFile !== null, jobFailure: halt.jobFailure };
   if (opts.dryRun) return { ...dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString()), ...changed };
 
-  const workIds = new Set(work?.items.map((w) => w.sourceId));
+  const workIds = new DesiredIdSet(
+    desiredById,
+    work?.items.map((w) => w.sourceId),
+  );
   const finishedAt = clock.now().toISOString();
   const delta = settleCycle({
     cycle: { ...cycle, finishedAt },
@@ -261,7 +267,6 @@ function engineContext(deps: CycleDeps, opts: ResolvedCycleOptions, halt: HaltSw
     quirks: opts.quirks,
     membersPerPatch: opts.membersPerPatch,
     secrets: deps.secrets ?? [],
-    claimedTargets: new Map(),
     signal: halt.signal,
     send: (method, fn) =>
       withRetry(method, fn, {

@@ -48,7 +48,7 @@ export interface AppliedWork {
   /** Objects whose entry failed, with Entra's error code. */
   failed: Array<{ sourceId: string; objectType: ObjectType; errorCode: string }>;
   /** Objects with at least one outcome. */
-  touched: ReadonlySet<string>;
+  touched: IdSet;
   /** Objects with a change a stop kept from being sent. */
   notReached: ReadonlySet<string>;
   /** Objects held back by accidental-deletion prevention. */
@@ -70,7 +70,7 @@ export interface SettleInput {
   /** The ids of `desired` (the caller's map of them, when it has one). @default a set of them */
   desiredIds?: IdSet;
   /** The source ids the cycle worked on. */
-  workIds: ReadonlySet<string>;
+  workIds: IdSet;
   /** The records the cycle started from. */
   records: { watermarks: ReadonlyMap<string, string>; escrows: ReadonlyMap<string, Escrow>; quarantine: Quarantine | null };
   /** The links after apply. */
@@ -81,7 +81,8 @@ export interface SettleInput {
 
 export interface CycleDelta {
   cycle: { id: string; status: CycleStatus; finishedAt: string; counts: Record<string, number> };
-  watermarks: { put: Array<{ sourceId: string; objectType: ObjectType; hash: string }>; delete: string[] };
+  /** `put`: the desired objects whose watermark moves (their id, type and hash; no copy of a million of them). */
+  watermarks: { put: Array<Pick<DesiredObject, 'id' | 'objectType' | 'hash'>>; delete: string[] };
   escrows: { put: Escrow[]; clear: string[] };
   /** Set when the cycle ran to its end (not on demand): the mapping hash to record, and which flags to clear. */
   job: { hash: string; clearInitial: true; clearForceDeletes: boolean } | null;
@@ -122,7 +123,7 @@ export function settleCycle(input: SettleInput): CycleDelta {
       if (applied.staged.has(d.id)) {
         if (records.watermarks.has(d.id)) watermarks.delete.push(d.id);
       } else if (!applied.notReached.has(d.id) && (!halted || applied.touched.has(d.id)) && records.watermarks.get(d.id) !== d.hash) {
-        watermarks.put.push({ sourceId: d.id, objectType: d.objectType, hash: d.hash });
+        watermarks.put.push(d);
       }
     }
     const present = input.desiredIds ?? idsOf(input.desired);

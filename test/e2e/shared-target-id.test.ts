@@ -72,14 +72,16 @@ describe('one target object for two source objects', () => {
     const { url, sent } = await start(mode);
     const code = await h.cli(['sync', ...sessionFlags({ target: url, state: h.state })]);
     expect(code).toBe(1);
-    expect(linkedTo(h.state, id)).toHaveLength(1);
+    const linked = linkedTo(h.state, id);
+    expect(linked).toHaveLength(1);
     expect(h.out.stdout).toContain('TargetObjectAlreadyLinked');
     h.out.stdout = '';
     expect(await h.cli(['logs', '--state', h.state, '--status', 'Failure', '--json'])).toBe(0);
     const failures = JSON.parse(h.out.stdout) as Array<{ errorCode: string; errorReason: string }>;
     const shared = failures.filter((f) => f.errorCode === 'TargetObjectAlreadyLinked');
     expect(shared.length).toBeGreaterThan(5);
-    for (const f of shared) expect(f.errorReason).toContain(how);
+    // Each names the object that holds the target object, by its display name.
+    for (const f of shared) expect(f.errorReason).toContain(`${how} with User "${id}", which ${linked[0]} was already linked to`);
     // Nothing was sent to that object on behalf of the objects that failed: at most the first's own PATCHes
     // (its attributes, its manager) reach it.
     const toIt = sent.filter((s) => s.startsWith(`PATCH /scim/v2/Users/${id}`));

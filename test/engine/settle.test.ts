@@ -88,7 +88,7 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       applied: applied({ touched: new Set(['a', 'b']) }),
       records: { watermarks: new Map([['b', 'h-b']]), escrows: new Map(), quarantine: null },
     });
-    expect(delta.watermarks.put).toEqual([{ sourceId: 'a', objectType: 'User', hash: 'h-a' }]);
+    expect(delta.watermarks.put).toEqual([{ id: 'a', objectType: 'User', hash: 'h-a' }]);
     expect(delta.watermarks.delete).toEqual([]);
   });
 
@@ -98,7 +98,7 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       workIds: new Set(['a']),
       applied: applied({ touched: new Set(['a']), failed: [{ sourceId: 'a', objectType: 'User', errorCode: 'EntryConflict' }] }),
     });
-    expect(delta.watermarks.put.map((w) => w.sourceId)).toEqual(['a']);
+    expect(delta.watermarks.put.map((w) => w.id)).toEqual(['a']);
   });
 
   it('a staged delete drops the watermark, so the object comes up again next cycle', () => {
@@ -118,7 +118,7 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       stop: { interrupted: true, jobFailure: null },
       applied: applied({ touched: new Set(['sent', 'cut']), notReached: new Set(['cut']) }),
     });
-    expect(delta.watermarks.put.map((w) => w.sourceId)).toEqual(['sent']);
+    expect(delta.watermarks.put.map((w) => w.id)).toEqual(['sent']);
   });
 
   it('watermarks of objects gone from Entra are dropped once they are no longer linked', () => {
