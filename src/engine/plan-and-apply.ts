@@ -71,7 +71,12 @@ export interface Applied extends AppliedWork {
 }
 
 export interface PlanAndApplyInput {
-  work: readonly WorkItem[];
+  /**
+   * The cycle's work, handed over: a split cycle empties this list once the batches are arranged and lets
+   * go of each batch when it is done (its objects' records stay with the cycle), so a million-object cycle
+   * does not hold every work item to its end.
+   */
+  work: WorkItem[];
   /** What every batch's diff shares; `targetIds` is the cycle's map, which apply keeps current. */
   base: Omit<DiffInput, 'work' | 'observations' | 'memberships' | 'existing' | 'pending' | 'targetIds'>;
   targetIds: Map<string, string>;
@@ -106,6 +111,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   const { batches, deprovision } = split
     ? arrangeBatches(input.work, input.batchSize, input.tenant, base.desired)
     : { batches: [input.work], deprovision: [] };
+  if (split) input.work.length = 0;
   const all = [...batches, ...(deprovision.length > 0 ? [deprovision] : [])];
   applied.batches = all.length;
   const single = all.length === 1;
@@ -245,6 +251,11 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
     if (ctx.signal?.aborted || !(await runBatch(batch, i + 1 + extra, all.length + extra).catch(fixtureChanged))) {
       completed = false;
       break;
+    }
+    // Done: its work items go (the deferred objects' references keep what they need).
+    if (!single) {
+      all[i] = [];
+      if (i < batches.length) batches[i] = [];
     }
   }
   if (completed && deferred.length > 0 && all.length === batches.length) await runDeferred(batches.length + 1, all.length + 1);

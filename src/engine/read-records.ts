@@ -23,8 +23,12 @@ export interface CycleRecords {
   /** Watermark hashes by source id. */
   watermarks: ReadonlyMap<string, string>;
   escrows: ReadonlyMap<string, Escrow>;
-  /** Every link's target id by source id, as the cycle starts. */
-  targetIds: ReadonlyMap<string, string>;
+  /**
+   * Every link's target id by source id, as the cycle starts: a map of its own, which the cycle then takes
+   * over and keeps current as it links (a copy of a million links took about 100 MB). Read it for the
+   * start only before the work is planned.
+   */
+  targetIds: Map<string, string>;
 }
 
 export function readCycleRecords(store: StateStore): CycleRecords {

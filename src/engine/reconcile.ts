@@ -76,7 +76,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   for (const d of desired) desiredById.set(d.id, d);
   ctx.claimedTargets = new TargetClaims((id) => desiredById.get(id)?.displayName);
   const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
-  const targetIds = new Map(records.targetIds);
+  // The cycle's links as it goes: the records' own map, taken over (it is not read for the start after this).
+  const targetIds = records.targetIds;
   const base = {
     cycleId: cycle.id,
     kind,
@@ -85,6 +86,8 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     dialect: opts.dialect,
     quirks: opts.quirks,
   };
+  // The ids the cycle works on, before planAndApply takes the work over (it lets go of it as it goes).
+  const workIds = new DesiredIdSet(desiredById, idsOf(work?.items ?? []));
   const applied = work
     ? await planAndApply(
         {
@@ -106,10 +109,6 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const stop = { interrupted: (deps.signal?.aborted ?? false) || changedFile !== null, jobFailure: halt.jobFailure };
   if (opts.dryRun) return { ...dryRunResult(cycle, stop, applied, desired, records, opts, clock.now().toISOString()), ...changed };
 
-  const workIds = new DesiredIdSet(
-    desiredById,
-    work?.items.map((w) => w.sourceId),
-  );
   const finishedAt = clock.now().toISOString();
   const delta = settleCycle({
     cycle: { ...cycle, finishedAt },
@@ -184,6 +183,10 @@ function evaluate(deps: CycleDeps, retainViews: boolean): { desired: DesiredObje
     if (error instanceof FixtureChangedError) return { desired: [], changed: error.file };
     throw error;
   }
+}
+
+function* idsOf(items: readonly WorkItem[]): Iterable<string> {
+  for (const w of items) yield w.sourceId;
 }
 
 function jobFailureOf(error: unknown): JobFailureInfo {

@@ -3,8 +3,9 @@
  * resolution. Plain data; every reference (manager, members, assignment principals, roles) is resolved to
  * an object id, so later stages never deal with UPNs or display names as references. One exception to
  * "plain": the users of a large JSON Lines tenant are `LineUser`s (source/json/line-user.ts), whose
- * `attributes` and `location` are accessors that read the user's line back from its file; copy a user field
- * by field, not with a spread.
+ * `attributes` and `location` are accessors that read the user's line back from its file, and its
+ * assignments are `CompactAssignment`s (source/json/compact-assignment.ts), whose `location` is an
+ * accessor; copy users and assignments field by field, not with a spread.
  */
 import type { Position } from '../shared/diagnostics.js';
 

@@ -132,7 +132,7 @@ export async function loadJsonLinesTenant(dir: string, names: ReadonlySet<string
   const assignments: TextFile = { file: assignmentsFile, text: read.bytes.toString('utf8') };
 
   const readBack = (await usersBytes(dir, files.users)) > (options.readBackAboveBytes ?? READ_BACK_ABOVE_BYTES);
-  const reader = new JsonLinesTenantReader({ resolveMembersAsRead: readBack });
+  const reader = new JsonLinesTenantReader({ resolveMembersAsRead: readBack, compactAssignments: readBack });
   let rejectedLine: { file: string; line: number; text: string; kind: 'users' | 'groups' } | null = null;
   let totalBytes = 0;
   for (const kind of ['users', 'groups'] as const) {

@@ -588,7 +588,13 @@ export class StateStore {
 
   /** Target ids by source id of every link, from the id columns alone (no exported values are read). */
   targetIds(): Map<string, string> {
-    return new Map(this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).all() as Array<[string, string]>);
+    // Row by row: a large tenant has one per object, and an array of all rows first doubled the peak.
+    const out = new Map<string, string>();
+    for (const [sourceId, targetId] of this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).iterate() as IterableIterator<
+      [string, string]
+    >)
+      out.set(sourceId, targetId);
+    return out;
   }
 
   /** One link, or null. */
@@ -619,8 +625,13 @@ export class StateStore {
   }
 
   watermarks(): Map<string, string> {
-    // Rows as arrays: a large tenant has one per object.
-    return new Map(this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).all() as Array<[string, string]>);
+    // Rows as arrays, one at a time: a large tenant has one per object.
+    const out = new Map<string, string>();
+    for (const [sourceId, hash] of this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).iterate() as IterableIterator<
+      [string, string]
+    >)
+      out.set(sourceId, hash);
+    return out;
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {

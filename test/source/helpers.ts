@@ -60,14 +60,16 @@ export function tenantOf(files: { users?: string | null; groups?: string; assign
 export function expectJsonPathsAgree(input: TenantFiles): void {
   const explained = parseTenant(input, { jsonFastPath: false });
   expect(parseTenant(input)).toEqual(explained);
-  // The JSON Lines reader, given the same objects one at a time, with and without resolving members as it
-  // reads them (what the loader asks for on large tenants): null whenever the node path reports anything;
+  // The JSON Lines reader, given the same objects one at a time, as it reads small tenants and as it reads
+  // large ones (members resolved as read, assignments compact): null whenever the node path reports anything;
   // otherwise null (it declines what it cannot be sure of) or the same tenant, its locations aside (the
   // reader is handed none here); and the same either way.
-  const [read, readResolving] = [false, true].map((resolveMembersAsRead) => readAsJsonLines(input, resolveMembersAsRead));
+  const [read, readResolving] = [false, true].map((large) => readAsJsonLines(input, large));
   if (read === undefined) return;
   const plain = read.tenant;
   expect(withoutLocations(readResolving!.tenant)).toEqual(withoutLocations(plain));
+  // A large tenant's assignments are compact records, at the same places in the assignments file.
+  expect(readResolving!.tenant?.assignments.map((a) => a.location)).toEqual(plain?.assignments.map((a) => a.location));
   // A reference the reader names as unresolved (reported so above the explain limit) is one the careful path
   // reports too, in the same words.
   expect(readResolving!.unresolved?.message).toBe(read.unresolved?.message);
@@ -88,7 +90,8 @@ const NOWHERE = { file: '', position: { line: 0, column: 0 } };
  */
 function readAsJsonLines(
   input: TenantFiles,
-  resolveMembersAsRead: boolean,
+  /** Read as the loader reads a large tenant: members resolved as read, assignments compact. */
+  large: boolean,
 ): { tenant: Tenant | null; unresolved: UnresolvedReference | null } | undefined {
   const list = (f: TenantFiles['users']): { items: unknown[]; plain: boolean } | undefined => {
     if (f === undefined) return { items: [], plain: true };
@@ -105,7 +108,7 @@ function readAsJsonLines(
   const users = list(input.users);
   const groups = list(input.groups);
   if (users === undefined || groups === undefined || input.users === undefined || input.assignments === undefined) return undefined;
-  const reader = new JsonLinesTenantReader({ resolveMembersAsRead });
+  const reader = new JsonLinesTenantReader({ resolveMembersAsRead: large, compactAssignments: large });
   for (const u of users.items) reader.addUser(u, NOWHERE, users.plain);
   for (const g of groups.items) reader.addGroup(g, NOWHERE, groups.plain);
   const tenant = reader.finish(input.dir, input.assignments);

@@ -142,7 +142,13 @@ export function anonymizeTenant(tenant: Tenant, options: AnonymizeOptions): Tena
     };
   });
 
-  const assignments = tenant.assignments.map((a): Assignment => ({ ...a, principalId: ids.of(a.principalId) }));
+  // Field by field: a large tenant's assignments keep their location in an accessor, which a spread skips.
+  const assignments = tenant.assignments.map((a): Assignment => ({
+    principalKind: a.principalKind,
+    principalId: ids.of(a.principalId),
+    roleId: a.roleId,
+    location: a.location,
+  }));
   const appRoles = tenant.app.appRoles.map((r): AppRole => ({ ...r }));
   return {
     dir: tenant.dir,

@@ -30,6 +30,7 @@ import {
   isExtensionAttribute,
 } from '../fixture-attributes.js';
 import { isGuid } from '../guid.js';
+import { CompactAssignment } from './compact-assignment.js';
 import { GuidIndex } from './guid-index.js';
 import { compactCopy, compactRecord } from '../../shared/compact-record.js';
 import { scanJsonStructure } from './structure.js';
@@ -75,7 +76,7 @@ export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
       (obj) => usersFile.locate(obj ?? reject()),
       groupsFile === null ? [] : readGroups(groupsFile.root),
       (d) => (groupsFile ?? reject()).locate(d.obj ?? reject()),
-      openJson(assignments),
+      () => openJson(assignments),
     );
   } catch {
     // REJECT, or anything unexpected (a stack overflow walking absurdly deep nesting): the node path decides.
@@ -296,11 +297,18 @@ function intern(info: UserKeyInfo, value: string): string {
   return value;
 }
 
+/** The attributes of a user whose attributes are not kept (never read: a `LineUser` reads its own). */
+const NO_ATTRIBUTES: Readonly<Record<string, SourceValue>> = Object.freeze({});
+
 const scratchKeys: string[] = [];
 const scratchValues: SourceValue[] = [];
 
-/** One user object checked and added to `into`; REJECT (nothing added) when anything is not plainly valid. */
-function readUser(obj: Obj, location: SourceLocation, userKeys: UserKeys, into: UsersRead): void {
+/**
+ * One user object checked and added to `into`; REJECT (nothing added) when anything is not plainly valid.
+ * Without `keepAttributes` (a user read back from its file, whose attributes are read again when asked for)
+ * the attributes are checked but not built: the user gets `NO_ATTRIBUTES`.
+ */
+function readUser(obj: Obj, location: SourceLocation, userKeys: UserKeys, into: UsersRead, keepAttributes = true): void {
   {
     let id: string | null = null;
     let upn: string | null = null;
@@ -337,13 +345,14 @@ function readUser(obj: Obj, location: SourceLocation, userKeys: UserKeys, into: 
         default: {
           const v = attributeValue(value, kind === UserKey.Single ? 'single' : kind === UserKey.Multi ? 'multi' : 'either');
           if (key === 'userType' && !(USER_TYPES as readonly unknown[]).includes(v)) reject();
+          if (!keepAttributes) continue;
           keys[n] = key;
           values[n++] = typeof v === 'string' ? intern(info, v) : v;
         }
       }
     }
     if (id === null || upn === null) reject();
-    const attributes = compactRecord(keys, values, n);
+    const attributes = keepAttributes ? compactRecord(keys, values, n) : NO_ATTRIBUTES;
     const lower = id.toLowerCase();
     into.users.push({ id: lower, userPrincipalName: upn, accountEnabled, softDeleted, managerId: null, attributes, location });
     into.managers.push(manager);
@@ -479,10 +488,12 @@ function readTenant(
   locateUser: (obj: Obj | undefined) => SourceLocation,
   groups: GroupDraft[],
   locateGroup: (d: GroupDraft) => SourceLocation,
-  assignmentsFile: JsonFile,
+  /** Parsed when the users and groups are resolved (and what only they needed let go). */
+  openAssignments: () => JsonFile,
   onUnresolved?: (reference: UnresolvedReference) => void,
+  /** Assignments as `CompactAssignment`s (a large tenant's). */
+  compact = false,
 ): Tenant {
-  const { app, assignments } = readAssignments(assignmentsFile.root);
   const { users, managers, objs } = read;
 
   // Ids are GUIDs in lower case already (readUser); a user and a group never share one.
@@ -565,6 +576,13 @@ function readTenant(
     return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: g.at ?? locateGroup(g) };
   });
   if (hasCycle(nested)) reject();
+  // What only the users and groups needed goes before the assignments are parsed, the load's largest step:
+  // a million managers as written, and five million member positions.
+  managers.length = 0;
+  for (const g of groups) g.members = [];
+
+  const assignmentsFile = openAssignments();
+  const { app, assignments } = readAssignments(assignmentsFile.root);
 
   const groupsByName = new Map<string, GroupDraft[]>();
   for (const g of groups) {
@@ -591,7 +609,11 @@ function readTenant(
     const size = assigned.size;
     // Users by position, groups by id (as the members above).
     if (assigned.add(at !== -1 ? at : principalId).size === size) reject();
-    return { principalKind: at !== -1 ? 'user' : 'group', principalId, roleId: a.roleId, location: assignmentsFile.locate(a.obj) };
+    const principalKind = at !== -1 ? 'user' : 'group';
+    const location = assignmentsFile.locate(a.obj);
+    return compact
+      ? new CompactAssignment(principalKind, principalId, a.roleId, location)
+      : { principalKind, principalId, roleId: a.roleId, location };
   });
 
   return { dir, users, groups: sourceGroups, app, assignments: sourceAssignments };
@@ -700,6 +722,7 @@ export class JsonLinesTenantReader {
   readonly #users: UsersRead;
   readonly #groups: GroupDraft[] = [];
   readonly #userKeys = new UserKeys();
+  readonly #compactAssignments: boolean;
   #rejected = false;
   rejectedAt: SourceLocation | null = null;
   /** When `finish` gave up on a manager or member reference that names nothing: which, and where. */
@@ -712,9 +735,12 @@ export class JsonLinesTenantReader {
    * 14.0–15.1 s of CPU instead of 19.2 s, and its peak RSS was 1,201 MB instead of 1,450 MB. On a hundred
    * thousand users (5,000 member references) it cost about 8 % more CPU, on V8's helper threads, for
    * nothing to gain: the loader asks for it for tenants large enough to be read back from their files.
+   * `compactAssignments`: the tenant's assignments are `CompactAssignment`s (less than half the memory; the
+   * loader asks for them for the same tenants).
    */
-  constructor(options: { resolveMembersAsRead?: boolean } = {}) {
+  constructor(options: { resolveMembersAsRead?: boolean; compactAssignments?: boolean } = {}) {
     this.#users = newUsersRead(options.resolveMembersAsRead ? new GuidIndex(1024) : null);
+    this.#compactAssignments = options.compactAssignments ?? false;
   }
 
   /** Whether the reader has given up (further objects are ignored). */
@@ -735,7 +761,7 @@ export class JsonLinesTenantReader {
     if (this.#rejected) return;
     try {
       const users = this.#users.users;
-      readUser(plain && isObject(value) ? value : reject(), at, this.#userKeys, this.#users);
+      readUser(plain && isObject(value) ? value : reject(), at, this.#userKeys, this.#users, back === undefined);
       if (back !== undefined)
         users[users.length - 1] = new LineUser(users[users.length - 1]!, back.source, back.line, back.offset, back.length);
     } catch {
@@ -755,14 +781,26 @@ export class JsonLinesTenantReader {
     this.#add(at, () => this.#groups.push(groupDraft(plain && isObject(value) ? value : reject(), at, this.#users.index)));
   }
 
-  /** The tenant, or null (a JSON `assignments` file is required: anything else is the node path's). */
+  /**
+   * The tenant, or null (a JSON `assignments` file is required: anything else is the node path's). Once: it
+   * lets go of what the reader kept as it resolves it.
+   */
   finish(dir: string, assignments: TextFile): Tenant | null {
     if (this.#rejected || !assignments.file.toLowerCase().endsWith('.json')) return null;
     try {
       const never = (): SourceLocation => reject();
-      return readTenant(dir, this.#users, never, this.#groups, never, openJson(assignments), (reference) => {
-        this.unresolved = reference;
-      });
+      return readTenant(
+        dir,
+        this.#users,
+        never,
+        this.#groups,
+        never,
+        () => openJson(assignments),
+        (reference) => {
+          this.unresolved = reference;
+        },
+        this.#compactAssignments,
+      );
     } catch {
       this.#rejected = true;
       return null;
