@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { diffBatch } from '../src/engine/diff.js';
 import type { Observation } from '../src/engine/observation.js';
 import { selectWork } from '../src/engine/select-work.js';
+import { DesiredIdSet } from '../src/engine/id-set.js';
 import { evaluateSource } from '../src/engine/desired.js';
 import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
 import type { Job, ScopingGroup } from '../src/model/job.js';
@@ -109,8 +110,12 @@ export const benchmark: Benchmark = {
       readBeforeWrite: quirks.readBeforeWrite,
       job: compiled,
     });
-    const existing = new Set<string>();
-    const pending = new Set(work.map((w) => w.sourceId));
+    // The cycle's sets of ids, as plan-and-apply keeps them.
+    const existing = new DesiredIdSet(sources);
+    const pending = new DesiredIdSet(
+      sources,
+      work.map((w) => w.sourceId),
+    );
     let creates = 0;
     let postBodies = 0;
     for (let i = 0; i < work.length; i += BATCH) {

@@ -30,12 +30,13 @@ export function arrangeBatches(
     const place = places.placeOf(id);
     return place < tenant.users.length ? place : -1;
   };
-  const depthOf = managerDepths(tenant.users, placeOf);
+  const placeOfUser = Int32Array.from(users, (w) => placeOf(w.sourceId));
+  const depthOf = managerDepths(tenant.users, placeOf, placeOfUser);
   // Counting sort by depth: stable, so equal depths keep the work's order.
   const depths = new Int32Array(users.length);
   let deepest = 0;
   for (let i = 0; i < users.length; i++) {
-    const place = placeOf(users[i]!.sourceId);
+    const place = placeOfUser[i]!;
     const d = place === -1 ? 0 : depthOf[place]!;
     depths[i] = d;
     if (d > deepest) deepest = d;
@@ -55,14 +56,16 @@ const UNKNOWN = -1;
 const ON_CHAIN = -2;
 
 /**
- * Each user's depth in the manager tree, by place in `users`: 0 for a root, or for the user where a walk up
- * meets its own path again (a manager loop); 1 for a user whose manager is not a user of the tenant.
+ * The depth in the manager tree of each user reached by walking up from the users at `starts` (places in
+ * `users`, -1 for none), in that order, by place in `users`: 0 for a root, or for the user where a walk
+ * meets its own path again (a manager loop: which user that is depends on where the walks start, so they
+ * start from the work's users in the work's order); 1 for a user whose manager is not a user of the tenant.
  */
-function managerDepths(users: readonly SourceUser[], placeOf: (id: string) => number): Int32Array {
+function managerDepths(users: readonly SourceUser[], placeOf: (id: string) => number, starts: Int32Array): Int32Array {
   const depth = new Int32Array(users.length).fill(UNKNOWN);
   const chain: number[] = [];
-  for (let start = 0; start < users.length; start++) {
-    if (depth[start] !== UNKNOWN) continue;
+  for (const start of starts) {
+    if (start === -1 || depth[start] !== UNKNOWN) continue;
     // Walk up to a user whose depth is known, a root, or back onto this walk (a loop: counted as a root).
     let base = 0;
     for (let at = start; ;) {

@@ -18,25 +18,25 @@ import type { Tenant } from '../model/directory.js';
 export type DeprovisionCause = 'unassigned' | 'out-of-scope' | 'disabled' | 'soft-deleted';
 
 export interface DesiredObject {
-  objectType: ObjectType;
-  id: string;
+  readonly objectType: ObjectType;
+  readonly id: string;
   /**
    * Its index in the list `evaluateSource` returned: the cycle's whole-tenant sets of objects (id-set.ts)
    * keep a bit per position instead of an entry per id.
    */
-  position: number;
-  displayName: string;
+  readonly position: number;
+  readonly displayName: string;
   /** In the target and active: entitled, in scope, and (users) enabled and not soft-deleted. */
-  provision: boolean;
+  readonly provision: boolean;
   /** Why not, when `provision` is false. */
-  cause: DeprovisionCause | null;
+  readonly cause: DeprovisionCause | null;
   /** For humans: the skip/deprovision explanation. */
-  causeDetail: string | null;
+  readonly causeDetail: string | null;
   /**
    * Scoping could not be evaluated (a pattern ran out of steps): the object fails, neither provisioned nor
    * deprovisioned, as Entra fails an object whose regex match times out.
    */
-  scopeFailure: string | null;
+  readonly scopeFailure: string | null;
   /** What the mapping sees (built again on first read after `release()`). */
   readonly view: SourceView;
   /**
@@ -53,7 +53,7 @@ export interface DesiredObject {
   /** The view when it is built and kept, without building it (null otherwise). */
   keptView(): SourceView | null;
   /** Hash of everything the mapping can see; unchanged hash = nothing to do in an incremental cycle. */
-  hash: string;
+  readonly hash: string;
 }
 
 /** How often `evaluateSource` reports its progress, in source objects. */

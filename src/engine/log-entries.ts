@@ -60,11 +60,10 @@ export function buildLogEntries(
 
 /**
  * The tenant's identifiers by object id: a user's `userPrincipalName` and `mailNickname`, a group's
- * `mailNickname` (each only when it is a non-empty string). The index of the tenant's objects by id (users
- * and groups share one id space) is built on the first call, once per tenant, so a cycle that logs nothing
- * pays nothing; an object's details are read when its entry asks (an incremental cycle logs a few objects
- * of a tenant of a million). With `desired`, an object's kept view answers first (the same values, without a
- * read).
+ * `mailNickname` (each only when it is a non-empty string). Objects are found through the desired objects'
+ * positions (tenant-places.ts: no map of the tenant unless they do not lead to it); an object's details are
+ * read when its entry asks (an incremental cycle logs a few objects of a tenant of a million). With
+ * `desired`, an object's kept view answers first (the same values, without a read).
  */
 export function sourceIdentifiers(tenant: Tenant, desired?: ReadonlyMap<string, DesiredObject>): IdentifySource {
   const places = tenantPlaces(tenant, desired);

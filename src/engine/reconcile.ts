@@ -73,7 +73,11 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   const desired = evaluated.desired;
   // One map of the desired objects by id, for every whole-tenant question of the cycle.
   const desiredById = new Map<string, DesiredObject>();
-  for (const d of desired) desiredById.set(d.id, d);
+  for (const [i, d] of desired.entries()) {
+    // The whole-cycle sets of ids (id-set.ts) and lookups (tenant-places.ts) rely on each position being its place.
+    if (d.position !== i) throw new Error(`evaluateSource gave desired object ${d.id} position ${d.position} at place ${i}`);
+    desiredById.set(d.id, d);
+  }
   ctx.claimedTargets = new TargetClaims((id) => desiredById.get(id)?.displayName);
   const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
   // The cycle's links as it goes: the records' own map, taken over (it is not read for the start after this).

@@ -130,6 +130,19 @@ describe('evaluateSource: the facts of each desired object', () => {
     expect(ana.mapped).toEqual(first);
   });
 
+  it('keeps the watermark hashes a state file holds: the same text as before they were kept as bytes', () => {
+    // Hashes the store keeps from earlier versions must compare equal, or every object would be worked again.
+    expect(desired.map((d) => d.hash)).toEqual([
+      'z+15TrlgWrn80NxR8UyuIwatOzY=',
+      'XK3savmvQtqLotNNdmtFKboheX0=',
+      'DTH7MaaTXO7SbXpbI0JZNHdTjUc=',
+      'Ps6Yrg/U0IQWdNIzGFYq2ON1+s4=',
+      'zjKNXQKUImM3yMOqQ52ZLtR6VYg=',
+      '5ihapmq2b/dWMt9/iE4Tf/1Y+ww=',
+      'ePh4gXA8cLxx78ans18+4H1CD10=',
+    ]);
+  });
+
   it('is plain facts as JSON', () => {
     expect(JSON.parse(JSON.stringify(desired[1]))).toEqual({
       objectType: 'User',

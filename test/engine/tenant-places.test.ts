@@ -27,7 +27,7 @@ describe('tenantPlaces', () => {
     expect(tenantPlaces(tenant).objectOf('g0')).toBe(groups[0]);
   });
 
-  it('answers from the desired objects alone when the tenant has one for each object', () => {
+  it('answers from the desired objects, without a map of the users, when every object, or every user, has one', () => {
     // A tenant whose arrays cannot be walked whole: a map of it would have to.
     const guarded = (list: Array<{ id: string }>) =>
       new Proxy(list, {
@@ -38,5 +38,9 @@ describe('tenantPlaces', () => {
       });
     const places = tenantPlaces({ users: guarded(users) as SourceUser[], groups: guarded(groups) as SourceGroup[] }, evaluated);
     expect(['u1', 'g0', 'gone'].map((id) => places.placeOf(id))).toEqual([1, 3, -1]);
+    // A job without groups: every user has a desired object, and only the groups are looked through.
+    const usersOnly = new Map([...evaluated].filter(([id]) => id.startsWith('u')));
+    const withoutGroups = tenantPlaces({ users: guarded(users) as SourceUser[], groups }, usersOnly);
+    expect(['u2', 'g1', 'gone'].map((id) => withoutGroups.placeOf(id))).toEqual([2, 4, -1]);
   });
 });
