@@ -152,7 +152,7 @@ export function evaluateSource(
   return out;
 }
 
-/** What the desired objects of one evaluation and object type share: their mapping, and Now() and Guid()'s clock and random. */
+/** What the desired objects of one evaluation and object type share: their mapping, Now() and Guid()'s clock and random, and the hashes. */
 interface Evaluation {
   mapping: CompiledJob['users'];
   deps: { clock: Clock; random: Random };
