@@ -45,7 +45,7 @@ import type { ChangeOutcome } from './outcome.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan.js';
 import { plannedLinks } from './plan-requests.js';
 import { readMemberships } from './read-records.js';
-import type { WorkItem } from './select-work.js';
+import { sourceIdsOf, type WorkItem } from './select-work.js';
 import type { AppliedWork } from './settle.js';
 
 /** What planning and applying a cycle's work returns: what settle reads, and what the result shows. */
@@ -116,7 +116,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
   applied.batches = all.length;
   const single = all.length === 1;
   // Only a split cycle has objects of later batches, or earlier batches' objects to reference.
-  const pending = single ? undefined : new DesiredIdSet(base.desired, idsOfBatches(batches));
+  const pending = single ? undefined : new DesiredIdSet(base.desired, sourceIdsOf(batches));
   const existing = single ? undefined : new DesiredIdSet(base.desired);
   const deferred: DeferredReferences[] = [];
   /** Outcomes of objects whose references are deferred: their log entry waits for them. */
@@ -281,10 +281,6 @@ function linkPlanned(plan: Plan, targetIds: Map<string, string>): void {
     if (targetId === null) targetIds.delete(id);
     else targetIds.set(id, targetId);
   }
-}
-
-function* idsOfBatches(batches: readonly (readonly WorkItem[])[]): Iterable<string> {
-  for (const batch of batches) for (const w of batch) yield w.sourceId;
 }
 
 function isReference(action: string): boolean {

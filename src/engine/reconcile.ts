@@ -32,7 +32,7 @@ import { probe } from './probe.js';
 import { quarantineBackoff } from './quarantine.js';
 import { readCycleRecords, readLinks, type CycleRecords } from './read-records.js';
 import { failedRequest, withRetry } from './retry.js';
-import { chooseCycleKind, linksToRead, selectWork, type WorkItem } from './select-work.js';
+import { chooseCycleKind, linksToRead, selectWork, sourceIdsOf, type WorkItem } from './select-work.js';
 import { firstRetry, settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
 
 export type { CycleOptions } from './cycle-options.js';
@@ -91,7 +91,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     quirks: opts.quirks,
   };
   // The ids the cycle works on, before planAndApply takes the work over (it lets go of it as it goes).
-  const workIds = new DesiredIdSet(desiredById, idsOf(work?.items ?? []));
+  const workIds = new DesiredIdSet(desiredById, sourceIdsOf([work?.items ?? []]));
   const applied = work
     ? await planAndApply(
         {
@@ -187,10 +187,6 @@ function evaluate(deps: CycleDeps, retainViews: boolean): { desired: DesiredObje
     if (error instanceof FixtureChangedError) return { desired: [], changed: error.file };
     throw error;
   }
-}
-
-function* idsOf(items: readonly WorkItem[]): Iterable<string> {
-  for (const w of items) yield w.sourceId;
 }
 
 function jobFailureOf(error: unknown): JobFailureInfo {

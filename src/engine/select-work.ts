@@ -26,6 +26,11 @@ export interface WorkItem {
   observe: 'match' | 'read' | 'none';
 }
 
+/** The source ids of work items, list after list, without a list of them (a cycle's work is a million items). */
+export function* sourceIdsOf(lists: Iterable<readonly WorkItem[]>): Iterable<string> {
+  for (const items of lists) for (const w of items) yield w.sourceId;
+}
+
 /** What decides whether a linked object is read: the quirk, and the job settings that decide without the target. */
 export interface ReadRules {
   /** Read linked objects in incremental cycles too (quirk readBeforeWrite). */
