@@ -116,6 +116,14 @@ describe('readJsonTenant (the JSON fast path)', () => {
       // Null list items: "must be a map" / "must be a string" there.
       mapTexts(json, (t) => t.replace(`"${G2}"`, `"${G2}", null`)),
       mapTexts(json, (t) => t.replace('"principal": "ada@contoso.com"', '"principal": "ada@contoso.com"}, null, {"principal": "x"')),
+      // The assignments file is read item by item (json-root-list.ts): repeated keys at each level, a
+      // trailing comma, a list that is not one, text after the root.
+      mapTexts(json, (t) => t.replace('"principal": "ada@contoso.com"', '"principal": "x", "principal": "ada@contoso.com"')),
+      mapTexts(json, (t) => t.replace('"name": "App"', '"name": "A", "n\\u0061me": "App"')),
+      mapTexts(json, (t) => t.replace('"assignments": [', '"assignments": [], "assignments": [')),
+      mapTexts(json, (t) => t.replace(/\}\s*\]\s*\}\s*$/, '},]}')),
+      mapTexts(json, (t) => t.replace('"assignments": [', '"assignments": {"a": [').replace(/\]\s*\}\s*$/, ']}}')),
+      mapTexts(json, (t) => (t.includes('"assignments"') ? `${t}{}` : t)),
       // Mixed formats.
       { ...json, groups: RICH.groups },
     ];

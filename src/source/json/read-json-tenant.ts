@@ -34,6 +34,7 @@ import { CompactAssignment } from './compact-assignment.js';
 import { GuidIndex } from './guid-index.js';
 import { compactCopy, compactRecord } from '../../shared/compact-record.js';
 import { scanJsonStructure } from './structure.js';
+import { JsonRootList } from './json-root-list.js';
 import { LinePositions } from './line-positions.js';
 import { DEFAULT_ACCESS_ROLE } from '../../model/directory.js';
 import { LineUser, type LineUserSource, type ReadAttributes } from './line-user.js';
@@ -76,7 +77,7 @@ export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
       (obj) => usersFile.locate(obj ?? reject()),
       groupsFile === null ? [] : readGroups(groupsFile.root),
       (d) => (groupsFile ?? reject()).locate(d.obj ?? reject()),
-      () => openJson(assignments),
+      () => openAssignments(assignments),
     );
   } catch {
     // REJECT, or anything unexpected (a stack overflow walking absurdly deep nesting): the node path decides.
@@ -84,10 +85,15 @@ export function readJsonTenant(input: JsonTenantFiles): Tenant | null {
   }
 }
 
-function openJson(input: TextFile): JsonFile {
+/** A file's text without its byte order mark; rejects a line break of a lone CR (JSON whitespace, but the YAML parser rejects it). */
+function jsonText(input: TextFile): string {
   const text = input.text.startsWith('\uFEFF') ? input.text.slice(1) : input.text;
-  // A line break of a lone CR is JSON whitespace, but the YAML parser rejects it.
   for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 0x0a) reject();
+  return text;
+}
+
+function openJson(input: TextFile): JsonFile {
+  const text = jsonText(input);
   let root: unknown;
   // An empty document is YAML null (no error); JSON.parse would throw.
   if (/^[ \t\r\n]*$/.test(text)) root = null;
@@ -129,6 +135,17 @@ function openJson(input: TextFile): JsonFile {
       return { file: input.file, position: lines.position(offset) };
     },
   };
+}
+
+/** The assignments file, its list read item by item (see `json-root-list.ts`). */
+interface AssignmentsFile {
+  file: string;
+  root: JsonRootList;
+}
+
+function openAssignments(input: TextFile): AssignmentsFile {
+  // An empty document (YAML null) is no root object, which `readAssignments` rejects.
+  return { file: input.file, root: new JsonRootList(jsonText(input), 'assignments') };
 }
 
 /** A scalar as Entra's attribute language sees it (`scalarText`), numbers excepted (see the header). */
@@ -405,8 +422,8 @@ function groupDraft(obj: Obj, at: SourceLocation | null, userIndex: UserPosition
   }
 }
 
+/** An assignment as written: its principal (an id, a UPN or a group's name) and its role's id. */
 interface AssignmentDraft {
-  obj: Obj;
   principal: string;
   roleId: string;
 }
@@ -416,21 +433,25 @@ const APP_KEYS = new Set(['name', 'appRoles']);
 const ROLE_KEYS = new Set(['id', 'value', 'displayName']);
 const ASSIGNMENT_KEYS = new Set(['principal', 'role']);
 
-function readAssignments(root: unknown): { app: { name: string; appRoles: AppRole[] }; assignments: AssignmentDraft[] } {
-  if (!isObject(root)) reject();
-  const e = entries(root, ASSIGNMENTS_KEYS);
-  const app = readApp(e.get('app') ?? reject());
-  const list = e.get('assignments');
-  const assignments =
-    list === undefined
-      ? []
-      : objects(list).map((obj): AssignmentDraft => {
-          const a = entries(obj, ASSIGNMENT_KEYS);
-          const principal = text(a.get('principal') ?? reject());
-          const role = a.get('role');
-          return { obj, principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) };
-        });
-  return { app, assignments };
+/**
+ * The app, then each assignment in turn with the line and column of its map. As `entries` does for the
+ * other maps: unknown keys reject, null values are absent (a null list is no list).
+ */
+function readAssignments(
+  root: JsonRootList,
+  visit: (draft: AssignmentDraft, line: number, column: number) => void,
+): { name: string; appRoles: AppRole[] } {
+  for (const key of root.values.keys()) if (!ASSIGNMENTS_KEYS.has(key)) reject();
+  const app = readApp(root.values.get('app') ?? reject());
+  // Present and not null, but not a list (a list is not among the values).
+  if ((root.values.get('assignments') ?? null) !== null) reject();
+  root.forEachItem((item, line, column) => {
+    const a = entries(isObject(item) ? item : reject(), ASSIGNMENT_KEYS);
+    const principal = text(a.get('principal') ?? reject());
+    const role = a.get('role');
+    visit({ principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) }, line, column);
+  });
+  return app;
 }
 
 function readApp(node: unknown): { name: string; appRoles: AppRole[] } {
@@ -488,8 +509,8 @@ function readTenant(
   locateUser: (obj: Obj | undefined) => SourceLocation,
   groups: GroupDraft[],
   locateGroup: (d: GroupDraft) => SourceLocation,
-  /** Parsed when the users and groups are resolved (and what only they needed let go). */
-  openAssignments: () => JsonFile,
+  /** Opened when the users and groups are resolved (and what only they needed let go). */
+  openAssignments: () => AssignmentsFile,
   onUnresolved?: (reference: UnresolvedReference) => void,
   /** Assignments as `CompactAssignment`s (a large tenant's). */
   compact = false,
@@ -581,9 +602,6 @@ function readTenant(
   managers.length = 0;
   for (const g of groups) g.members = [];
 
-  const assignmentsFile = openAssignments();
-  const { app, assignments } = readAssignments(assignmentsFile.root);
-
   const groupsByName = new Map<string, GroupDraft[]>();
   for (const g of groups) {
     const key = g.displayName.toLowerCase();
@@ -593,7 +611,10 @@ function readTenant(
   }
   /** Principals assigned so far, by role id (a tenant has few roles; no key string built per assignment). */
   const assignedByRole = new Map<string, Set<number | string>>();
-  const sourceAssignments: Assignment[] = assignments.map((a) => {
+  const sourceAssignments: Assignment[] = [];
+  const assignmentsFile = openAssignments();
+  const file = assignmentsFile.file;
+  const app = readAssignments(assignmentsFile.root, (a, line, column) => {
     const at = userNamed(a.principal);
     let group = at === -1 ? groupNamed(a.principal) : undefined;
     if (at === -1 && group === undefined) {
@@ -610,10 +631,12 @@ function readTenant(
     // Users by position, groups by id (as the members above).
     if (assigned.add(at !== -1 ? at : principalId).size === size) reject();
     const principalKind = at !== -1 ? 'user' : 'group';
-    const location = assignmentsFile.locate(a.obj);
-    return compact
-      ? new CompactAssignment(principalKind, principalId, a.roleId, location)
-      : { principalKind, principalId, roleId: a.roleId, location };
+    const location = { file, position: { line, column } };
+    sourceAssignments.push(
+      compact
+        ? new CompactAssignment(principalKind, principalId, a.roleId, location)
+        : { principalKind, principalId, roleId: a.roleId, location },
+    );
   });
 
   return { dir, users, groups: sourceGroups, app, assignments: sourceAssignments };
@@ -795,7 +818,7 @@ export class JsonLinesTenantReader {
         never,
         this.#groups,
         never,
-        () => openJson(assignments),
+        () => openAssignments(assignments),
         (reference) => {
           this.unresolved = reference;
         },

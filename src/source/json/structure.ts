@@ -31,8 +31,8 @@ export function scanJsonStructure(text: string): JsonStructure {
   return { objectStarts, pairs };
 }
 
-/** The offset just after the string whose opening quote is at `open`. */
-function stringEnd(text: string, open: number): number {
+/** The offset just after the string whose opening quote is at `open` (the text's length if it never closes). */
+export function stringEnd(text: string, open: number): number {
   let from = open + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
