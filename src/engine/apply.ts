@@ -14,18 +14,14 @@ import type { ChangeOutcome } from './outcome.js';
 import { InternalError } from '../shared/errors.js';
 import type { Change, ManagerChange, MembersChange, Plan } from './plan.js';
 import { createRequest, deleteRequest, managerRequests, memberRequests, updateRequest, type RequestOptions } from './plan-requests.js';
+import type { TargetIdMap } from './linked-targets.js';
 
 /**
  * `anchors`: the links of the plan's objects (apply owns the map and updates it with every link it makes or
  * drops; a link not in it is read from the store when a reference needs it). `ids`: target ids by source id,
  * to resolve references; apply keeps it current, and a cycle passes one map to all its batches.
  */
-export async function apply(
-  plan: Plan,
-  ctx: EngineContext,
-  anchors: Map<string, Anchor>,
-  ids: Map<string, string>,
-): Promise<ChangeOutcome[]> {
+export async function apply(plan: Plan, ctx: EngineContext, anchors: Map<string, Anchor>, ids: TargetIdMap): Promise<ChangeOutcome[]> {
   // Successes are recorded as they happen and committed in batches (see store/write-behind.ts).
   const writes = new WriteBehind(ctx.store);
   const outcomes: ChangeOutcome[] = [];

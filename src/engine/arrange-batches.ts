@@ -10,12 +10,13 @@
 import type { SourceUser, Tenant } from '../model/directory.js';
 import { tenantPlaces } from './tenant-places.js';
 import type { WorkItem } from './select-work.js';
+import type { DesiredLookup } from './desired-index.js';
 
 export function arrangeBatches(
   work: readonly WorkItem[],
   size: number,
   tenant: Pick<Tenant, 'users' | 'groups'>,
-  desired: ReadonlyMap<string, { readonly position: number }>,
+  desired: DesiredLookup<{ readonly position: number }>,
 ): { batches: WorkItem[][]; deprovision: WorkItem[] } {
   const users: WorkItem[] = [];
   const groups: WorkItem[] = [];

@@ -4,6 +4,8 @@
  * question. `DesiredIdSet` is a cycle's own whole-tenant set (the objects of later batches, those that will
  * exist, those worked on), kept small.
  */
+import type { DesiredLookup } from './desired-index.js';
+
 export interface IdSet {
   has(id: string): boolean;
 }
@@ -24,12 +26,12 @@ export function idsOf(objects: Iterable<{ id: string }>): IdSet {
  * Contract: the positions of the objects in `desired` are distinct (they come from one `evaluateSource`).
  */
 export class DesiredIdSet implements IdSet {
-  readonly #desired: ReadonlyMap<string, { readonly position: number }>;
+  readonly #desired: DesiredLookup<{ readonly position: number }>;
   #bits: Uint8Array;
   readonly #others = new Set<string>();
   #size = 0;
 
-  constructor(desired: ReadonlyMap<string, { readonly position: number }>, ids: Iterable<string> = []) {
+  constructor(desired: DesiredLookup<{ readonly position: number }>, ids: Iterable<string> = []) {
     this.#desired = desired;
     this.#bits = new Uint8Array((desired.size >> 3) + 1);
     for (const id of ids) this.add(id);

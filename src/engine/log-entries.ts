@@ -12,6 +12,7 @@ import { tenantPlaces } from './tenant-places.js';
 import type { ChangeOutcome } from './outcome.js';
 import type { Change, ObjectRef } from './plan.js';
 import { FixtureChangedError } from '../shared/errors.js';
+import type { DesiredLookup } from './desired-index.js';
 
 const PRIMARY_ACTION: Record<string, LogAction> = {
   create: 'Create',
@@ -65,7 +66,7 @@ export function buildLogEntries(
  * read when its entry asks (an incremental cycle logs a few objects of a tenant of a million). With
  * `desired`, an object's kept view answers first (the same values, without a read).
  */
-export function sourceIdentifiers(tenant: Tenant, desired?: ReadonlyMap<string, DesiredObject>): IdentifySource {
+export function sourceIdentifiers(tenant: Tenant, desired?: DesiredLookup<DesiredObject>): IdentifySource {
   const places = tenantPlaces(tenant, desired);
   return (sourceId) => {
     const o = places.objectOf(sourceId);

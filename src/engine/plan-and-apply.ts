@@ -47,6 +47,7 @@ import { plannedLinks } from './plan-requests.js';
 import { readMemberships } from './read-records.js';
 import { sourceIdsOf, type WorkItem } from './select-work.js';
 import type { AppliedWork } from './settle.js';
+import type { TargetIdMap } from './linked-targets.js';
 
 /** What planning and applying a cycle's work returns: what settle reads, and what the result shows. */
 export interface Applied extends AppliedWork {
@@ -79,7 +80,7 @@ export interface PlanAndApplyInput {
   work: WorkItem[];
   /** What every batch's diff shares; `targetIds` is the cycle's map, which apply keeps current. */
   base: Omit<DiffInput, 'work' | 'observations' | 'memberships' | 'existing' | 'pending' | 'targetIds'>;
-  targetIds: Map<string, string>;
+  targetIds: TargetIdMap;
   /** For the managers-first order of a split cycle. */
   tenant: Tenant;
   batchSize: number;
@@ -276,7 +277,7 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
  * the cycle's are against what apply linked. `targetIds` is the cycle's own map (the records' map, which the
  * cycle took over), which a dry run never stores.
  */
-function linkPlanned(plan: Plan, targetIds: Map<string, string>): void {
+function linkPlanned(plan: Plan, targetIds: TargetIdMap): void {
   for (const [id, targetId] of plannedLinks(plan)) {
     if (targetId === null) targetIds.delete(id);
     else targetIds.set(id, targetId);

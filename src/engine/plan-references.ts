@@ -10,15 +10,17 @@ import type { IdSet } from './id-set.js';
 import type { DesiredObject } from './desired.js';
 import type { Observation } from './observation.js';
 import type { ObjectRef, ReferenceChange } from './plan.js';
+import type { DesiredLookup } from './desired-index.js';
+import type { TargetIdMap } from './linked-targets.js';
 
 /** What planning a reference reads: plain values, all read before the diff. */
 export interface ReferenceInputs {
   /** Every desired object of the cycle, by source id (for names and provisioning state). */
-  desired: ReadonlyMap<string, DesiredObject>;
+  desired: DesiredLookup<DesiredObject>;
   /** Links of the objects in the work (names of objects gone from Entra). */
   links: ReadonlyMap<string, Anchor>;
   /** Target ids of every object linked so far in this cycle, by source id. */
-  targetIds: ReadonlyMap<string, string>;
+  targetIds: Pick<TargetIdMap, 'get' | 'has'>;
   /** Members provsim has added to a group (source ids), by group source id, for the groups being planned. */
   memberships: ReadonlyMap<string, ReadonlySet<string>>;
   observations: ReadonlyMap<string, Observation>;

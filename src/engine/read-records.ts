@@ -4,7 +4,8 @@
  * store.
  *
  * - `readCycleRecords`, once per cycle: what decides the cycle's kind and work (watermarks, escrows, flags,
- *   the last completed cycle) and every link's target id (two id columns, no exported values).
+ *   the last completed cycle); `readTargetIds`, once the desired objects are known: every link's target id
+ *   (two id columns, no exported values).
  * - `readLinks`: the full links (exported values, status) of the objects a cycle works on.
  * - `readMemberships`: the members provsim has added to the groups of one batch, read just before the batch
  *   is planned (an earlier batch's PATCHes may have changed them; its own have not been sent yet).
@@ -12,6 +13,7 @@
 import type { CycleRecord, Escrow, Quarantine } from '../model/records.js';
 import type { Anchor } from '../model/records.js';
 import type { StateStore } from '../store/store.js';
+import type { TargetIdMap } from './linked-targets.js';
 
 export interface CycleRecords {
   lastCompleted: CycleRecord | null;
@@ -23,12 +25,6 @@ export interface CycleRecords {
   /** Watermark hashes by source id. */
   watermarks: ReadonlyMap<string, string>;
   escrows: ReadonlyMap<string, Escrow>;
-  /**
-   * Every link's target id by source id, as the cycle starts: a map of its own, which the cycle then takes
-   * over and keeps current as it links (a copy of a million links took about 100 MB). Read it for the
-   * start only before the work is planned.
-   */
-  targetIds: Map<string, string>;
 }
 
 export function readCycleRecords(store: StateStore): CycleRecords {
@@ -39,8 +35,16 @@ export function readCycleRecords(store: StateStore): CycleRecords {
     quarantine: store.quarantine(),
     watermarks: store.watermarks(),
     escrows: store.escrows(),
-    targetIds: store.targetIds(),
   };
+}
+
+/**
+ * Every link's target id by source id, as the cycle starts, into `into` (the cycle's own, which it then
+ * keeps current as it links), row by row. Read once the desired objects are known.
+ */
+export function readTargetIds<T extends TargetIdMap>(store: StateStore, into: T): T {
+  store.forEachTargetId((sourceId, targetId) => into.set(sourceId, targetId));
+  return into;
 }
 
 /**

@@ -24,13 +24,15 @@ import { resolveCycleOptions, type CycleOptions, type ResolvedCycleOptions } fro
 import type { CycleResult } from './cycle-result.js';
 import { evaluateSource, type DesiredObject } from './desired.js';
 import { isDue } from './escrow-schedule.js';
+import { DesiredIndex, type DesiredLookup } from './desired-index.js';
 import { DesiredIdSet } from './id-set.js';
 import { TargetClaims } from './target-claims.js';
 import type { EngineHooks } from './hooks.js';
 import { planAndApply, type Applied } from './plan-and-apply.js';
 import { probe } from './probe.js';
 import { quarantineBackoff } from './quarantine.js';
-import { readCycleRecords, readLinks, type CycleRecords } from './read-records.js';
+import { readCycleRecords, readLinks, readTargetIds, type CycleRecords } from './read-records.js';
+import { LinkedTargets, type TargetIdMap } from './linked-targets.js';
 import { failedRequest, withRetry } from './retry.js';
 import { chooseCycleKind, linksToRead, selectWork, sourceIdsOf, type WorkItem } from './select-work.js';
 import { firstRetry, settleCycle, type CycleDelta, type JobFailureInfo } from './settle.js';
@@ -71,17 +73,15 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     deps.hooks?.onPhase?.({ phase: 'evaluate', users: tenant.users.length, groups: tenant.groups.length });
   const evaluated = halt.jobFailure && !opts.dryRun ? { desired: [], changed: null } : evaluate(deps, retainViews);
   const desired = evaluated.desired;
-  // One map of the desired objects by id, for every whole-tenant question of the cycle.
-  const desiredById = new Map<string, DesiredObject>();
-  for (const [i, d] of desired.entries()) {
-    // The whole-cycle sets of ids (id-set.ts) and lookups (tenant-places.ts) rely on each position being its place.
+  // The desired objects by id, for every whole-tenant question of the cycle. It, the whole-cycle sets of
+  // ids (id-set.ts) and lookups (tenant-places.ts) rely on each position being its place.
+  for (const [i, d] of desired.entries())
     if (d.position !== i) throw new Error(`evaluateSource gave desired object ${d.id} position ${d.position} at place ${i}`);
-    desiredById.set(d.id, d);
-  }
+  const desiredById = new DesiredIndex(desired);
   ctx.claimedTargets = new TargetClaims((id) => desiredById.get(id)?.displayName);
-  const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, opts, deps);
-  // The cycle's links as it goes: the records' own map, taken over (it is not read for the start after this).
-  const targetIds = records.targetIds;
+  // The cycle's links as it goes: read as the cycle starts, then kept current by apply.
+  const targetIds = readTargetIds(store, new LinkedTargets(desired, desiredById));
+  const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, targetIds, opts, deps);
   const base = {
     cycleId: cycle.id,
     kind,
@@ -145,19 +145,17 @@ interface CycleFacts {
 function selectCycleWork(
   cycle: CycleFacts,
   desired: readonly DesiredObject[],
-  desiredById: ReadonlyMap<string, DesiredObject>,
+  desiredById: DesiredLookup<DesiredObject>,
   records: CycleRecords,
+  /** The links' target ids as the cycle starts (nothing has been linked yet). */
+  targetIds: TargetIdMap,
   opts: ResolvedCycleOptions,
   deps: CycleDeps,
 ): { items: WorkItem[]; links: Map<string, Anchor> } {
   const kind = cycle.kind === 'on-demand' ? 'initial' : cycle.kind;
   const watermarks = opts.only ? new Map<string, string>() : records.watermarks;
   const escrows = opts.only ? new Map<string, Escrow>() : new Map([...records.escrows].filter(([, e]) => isDue(e, cycle.startedAt)));
-  const links = readLinks(
-    deps.store,
-    linksToRead(kind, desired, records.targetIds, watermarks, escrows, opts.only, desiredById),
-    records.targetIds.size,
-  );
+  const links = readLinks(deps.store, linksToRead(kind, desired, targetIds, watermarks, escrows, opts.only, desiredById), targetIds.size);
   const objectTypes = new Set<ObjectType>(deps.job.groups.enabled ? ['User', 'Group'] : ['User']);
   const selected = selectWork(
     kind,

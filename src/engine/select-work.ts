@@ -17,6 +17,7 @@ import type { CompiledJob } from '../mapping/compile.js';
 import type { Anchor, CycleKind, Escrow } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
 import { idsOf, type IdSet } from './id-set.js';
+import type { TargetIdMap } from './linked-targets.js';
 
 export interface WorkItem {
   sourceId: string;
@@ -60,7 +61,7 @@ export function chooseCycleKind(
 export function linksToRead(
   kind: CycleKind,
   desired: readonly DesiredObject[],
-  linked: ReadonlyMap<string, string>,
+  linked: Pick<TargetIdMap, 'has' | 'keys'>,
   watermarks: ReadonlyMap<string, string>,
   escrows: ReadonlyMap<string, Escrow>,
   only: ReadonlySet<string> | null,

@@ -8,6 +8,7 @@
  * million users looks objects up all along; a map of them took about 40 MB.
  */
 import type { SourceGroup, SourceUser, Tenant } from '../model/directory.js';
+import type { DesiredLookup } from './desired-index.js';
 
 export interface TenantPlaces {
   /** The object's place (users, then groups), or -1 when the tenant has no object of that id. */
@@ -18,7 +19,7 @@ export interface TenantPlaces {
 
 export function tenantPlaces(
   tenant: Pick<Tenant, 'users' | 'groups'>,
-  desired: ReadonlyMap<string, { readonly position: number }> = new Map(),
+  desired: DesiredLookup<{ readonly position: number }> = new Map(),
 ): TenantPlaces {
   const { users, groups } = tenant;
   const at = (place: number): SourceUser | SourceGroup | undefined => (place < users.length ? users[place] : groups[place - users.length]);

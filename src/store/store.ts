@@ -586,15 +586,13 @@ export class StateStore {
     return out;
   }
 
-  /** Target ids by source id of every link, from the id columns alone (no exported values are read). */
-  targetIds(): Map<string, string> {
+  /** The target id of every link by its source id, from the id columns alone (no exported values are read). */
+  forEachTargetId(visit: (sourceId: string, targetId: string) => void): void {
     // Row by row: a large tenant has one per object, and an array of all rows first doubled the peak.
-    const out = new Map<string, string>();
     for (const [sourceId, targetId] of this.#stmt('SELECT source_id, target_id FROM anchors').raw(true).iterate() as IterableIterator<
       [string, string]
     >)
-      out.set(sourceId, targetId);
-    return out;
+      visit(sourceId, targetId);
   }
 
   /** One link, or null. */
