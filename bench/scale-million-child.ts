@@ -163,9 +163,11 @@ const gcSoFar = (): typeof gcTime => {
 async function main(): Promise<PhaseFigures> {
   const job = await defaultJob();
   mark('beforeLoad');
+  // The CLI's heap guard (cli/commands/sync.ts), for the load and the cycle alike.
+  const guard = heapGuard();
   let cpu = process.cpuUsage();
   let start = performance.now();
-  const loaded = await loadTenant(dir);
+  const loaded = await loadTenant(dir, { onStreamed: guard });
   const loadWallMs = performance.now() - start;
   const loadCpuMs = cpuMs(cpu);
   const gcAfterLoad = gcSoFar();
@@ -194,7 +196,7 @@ async function main(): Promise<PhaseFigures> {
   let diffWallMs = 0;
   let lastPlanAt = 0;
   // The CLI's guard (cli/guarded-hooks.ts) around the step marks.
-  const hooks: EngineHooks = guardedHooks(heapGuard(), {
+  const hooks: EngineHooks = guardedHooks(guard, {
     onPhase: (p) => {
       if (p.phase === 'evaluate') {
         endStep('probe');

@@ -45,6 +45,20 @@ const brief = (ds: Diagnostic[]) =>
   ds.map((d) => `${d.severity} ${d.code} ${d.file?.slice(dir.length + 1)}:${d.position?.line}:${d.position?.column}`);
 
 describe('JSON Lines tenants', () => {
+  it('call onStreamed once, when the users and groups are read, whether users are read back or not', async () => {
+    await write({ 'users.jsonl': jsonl(ada, bob), 'groups.jsonl': jsonl(team), 'assignments.json': ASSIGNMENTS });
+    for (const readBackAboveBytes of [1, 2 ** 30]) {
+      let calls = 0;
+      const { tenant, diagnostics } = await loadTenant(dir, { readBackAboveBytes, onStreamed: () => calls++ });
+      expect(diagnostics).toEqual([]);
+      expect(calls).toBe(1);
+      expect(tenant!.users.map((u) => [u.id, u.accountEnabled])).toEqual([
+        [ADA, true],
+        [BOB, false],
+      ]);
+    }
+  });
+
   it('load users and groups from .jsonl files with each object located at its line, column 1', async () => {
     await write({ 'users.jsonl': jsonl(ada, bob), 'groups.jsonl': jsonl(team), 'assignments.json': ASSIGNMENTS });
     const { tenant, diagnostics } = await loadTenant(dir);

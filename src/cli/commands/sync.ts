@@ -64,10 +64,12 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   const stopDrawing = (): void => progress.stop();
   deps.signal?.addEventListener('abort', stopDrawing, { once: true });
   let session: Session;
+  // One guard for the load and the cycle: it collects what a large tenant's load leaves behind, too.
+  const guard = heapGuard();
   try {
     session = await openSession(
       { ...options, echoRequests: false, readOnly: options.dryRun ?? false, keepRequests: options.json ?? false },
-      deps,
+      { ...deps, fixtureOptions: { ...deps.fixtureOptions, onStreamed: guard } },
     );
   } catch (error) {
     progress.stop();
@@ -88,7 +90,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
       allowDeletes: options.allowDeletes ?? false,
       forceInitial: options.full ?? false,
       signal: stop.signal,
-      hooks: guardedHooks(heapGuard(), {
+      hooks: guardedHooks(guard, {
         onPhase: (p) => progress.status(phaseText(p)),
         onEvaluated: (p) =>
           progress.status(`evaluating users and groups: ${count(p.done)} of ${count(p.total)} (assignments, scoping, mappings)…`),

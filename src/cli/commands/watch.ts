@@ -53,9 +53,12 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
   const notifier = notifierFrom(options.notify ?? {}, deps);
+  // One guard for the loads and the cycles: it collects what a large tenant's load leaves behind, too.
+  const guard = heapGuard();
+  const fixtureOptions = { ...deps.fixtureOptions, onStreamed: guard };
   const session = await openSession(
     { ...options, intervalMs, echoRequests: options.verbose ?? false, keepRequests: options.json ?? false },
-    deps,
+    { ...deps, fixtureOptions },
   );
   /** The last `KEPT_CYCLES` cycles, as `pastCycle` keeps them. */
   const cycles: CycleResult[] = [];
@@ -90,7 +93,6 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
 
   let reloaded: Inputs | null = null;
   let quarantineBefore = session.provisioner.quarantine();
-  const guard = heapGuard();
   let memoryStopped = false;
   /**
    * One cycle, printed and notified. Returns what the wait needs: the full result is not kept past it (a
@@ -166,7 +168,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
         // A file changed: reload; a bad edit waits for the next one.
         pendingChange = false;
         try {
-          reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping), deps.fixtureOptions);
+          reloaded = await loadInputs(resolve(deps.cwd, options.fixtures), resolve(deps.cwd, options.mapping), fixtureOptions);
           if (!options.quiet) session.err('provsim watch: change detected, starting a cycle');
           break;
         } catch (error) {
