@@ -16,13 +16,14 @@ export class CompactAssignment implements Assignment {
   readonly #line: number;
   readonly #column: number;
 
-  constructor(principalKind: Assignment['principalKind'], principalId: string, roleId: string, location: SourceLocation) {
+  /** At `line` and `column` (1-based) of `file`. */
+  constructor(principalKind: Assignment['principalKind'], principalId: string, roleId: string, file: string, line: number, column: number) {
     this.principalKind = principalKind;
     this.principalId = principalId;
     this.roleId = roleId;
-    this.#file = location.file;
-    this.#line = location.position.line;
-    this.#column = location.position.column;
+    this.#file = file;
+    this.#line = line;
+    this.#column = column;
   }
 
   get location(): SourceLocation {

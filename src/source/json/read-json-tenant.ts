@@ -422,34 +422,39 @@ function groupDraft(obj: Obj, at: SourceLocation | null, userIndex: UserPosition
   }
 }
 
-/** An assignment as written: its principal (an id, a UPN or a group's name) and its role's id. */
-interface AssignmentDraft {
-  principal: string;
-  roleId: string;
-}
-
 const ASSIGNMENTS_KEYS = new Set(['app', 'assignments']);
 const APP_KEYS = new Set(['name', 'appRoles']);
 const ROLE_KEYS = new Set(['id', 'value', 'displayName']);
 const ASSIGNMENT_KEYS = new Set(['principal', 'role']);
 
 /**
- * The app, then each assignment in turn with the line and column of its map. As `entries` does for the
- * other maps: unknown keys reject, null values are absent (a null list is no list).
+ * The app, then each assignment in turn: its principal as written (an id, a UPN or a group's name), its
+ * role's id, and the line and column of its map. As `entries` does for the other maps: unknown keys reject,
+ * null values are absent (a null list is no list). Nothing is allocated per assignment here but what
+ * parsing it makes: there are hundreds of thousands.
  */
 function readAssignments(
   root: JsonRootList,
-  visit: (draft: AssignmentDraft, line: number, column: number) => void,
+  visit: (principal: string, roleId: string, line: number, column: number) => void,
 ): { name: string; appRoles: AppRole[] } {
   for (const key of root.values.keys()) if (!ASSIGNMENTS_KEYS.has(key)) reject();
   const app = readApp(root.values.get('app') ?? reject());
   // Present and not null, but not a list (a list is not among the values).
   if ((root.values.get('assignments') ?? null) !== null) reject();
+  /** Role ids by the role as written (a tenant has few). */
+  const roleIds = new Map<string, string>();
   root.forEachItem((item, line, column) => {
-    const a = entries(isObject(item) ? item : reject(), ASSIGNMENT_KEYS);
-    const principal = text(a.get('principal') ?? reject());
-    const role = a.get('role');
-    visit({ principal, roleId: role === undefined ? DEFAULT_ACCESS_ROLE.id : resolveRole(text(role), app.appRoles) }, line, column);
+    const obj = isObject(item) ? item : reject();
+    for (const key in obj) if (!ASSIGNMENT_KEYS.has(key)) reject();
+    const principal = text(obj['principal'] ?? reject());
+    const role = obj['role'] ?? null;
+    let roleId = DEFAULT_ACCESS_ROLE.id;
+    if (role !== null) {
+      const ref = text(role);
+      roleId = roleIds.get(ref) ?? resolveRole(ref, app.appRoles);
+      roleIds.set(ref, roleId);
+    }
+    visit(principal, roleId, line, column);
   });
   return app;
 }
@@ -562,23 +567,33 @@ function readTenant(
       if (at === -1 || at === i) reject();
       user.managerId = ids[at]!;
     }
-    if (user.location === UNLOCATED) user.location = locateUser(objs[i]);
+    // A `.json` user is located from its parsed object; a JSON Lines user was located as it was read (and a
+    // read-back user's location is built on each read: not read here).
+    const obj = objs[i];
+    if (obj !== undefined) user.location = locateUser(obj);
   }
 
   const nested = new Map<string, string[]>();
+  // A group's users are checked for repeats by position: `memberOf[at]` is the number (from 1) of the last
+  // group that listed the user (a Set per group was most of the allocation of this step, at a million users
+  // and a hundred thousand groups of 50). Group members, few, by id.
+  const memberOf = new Uint32Array(users.length);
+  let groupNumber = 0;
   const sourceGroups: SourceGroup[] = groups.map((g) => {
-    const memberIds: string[] = [];
-    // Users by position, groups by id.
-    const seen = new Set<number | string>();
+    // Its final length from the start: grown by pushes, five million members left as much again behind.
+    const memberIds = new Array<string>(g.members.length);
+    let filled = 0;
+    const number = ++groupNumber;
     const groupMembers: string[] = [];
+    let seenGroups: Set<string> | null = null;
     for (const ref of g.members) {
       const at = typeof ref === 'number' ? ref : userNamed(ref);
       let id: string;
       if (at !== -1) {
         id = ids[at]!;
         // A member listed twice is a warning there; warnings are diagnostics too.
-        if (seen.has(at)) reject();
-        seen.add(at);
+        if (memberOf[at] === number) reject();
+        memberOf[at] = number;
       } else {
         // A position is never -1: only text gets here.
         const group = typeof ref === 'string' ? groupNamed(ref) : undefined;
@@ -587,11 +602,12 @@ function readTenant(
           reject();
         }
         id = group.id.toLowerCase();
-        if (seen.has(id)) reject();
-        seen.add(id);
+        seenGroups ??= new Set();
+        if (seenGroups.has(id)) reject();
+        seenGroups.add(id);
         groupMembers.push(id);
       }
-      memberIds.push(id);
+      memberIds[filled++] = id;
     }
     nested.set(g.id.toLowerCase(), groupMembers);
     return { id: g.id.toLowerCase(), displayName: g.displayName, memberIds, attributes: g.attributes, location: g.at ?? locateGroup(g) };
@@ -609,33 +625,41 @@ function readTenant(
     if (list) list.push(g);
     else groupsByName.set(key, [g]);
   }
-  /** Principals assigned so far, by role id (a tenant has few roles; no key string built per assignment). */
-  const assignedByRole = new Map<string, Set<number | string>>();
+  /**
+   * Principals assigned so far, by role id (a tenant has few roles; no key string built per assignment):
+   * users as bits by position, groups by id.
+   */
+  const assignedByRole = new Map<string, { users: Uint8Array; groups: Set<string> }>();
   const sourceAssignments: Assignment[] = [];
   const assignmentsFile = openAssignments();
   const file = assignmentsFile.file;
-  const app = readAssignments(assignmentsFile.root, (a, line, column) => {
-    const at = userNamed(a.principal);
-    let group = at === -1 ? groupNamed(a.principal) : undefined;
+  const app = readAssignments(assignmentsFile.root, (principal, roleId, line, column) => {
+    const at = userNamed(principal);
+    let group = at === -1 ? groupNamed(principal) : undefined;
     if (at === -1 && group === undefined) {
-      const named = groupsByName.get(a.principal.toLowerCase()) ?? [];
-      const exact = named.filter((g) => g.displayName === a.principal);
+      const named = groupsByName.get(principal.toLowerCase()) ?? [];
+      const exact = named.filter((g) => g.displayName === principal);
       const candidates = named.length > 1 && exact.length === 1 ? exact : named;
       if (candidates.length !== 1) reject();
       group = candidates[0]!;
     }
     const principalId = at !== -1 ? ids[at]! : group!.id.toLowerCase();
-    let assigned = assignedByRole.get(a.roleId);
-    if (assigned === undefined) assignedByRole.set(a.roleId, (assigned = new Set()));
-    const size = assigned.size;
-    // Users by position, groups by id (as the members above).
-    if (assigned.add(at !== -1 ? at : principalId).size === size) reject();
+    let assigned = assignedByRole.get(roleId);
+    if (assigned === undefined)
+      assignedByRole.set(roleId, (assigned = { users: new Uint8Array((users.length >> 3) + 1), groups: new Set() }));
+    if (at !== -1) {
+      const bit = 1 << (at & 7);
+      if (assigned.users[at >> 3]! & bit) reject();
+      assigned.users[at >> 3]! |= bit;
+    } else {
+      const size = assigned.groups.size;
+      if (assigned.groups.add(principalId).size === size) reject();
+    }
     const principalKind = at !== -1 ? 'user' : 'group';
-    const location = { file, position: { line, column } };
     sourceAssignments.push(
       compact
-        ? new CompactAssignment(principalKind, principalId, a.roleId, location)
-        : { principalKind, principalId, roleId: a.roleId, location },
+        ? new CompactAssignment(principalKind, principalId, roleId, file, line, column)
+        : { principalKind, principalId, roleId, location: { file, position: { line, column } } },
     );
   });
 
