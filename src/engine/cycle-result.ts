@@ -37,7 +37,8 @@ export interface CycleResult {
   requeueAfterMs: number;
   /**
    * The desired objects and what was read of them, when the cycle planned in one batch (explanations); a dry
-   * run has its desired objects even when the target could not be read.
+   * run has its desired objects even when the target could not be read. Their facts (`id`, `position`,
+   * `hash`…) are accessors: `{...d}` does not copy them, `toJSON` does.
    */
   sources?: DesiredObject[];
   observations?: Map<string, Observation>;

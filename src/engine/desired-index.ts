@@ -7,8 +7,9 @@
  * two thirds full), and a lookup compares the id with the one the object at that position holds: 8 MB for
  * the same objects.
  *
- * Contract: `objects[i].position === i` (one `evaluateSource`'s objects); an id given twice is found at its
- * last place, as a Map's `set` would keep it. The objects are not copied: the array must not change.
+ * Contract: an id given twice is found at its last place, as a Map's `set` would keep it. The objects are
+ * not copied: the array must not change. (The index does not read positions; the cycle's users of it,
+ * `DesiredIdSet` and `LinkedTargets`, rely on `objects[i].position === i`, which `runCycle` checks.)
  */
 /** What the cycle asks of its desired objects by id (a `ReadonlyMap` answers it too). */
 export interface DesiredLookup<T> {

@@ -274,8 +274,8 @@ export async function planAndApply(input: PlanAndApplyInput, ctx: EngineContext)
 
 /**
  * A dry run's stand-in for apply's links (`plannedLinks`): the later batches are planned against them, as
- * the cycle's are against what apply linked. `targetIds` is the cycle's own map (the records' map, which the
- * cycle took over), which a dry run never stores.
+ * the cycle's are against what apply linked. `targetIds` is the cycle's own (read from the store as it
+ * started), which a dry run never stores.
  */
 function linkPlanned(plan: Plan, targetIds: TargetIdMap): void {
   for (const [id, targetId] of plannedLinks(plan)) {

@@ -57,6 +57,16 @@ describe('JSON Lines tenants', () => {
         [BOB, false],
       ]);
     }
+    // Called before the assignments are parsed: a broken assignments file is found after it.
+    await write({ 'assignments.json': '{"app": {"name": "App"}, "assignments": [' });
+    let calls = 0;
+    const broken = await loadTenant(dir, { onStreamed: () => calls++ });
+    expect([broken.tenant, calls, broken.diagnostics.length > 0]).toEqual([null, 1, true]);
+    // Not called when a file could not be streamed (nothing is resolved).
+    await write({ 'assignments.json': ASSIGNMENTS, 'users.jsonl': jsonl(ada, '{"id": ') });
+    calls = 0;
+    const bad = await loadTenant(dir, { onStreamed: () => calls++ });
+    expect([bad.tenant, calls, bad.diagnostics.length > 0]).toEqual([null, 0, true]);
   });
 
   it('load users and groups from .jsonl files with each object located at its line, column 1', async () => {

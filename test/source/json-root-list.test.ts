@@ -5,7 +5,8 @@ import { scanJsonStructure } from '../../src/source/json/structure.js';
 import { seededRandom, type Random } from '../../src/shared/random.js';
 
 interface Read {
-  values: [string, unknown][];
+  /** A Map: compared by entries, not order (`Object.entries` puts integer-like keys first). */
+  values: Map<string, unknown>;
   hasList: boolean;
   items: { item: unknown; line: number; column: number }[];
 }
@@ -15,7 +16,7 @@ function read(text: string, listKey = 'list'): Read | 'rejected' {
     const root = new JsonRootList(text, listKey);
     const items: Read['items'] = [];
     root.forEachItem((item, line, column) => items.push({ item, line, column }));
-    return { values: [...root.values], hasList: root.hasList, items };
+    return { values: new Map(root.values), hasList: root.hasList, items };
   } catch (e) {
     expect(e).toBeInstanceOf(SyntaxError);
     return 'rejected';
@@ -42,7 +43,7 @@ function reference(text: string, listKey = 'list'): (Omit<Read, 'items'> & { ite
   const entries = Object.entries(root);
   const list = entries.find(([k, v]) => k === listKey && Array.isArray(v));
   return {
-    values: entries.filter((e) => e !== list),
+    values: new Map(entries.filter((e) => e !== list)),
     hasList: list !== undefined,
     items: list === undefined ? [] : (list[1] as unknown[]),
   };
@@ -183,16 +184,19 @@ describe('JsonRootList', () => {
   });
 
   it('takes a list key whose value is no array as a value, and reads an empty root and an empty list', () => {
+    const values = (entries: [string, unknown][]) => new Map(entries);
     expect(read('{"list": null, "a": [1]}')).toEqual({
-      values: [
+      values: values([
         ['list', null],
         ['a', [1]],
-      ],
+      ]),
       hasList: false,
       items: [],
     });
-    expect(read('{}')).toEqual({ values: [], hasList: false, items: [] });
-    expect(read('{"list": [ ]}')).toEqual({ values: [], hasList: true, items: [] });
-    expect(read('{"\\u006cist": [true]}')).toEqual({ values: [], hasList: true, items: [{ item: true, line: 1, column: 16 }] });
+    expect(read('{}')).toEqual({ values: values([]), hasList: false, items: [] });
+    expect(read('{"list": [ ]}')).toEqual({ values: values([]), hasList: true, items: [] });
+    expect(read('{"\\u006cist": [true]}')).toEqual({ values: values([]), hasList: true, items: [{ item: true, line: 1, column: 16 }] });
+    // The root's values in text order, integer-like keys included.
+    expect([...new JsonRootList('{"b": 1, "2": 2, "list": [], "a": 3}', 'list').values.keys()]).toEqual(['b', '2', 'a']);
   });
 });

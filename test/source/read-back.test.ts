@@ -67,6 +67,20 @@ describe('a JSON Lines tenant read back from its files', () => {
     expect(back.assignments.map(plainAssignment)).toEqual(eager.assignments);
   });
 
+  it("keeps a user's flags writable, apart from its line, and refuses a line that does not fit beside them", async () => {
+    await writeTenantFixtures({ users: 40, groups: 2, membersPerGroup: 5, seed: 3 }, dir, { format: 'jsonl' });
+    const user = (await load(READ_BACK)).users[7]! as LineUser;
+    const { line } = user.location.position;
+    const enabled = user.accountEnabled;
+    user.softDeleted = true;
+    expect([user.accountEnabled, user.softDeleted, user.location.position.line]).toEqual([enabled, true, line]);
+    user.accountEnabled = !enabled;
+    user.softDeleted = false;
+    expect([user.accountEnabled, user.softDeleted, user.location.position.line]).toEqual([!enabled, false, line]);
+    const source = (user as unknown as { constructor: typeof LineUser }).constructor;
+    for (const bad of [0, 2 ** 29]) expect(() => new source(plainUser(user), undefined as never, bad, 0, 1)).toThrow(RangeError);
+  });
+
   it('anonymizes to the same tenant as the eager one (its users copied field by field, location included)', async () => {
     await writeTenantFixtures({ users: 120, groups: 6, membersPerGroup: 10, seed: 5 }, dir, { format: 'jsonl' });
     const eager = anonymizeTenant(await load(), { seed: 'k', keep: ['department'] });

@@ -2,7 +2,7 @@
  * `provsim sync`: one provisioning cycle (initial or incremental) of a fixture tenant into a SCIM target.
  */
 import { heapGuard } from '../../shared/heap-guard.js';
-import { guardedHooks } from '../guarded-hooks.js';
+import { guardedHooks, withGuard } from '../guarded-hooks.js';
 import { fixtureChangedNote } from '../render/fixture-changed.js';
 import { memoryLowText } from '../../shared/memory-watchdog.js';
 import { cycleStop } from '../cycle-stop.js';
@@ -69,7 +69,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   try {
     session = await openSession(
       { ...options, echoRequests: false, readOnly: options.dryRun ?? false, keepRequests: options.json ?? false },
-      { ...deps, fixtureOptions: { ...deps.fixtureOptions, onStreamed: guard } },
+      { ...deps, fixtureOptions: withGuard(deps.fixtureOptions, guard) },
     );
   } catch (error) {
     progress.stop();

@@ -7,7 +7,7 @@
  */
 import { DEFAULTS } from '../../engine/defaults.js';
 import { heapGuard } from '../../shared/heap-guard.js';
-import { guardedHooks } from '../guarded-hooks.js';
+import { guardedHooks, withGuard } from '../guarded-hooks.js';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { CycleResult } from '../../engine/cycle-result.js';
@@ -55,7 +55,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   const notifier = notifierFrom(options.notify ?? {}, deps);
   // One guard for the loads and the cycles: it collects what a large tenant's load leaves behind, too.
   const guard = heapGuard();
-  const fixtureOptions = { ...deps.fixtureOptions, onStreamed: guard };
+  const fixtureOptions = withGuard(deps.fixtureOptions, guard);
   const session = await openSession(
     { ...options, intervalMs, echoRequests: options.verbose ?? false, keepRequests: options.json ?? false },
     { ...deps, fixtureOptions },

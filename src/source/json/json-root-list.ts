@@ -7,15 +7,16 @@
  * Contract: a text is accepted only when `JSON.parse` would accept it whole and no object in it repeats a key
  * (which `JSON.parse` accepts silently, keeping the last value; the fixture format rejects it). The text
  * between values is checked here, each value by `JSON.parse` of its own slice. Anything else throws a
- * SyntaxError: from the constructor for the root, from `forEachItem` for the list. The list is read from the
- * text each time `forEachItem` runs; the text is held until the reader is dropped. Positions are 1-based:
+ * SyntaxError (or a RangeError for nesting too deep to count the keys of): from the constructor for the root
+ * and for a list whose brackets or strings never close, from `forEachItem` for the rest of the list. The list
+ * is read from the text each time `forEachItem` runs; the text is held until the reader is dropped. Positions are 1-based:
  * lines start after every `\n` and columns count UTF-16 code units, as `LinePositions` gives them.
  */
 import { stringEnd } from './structure.js';
 
 /** The root's values by key, in text order, but for the list when it is an array (see `hasList`). */
 export class JsonRootList {
-  readonly values = new Map<string, unknown>();
+  readonly #values = new Map<string, unknown>();
   readonly #text: string;
   /** The offset of the list's `[`, or -1. */
   readonly #list: number;
@@ -32,13 +33,13 @@ export class JsonRootList {
         if (text.charCodeAt(i) !== QUOTE) fail('expected a key', i);
         const keyEnd = stringEnd(text, i);
         const key = JSON.parse(text.slice(i, keyEnd)) as string;
-        if (this.values.has(key) || (key === listKey && list !== -1)) fail(`the key ${JSON.stringify(key)} is repeated`, i);
+        if (this.#values.has(key) || (key === listKey && list !== -1)) fail(`the key ${JSON.stringify(key)} is repeated`, i);
         i = scan.skip(keyEnd);
         if (text.charCodeAt(i) !== COLON) fail('expected a colon', i);
         i = scan.skip(i + 1);
         const end = scan.valueEnd(i);
         if (key === listKey && text.charCodeAt(i) === OPEN_ARRAY) list = i;
-        else this.values.set(key, scan.parse(i, end));
+        else this.#values.set(key, scan.parse(i, end));
         i = scan.skip(end);
         if (text.charCodeAt(i) === COMMA) {
           i = scan.skip(i + 1);
@@ -50,6 +51,10 @@ export class JsonRootList {
     }
     if (scan.skip(i + 1) !== text.length) fail('text after the root', i + 1);
     this.#list = list;
+  }
+
+  get values(): ReadonlyMap<string, unknown> {
+    return this.#values;
   }
 
   /** Whether the root's list key holds an array (its items are `forEachItem`'s). */

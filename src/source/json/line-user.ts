@@ -62,7 +62,7 @@ export class LineUser implements SourceUser {
   readonly userPrincipalName: string;
   managerId: string | null;
   readonly #source: LineUserSource;
-  readonly #facts: number;
+  #facts: number;
   readonly #offset: number;
   readonly #length: number;
   #attributes: Record<string, SourceValue> | null;
@@ -85,8 +85,17 @@ export class LineUser implements SourceUser {
     return (this.#facts & ENABLED_BIT) !== 0;
   }
 
+  /** Writable, as a `SourceUser`'s (a caller may disable an account in the tenant it passes). */
+  set accountEnabled(value: boolean) {
+    this.#facts = value ? this.#facts | ENABLED_BIT : this.#facts & ~ENABLED_BIT;
+  }
+
   get softDeleted(): boolean {
     return (this.#facts & SOFT_DELETED_BIT) !== 0;
+  }
+
+  set softDeleted(value: boolean) {
+    this.#facts = value ? this.#facts | SOFT_DELETED_BIT : this.#facts & ~SOFT_DELETED_BIT;
   }
 
   get attributes(): Record<string, SourceValue> {

@@ -13,7 +13,7 @@
  * inputs for simplicity:
  * - a number anywhere a text is expected rejects (the node path keeps the source digits, `1.50`, which
  *   `JSON.parse` has lost);
- * - duplicate keys reject (counted by `scanJsonStructure`);
+ * - duplicate keys reject (counted by `scanJsonStructure`, and for the assignments file by `json-root-list.ts`);
  * - a lone CR line break rejects (the YAML parser's one disagreement with JSON about whitespace, found by
  *   the randomly formatted texts of the tests);
  * - the fast path is taken only when every file of the tenant is `.json`.
@@ -504,7 +504,8 @@ export interface UnresolvedReference {
 
 /**
  * `resolve-tenant.ts` without messages: any duplicate, unresolved reference, cycle or duplicate member
- * rejects. Resolves the users' managers in place; `locateUser` is called for users still `UNLOCATED`.
+ * rejects. Resolves the users' managers in place; `locateUser` is called for each user read from a `.json`
+ * file (`read.objs`: JSON Lines users were located as they were read).
  * `onUnresolved` hears of a manager or member reference that names nothing, with where it is, just before
  * the rejection (only where the object's location is known as it is read: JSON Lines).
  */
