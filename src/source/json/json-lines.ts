@@ -9,6 +9,7 @@
  * value containing `":` makes a line not plain (a false alarm the caller settles on its slow path).
  */
 import type { Position } from '../../shared/diagnostics.js';
+import { countKeys } from './structure.js';
 
 export interface JsonLine {
   value: unknown;
@@ -61,7 +62,7 @@ export function parseJsonLines(
       errors.push({ position: { line, column: errorOffset(lineText) + 1 }, message: syntaxMessage(e) });
       continue;
     }
-    visit({ value, line, plain: isPlain(lineText, keyCount(value)), text: lineText, offset, length: stop - offset });
+    visit({ value, line, plain: isPlain(lineText, countKeys(value)), text: lineText, offset, length: stop - offset });
   }
   return errors;
 }
@@ -115,19 +116,6 @@ function keyMarkers(s: string): number {
     while (j < s.length && (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09 || s.charCodeAt(j) === 0x0d)) j++;
     if (s.charCodeAt(j) === 0x3a) n++;
   }
-  return n;
-}
-
-/** Keys of every object in a parsed value. */
-function keyCount(v: unknown): number {
-  if (typeof v !== 'object' || v === null) return 0;
-  let n = 0;
-  if (Array.isArray(v)) for (const item of v) n += keyCount(item);
-  else
-    for (const k in v) {
-      n++;
-      n += keyCount((v as Record<string, unknown>)[k]);
-    }
   return n;
 }
 

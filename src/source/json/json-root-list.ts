@@ -12,7 +12,7 @@
  * is read from the text each time `forEachItem` runs; the text is held until the reader is dropped. Positions are 1-based:
  * lines start after every `\n` and columns count UTF-16 code units, as `LinePositions` gives them.
  */
-import { stringEnd } from './structure.js';
+import { countKeys, stringEnd } from './structure.js';
 
 /** The root's values by key, in text order, but for the list when it is an array (see `hasList`). */
 export class JsonRootList {
@@ -167,17 +167,4 @@ class Scanner {
     if (this.#colons !== 0 && countKeys(value) !== this.#colons) fail('an object repeats a key', start);
     return value;
   }
-}
-
-/** The keys of every object in a parsed value. */
-function countKeys(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let keys = 0;
-  if (Array.isArray(value)) for (const item of value) keys += countKeys(item);
-  else
-    for (const key in value) {
-      keys++;
-      keys += countKeys((value as Record<string, unknown>)[key]);
-    }
-  return keys;
 }

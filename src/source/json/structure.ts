@@ -43,3 +43,16 @@ export function stringEnd(text: string, open: number): number {
     from = quote + 1;
   }
 }
+
+/** The keys of every object in a parsed value (fewer than the text's pairs: an object repeated a key). */
+export function countKeys(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let keys = 0;
+  if (Array.isArray(value)) for (const item of value) keys += countKeys(item);
+  else
+    for (const key in value) {
+      keys++;
+      keys += countKeys((value as Record<string, unknown>)[key]);
+    }
+  return keys;
+}
