@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardedHooks } from '../../src/cli/guarded-hooks.js';
+import { guardedHooks, withGuard } from '../../src/cli/guarded-hooks.js';
 import type { CyclePhase } from '../../src/engine/hooks.js';
 
 describe('guardedHooks', () => {
@@ -32,5 +32,17 @@ describe('guardedHooks', () => {
     hooks.onEvaluated!({ done: 1, total: 1 });
     hooks.onBatchDone!({ index: 1, count: 1 });
     expect(looks).toBe(3);
+  });
+});
+
+describe('withGuard', () => {
+  it("runs the caller's onStreamed, then the guard, and keeps the caller's other load options", () => {
+    const calls: string[] = [];
+    const options = withGuard({ readBackAboveBytes: 5, onStreamed: () => calls.push('caller') }, () => calls.push('guard'));
+    options.onStreamed?.();
+    expect([calls, options.readBackAboveBytes]).toEqual([['caller', 'guard'], 5]);
+    const alone: string[] = [];
+    withGuard(undefined, () => alone.push('guard')).onStreamed?.();
+    expect(alone).toEqual(['guard']);
   });
 });
