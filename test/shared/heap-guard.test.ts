@@ -1,5 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { heapGuard } from '../../src/shared/heap-guard.js';
+import { heapGuard, limitHeapGrowth } from '../../src/shared/heap-guard.js';
+import { ROOT } from '../helpers/harness.js';
+
+/** The guard's tests below leave V8's flags alone: `limitHeapGrowth` is tested in a child process. */
+const keepGrowth = (): void => {};
 
 describe('heapGuard', () => {
   it('collects only past the limit, then only after the survivors grow by the headroom', () => {
@@ -8,6 +14,7 @@ describe('heapGuard', () => {
     let survivors = 0;
     const guard = heapGuard(100, 30, {
       usedHeap: () => heap,
+      limitGrowth: keepGrowth,
       collector: () => () => {
         collections++;
         heap = survivors;
@@ -38,12 +45,12 @@ describe('heapGuard', () => {
 
   it('does nothing without a collector, and never asks for one while under the limit', () => {
     let asked = 0;
-    const guard = heapGuard(100, 10, { usedHeap: () => 500, collector: () => (asked++, null) });
+    const guard = heapGuard(100, 10, { usedHeap: () => 500, collector: () => (asked++, null), limitGrowth: keepGrowth });
     guard();
     guard();
     expect(asked).toBe(1);
     let askedUnder = 0;
-    heapGuard(100, 10, { usedHeap: () => 5, collector: () => (askedUnder++, null) })();
+    heapGuard(100, 10, { usedHeap: () => 5, collector: () => (askedUnder++, null), limitGrowth: keepGrowth })();
     expect(askedUnder).toBe(0);
   });
 });
@@ -59,6 +66,7 @@ describe('heapGuard pacing', () => {
       10,
       {
         usedHeap: () => heap,
+        limitGrowth: keepGrowth,
         now: () => clock,
         collector: () => () => {
           collections++;
@@ -94,6 +102,7 @@ describe('heapGuard pacing', () => {
     let collections = 0;
     const guard = heapGuard(100, 10, {
       usedHeap: () => heap,
+      limitGrowth: keepGrowth,
       now: () => clock,
       collector: () => () => {
         collections++;
@@ -112,5 +121,71 @@ describe('heapGuard pacing', () => {
   it('refuses a share outside (0, 1]', () => {
     expect(() => heapGuard(100, 10, {}, 0)).toThrow(/maxShare/);
     expect(() => heapGuard(100, 10, {}, 1.5)).toThrow(/maxShare/);
+  });
+});
+
+describe('heapGuard and the heap growth', () => {
+  it("limits V8's heap growth once, when the heap first passes the limit, and never under it", () => {
+    let heap = 50;
+    let limited = 0;
+    const guard = heapGuard(100, 10, { usedHeap: () => heap, collector: () => () => {}, now: () => 0, limitGrowth: () => limited++ });
+    guard();
+    expect(limited).toBe(0);
+    heap = 150;
+    guard();
+    guard();
+    expect(limited).toBe(1);
+    // Without a collector, the growth is limited all the same.
+    let limitedAlone = 0;
+    heapGuard(100, 10, { usedHeap: () => 150, collector: () => null, limitGrowth: () => limitedAlone++ })();
+    expect(limitedAlone).toBe(1);
+  });
+});
+
+/**
+ * V8's own trace of its next limits, in a child process: `Limit: old size: …, new limit: … (F)` after each full
+ * collection, F the growing factor it used.
+ */
+function growthFactors(nodeFlags: string[], call: string): { factors: string[]; returned: string | undefined } {
+  const script = `import { limitHeapGrowth } from ${JSON.stringify(join(ROOT, 'src', 'shared', 'heap-guard.ts'))};
+console.log('returned:', String(${call}));
+let kept = [];
+for (let i = 0; i < 200000; i++) kept.push({ i, s: 'x' + i });
+gc();
+kept = null;
+gc();`;
+  const r = spawnSync(
+    process.execPath,
+    [...nodeFlags, '--expose-gc', '--trace-gc-verbose', '--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const factors = [...r.stdout.matchAll(/\[HeapController\] Limit: .*\(([\d.]+)\)/g)].map((m) => m[1]!);
+  expect(factors.length).toBeGreaterThan(0);
+  return { factors, returned: /^returned: (.*)$/m.exec(r.stdout)?.[1] };
+}
+
+describe('limitHeapGrowth', () => {
+  it('sets the factor V8 grows its heap by from the next collection on, at run time', () => {
+    const { factors, returned } = growthFactors([], 'limitHeapGrowth()');
+    expect(returned).toBe('true');
+    expect(new Set(factors)).toEqual(new Set(['1.2']));
+    // Without it, V8 picks its own (4.0 for this small, fast heap).
+    const { factors: own } = growthFactors([], 'typeof limitHeapGrowth');
+    expect(own).not.toContain('1.2');
+  });
+
+  it('leaves a growth given on the command line as it is', () => {
+    const { factors, returned } = growthFactors(['--heap-growing-percent=50'], 'limitHeapGrowth()');
+    expect(returned).toBe('false');
+    expect(new Set(factors)).toEqual(new Set(['1.5']));
+  });
+
+  it('refuses a percent that is not a positive integer', () => {
+    expect(() => limitHeapGrowth(0, [])).toThrow(/positive integer/);
+    expect(() => limitHeapGrowth(1.5, [])).toThrow(/positive integer/);
   });
 });
