@@ -73,11 +73,13 @@ export function sourceIdentifiers(tenant: Tenant, desired?: DesiredLookup<Desire
     if (!o) return undefined;
     // The object's view when the cycle holds one (a batch's objects): a large tenant's users would otherwise
     // be read back from their files once more.
-    const nickname = textOf((desired?.get(sourceId)?.keptView()?.attributes ?? attributesOf(o))?.['mailNickname']);
-    if ('userPrincipalName' in o)
-      return nickname === undefined
-        ? { userPrincipalName: o.userPrincipalName }
-        : { userPrincipalName: o.userPrincipalName, mailNickname: nickname };
+    const kept = desired?.get(sourceId)?.keptView()?.attributes;
+    const nickname = textOf((kept ?? attributesOf(o))?.['mailNickname']);
+    if ('userPrincipalName' in o) {
+      // The view's `originalUserPrincipalName` is the user's as written.
+      const upn = textOf(kept?.['originalUserPrincipalName']) ?? o.userPrincipalName;
+      return nickname === undefined ? { userPrincipalName: upn } : { userPrincipalName: upn, mailNickname: nickname };
+    }
     return nickname === undefined ? undefined : { mailNickname: nickname };
   };
 }

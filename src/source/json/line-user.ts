@@ -1,14 +1,16 @@
 /**
  * A user of a large JSON Lines tenant that keeps its place in the file instead of its attributes: the id,
- * UPN, flags and manager stay in memory (every stage reads them), the attributes are read back from the
- * user's line when asked for. A million generated users held about 1 GB of heap as plain `SourceUser`s, most
- * of it their attribute values; as `LineUser`s about a fifth of that.
+ * flags and manager stay in memory (every stage reads them, and references name users by id), the UPN and
+ * the attributes are read back from the user's line when asked for. A million generated users held about
+ * 1 GB of heap as plain `SourceUser`s, most of it their attribute values; as `LineUser`s about a fifth of
+ * that. The UPN is read where the attributes are (a view, a hash, a log entry of an object its batch holds):
+ * kept in memory, its string took about 50 bytes a user, 48 MB at a million users, to the cycle's end.
  *
  * Contract: to its readers a `LineUser` is a `SourceUser` with the same values the eager loader builds. The
- * attributes of the users read last are kept (`KEPT_PER_FILE` per file); others are read and checked again
- * from the file.
- * `attributes`, `location`, `accountEnabled` and `softDeleted` are accessors: `{...user}` does not copy them
- * (`toJSON` and `plainUser` do).
+ * UPN and attributes of the users read last are kept (`KEPT_PER_FILE` per file); others are read and
+ * checked again from the file.
+ * `userPrincipalName`, `attributes`, `location`, `accountEnabled` and `softDeleted` are accessors:
+ * `{...user}` does not copy them (`toJSON` and `plainUser` do).
  */
 import type { SourceLocation, SourceUser, SourceValue } from '../../model/directory.js';
 import { FixtureChangedError } from '../../shared/errors.js';
@@ -31,8 +33,14 @@ export interface LineReader {
   text(offset: number, length: number): string;
 }
 
-/** Reads a user's attributes from its line's text; null when the line is not that user (the file changed). */
-export type ReadAttributes = (text: string, id: string) => Record<string, SourceValue> | null;
+/** What a user's line gives back: what a `LineUser` does not keep. */
+export interface ReadBack {
+  readonly userPrincipalName: string;
+  readonly attributes: Record<string, SourceValue>;
+}
+
+/** Reads a user's UPN and attributes from its line's text; null when the line is not that user (the file changed). */
+export type ReadAttributes = (text: string, id: string) => ReadBack | null;
 
 /** One file's lines and the users whose attributes are kept. */
 export class LineUserSource {
@@ -55,30 +63,28 @@ const LINE_FACTOR = 4;
 const MAX_LINE = Math.floor(0x7fffffff / LINE_FACTOR);
 
 /**
- * Eight fields (88 bytes on 64-bit V8; ten took 104): the flags share a small integer with the line.
+ * Seven fields (80 bytes on 64-bit V8; ten took 104): the flags share a small integer with the line.
  */
 export class LineUser implements SourceUser {
   readonly id: string;
-  readonly userPrincipalName: string;
   managerId: string | null;
   readonly #source: LineUserSource;
   #facts: number;
   readonly #offset: number;
   readonly #length: number;
-  #attributes: Record<string, SourceValue> | null;
+  #read: ReadBack | null;
 
   /** `user` as the eager loader read it from `line` (bytes `[offset, offset + length)` of the source's file). */
   constructor(user: SourceUser, source: LineUserSource, line: number, offset: number, length: number) {
     if (!Number.isInteger(line) || line < 1 || line > MAX_LINE)
       throw new RangeError(`Expected \`line\` to be an integer from 1 to ${MAX_LINE}, got \`${line}\``);
     this.id = user.id;
-    this.userPrincipalName = user.userPrincipalName;
     this.managerId = user.managerId;
     this.#source = source;
     this.#facts = line * LINE_FACTOR + (user.accountEnabled ? ENABLED_BIT : 0) + (user.softDeleted ? SOFT_DELETED_BIT : 0);
     this.#offset = offset;
     this.#length = length;
-    this.#attributes = null;
+    this.#read = null;
   }
 
   get accountEnabled(): boolean {
@@ -98,16 +104,12 @@ export class LineUser implements SourceUser {
     this.#facts = value ? this.#facts | SOFT_DELETED_BIT : this.#facts & ~SOFT_DELETED_BIT;
   }
 
+  get userPrincipalName(): string {
+    return this.#readBack().userPrincipalName;
+  }
+
   get attributes(): Record<string, SourceValue> {
-    if (this.#attributes !== null) return this.#attributes;
-    const source = this.#source;
-    const attributes = source.read(source.file.text(this.#offset, this.#length), this.id);
-    if (attributes === null) throw new FixtureChangedError(source.file.path);
-    const evicted = source.kept[source.next];
-    if (evicted !== undefined) evicted.#attributes = null;
-    source.kept[source.next] = this;
-    source.next = (source.next + 1) % source.kept.length;
-    return (this.#attributes = attributes);
+    return this.#readBack().attributes;
   }
 
   get location(): SourceLocation {
@@ -116,6 +118,18 @@ export class LineUser implements SourceUser {
 
   toJSON(): SourceUser {
     return plainUser(this);
+  }
+
+  #readBack(): ReadBack {
+    if (this.#read !== null) return this.#read;
+    const source = this.#source;
+    const read = source.read(source.file.text(this.#offset, this.#length), this.id);
+    if (read === null) throw new FixtureChangedError(source.file.path);
+    const evicted = source.kept[source.next];
+    if (evicted !== undefined) evicted.#read = null;
+    source.kept[source.next] = this;
+    source.next = (source.next + 1) % source.kept.length;
+    return (this.#read = read);
   }
 }
 

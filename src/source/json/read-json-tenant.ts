@@ -222,6 +222,8 @@ interface UsersRead {
   users: SourceUser[];
   managers: (string | null)[];
   objs: Obj[];
+  /** Each user's UPN, until `readTenant` has resolved the references (a `LineUser` reads its own back). */
+  upns: string[];
   /**
    * The users' positions by id, kept as they are read when the JSON Lines reader is asked to
    * (`resolveMembersAsRead`), so that the members of a group read after them resolve as they are read; a
@@ -232,7 +234,7 @@ interface UsersRead {
   index: GuidIndex | null;
 }
 
-const newUsersRead = (index: GuidIndex | null = null): UsersRead => ({ users: [], managers: [], objs: [], index });
+const newUsersRead = (index: GuidIndex | null = null): UsersRead => ({ users: [], managers: [], objs: [], upns: [], index });
 
 /** A `.json` user's location until `readTenant` locates it (never seen outside this file). */
 const UNLOCATED: SourceLocation = { file: '', position: { line: 0, column: 0 } };
@@ -373,6 +375,7 @@ function readUser(obj: Obj, location: SourceLocation, userKeys: UserKeys, into: 
     const lower = id.toLowerCase();
     into.users.push({ id: lower, userPrincipalName: upn, accountEnabled, softDeleted, managerId: null, attributes, location });
     into.managers.push(manager);
+    into.upns.push(upn);
     into.index?.add(lower, into.users.length - 1);
   }
 }
@@ -521,7 +524,7 @@ function readTenant(
   /** Assignments as `CompactAssignment`s (a large tenant's). */
   compact = false,
 ): Tenant {
-  const { users, managers, objs } = read;
+  const { users, managers, objs, upns } = read;
 
   // Ids are GUIDs in lower case already (readUser); a user and a group never share one.
   // References resolve to a user's position in `users` (by id: the reader's GuidIndex for a large tenant,
@@ -537,7 +540,7 @@ function readTenant(
   // A key already present leaves the size unchanged: one hash lookup per insertion instead of two.
   for (let i = 0; i < users.length; i++) {
     const size = byUpn.size;
-    if (byUpn.set(upnKey(users[i]!.userPrincipalName), i).size === size) reject();
+    if (byUpn.set(upnKey(upns[i]!), i).size === size) reject();
   }
   for (const draft of groups) {
     const id = draft.id.toLowerCase();
@@ -663,6 +666,8 @@ function readTenant(
         : { principalKind, principalId, roleId, location: { file, position: { line, column } } },
     );
   });
+  // The last reference by UPN is resolved: the tenant's users hold their own (a LineUser reads it back).
+  upns.length = 0;
 
   return { dir, users, groups: sourceGroups, app, assignments: sourceAssignments };
 }
@@ -745,7 +750,7 @@ function lineAttributesReader(userKeys: UserKeys): ReadAttributes {
       return null;
     }
     const user = into.users[0]!;
-    return user.id === id ? user.attributes : null;
+    return user.id === id ? { userPrincipalName: user.userPrincipalName, attributes: user.attributes } : null;
   };
 }
 
