@@ -11,6 +11,8 @@
  * not copied: the array must not change. (The index does not read positions; the cycle's users of it,
  * `DesiredIdSet` and `LinkedTargets`, rely on `objects[i].position === i`, which `runCycle` checks.)
  */
+import { hashOf } from './text-hash.js';
+
 /** What the cycle asks of its desired objects by id (a `ReadonlyMap` answers it too). */
 export interface DesiredLookup<T> {
   /** How many distinct ids. */
@@ -61,13 +63,4 @@ export class DesiredIndex<T extends { readonly id: string }> implements DesiredL
       if (at === 0 || this.#objects[at - 1]!.id === id) return slot;
     }
   }
-}
-
-/** FNV-1a over the UTF-16 code units, then murmur3's finaliser (so that the low bits, the slot, mix all of them). */
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }

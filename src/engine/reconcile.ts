@@ -78,7 +78,7 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
   for (const [i, d] of desired.entries())
     if (d.position !== i) throw new Error(`evaluateSource gave desired object ${d.id} position ${d.position} at place ${i}`);
   const desiredById = new DesiredIndex(desired);
-  ctx.claimedTargets = new TargetClaims((id) => desiredById.get(id)?.displayName);
+  ctx.claimedTargets = new TargetClaims(desired, desiredById);
   // The cycle's links as it goes: read as the cycle starts, then kept current by apply.
   const targetIds = readTargetIds(store, new LinkedTargets(desired, desiredById));
   const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, targetIds, opts, deps);
