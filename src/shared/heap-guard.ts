@@ -24,10 +24,10 @@
  * - V8 lets its old generation grow by a factor of 1.1 to 4 past what its last full collection left before
  *   it starts the next one, choosing from its collector's speed against the program's. Between the guard's
  *   paced collections, a million-user cycle's heap grew far past its live set. So on first need the guard
- *   also sets that factor to 1.2 (`limitHeapGrowth`): on the million-user initial cycle (2 cores, in one
- *   hour), peak RSS went from 1,204 MB to 1,034 and 1,026 MB, the cycle taking 641 s against 708 and 648 s
- *   and about as much time collecting (102-109 s). Small tenants never pass the limit and keep V8's own
- *   factor.
+ *   also sets that factor to 1.2 (`limitHeapGrowth`): on the million-user initial cycle (2 cores, runs
+ *   alternated in one hour), peak RSS went from 1,204 and 1,149 MB to 1,034 and 1,026 MB; the cycle took
+ *   708 and 648 s against 641 s (and 790 s with other work beside it), collecting for about as long
+ *   (102-109 s against 103-124 s). Small tenants never pass the limit and keep V8's own factor.
  * Without a way to call the collector (see `exposeGc`), the guard only limits the growth.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
