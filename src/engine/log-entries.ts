@@ -77,8 +77,8 @@ export function sourceIdentifiers(tenant: Tenant, desired?: DesiredLookup<Desire
     const nickname = textOf((kept ?? attributesOf(o))?.['mailNickname']);
     if ('userPrincipalName' in o) {
       // The view's `originalUserPrincipalName` is the user's as written.
-      const upn = textOf(kept?.['originalUserPrincipalName']) ?? o.userPrincipalName;
-      return nickname === undefined ? { userPrincipalName: upn } : { userPrincipalName: upn, mailNickname: nickname };
+      const upn = textOf(kept?.['originalUserPrincipalName']) ?? readBack(() => o.userPrincipalName);
+      if (upn !== null) return nickname === undefined ? { userPrincipalName: upn } : { userPrincipalName: upn, mailNickname: nickname };
     }
     return nickname === undefined ? undefined : { mailNickname: nickname };
   };
@@ -86,11 +86,16 @@ export function sourceIdentifiers(tenant: Tenant, desired?: DesiredLookup<Desire
 
 /**
  * An object's attributes, or null when its fixture file changed since the load (a large tenant's users are
- * read back from their files): the entry of a change already sent is written, identified by UPN alone.
+ * read back from their files, their UPN too): the entry of a change already sent is written all the same,
+ * identified by what could be read (by its id alone when a user's UPN could not).
  */
 function attributesOf(o: SourceUser | SourceGroup): SourceUser['attributes'] | null {
+  return readBack(() => o.attributes);
+}
+
+function readBack<T>(read: () => T): T | null {
   try {
-    return o.attributes;
+    return read();
   } catch (e) {
     if (e instanceof FixtureChangedError) return null;
     throw e;

@@ -26,34 +26,30 @@ export interface Claimer {
 export class TargetClaims {
   readonly #desired: readonly Claimer[];
   readonly #index: DesiredLookup<Claimer>;
-  /** The target id claimed by the desired object at each position. */
-  readonly #claimed: (string | undefined)[];
-  readonly #users: ClaimTable;
-  readonly #groups: ClaimTable;
+  /** Made on the first claim (most incremental cycles make none). */
+  #tables: Tables | null = null;
   /** Claims that have no place in the tables: target id → source id, by object type. */
   readonly #others = { User: new Map<string, string>(), Group: new Map<string, string>() };
 
   constructor(desired: readonly Claimer[] = [], index: DesiredLookup<Claimer> = new Map()) {
     this.#desired = desired;
     this.#index = index;
-    this.#claimed = new Array<string | undefined>(desired.length).fill(undefined);
-    this.#users = new ClaimTable(this.#claimed);
-    this.#groups = new ClaimTable(this.#claimed);
   }
 
   /**
    * Claims `targetId` for `sourceId`. Null when it is that object's (now, or already); else the display
-   * name (or, without one, the id) of the other source object that holds it, which keeps it.
+   * name of the other source object that holds it, which keeps it (its id when the cycle does not hold it).
    */
   claim(objectType: ObjectType, targetId: string, sourceId: string): string | null {
-    const table = objectType === 'User' ? this.#users : this.#groups;
+    const tables = (this.#tables ??= newTables(this.#desired.length));
+    const table = objectType === 'User' ? tables.users : tables.groups;
     const others = this.#others[objectType];
     const at = table.find(targetId);
     const holder = at !== -1 ? this.#desired[at]!.id : others.get(targetId);
     if (holder !== undefined) return holder === sourceId ? null : this.#nameOf(holder);
     const position = this.#index.get(sourceId)?.position;
-    if (position !== undefined && this.#claimed[position] === undefined) {
-      this.#claimed[position] = targetId;
+    if (position !== undefined && tables.claimed[position] === undefined) {
+      tables.claimed[position] = targetId;
       table.add(targetId, position);
     } else others.set(targetId, sourceId);
     return null;
@@ -62,6 +58,18 @@ export class TargetClaims {
   #nameOf(sourceId: string): string {
     return this.#index.get(sourceId)?.displayName ?? sourceId;
   }
+}
+
+interface Tables {
+  /** The target id claimed by the desired object at each position. */
+  claimed: (string | undefined)[];
+  users: ClaimTable;
+  groups: ClaimTable;
+}
+
+function newTables(count: number): Tables {
+  const claimed = new Array<string | undefined>(count).fill(undefined);
+  return { claimed, users: new ClaimTable(claimed), groups: new ClaimTable(claimed) };
 }
 
 /** Positions by the target id `claimed` holds at them; grows by doubling at two thirds full. */

@@ -103,6 +103,32 @@ describe('a tenant read back from its JSON Lines files', () => {
     }
   });
 
+  it('provision --user finds a user by UPN or by id in a tenant read back from its files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provsim-read-back-provision-'));
+    try {
+      await writeTenantFixtures({ users: 300, groups: 12, membersPerGroup: 15, seed: 11 }, dir, { format: 'jsonl' });
+      const lines = readFileSync(join(dir, 'users.jsonl'), 'utf8').split('\n');
+      const field = (line: string, key: string): string => new RegExp(`"${key}": "([^"]+)"`).exec(line)![1]!;
+      for (const [line, by] of [
+        [lines[250]!, 'userPrincipalName'],
+        [lines[250]!, 'id'],
+      ] as const) {
+        const x = await new Harness().start();
+        try {
+          // The UPN as a user types it: in capitals.
+          const key = by === 'id' ? field(line, 'id') : field(line, by).toUpperCase();
+          expect(await x.cli(['provision', ...x.flags({ fixtures: dir }), '--user', key], { fixtureOptions: READ_BACK })).toBe(0);
+          const posted = x.writes().filter((r) => r.method === 'POST' && r.url.endsWith('/Users'));
+          expect(posted.map((r) => (r.body as { userName: string }).userName)).toEqual([field(line, 'userPrincipalName')]);
+        } finally {
+          await x.stop();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('provision: a users file written in place before the cycle reads it: exit 1 naming the file, nothing created', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'provsim-read-back-provision-'));
     try {

@@ -239,29 +239,38 @@ describe("the source identity's details: the identifiers `provsim logs --user` f
     expect(e!.sourceIdentity).not.toHaveProperty('details');
   });
 
-  it("takes the identifiers from the cycle's kept view when it has one, without reading the user's attributes", () => {
+  it("takes the identifiers from the cycle's kept view when it has one, without reading the user's UPN or attributes", () => {
     const tenant = aTenant([aUser('ann')]);
-    const reads = { attributes: 0 };
+    const reads = { attributes: 0, upn: 0 };
     const user = tenant.users[0]!;
-    const attributes = user.attributes;
+    const { attributes, userPrincipalName } = user;
     const change = created(tenant);
-    // A user read back from its file: each read of `attributes` would read the file again.
+    // A user read back from its file: each read of `attributes` or `userPrincipalName` would read the file again.
     Object.defineProperty(user, 'attributes', {
       get: () => {
         reads.attributes++;
         return attributes;
       },
     });
-    const view = { attributes: { ...attributes, mailNickname: 'ann-from-view' }, appRoleAssignments: [] };
+    Object.defineProperty(user, 'userPrincipalName', {
+      get: () => {
+        reads.upn++;
+        return userPrincipalName;
+      },
+    });
+    const view = {
+      attributes: { ...attributes, mailNickname: 'ann-from-view', originalUserPrincipalName: 'Ann.From.View@contoso.com' },
+      appRoleAssignments: [],
+    };
     const desired = new Map([[user.id, { keptView: () => view } as unknown as DesiredObject]]);
     const [e] = buildLogEntries('c1', AT, [ok(change, 't-ann')], newId, sourceIdentifiers(tenant, desired));
-    expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann'), mailNickname: 'ann-from-view' });
-    expect(reads.attributes).toBe(0);
-    // Without a kept view, the tenant's attributes answer.
+    expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: 'Ann.From.View@contoso.com', mailNickname: 'ann-from-view' });
+    expect(reads).toStrictEqual({ attributes: 0, upn: 0 });
+    // Without a kept view, the tenant's user answers.
     const none = new Map([[user.id, { keptView: () => null } as unknown as DesiredObject]]);
     const [f] = buildLogEntries('c1', AT, [ok(change, 't-ann')], newId, sourceIdentifiers(tenant, none));
     expect(f!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann'), mailNickname: 'ann' });
-    expect(reads.attributes).toBe(1);
+    expect(reads).toStrictEqual({ attributes: 1, upn: 1 });
   });
 
   it('writes the entry of a change already sent when the fixture file changed since: identified by UPN alone', () => {
@@ -275,6 +284,15 @@ describe("the source identity's details: the identifiers `provsim logs --user` f
     });
     const [e] = buildLogEntries('c1', AT, [ok(createdBefore, 't-ann')], newId, sourceIdentifiers(tenant));
     expect(e!.sourceIdentity.details).toStrictEqual({ userPrincipalName: upn('ann') });
+    // A user that reads its UPN back too: the entry is written, identified by its id alone.
+    Object.defineProperty(tenant.users[0]!, 'userPrincipalName', {
+      get: () => {
+        throw new FixtureChangedError('users.jsonl');
+      },
+    });
+    const [f] = buildLogEntries('c1', AT, [ok(createdBefore, 't-ann')], newId, sourceIdentifiers(tenant));
+    expect(f!.sourceIdentity.id).toBe(e!.sourceIdentity.id);
+    expect(f!.sourceIdentity).not.toHaveProperty('details');
   });
 
   it("each entry gets its own copy of the details: editing one entry leaves the next cycle's alone", () => {

@@ -105,15 +105,25 @@ function userDisplayName(user: Tenant['users'][number]): string {
   return typeof name === 'string' ? name : user.userPrincipalName;
 }
 
+/** Above this many users, `--user` names no near UPN when it finds none (each would be read back from the files). */
+const SUGGEST_UPNS_UP_TO = 100_000;
+
 function pickObjects(tenant: Tenant, options: ProvisionOptions): { all: string[]; note?: string } {
   if (options.user !== undefined) {
     const key = options.user.toLowerCase();
-    const user = tenant.users.find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key);
+    // By id first: a large tenant's users read their UPN back from their files (line-user.ts).
+    const user =
+      tenant.users.find((u) => u.id.toLowerCase() === key) ??
+      (key.includes('@') ? tenant.users.find((u) => u.userPrincipalName.toLowerCase() === key) : undefined);
     if (!user) {
-      const hint = didYouMean(
-        options.user,
-        tenant.users.map((u) => u.userPrincipalName),
-      );
+      // Suggested from a tenant small enough to keep its users' UPNs in memory (one read back is a parse).
+      const hint =
+        tenant.users.length <= SUGGEST_UPNS_UP_TO
+          ? didYouMean(
+              options.user,
+              tenant.users.map((u) => u.userPrincipalName),
+            )
+          : null;
       throw new UsageError(
         `no user ${JSON.stringify(options.user)} in the fixtures (by UPN or object id)${hint ? `; did you mean ${hint}?` : ''}`,
       );
