@@ -27,7 +27,8 @@
  *   also sets that factor to 1.2 (`limitHeapGrowth`): on the million-user initial cycle (2 cores, runs
  *   alternated in one hour), peak RSS went from 1,204 and 1,149 MB to 1,034 and 1,026 MB; the cycle took
  *   708 and 648 s against 641 s (and 790 s with other work beside it), collecting for about as long
- *   (102-109 s against 103-124 s). Small tenants never pass the limit and keep V8's own factor.
+ *   (102-109 s against 103-124 s). Small tenants never pass the limit and keep V8's own factor. The flag
+ *   is the process's: once set it stays for the process's life (every later cycle of a `watch`).
  * Without a way to call the collector (see `exposeGc`), the guard only limits the growth.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
