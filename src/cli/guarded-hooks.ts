@@ -1,10 +1,10 @@
 /**
- * The heap guard (shared/heap-guard.ts) where a cycle's garbage piles up: when the evaluation starts (what
+ * The heap guard (shared/heap-guard.ts) at the moments a cycle's heap grows: when the evaluation starts (what
  * the end of the load left: at a million users about 0.3 GB, against a tenant of 0.33 GB; sync and watch
  * also give the guard to the load, `onStreamed`, for what streaming the files left), as it goes (every 10,000
  * objects: reading a large tenant's users back from their files leaves garbage behind each), when each
- * batch starts (the first one after the evaluation's), and after each batch. The guard's own threshold and pacing decide
- * whether it collects; these are only the moments it looks.
+ * batch starts (the first one after the evaluation's), and after each batch. The guard acts once, at the
+ * first of these moments its limit is passed; after that each call is one look at V8's heap statistics.
  */
 import type { EngineHooks } from '../engine/hooks.js';
 import type { LoadTenantOptions } from '../source/index.js';

@@ -8,7 +8,7 @@
  * `share` of its limit it runs a full collection (garbage is not a reason to stop), and if what is left
  * still passes it, it calls `onLow` once with the figures; the caller stops the cycle through its abort
  * signal, so the requests in flight finish and a real cycle commits what it did. Its collections are paced
- * as the heap guard's are (`maxShare` of the time since the last one): a live set that stays just under
+ * (`MAX_SHARE` of the time since the last one): a live set that stays just under
  * `share` while its garbage crosses it would otherwise get a full collection of gigabytes at every look.
  * Within that wait it does not decide on a heap it has not collected; V8 collects on its own, and the next
  * look after the wait decides. It sees the heap only
@@ -19,7 +19,7 @@
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { elapsedMs, systemClock, type Clock } from './clock.js';
-import { DEFAULT_MAX_SHARE, exposeGc } from './heap-guard.js';
+import { exposeGc } from './heap-guard.js';
 
 /** What the heap held when the watchdog stopped the cycle. */
 export interface MemoryLow {
@@ -52,6 +52,11 @@ export interface MemoryWatchdogDeps {
 }
 
 export const DEFAULT_MEMORY_SHARE = 0.75;
+/**
+ * The share of a cycle's time the watchdog's own collections may take: after a collection of d ms, none for
+ * d × (1 / MAX_SHARE − 1) ms. Near the heap limit a collection of gigabytes takes seconds.
+ */
+export const MAX_SHARE = 0.1;
 export const DEFAULT_MEMORY_EVERY_MS = 250;
 
 /** Starts watching; `stop()` ends it (call it when the cycle ends, or the timer keeps the process alive). */
@@ -81,7 +86,7 @@ export function watchMemory(
       const start = elapsed();
       gc();
       const end = elapsed();
-      notBefore = end + (end - start) * (1 / DEFAULT_MAX_SHARE - 1);
+      notBefore = end + (end - start) * (1 / MAX_SHARE - 1);
       now = heap();
       if (now.usedBytes < share * now.limitBytes) return false;
     }
