@@ -132,10 +132,12 @@ export async function openEngine(s: EngineSetup): Promise<BenchEngine> {
     },
     { clock, random: s.random ?? seededRandom(7), onRequest: s.counter.onRequest, ...(s.openStore ? { openStore: s.openStore } : {}) },
   );
+  // One guard for the engine's cycles, as `provsim watch` keeps one for its process's.
+  const guard = heapGuard();
   return {
     provisioner,
     async cycle() {
-      const result = await provisioner.sync({ hooks: guardedHooks(heapGuard()) });
+      const result = await provisioner.sync({ hooks: guardedHooks(guard) });
       if (result.status !== 'succeeded')
         throw new Error(
           `the ${result.kind} cycle ended ${result.status}: ${JSON.stringify(result.counts)}${result.jobFailure ? ` (${result.jobFailure.message})` : ''}`,

@@ -20,7 +20,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Real elapsed time in ms from an arbitrary origin (monotonic), for measuring how long the process's own work
- * takes (the heap guard paces its collections by their pauses). Never simulated: a `ManualClock` cycle still
+ * takes (the memory watchdog paces its collections by their pauses). Never simulated: a `ManualClock` cycle still
  * spends real time collecting garbage. Not for anything a cycle schedules or records; that takes a Clock.
  */
 export const elapsedMs = (): number => performance.now();

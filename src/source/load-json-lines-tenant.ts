@@ -74,9 +74,9 @@ export interface JsonLinesOptions {
   keepAttributes?: number;
   /**
    * Called once the users and groups of a JSON Lines tenant are streamed (other formats are read whole),
-   * before their references are resolved and the assignments parsed: the moment to collect what streaming
-   * them left behind (the CLI's heap guard). At a million users the heap then held about 440 MB, half of it
-   * garbage, and the rest of the load grew it past 700 MB without a collection.
+   * before their references are resolved and the assignments parsed: a moment the CLI's heap guard looks
+   * at the heap. At a million users the heap then held about 440 MB, half of it garbage, and the rest of the
+   * load grew it past 700 MB without a collection; the guard acts there (its one collection).
    */
   onStreamed?: () => void;
 }

@@ -64,7 +64,7 @@ export async function syncCommand(options: SyncOptions, deps: CliDeps): Promise<
   const stopDrawing = (): void => progress.stop();
   deps.signal?.addEventListener('abort', stopDrawing, { once: true });
   let session: Session;
-  // One guard for the load and the cycle: it collects what a large tenant's load leaves behind, too.
+  // One guard for the load and the cycle: a large tenant passes its limit during the load.
   const guard = heapGuard();
   try {
     session = await openSession(

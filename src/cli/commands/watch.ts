@@ -53,7 +53,7 @@ export async function watchCommand(options: WatchOptions, deps: CliDeps): Promis
   if (options.maxCycles !== undefined && !(Number.isInteger(options.maxCycles) && options.maxCycles >= 1))
     throw new UsageError(`--max-cycles must be an integer ≥ 1`);
   const notifier = notifierFrom(options.notify ?? {}, deps);
-  // One guard for the loads and the cycles: it collects what a large tenant's load leaves behind, too.
+  // One guard for the loads and the cycles (it acts once per process): a large tenant passes its limit during the first load.
   const guard = heapGuard();
   const fixtureOptions = withGuard(deps.fixtureOptions, guard);
   const session = await openSession(
