@@ -59,12 +59,13 @@ console.log(kept.length);`;
     const between = (from: string, to: string): string[] =>
       r.stdout.slice(r.stdout.indexOf(`${from}\n`), r.stdout.indexOf(`${to}\n`)).split('\n');
     // V8 prints the next limit of each full collection, then its summary; a collection asked for by `gc()`
-    // ends its summary with "testing". V8 may finish one of its own in the same call.
+    // ends its summary with "testing". One `gc()` can print two such summaries (it did in one run: most
+    // likely V8 finishing a marking it had under way, then collecting), so the count is not pinned to one.
     const asked = (lines: string[]): number[] => lines.flatMap((l, i) => (/Mark-Compact.*testing/.test(l) ? [i] : []));
     const first = between('before', 'after');
-    expect(asked(first)).toHaveLength(1);
-    const limit = first.slice(0, asked(first)[0]).findLast((l) => l.includes('[HeapController] Limit:'));
-    expect(limit).toMatch(/\(1\.2\)$/);
+    expect(asked(first).length).toBeGreaterThan(0);
+    // The limit in force when the call returns: the last one V8 set in it.
+    expect(first.findLast((l) => l.includes('[HeapController] Limit:'))).toMatch(/\(1\.2\)$/);
     expect(asked(between('after', 'again'))).toEqual([]);
   });
 });
