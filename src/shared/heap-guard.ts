@@ -6,9 +6,9 @@
  * and a million-user cycle's heap grew far past its live set.
  *
  * So when the heap first passes `limitBytes` (at one of the moments its caller calls it: between batches,
- * or during a large tenant's load), the guard sets that factor to 1.2
- * (`limitHeapGrowth`) and runs one full collection, which puts the factor in force at once: V8 reads it
- * when it sets its next limit, after a full collection. From then on V8 keeps the heap near its live set
+ * or during a large tenant's load), the guard sets that factor to 1.2 (`limitHeapGrowth`) and runs one
+ * full collection, which puts the factor in force at once: V8 reads it when it sets its next limit, after
+ * a full collection. From then on V8 keeps the heap near its live set
  * with its own collections, which mark concurrently on a helper thread; the guard does nothing more. Small
  * tenants never pass the limit and keep V8's own factor. The flag is the process's: once set it stays for
  * the process's life (every later cycle of a `watch`).
@@ -39,7 +39,10 @@ export interface HeapGuardDeps {
   limitGrowth?: () => void;
 }
 
-/** Returns the guard: call it where the heap grows (between batches, during a load). Past `limitBytes` of heap in use it acts once, then never again. */
+/**
+ * Returns the guard: call it where the heap grows (between batches, during a load). Past `limitBytes` of
+ * heap in use it acts once, then never again.
+ */
 export function heapGuard(limitBytes = 256 * MB, deps: HeapGuardDeps = {}): () => void {
   const usedHeap = deps.usedHeap ?? (() => getHeapStatistics().used_heap_size);
   let done = false;
