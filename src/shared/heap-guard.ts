@@ -8,15 +8,15 @@
  * So when the heap first passes `limitBytes` (at one of the moments its caller calls it: between batches,
  * or during a large tenant's load), the guard sets that factor to 1.2 (`limitHeapGrowth`) and runs one
  * full collection, which puts the factor in force at once: V8 reads it when it sets its next limit, after
- * a full collection. From then on V8 keeps the heap near its live set
- * with its own collections, which mark concurrently on a helper thread; the guard does nothing more. Small
- * tenants never pass the limit and keep V8's own factor. The flag is the process's: once set it stays for
+ * a full collection. From then on V8 keeps the heap near its live set with its own collections, which
+ * mark concurrently on a helper thread; the guard does nothing more. Small tenants never pass the limit and
+ * keep V8's own factor. The flag is the process's: once set it stays for
  * the process's life (every later cycle of a `watch`).
  *
  * Trade-offs, measured on 2 cores (initial cycles against the bench stub, 7 December 2026, one hour):
  * - The collection that puts the factor in force is needed. Without it V8 kept the limit it had set before
  *   (up to 4 × the survivors of its last full collection) until its next one: a 100,000-user cycle peaked
- *   at 631 MB against 443 MB, and one million-user run of two at 1,761 MB.
+ *   at 631 MB against 439 MB with it, and one million-user run of two at 1,761 MB (1.4 GB of heap in use).
  * - The guard used to go on collecting after every batch once the heap passed the survivors plus 64 MB,
  *   paced to a tenth of the cycle's time. With the factor at 1.2 these collections are redundant. At
  *   100,000 users the peak was 439 MB with the one collection, 443 MB with them all. At a million users
