@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { diffBatch } from '../src/engine/diff.js';
 import type { Observation } from '../src/engine/observation.js';
 import { selectWork } from '../src/engine/select-work.js';
+import { NO_WATERMARKS } from '../src/engine/stored-watermarks.js';
 import { DesiredIdSet } from '../src/engine/id-set.js';
 import { evaluateSource } from '../src/engine/desired.js';
 import { GROUP_SOURCE_ATTRIBUTES, USER_SOURCE_ATTRIBUTES, parseJob } from '../src/mapping-file/index.js';
@@ -106,7 +107,7 @@ export const benchmark: Benchmark = {
     const states = evaluateSource(loaded.tenant, compiled, deps, { retainViews: false });
     const afterEvaluate = process.cpuUsage(cpu);
     const sources = new Map(states.map((s) => [s.id, s]));
-    const work = selectWork('initial', states, new Map(), new Map(), new Map(), new Set(['User', 'Group']), {
+    const work = selectWork('initial', states, new Map(), NO_WATERMARKS, new Map(), new Set(['User', 'Group']), {
       readBeforeWrite: quirks.readBeforeWrite,
       job: compiled,
     });

@@ -3,9 +3,9 @@
  * plain values and read nothing themselves. I/O: the only engine step besides apply and commit that reads the
  * store.
  *
- * - `readCycleRecords`, once per cycle: what decides the cycle's kind and work (watermarks, escrows, flags,
- *   the last completed cycle); `readTargetIds`, once the desired objects are known: every link's target id
- *   (two id columns, no exported values).
+ * - `readCycleRecords`, once per cycle: what decides the cycle's kind and work (escrows, flags, the last
+ *   completed cycle); once the desired objects are known, `readWatermarks`: every watermark, compared with
+ *   them as it is read, and `readTargetIds`: every link's target id (two id columns, no exported values).
  * - `readLinks`: the full links (exported values, status) of the objects a cycle works on.
  * - `readMemberships`: the members provsim has added to the groups of one batch, read just before the batch
  *   is planned (an earlier batch's PATCHes may have changed them; its own have not been sent yet).
@@ -13,7 +13,9 @@
 import type { CycleRecord, Escrow, Quarantine } from '../model/records.js';
 import type { Anchor } from '../model/records.js';
 import type { StateStore } from '../store/store.js';
+import type { DesiredLookup } from './desired-index.js';
 import type { TargetIdMap } from './linked-targets.js';
+import { StoredWatermarks } from './stored-watermarks.js';
 
 export interface CycleRecords {
   lastCompleted: CycleRecord | null;
@@ -22,8 +24,6 @@ export interface CycleRecords {
   /** One-shot flags set by `provsim restart` (Entra's restart scopes). */
   flags: { initial: boolean; forceDeletes: boolean };
   quarantine: Quarantine | null;
-  /** Watermark hashes by source id. */
-  watermarks: ReadonlyMap<string, string>;
   escrows: ReadonlyMap<string, Escrow>;
 }
 
@@ -33,9 +33,19 @@ export function readCycleRecords(store: StateStore): CycleRecords {
     jobHash: store.jobHash(),
     flags: { initial: store.flag('initial'), forceDeletes: store.flag('force-deletes') },
     quarantine: store.quarantine(),
-    watermarks: store.watermarks(),
     escrows: store.escrows(),
   };
+}
+
+/**
+ * The stored watermarks, compared with the cycle's desired objects row by row (no map of them is kept:
+ * stored-watermarks.ts).
+ */
+export function readWatermarks(
+  store: StateStore,
+  desired: DesiredLookup<{ readonly position: number; readonly hash: string }>,
+): StoredWatermarks {
+  return new StoredWatermarks(store.watermarkRows(), desired);
 }
 
 /**

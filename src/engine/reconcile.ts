@@ -31,7 +31,8 @@ import type { EngineHooks } from './hooks.js';
 import { planAndApply, type Applied } from './plan-and-apply.js';
 import { probe } from './probe.js';
 import { quarantineBackoff } from './quarantine.js';
-import { readCycleRecords, readLinks, readTargetIds, type CycleRecords } from './read-records.js';
+import { readCycleRecords, readLinks, readTargetIds, readWatermarks, type CycleRecords } from './read-records.js';
+import { NO_WATERMARKS, type WatermarkLookup } from './stored-watermarks.js';
 import { LinkedTargets, type TargetIdMap } from './linked-targets.js';
 import { failedRequest, withRetry } from './retry.js';
 import { chooseCycleKind, linksToRead, selectWork, sourceIdsOf, type WorkItem } from './select-work.js';
@@ -79,9 +80,12 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     if (d.position !== i) throw new Error(`evaluateSource gave desired object ${d.id} position ${d.position} at place ${i}`);
   const desiredById = new DesiredIndex(desired);
   ctx.claimedTargets = new TargetClaims(desired, desiredById);
+  const selecting = !halt.jobFailure && !evaluated.changed;
+  // The watermarks the cycle starts from, compared with its desired objects (only a cycle that selects work asks).
+  const watermarks = selecting ? readWatermarks(store, desiredById) : NO_WATERMARKS;
   // The cycle's links as it goes: read as the cycle starts, then kept current by apply.
   const targetIds = readTargetIds(store, new LinkedTargets(desired, desiredById));
-  const work = halt.jobFailure || evaluated.changed ? null : selectCycleWork(cycle, desired, desiredById, records, targetIds, opts, deps);
+  const work = selecting ? selectCycleWork(cycle, desired, desiredById, records, watermarks, targetIds, opts, deps) : null;
   const base = {
     cycleId: cycle.id,
     kind,
@@ -119,9 +123,9 @@ export async function runCycle(deps: CycleDeps, options: CycleOptions = {}): Pro
     stop,
     applied,
     desired,
-    desiredIds: desiredById,
     workIds,
     records,
+    watermarks,
     linkedAfter: targetIds,
     schedule: opts.escrowSchedule,
     intervalMs: opts.intervalMs,
@@ -147,13 +151,15 @@ function selectCycleWork(
   desired: readonly DesiredObject[],
   desiredById: DesiredLookup<DesiredObject>,
   records: CycleRecords,
+  /** The watermarks the cycle starts from (settle reads them too). */
+  stored: WatermarkLookup,
   /** The links' target ids as the cycle starts (nothing has been linked yet). */
   targetIds: TargetIdMap,
   opts: ResolvedCycleOptions,
   deps: CycleDeps,
 ): { items: WorkItem[]; links: Map<string, Anchor> } {
   const kind = cycle.kind === 'on-demand' ? 'initial' : cycle.kind;
-  const watermarks = opts.only ? new Map<string, string>() : records.watermarks;
+  const watermarks = opts.only ? NO_WATERMARKS : stored;
   const escrows = opts.only ? new Map<string, Escrow>() : new Map([...records.escrows].filter(([, e]) => isDue(e, cycle.startedAt)));
   const links = readLinks(deps.store, linksToRead(kind, desired, targetIds, watermarks, escrows, opts.only, desiredById), targetIds.size);
   const objectTypes = new Set<ObjectType>(deps.job.groups.enabled ? ['User', 'Group'] : ['User']);

@@ -18,6 +18,7 @@ import type { Anchor, CycleKind, Escrow } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
 import { idsOf, type IdSet } from './id-set.js';
 import type { TargetIdMap } from './linked-targets.js';
+import type { WatermarkLookup } from './stored-watermarks.js';
 
 export interface WorkItem {
   sourceId: string;
@@ -62,7 +63,7 @@ export function linksToRead(
   kind: CycleKind,
   desired: readonly DesiredObject[],
   linked: Pick<TargetIdMap, 'has' | 'keys'>,
-  watermarks: ReadonlyMap<string, string>,
+  watermarks: WatermarkLookup,
   escrows: ReadonlyMap<string, Escrow>,
   only: ReadonlySet<string> | null,
   /** The ids of `desired` (the caller's map of them, when it has one). */
@@ -71,7 +72,7 @@ export function linksToRead(
   if (only) return [...only].filter((id) => linked.has(id));
   if (kind !== 'incremental') return [...linked.keys()];
   const ids: string[] = [];
-  for (const d of desired) if (linked.has(d.id) && (watermarks.get(d.id) !== d.hash || escrows.has(d.id))) ids.push(d.id);
+  for (const d of desired) if (linked.has(d.id) && (!watermarks.unchanged(d.id) || escrows.has(d.id))) ids.push(d.id);
   for (const id of linked.keys()) if (!present.has(id)) ids.push(id);
   return ids;
 }
@@ -84,7 +85,7 @@ export function selectWork(
   kind: CycleKind,
   sources: readonly DesiredObject[],
   anchors: ReadonlyMap<string, Anchor>,
-  watermarks: ReadonlyMap<string, string>,
+  watermarks: WatermarkLookup,
   escrows: ReadonlyMap<string, Escrow>,
   /** Object types the job provisions; anchors of other types (a switched-off group mapping) are left alone. */
   objectTypes: ReadonlySet<'User' | 'Group'>,
@@ -95,7 +96,7 @@ export function selectWork(
   const items: WorkItem[] = [];
   const readLinked = kind !== 'incremental' || rules.readBeforeWrite;
   for (const source of sources) {
-    if (kind === 'incremental' && watermarks.get(source.id) === source.hash && !escrows.has(source.id)) continue;
+    if (kind === 'incremental' && watermarks.unchanged(source.id) && !escrows.has(source.id)) continue;
     const anchor = anchors.get(source.id) ?? null;
     let observe: WorkItem['observe'] = 'none';
     if (anchor) observe = readLinked && !decidedWithoutTarget(source, anchor, rules.job) ? 'read' : 'none';

@@ -19,7 +19,8 @@
  */
 import type { CycleKind, CycleStatus, Escrow, ObjectType, Quarantine } from '../model/records.js';
 import type { DesiredObject } from './desired.js';
-import { idsOf, type IdSet } from './id-set.js';
+import type { IdSet } from './id-set.js';
+import type { WatermarkLookup } from './stored-watermarks.js';
 import { escalate, type EscrowSchedule } from './escrow-schedule.js';
 import { enterQuarantine, escrowThresholdReason, quarantineBackoff } from './quarantine.js';
 
@@ -67,12 +68,12 @@ export interface SettleInput {
   applied: AppliedWork | null;
   /** Every desired object of the cycle. */
   desired: readonly Pick<DesiredObject, 'id' | 'objectType' | 'hash'>[];
-  /** The ids of `desired` (the caller's map of them, when it has one). @default a set of them */
-  desiredIds?: IdSet;
   /** The source ids the cycle worked on. */
   workIds: IdSet;
   /** The records the cycle started from. */
-  records: { watermarks: ReadonlyMap<string, string>; escrows: ReadonlyMap<string, Escrow>; quarantine: Quarantine | null };
+  records: { escrows: ReadonlyMap<string, Escrow>; quarantine: Quarantine | null };
+  /** The watermarks the cycle started from, compared with `desired`. */
+  watermarks: WatermarkLookup;
   /** The links after apply. */
   linkedAfter: { has(sourceId: string): boolean };
   schedule: EscrowSchedule;
@@ -121,13 +122,12 @@ export function settleCycle(input: SettleInput): CycleDelta {
     for (const d of input.desired) {
       if (!applied.touched.has(d.id) && !input.workIds.has(d.id)) continue;
       if (applied.staged.has(d.id)) {
-        if (records.watermarks.has(d.id)) watermarks.delete.push(d.id);
-      } else if (!applied.notReached.has(d.id) && (!halted || applied.touched.has(d.id)) && records.watermarks.get(d.id) !== d.hash) {
+        if (input.watermarks.has(d.id)) watermarks.delete.push(d.id);
+      } else if (!applied.notReached.has(d.id) && (!halted || applied.touched.has(d.id)) && !input.watermarks.unchanged(d.id)) {
         watermarks.put.push(d);
       }
     }
-    const present = input.desiredIds ?? idsOf(input.desired);
-    for (const id of records.watermarks.keys()) if (!present.has(id) && !input.linkedAfter.has(id)) watermarks.delete.push(id);
+    for (const id of input.watermarks.gone) if (!input.linkedAfter.has(id)) watermarks.delete.push(id);
 
     // Times are the cycle's (its start), so a cycle standing at a simulated time schedules from it exactly.
     for (const f of applied.failed) {

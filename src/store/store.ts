@@ -623,13 +623,16 @@ export class StateStore {
   }
 
   watermarks(): Map<string, string> {
-    // Rows as arrays, one at a time: a large tenant has one per object.
-    const out = new Map<string, string>();
-    for (const [sourceId, hash] of this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).iterate() as IterableIterator<
-      [string, string]
-    >)
-      out.set(sourceId, hash);
-    return out;
+    return new Map(this.watermarkRows());
+  }
+
+  /**
+   * Every watermark as `[sourceId, hash]`, a row at a time (a large tenant has one per object; a cycle
+   * compares them as it reads them: engine/stored-watermarks.ts). Finish or break the loop before the next
+   * write on this connection.
+   */
+  watermarkRows(): IterableIterator<[string, string]> {
+    return this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).iterate() as IterableIterator<[string, string]>;
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {

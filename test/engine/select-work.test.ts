@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeprovisionCause, DesiredObject } from '../../src/engine/desired.js';
+import { DesiredIndex } from '../../src/engine/desired-index.js';
 import { selectWork, type ReadRules } from '../../src/engine/select-work.js';
+import { StoredWatermarks } from '../../src/engine/stored-watermarks.js';
 import type { Anchor, CycleKind } from '../../src/model/records.js';
 
 const source = (
@@ -158,11 +160,13 @@ describe('selectWork', () => {
   for (const c of CASES) {
     it(c.name, () => {
       const anchors = new Map(c.anchors.map((a) => [a.sourceId, a]));
+      // Compared with the sources as a cycle compares them (positions are their places).
+      const placed = c.sources.map((d, position) => ({ ...d, position }));
       const work = selectWork(
         c.kind,
         c.sources,
         anchors,
-        new Map(Object.entries(c.watermarks ?? {})),
+        new StoredWatermarks(Object.entries(c.watermarks ?? {}), new DesiredIndex(placed)),
         new Map(),
         new Set(['User', 'Group']),
         c.rules ?? rules(),

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ESCROW_SCHEDULES } from '../../src/engine/escrow-schedule.js';
+import { DesiredIndex } from '../../src/engine/desired-index.js';
 import { settleCycle, type AppliedWork, type SettleInput } from '../../src/engine/settle.js';
+import { StoredWatermarks } from '../../src/engine/stored-watermarks.js';
 import type { Escrow, Quarantine } from '../../src/model/records.js';
 
 const START = new Date('2026-05-01T08:00:00Z');
@@ -41,14 +43,20 @@ const quarantined = (reason = 'EncounteredQuarantineException', seriesCount = 1)
   nextAttempt: '2026-05-01T08:00:00Z',
 });
 
-function settle(over: Partial<SettleInput> & { applied?: AppliedWork | null } = {}) {
+/** `stored`: the watermarks as the store holds them (id → hash), compared with `desired` as a cycle compares them. */
+function settle({
+  stored = new Map<string, string>(),
+  ...over
+}: Partial<SettleInput> & { applied?: AppliedWork | null; stored?: Map<string, string> } = {}) {
+  const objects = (over.desired ?? desired()).map((d, position) => ({ ...d, position }));
   return settleCycle({
     cycle: { id: 'c1', kind: 'incremental', startedAt: START, finishedAt: '2026-05-01T08:01:00Z', jobHash: 'job-2' },
     stop: { interrupted: false, jobFailure: null },
     applied: applied(),
     desired: desired(),
     workIds: new Set(),
-    records: { watermarks: new Map(), escrows: new Map(), quarantine: null },
+    records: { escrows: new Map(), quarantine: null },
+    watermarks: new StoredWatermarks(stored, new DesiredIndex(objects)),
     linkedAfter: new Set(),
     schedule: ESCROW_SCHEDULES.current,
     intervalMs: INTERVAL,
@@ -86,7 +94,8 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       desired: desired('a', 'b', 'c'),
       workIds: new Set(['a', 'b']),
       applied: applied({ touched: new Set(['a', 'b']) }),
-      records: { watermarks: new Map([['b', 'h-b']]), escrows: new Map(), quarantine: null },
+      stored: new Map([['b', 'h-b']]),
+      records: { escrows: new Map(), quarantine: null },
     });
     expect(delta.watermarks.put).toEqual([{ id: 'a', objectType: 'User', hash: 'h-a' }]);
     expect(delta.watermarks.delete).toEqual([]);
@@ -106,7 +115,8 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       desired: desired('a'),
       workIds: new Set(['a']),
       applied: applied({ touched: new Set(['a']), staged: new Set(['a']), deletionThresholdExceeded: true }),
-      records: { watermarks: new Map([['a', 'old']]), escrows: new Map(), quarantine: null },
+      stored: new Map([['a', 'old']]),
+      records: { escrows: new Map(), quarantine: null },
     });
     expect(delta.watermarks).toEqual({ put: [], delete: ['a'] });
   });
@@ -124,15 +134,11 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
   it('watermarks of objects gone from Entra are dropped once they are no longer linked', () => {
     const delta = settle({
       desired: desired('a'),
-      records: {
-        watermarks: new Map([
-          ['a', 'h-a'],
-          ['gone', 'x'],
-          ['still-linked', 'y'],
-        ]),
-        escrows: new Map(),
-        quarantine: null,
-      },
+      stored: new Map([
+        ['a', 'h-a'],
+        ['gone', 'x'],
+        ['still-linked', 'y'],
+      ]),
       linkedAfter: new Set(['still-linked']),
     });
     expect(delta.watermarks.delete).toEqual(['gone']);
@@ -143,7 +149,8 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       applied: null,
       desired: desired('a'),
       stop: { interrupted: false, jobFailure: { reason: 'EncounteredQuarantineException', message: 'probe' } },
-      records: { watermarks: new Map([['gone', 'x']]), escrows: new Map([['a', escrow('a')]]), quarantine: null },
+      stored: new Map([['gone', 'x']]),
+      records: { escrows: new Map([['a', escrow('a')]]), quarantine: null },
     });
     expect(delta.watermarks).toEqual({ put: [], delete: [] });
     expect(delta.escrows).toEqual({ put: [], clear: [] });
@@ -175,7 +182,7 @@ describe('settleCycle: escrows (spec §5.8)', () => {
       desired: desired('a'),
       workIds: new Set(['a']),
       applied: failedA('EntryConflict'),
-      records: { watermarks: new Map(), escrows: new Map([['a', old]]), quarantine: null },
+      records: { escrows: new Map([['a', old]]), quarantine: null },
     });
     expect(delta.escrows).toEqual({ put: [], clear: ['a'] });
     expect(delta.givenUp).toMatchObject([{ sourceId: 'a', attempts: 31 }]);
@@ -188,7 +195,7 @@ describe('settleCycle: escrows (spec §5.8)', () => {
       desired: desired('ok', 'staged', 'cut', 'idle'),
       workIds: new Set(['ok', 'staged', 'cut']),
       applied: applied({ touched: new Set(['ok', 'staged', 'cut']), staged: new Set(['staged']), notReached: new Set(['cut']) }),
-      records: { watermarks: new Map(), escrows, quarantine: null },
+      records: { escrows, quarantine: null },
     });
     expect(delta.escrows.clear).toEqual(['ok']);
     expect(delta.pendingEscrows).toBe(3);
@@ -217,19 +224,19 @@ describe('settleCycle: the job (mapping hash, restart flags) and quarantine (spe
     const stop = { interrupted: false, jobFailure: { reason: 'EncounteredQuarantineException', message: 'refused' } };
     const first = settle({ stop });
     expect(first.quarantine).toMatchObject({ reason: 'EncounteredQuarantineException', seriesCount: 1 });
-    const second = settle({ stop, records: { watermarks: new Map(), escrows: new Map(), quarantine: first.quarantine! } });
+    const second = settle({ stop, records: { escrows: new Map(), quarantine: first.quarantine! } });
     expect(second.quarantine).toMatchObject({ seriesCount: 2 });
     expect(second.requeueAfterMs).toBe(2 * INTERVAL);
   });
 
   it('the first completed cycle without a failure leaves quarantine', () => {
-    const delta = settle({ records: { watermarks: new Map(), escrows: new Map(), quarantine: quarantined() } });
+    const delta = settle({ records: { escrows: new Map(), quarantine: quarantined() } });
     expect(delta.quarantine).toBeNull();
     expect(delta.requeueAfterMs).toBe(INTERVAL);
   });
 
   it('a user’s stop and provision on demand leave quarantine as it was', () => {
-    const records = { watermarks: new Map(), escrows: new Map(), quarantine: quarantined('TooManyDeletes', 3) };
+    const records = { escrows: new Map(), quarantine: quarantined('TooManyDeletes', 3) };
     const interrupted = settle({ stop: { interrupted: true, jobFailure: null }, records });
     expect(interrupted.quarantine).toBeUndefined();
     expect(interrupted.requeueAfterMs).toBe(4 * INTERVAL);
@@ -244,12 +251,12 @@ describe('settleCycle: the job (mapping hash, restart flags) and quarantine (spe
   it('the escrow proportion threshold: from 5,000 escrows, more than 40 % of the cycle failing quarantines the job', () => {
     const escrows = new Map(Array.from({ length: 5000 }, (_, i) => [`e${i}`, escrow(`e${i}`)]));
     const failed = Array.from({ length: 50 }, (_, i) => ({ sourceId: `f${i}`, objectType: 'User' as const, errorCode: 'EntryConflict' }));
-    const delta = settle({ applied: applied({ failed, entryCount: 100 }), records: { watermarks: new Map(), escrows, quarantine: null } });
+    const delta = settle({ applied: applied({ failed, entryCount: 100 }), records: { escrows, quarantine: null } });
     expect(delta.pendingEscrows).toBe(5050);
     expect(delta.quarantine).toMatchObject({ reason: 'EncounteredEscrowProportionThreshold' });
     const fewer = settle({
       applied: applied({ failed: failed.slice(0, 40), entryCount: 100 }),
-      records: { watermarks: new Map(), escrows, quarantine: null },
+      records: { escrows, quarantine: null },
     });
     expect(fewer.quarantine).toBeUndefined();
   });
