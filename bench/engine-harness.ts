@@ -155,7 +155,13 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
   return (user + system) / 1000;
 }
 
-/** Samples `process.memoryUsage().rss` every `everyMs`; `stop()` returns the peak in bytes. */
+/**
+ * Samples `process.memoryUsage().rss` every `everyMs`; `stop()` returns the peak in bytes: the highest sample
+ * or the kernel's high-water mark of the process (`maxRSS`), whichever is higher. The samples cannot run
+ * while the engine computes without yielding (a large tenant's evaluation), the high-water mark sees those
+ * peaks too; it counts from the process's start, so a process that measures this way does nothing heavier
+ * before it starts the sampler.
+ */
 export function rssSampler(everyMs = 100): { stop(): number } {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
@@ -165,7 +171,7 @@ export function rssSampler(everyMs = 100): { stop(): number } {
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage().rss);
+      return Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
     },
   };
 }

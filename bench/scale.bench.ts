@@ -3,8 +3,9 @@
  * members against the SCIM stub, C = 8, as the CLI runs it (batches of 2,000, the heap guard). Each run is
  * a fresh child process (`scale-child.ts`) that generates the tenant, starts its stub and runs the cycle:
  * - wall time of the cycle: target under 3 minutes;
- * - peak RSS of that process, sampled every 100 ms from before the tenant is generated to the end of the
- *   cycle: target under 600 MB (the tenant, which the CLI would hold as well, is part of it).
+ * - peak RSS of that process up to the end of the cycle (the kernel's high-water mark, and samples every
+ *   100 ms from before the tenant is generated): target under 600 MB (the tenant, which the CLI would hold
+ *   as well, is part of it).
  *
  * No warm-up run: a run takes about a minute and a half, long enough that JIT warm-up is noise, and the
  * suite's 10-minute budget has no room for a fourth. `PROVSIM_BENCH_SCALE=small` runs a twentieth of the
