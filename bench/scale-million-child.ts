@@ -61,7 +61,7 @@ export interface PhaseFigures {
   cycleCpuMs: number;
   /** Peak RSS of the process up to the end of the cycle (the kernel's high-water mark), bytes. */
   peakRssBytes: number;
-  /** heapUsed when the RSS peaked, and the highest heapUsed seen, MB. */
+  /** heapUsed at the highest RSS sample (not always the peak, which may fall between samples), and the highest heapUsed sampled, MB. */
   heapAtPeakRssMb: number;
   peakHeapUsedMb: number;
   /** Memory at the steps: `beforeLoad`, `afterLoad`, `afterEvaluate`, `afterCycle`, then (untimed, after a full GC) `liveAfterCycle` and `liveWithoutTenant`. */

@@ -45,7 +45,7 @@ export function readWatermarks(
   store: StateStore,
   desired: DesiredLookup<{ readonly position: number; readonly hash: string }>,
 ): StoredWatermarks {
-  return new StoredWatermarks(store.watermarkRows(), desired);
+  return new StoredWatermarks((visit) => store.forEachWatermark(visit), desired);
 }
 
 /**

@@ -12,8 +12,9 @@
  * its end, which put the incremental cycle's peak RSS 30 to 100 MB above the initial one's.
  *
  * Contract: `desired` answers by id with the object at its position, its `hash` as this cycle evaluated it
- * (`DesiredIndex` over `evaluateSource`'s objects; `runCycle` checks the positions). A row whose id is
- * stored twice counts once (the store's primary key forbids it).
+ * (`DesiredIndex` over `evaluateSource`'s objects; `runCycle` checks the positions). Each stored id is
+ * visited once (the store's primary key). An id the desired objects hold twice is compared with its last
+ * object, the one `desired` finds (a tenant with a repeated id does not load).
  */
 import type { DesiredLookup } from './desired-index.js';
 
@@ -36,22 +37,26 @@ export class StoredWatermarks implements WatermarkLookup {
   /** By desired position: NONE, CHANGED or UNCHANGED. */
   readonly #states: Uint8Array;
   readonly #gone: string[];
-  readonly #goneIds: ReadonlySet<string>;
+  /** `gone` as a set, made when `has` is first asked about an id that is not desired (settle never is). */
+  #goneIds: ReadonlySet<string> | undefined;
 
   /**
-   * @param rows the stored watermarks as `[sourceId, hash]` (a store's rows as it reads them, or a Map)
+   * @param forEach visits every stored watermark once (`StateStore.forEachWatermark`, or a Map's entries)
    * @param desired the cycle's desired objects by id
    */
-  constructor(rows: Iterable<readonly [string, string]>, desired: DesiredLookup<{ readonly position: number; readonly hash: string }>) {
+  constructor(
+    forEach: (visit: (sourceId: string, hash: string) => void) => void,
+    desired: DesiredLookup<{ readonly position: number; readonly hash: string }>,
+  ) {
     this.#desired = desired;
     // One byte per distinct desired id; grown only when ids repeat (a repeated id keeps its last position).
     let states = new Uint8Array(desired.size);
     const gone: string[] = [];
-    for (const [id, hash] of rows) {
+    forEach((id, hash) => {
       const d = desired.get(id);
       if (d === undefined) {
         gone.push(id);
-        continue;
+        return;
       }
       if (d.position >= states.length) {
         const grown = new Uint8Array(Math.max(states.length * 2, d.position + 1));
@@ -59,14 +64,15 @@ export class StoredWatermarks implements WatermarkLookup {
         states = grown;
       }
       states[d.position] = hash === d.hash ? UNCHANGED : CHANGED;
-    }
+    });
     this.#states = states;
     this.#gone = gone;
-    this.#goneIds = new Set(gone);
   }
 
   has(id: string): boolean {
-    return this.#state(id) !== NONE || this.#goneIds.has(id);
+    if (this.#state(id) !== NONE) return true;
+    this.#goneIds ??= new Set(this.#gone);
+    return this.#goneIds.has(id);
   }
 
   unchanged(id: string): boolean {

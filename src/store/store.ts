@@ -623,16 +623,21 @@ export class StateStore {
   }
 
   watermarks(): Map<string, string> {
-    return new Map(this.watermarkRows());
+    const out = new Map<string, string>();
+    this.forEachWatermark((sourceId, hash) => out.set(sourceId, hash));
+    return out;
   }
 
   /**
-   * Every watermark as `[sourceId, hash]`, a row at a time (a large tenant has one per object; a cycle
-   * compares them as it reads them: engine/stored-watermarks.ts). Finish or break the loop before the next
-   * write on this connection.
+   * Every watermark, a row at a time (a large tenant has one per object; a cycle compares them as it reads
+   * them: engine/stored-watermarks.ts). The loop is the store's, so the connection is free again when this
+   * returns or throws.
    */
-  watermarkRows(): IterableIterator<[string, string]> {
-    return this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).iterate() as IterableIterator<[string, string]>;
+  forEachWatermark(visit: (sourceId: string, hash: string) => void): void {
+    for (const [sourceId, hash] of this.#stmt('SELECT source_id, hash FROM watermarks').raw(true).iterate() as IterableIterator<
+      [string, string]
+    >)
+      visit(sourceId, hash);
   }
 
   putWatermark(sourceId: string, objectType: ObjectType, hash: string): void {

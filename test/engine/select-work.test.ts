@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DeprovisionCause, DesiredObject } from '../../src/engine/desired.js';
 import { DesiredIndex } from '../../src/engine/desired-index.js';
-import { selectWork, type ReadRules } from '../../src/engine/select-work.js';
+import { linksToRead, selectWork, type ReadRules } from '../../src/engine/select-work.js';
 import { StoredWatermarks } from '../../src/engine/stored-watermarks.js';
-import type { Anchor, CycleKind } from '../../src/model/records.js';
+import type { Anchor, CycleKind, Escrow } from '../../src/model/records.js';
 
 const source = (
   id: string,
@@ -166,7 +166,10 @@ describe('selectWork', () => {
         c.kind,
         c.sources,
         anchors,
-        new StoredWatermarks(Object.entries(c.watermarks ?? {}), new DesiredIndex(placed)),
+        new StoredWatermarks(
+          (visit) => Object.entries(c.watermarks ?? {}).forEach(([id, hash]) => visit(id, hash)),
+          new DesiredIndex(placed),
+        ),
         new Map(),
         new Set(['User', 'Group']),
         c.rules ?? rules(),
@@ -174,4 +177,35 @@ describe('selectWork', () => {
       expect(Object.fromEntries(work.map((w) => [w.sourceId, w.observe]))).toEqual(c.expected);
     });
   }
+});
+
+describe('linksToRead', () => {
+  const sources = [source('same'), source('changed'), source('escrowed'), source('unlinked')];
+  const stored = new StoredWatermarks(
+    (visit) => {
+      visit('same', 'h-same');
+      visit('changed', 'old');
+      visit('escrowed', 'h-escrowed');
+    },
+    new DesiredIndex(sources.map((d, position) => ({ ...d, position }))),
+  );
+  const linked = new Map([
+    ['same', 't1'],
+    ['changed', 't2'],
+    ['escrowed', 't3'],
+    ['gone', 't4'],
+  ]);
+  const escrows = new Map([['escrowed', { sourceId: 'escrowed' } as Escrow]]);
+
+  it('incremental: the links of changed and escrowed objects and of those gone from Entra, not of unchanged ones', () => {
+    expect(linksToRead('incremental', sources, linked, stored, escrows, null)).toEqual(['changed', 'escrowed', 'gone']);
+  });
+
+  it('initial: every link', () => {
+    expect(linksToRead('initial', sources, linked, stored, escrows, null)).toEqual(['same', 'changed', 'escrowed', 'gone']);
+  });
+
+  it('on demand: the links of the objects asked for', () => {
+    expect(linksToRead('initial', sources, linked, stored, escrows, new Set(['same', 'unlinked']))).toEqual(['same']);
+  });
 });

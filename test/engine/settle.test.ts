@@ -56,7 +56,7 @@ function settle({
     desired: desired(),
     workIds: new Set(),
     records: { escrows: new Map(), quarantine: null },
-    watermarks: new StoredWatermarks(stored, new DesiredIndex(objects)),
+    watermarks: new StoredWatermarks((visit) => stored.forEach((hash, id) => visit(id, hash)), new DesiredIndex(objects)),
     linkedAfter: new Set(),
     schedule: ESCROW_SCHEDULES.current,
     intervalMs: INTERVAL,
@@ -119,6 +119,17 @@ describe('settleCycle: watermarks (spec §5.2)', () => {
       records: { escrows: new Map(), quarantine: null },
     });
     expect(delta.watermarks).toEqual({ put: [], delete: ['a'] });
+  });
+
+  it('a staged delete of an object that has no watermark deletes none', () => {
+    const delta = settle({
+      desired: desired('a', 'b'),
+      workIds: new Set(['a', 'b']),
+      applied: applied({ touched: new Set(['a', 'b']), staged: new Set(['a', 'b']), deletionThresholdExceeded: true }),
+      stored: new Map([['b', 'old']]),
+      records: { escrows: new Map(), quarantine: null },
+    });
+    expect(delta.watermarks).toEqual({ put: [], delete: ['b'] });
   });
 
   it('a stop keeps the old watermark of objects it kept from being reached, and of objects not yet touched', () => {

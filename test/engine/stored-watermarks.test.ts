@@ -9,6 +9,12 @@ import { seededRandom } from '../../src/shared/random.js';
 import { StateStore } from '../../src/store/store.js';
 
 const placed = (objects: ReadonlyArray<{ id: string; hash: string }>) => objects.map((o, position) => ({ ...o, position }));
+/** The rows of a store, as `forEachWatermark` visits them. */
+const rows =
+  (entries: Iterable<readonly [string, string]>) =>
+  (visit: (id: string, hash: string) => void): void => {
+    for (const [id, hash] of entries) visit(id, hash);
+  };
 
 describe('StoredWatermarks', () => {
   it('answers as the map of stored hashes compared with the desired objects, for desired, gone and unknown ids', () => {
@@ -23,7 +29,7 @@ describe('StoredWatermarks', () => {
       });
       const gone = Array.from({ length: Math.ceil(n / 10) }, (_, i) => `gone-${i}`);
       for (const id of gone) stored.set(id, 'x');
-      const w = new StoredWatermarks(stored, new DesiredIndex(desired));
+      const w = new StoredWatermarks(rows(stored), new DesiredIndex(desired));
       const hashOf = new Map(desired.map((d) => [d.id, d.hash]));
       for (const id of [...stored.keys(), ...desired.map((d) => d.id), 'unknown', '']) {
         expect(w.has(id)).toBe(stored.has(id));
@@ -40,9 +46,9 @@ describe('StoredWatermarks', () => {
       { id: 'a', hash: 'last' },
     ]);
     const index = new DesiredIndex(desired);
-    expect(new StoredWatermarks([['a', 'last']], index).unchanged('a')).toBe(true);
-    expect(new StoredWatermarks([['a', 'first']], index).unchanged('a')).toBe(false);
-    expect(new StoredWatermarks([['a', 'first']], index).has('b')).toBe(false);
+    expect(new StoredWatermarks(rows([['a', 'last']]), index).unchanged('a')).toBe(true);
+    expect(new StoredWatermarks(rows([['a', 'first']]), index).unchanged('a')).toBe(false);
+    expect(new StoredWatermarks(rows([['a', 'first']]), index).has('b')).toBe(false);
   });
 
   it('NO_WATERMARKS holds none', () => {
@@ -78,6 +84,24 @@ describe('readWatermarks', () => {
       expect(w.gone).toEqual(['gone']);
       store.putWatermark('new', 'User', 'h-x');
       expect(store.watermarks().get('new')).toBe('h-x');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a visitor that throws leaves the connection free', () => {
+    dir = mkdtempSync(join(tmpdir(), 'provsim-watermarks-'));
+    const store = new StateStore(join(dir, 'state.db'));
+    try {
+      store.putWatermark('a', 'User', 'h-a');
+      store.putWatermark('b', 'User', 'h-b');
+      expect(() =>
+        store.forEachWatermark(() => {
+          throw new Error('stop');
+        }),
+      ).toThrow('stop');
+      store.putWatermark('c', 'User', 'h-c');
+      expect(store.watermarks().size).toBe(3);
     } finally {
       store.close();
     }
