@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- --only ID] [-- --runs N]`: runs every `bench/*.bench.ts` (in file-name order), one after
- * another, each at least 3 times, and reports the median of each figure. Prints a table (each row judged by its
- * own figure's median), the machine (cores, Node version), then the figures that missed their target and the
- * benchmarks that failed to run (or that every figure met its target), writes `bench/results.json`. Exit code: 0 when every figure with a target meets it, 1 when one misses it or a
- * benchmark throws, 2 for bad arguments.
+ * another, each at least 3 times, and reports the median of each figure. Prints a table (each row judged by
+ * its own figure's median), the machine (cores, Node version), then the figures that missed their target and
+ * the benchmarks that failed to run (or that every figure met its target); writes `bench/results.json`.
+ * Exit code: 0 when every figure with a target meets it, 1 when one misses it or a benchmark throws, 2 for
+ * bad arguments.
  *
  * Each benchmark runs in a child process of its own (this file with `--child ID`), so one benchmark's
  * memoised data and heap do not slow the next one's GC. In it, one uncounted warm-up run first (JIT,

@@ -61,10 +61,14 @@ describe('readWatermarks', () => {
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+  /** A new state file in a temporary directory, removed after the test. */
+  const newStore = (): StateStore => {
+    dir = mkdtempSync(join(tmpdir(), 'provsim-watermarks-'));
+    return new StateStore(join(dir, 'state.db'));
+  };
 
   it('compares the state file’s watermarks row by row, and leaves the connection free for the cycle’s writes', () => {
-    dir = mkdtempSync(join(tmpdir(), 'provsim-watermarks-'));
-    const store = new StateStore(join(dir, 'state.db'));
+    const store = newStore();
     try {
       store.putWatermark('same', 'User', 'h-same');
       store.putWatermark('changed', 'User', 'h-old');
@@ -90,8 +94,7 @@ describe('readWatermarks', () => {
   });
 
   it('a visitor that throws leaves the connection free', () => {
-    dir = mkdtempSync(join(tmpdir(), 'provsim-watermarks-'));
-    const store = new StateStore(join(dir, 'state.db'));
+    const store = newStore();
     try {
       store.putWatermark('a', 'User', 'h-a');
       store.putWatermark('b', 'User', 'h-b');
